@@ -1,0 +1,152 @@
+// The contract between the engine and every plugin. Plugins see the engine only through these types;
+// the engine sees plugins only as data (schema fragments, validators, step lists).
+import type { Diagnostic } from '../errors.js';
+import type { CommandRunner } from '../exec/types.js';
+import type { KubeClient } from '../kube/types.js';
+import type { Logger } from '../log/types.js';
+import type { SecretStore } from '../state/types.js';
+import type { HelmDriver } from '../tools/helm-types.js';
+
+/** A JSON Schema (draft 2020-12 / draft-07 subset accepted by ajv). Every key should carry a description. */
+export type JsonSchema = Record<string, unknown>;
+
+/** One cluster as written in the topology (core keys + keys plugins add via `clusterSchema`). */
+export interface ClusterSpec {
+  /** kube context used to talk to it; default is decided by the plugin that creates clusters (kind: `kind-<name>`). */
+  context?: string;
+  [key: string]: unknown;
+}
+
+/** The parsed topology after defaults from every plugin's `resolve` hook. */
+export interface Topology {
+  apiVersion: 'meshspec.dev/v1alpha1';
+  kind: 'Topology';
+  metadata: { name: string; [key: string]: unknown };
+  clusters: Record<string, ClusterSpec>;
+  /** One section per plugin, keyed by the plugin's `key`. */
+  [section: string]: unknown;
+}
+
+/** Where a topology came from, for error positions and for the default state directory. */
+export interface TopologySource {
+  /** Absolute (or as given) path of the file; `<stdin>` or a label for in-memory text. */
+  file: string;
+  text: string;
+  /** Returns the 1-based line/column of the node at a JSON pointer-like path, or the nearest parent. */
+  positionOf(path: ReadonlyArray<string | number>): { line: number; column: number };
+}
+
+export interface ValidateContext {
+  source: TopologySource;
+  /** Helper to build a positioned diagnostic at `path` in the topology file. */
+  diagnostic(path: ReadonlyArray<string | number>, message: string, fix?: string): Diagnostic;
+}
+
+export interface StepsContext {
+  /** Directory holding state.json and generated secrets for this topology. */
+  stateDir: string;
+  /** Returns the kube context of a cluster (after resolution). */
+  contextOf(cluster: string): string;
+}
+
+/** Things a step may look up when it runs. */
+export interface StepContext {
+  topology: Topology;
+  stateDir: string;
+  secrets: SecretStore;
+  log: Logger;
+  /** Runs external commands (execa): argv logged in verbose mode, stdin, timeouts, cancellation. */
+  exec: CommandRunner;
+  /** Kubernetes client bound to the kube context of `cluster` (default: the step's cluster). */
+  kube(cluster?: string): KubeClient;
+  helm: HelmDriver;
+  contextOf(cluster: string): string;
+  /** Outputs recorded by a step this step `needs` (directly or transitively); throws otherwise. */
+  outputOf<T = Record<string, unknown>>(stepId: string): T;
+  /** Aborted on Ctrl-C or when the run is cancelled. */
+  signal: AbortSignal;
+  /** Report progress shown under the step's title. */
+  progress(message: string): void;
+  /** The step being run (id, cluster). */
+  step: { id: string; cluster?: string };
+}
+
+export type StepOutputs = Record<string, unknown>;
+
+/** A unit of work. Data first: the plan is built from these fields without running anything. */
+export interface Step {
+  /** Namespaced id: `<plugin>:<action>[@<cluster>]`, e.g. `linkerd:install@demo`. */
+  id: string;
+  title: string;
+  /** The cluster this step acts on, if any (for grouping and kube(); omit for global steps). */
+  cluster?: string;
+  /** Step ids that must complete first; an unknown id is an error. */
+  needs?: string[];
+  /**
+   * Step ids to run after *if they are in the plan* (soft ordering), e.g. `metallb:pools@demo` for a
+   * Linkerd gateway wait: present when MetalLB is used, ignored when addresses come from elsewhere.
+   */
+  after?: string[];
+  /** What the step will do, one line each (commands, manifests): shown by `meshspec plan`. */
+  plan?: string[];
+  /**
+   * The inputs that define this step's result. Fingerprinted: a completed step whose fingerprint is
+   * unchanged is skipped on the next apply. Defaults to {id, plan}.
+   */
+  inputs?: unknown;
+  run(ctx: StepContext): Promise<StepOutputs | void>;
+  /** Already done? Consulted when state has no record (e.g. state dir lost); true skips `run`. */
+  status?(ctx: StepContext): Promise<boolean>;
+  /** Undo what `run` did; destroy runs in reverse dependency order. */
+  destroy?(ctx: StepContext): Promise<void>;
+}
+
+/** An external CLI a plugin needs, for `meshspec doctor`. */
+export interface ToolRequirement {
+  command: string;
+  versionArgs: string[];
+  /** Pull the version out of the tool's output. */
+  parseVersion?(output: string): string | undefined;
+  why: string;
+}
+
+export interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+export interface StatusLine {
+  cluster?: string;
+  name: string;
+  ok: boolean;
+  detail: string;
+  level?: 'ok' | 'warn' | 'error';
+}
+
+export interface PluginDefinition<Section = unknown> {
+  /** Unique name; also the namespace of its step ids. */
+  name: string;
+  /** The topology key the plugin owns. Defaults to `name`. */
+  key?: string;
+  /** Names of plugins whose sections/steps this one relies on (for load order and errors). */
+  dependsOn?: string[];
+  /** JSON Schema of the plugin's own section (`topology[key]`). */
+  schema?: JsonSchema;
+  /** Extra properties this plugin allows on every cluster entry (e.g. podSubnet). */
+  clusterSchema?: Record<string, JsonSchema>;
+  /** Fill in defaults on the topology (called in dependency order, after schema validation). */
+  resolve?(topology: Topology, section: Section | undefined): Topology;
+  /** Semantic checks after schema validation and resolution. Return all problems found. */
+  validate?(topology: Topology, section: Section | undefined, ctx: ValidateContext): Diagnostic[];
+  /** The steps of this plugin for the topology. An unused plugin (no section) usually returns []. */
+  steps(topology: Topology, section: Section | undefined, ctx: StepsContext): Step[];
+  tools?: ToolRequirement[];
+  doctor?(ctx: { exec: CommandRunner }): Promise<DoctorCheck[]>;
+  status?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<StatusLine[]>;
+  /** Lines printed after a successful apply (URLs, /etc/hosts entries...). */
+  summary?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<string[]>;
+}
+
+export type Plugin<Section = unknown> = Readonly<PluginDefinition<Section>> & { readonly key: string; readonly __meshspecPlugin: 1 };

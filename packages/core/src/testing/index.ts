@@ -1,0 +1,4 @@
+// Test support for plugin authors: `import { RecordingRunner, MemoryKube, createTestStepContext } from '@meshspec/core/testing'`.
+export { RecordingRunner, commandLine, type RecordedCall, type Responder } from './recording-runner.js';
+export { MemoryKube, parseManifests } from './memory-kube.js';
+export { createTestStepContext, type TestStepContext } from './step-context.js';
