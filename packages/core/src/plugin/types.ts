@@ -45,6 +45,8 @@ export interface ValidateContext {
 export interface StepsContext {
   /** Directory holding state.json and generated secrets for this topology. */
   stateDir: string;
+  /** Directory of the topology file: relative paths in the topology (e.g. workloads manifests) resolve from here. */
+  topologyDir: string;
   /** Returns the kube context of a cluster (after resolution). */
   contextOf(cluster: string): string;
 }
@@ -53,6 +55,8 @@ export interface StepsContext {
 export interface StepContext {
   topology: Topology;
   stateDir: string;
+  /** Directory of the topology file (see StepsContext.topologyDir). */
+  topologyDir: string;
   secrets: SecretStore;
   log: Logger;
   /** Runs external commands (execa): argv logged in verbose mode, stdin, timeouts, cancellation. */

@@ -18,7 +18,7 @@ export interface TestStepContext extends StepContext {
 }
 
 /** A StepContext for unit-testing a plugin's steps without any cluster or external tool. */
-export function createTestStepContext(topology: Topology, options: { stateDir?: string; step?: { id: string; cluster?: string }; outputs?: Record<string, Record<string, unknown>> } = {}): TestStepContext {
+export function createTestStepContext(topology: Topology, options: { stateDir?: string; topologyDir?: string; step?: { id: string; cluster?: string }; outputs?: Record<string, Record<string, unknown>> } = {}): TestStepContext {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'meshspec-test-'));
   const logs: string[] = [];
   const log: Logger = {
@@ -54,6 +54,7 @@ export function createTestStepContext(topology: Topology, options: { stateDir?: 
   const ctx: TestStepContext = {
     topology,
     stateDir,
+    topologyDir: options.topologyDir ?? process.cwd(),
     secrets,
     log,
     logs,
