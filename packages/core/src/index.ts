@@ -6,3 +6,4 @@ export type { CommandRunner, RunOptions, RunResult } from './exec/types.js';
 export type { KubeClient, KubeClientFactory, KubeObject, ApplyOptions, ApplyResult, WaitOptions } from './kube/types.js';
 export type { SecretStore } from './state/types.js';
 export type { HelmDriver, HelmRelease } from './tools/helm-types.js';
+export * from './net/index.js';
