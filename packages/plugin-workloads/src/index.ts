@@ -1,1 +1,21 @@
-export {};
+import { definePlugin } from '@meshspec/core';
+import { workloadsSchema, type WorkloadsSection } from './schema.js';
+import { workloadsSteps } from './steps.js';
+import { validateWorkloads } from './validate.js';
+
+export * from './schema.js';
+export { renderDemo, renderNginxConf, mirrorName, PODINFO_PORT, FRONTEND_PORT } from './render-demo.js';
+export { loadManifestText, digestEntry, yamlFilesOf } from './manifests.js';
+export { demoStep, manifestsStep, workloadsSteps } from './steps.js';
+export { validateWorkloads } from './validate.js';
+
+/** Demo app and user manifests per cluster. */
+export const workloadsPlugin = definePlugin<WorkloadsSection>({
+  name: 'workloads',
+  schema: workloadsSchema,
+  validate: validateWorkloads,
+  steps: workloadsSteps,
+  tools: [{ command: 'kubectl', versionArgs: ['version', '--client'], why: 'renders kustomize directories (workloads.manifests[].kustomize)' }],
+});
+
+export default workloadsPlugin;

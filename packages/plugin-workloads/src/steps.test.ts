@@ -1,0 +1,92 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Topology } from '@meshspec/core';
+import { createTestStepContext } from '@meshspec/core/testing';
+import { describe, expect, it } from 'vitest';
+import type { WorkloadsSection } from './schema.js';
+import { workloadsSteps } from './steps.js';
+
+const topology = (workloads: WorkloadsSection): Topology => ({
+  apiVersion: 'meshspec.dev/v1alpha1',
+  kind: 'Topology',
+  metadata: { name: 't' },
+  clusters: { demo: { context: 'kind-demo' }, demo3: { context: 'kind-demo3' } },
+  workloads,
+});
+
+function fixtureDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'meshspec-workloads-'));
+  mkdirSync(join(dir, 'apps'));
+  writeFileSync(join(dir, 'apps', 'b.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: b }\n');
+  writeFileSync(join(dir, 'apps', 'a.yml'), '---\napiVersion: v1\nkind: Service\nmetadata: { name: a }\nspec: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: a2, namespace: other }\n');
+  writeFileSync(join(dir, 'apps', 'README.md'), 'not yaml');
+  return dir;
+}
+
+describe('workloads steps', () => {
+  const stepsCtx = (topologyDir = '/nowhere') => ({ stateDir: '/state', topologyDir, contextOf: (c: string) => `kind-${c}` });
+
+  it('has no steps without a section, and demo steps per cluster ordered after the injector', () => {
+    expect(workloadsSteps(topology({}), undefined, stepsCtx())).toEqual([]);
+    const steps = workloadsSteps(topology({ demo: {} }), { demo: {} }, stepsCtx());
+    expect(steps.map((s) => s.id)).toEqual(['workloads:demo@demo', 'workloads:demo@demo3']);
+    expect(steps[0]!.after).toEqual(['kind:cluster@demo', 'linkerd:control-plane@demo']);
+    expect(steps[0]!.plan).toContain('kubectl rollout status deployment/podinfo -n test --context kind-demo');
+  });
+
+  it('demo run applies the rendered objects and waits for both rollouts', async () => {
+    const t = topology({ demo: { namespace: 'shop' } });
+    const [step] = workloadsSteps(t, t.workloads as WorkloadsSection, stepsCtx());
+    const ctx = createTestStepContext(t, { step: { id: step!.id, cluster: 'demo' } });
+    expect(await step!.status!(ctx)).toBe(false);
+    const out = await step!.run(ctx);
+    const applied = ctx.kubes.get('kind-demo')!.applied.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    expect(applied).toEqual(['Namespace//shop', 'Deployment/shop/podinfo', 'Service/shop/podinfo', 'ConfigMap/shop/frontend', 'Deployment/shop/frontend', 'Service/shop/frontend']);
+    expect(out).toEqual({ namespace: 'shop', services: ['podinfo', 'frontend'] });
+    expect(await step!.status!(ctx)).toBe(true);
+    await step!.destroy!(ctx);
+    expect(ctx.kubes.get('kind-demo')!.objects.size).toBe(0);
+  });
+
+  it('manifests from a directory apply its YAML files in name order with the default namespace', async () => {
+    const dir = fixtureDir();
+    const section: WorkloadsSection = { manifests: [{ name: 'apps', path: 'apps', clusters: ['demo3'], namespace: 'team' }] };
+    const t = topology(section);
+    const steps = workloadsSteps(t, section, stepsCtx(dir));
+    expect(steps.map((s) => s.id)).toEqual(['workloads:manifests:apps@demo3']);
+    const ctx = createTestStepContext(t, { topologyDir: dir, step: { id: steps[0]!.id, cluster: 'demo3' } });
+    await steps[0]!.run(ctx);
+    const applied = ctx.kubes.get('kind-demo3')!.applied.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
+    expect(applied).toEqual(['Service/team/a', 'ConfigMap/other/a2', 'ConfigMap/team/b']);
+  });
+
+  it('manifests fingerprint changes when a file changes', () => {
+    const dir = fixtureDir();
+    const section: WorkloadsSection = { manifests: [{ name: 'apps', path: 'apps' }] };
+    const inputs = () => JSON.stringify(workloadsSteps(topology(section), section, stepsCtx(dir))[0]!.inputs);
+    const before = inputs();
+    writeFileSync(join(dir, 'apps', 'b.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: b2 }\n');
+    expect(inputs()).not.toEqual(before);
+  });
+
+  it('kustomize entries apply the output of kubectl kustomize', async () => {
+    const section: WorkloadsSection = { manifests: [{ name: 'k', kustomize: 'overlays/dev' }] };
+    const t = topology(section);
+    const [step] = workloadsSteps(t, section, stepsCtx('/topo'));
+    expect(step!.plan).toEqual(['kubectl apply --server-side (meshspec) --context kind-demo <- kubectl kustomize /topo/overlays/dev']);
+    const ctx = createTestStepContext(t, { topologyDir: '/topo', step: { id: step!.id, cluster: 'demo' } });
+    ctx.exec.on('kubectl kustomize', { stdout: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: k, namespace: n }\n' });
+    await step!.run(ctx);
+    expect(ctx.exec.lines).toEqual(['kubectl kustomize /topo/overlays/dev']);
+    expect(ctx.kubes.get('kind-demo')!.applied.map((o) => o.metadata.name)).toEqual(['k']);
+  });
+
+  it('fails with the step id when a manifests source is empty', async () => {
+    const section: WorkloadsSection = { manifests: [{ name: 'k', kustomize: 'empty' }] };
+    const t = topology(section);
+    const [step] = workloadsSteps(t, section, stepsCtx('/topo'));
+    const ctx = createTestStepContext(t, { topologyDir: '/topo', step: { id: step!.id, cluster: 'demo' } });
+    await expect(step!.run(ctx)).rejects.toThrow(/manifests k: .* holds no objects/);
+  });
+});

@@ -1,0 +1,83 @@
+import { StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { digestEntry, loadManifestText, resolveFrom } from './manifests.js';
+import { renderDemo } from './render-demo.js';
+import { demoOptions, type ManifestEntry, type WorkloadsSection } from './schema.js';
+
+const ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+
+function refOf(o: KubeObject): string {
+  return `${o.kind} ${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.metadata.name}`;
+}
+
+/** Steps run after the cluster exists and, when Linkerd is used, after its proxy injector is up: meshed pods need it at creation. */
+function baseAfter(cluster: string): string[] {
+  return [stepId('kind', 'cluster', cluster), stepId('linkerd', 'control-plane', cluster)];
+}
+
+export function demoStep(cluster: string, topology: Topology, section: WorkloadsSection, ctx: StepsContext): Step {
+  const demo = section.demo || {};
+  const options = demoOptions(demo);
+  const objects = renderDemo(cluster, Object.keys(topology.clusters), demo);
+  const deployments = objects.filter((o) => o.kind === 'Deployment');
+  return {
+    id: stepId('workloads', 'demo', cluster),
+    title: `Demo app (podinfo + frontend) in ${cluster}`,
+    cluster,
+    after: baseAfter(cluster),
+    plan: [
+      `kubectl apply --server-side (meshspec) <- ${objects.map(refOf).join(', ')}`,
+      ...deployments.map((d) => `kubectl rollout status deployment/${d.metadata.name} -n ${options.namespace} --context ${ctx.contextOf(cluster)}`),
+    ],
+    inputs: { cluster, context: ctx.contextOf(cluster), objects },
+    async run(run: StepContext) {
+      const kube = run.kube(cluster);
+      run.progress(`applying ${objects.length} objects`);
+      await kube.apply(objects, { signal: run.signal });
+      for (const d of deployments) {
+        run.progress(`waiting for deployment/${d.metadata.name}`);
+        await kube.waitForRollout('Deployment', d.metadata.name, options.namespace, { timeoutMs: ROLLOUT_TIMEOUT_MS, signal: run.signal });
+      }
+      return { namespace: options.namespace, services: ['podinfo', 'frontend'] };
+    },
+    async status(run: StepContext) {
+      const kube = run.kube(cluster);
+      const found = await Promise.all(deployments.map((d) => kube.get('apps/v1', 'Deployment', d.metadata.name, options.namespace)));
+      return found.every((d) => d !== undefined);
+    },
+    async destroy(run: StepContext) {
+      const kube = run.kube(cluster);
+      // Only what we created, newest first; the namespace last (it may hold user manifests too, which go with it).
+      for (const o of [...objects].reverse()) await kube.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
+    },
+  };
+}
+
+export function manifestsStep(entry: ManifestEntry, cluster: string, ctx: StepsContext): Step {
+  const source = entry.kustomize !== undefined ? `kubectl kustomize ${resolveFrom(ctx.topologyDir, entry.kustomize)}` : resolveFrom(ctx.topologyDir, entry.path ?? '.');
+  const id = stepId('workloads', `manifests:${entry.name}`, cluster);
+  return {
+    id,
+    title: `Manifests ${entry.name} in ${cluster}`,
+    cluster,
+    after: baseAfter(cluster),
+    plan: [`kubectl apply --server-side (meshspec)${entry.namespace ? ` --namespace ${entry.namespace}` : ''} --context ${ctx.contextOf(cluster)} <- ${source}`],
+    inputs: { entry, cluster, context: ctx.contextOf(cluster), digest: digestEntry(entry, ctx.topologyDir) },
+    async run(run: StepContext) {
+      const text = await loadManifestText(entry, run.topologyDir, run.exec, run.signal);
+      if (!text.trim()) throw new StepError(id, `manifests ${entry.name}: ${source} holds no objects`, { cluster });
+      const result = await run.kube(cluster).apply(text, { signal: run.signal, ...(entry.namespace ? { defaultNamespace: entry.namespace } : {}) });
+      return { objects: result.objects.map((o) => o.ref) };
+    },
+  };
+}
+
+export function workloadsSteps(topology: Topology, section: WorkloadsSection | undefined, ctx: StepsContext): Step[] {
+  if (!section) return [];
+  const clusters = Object.keys(topology.clusters);
+  const steps: Step[] = [];
+  if (section.demo) for (const c of clusters) steps.push(demoStep(c, topology, section, ctx));
+  for (const entry of section.manifests ?? []) {
+    for (const c of entry.clusters ?? clusters) steps.push(manifestsStep(entry, c, ctx));
+  }
+  return steps;
+}
