@@ -1,1 +1,29 @@
-export {};
+import { definePlugin } from '@meshspec/core';
+import { smiSchema, type SmiSection } from './schema.js';
+import { smiSteps } from './steps.js';
+import { validateSmi } from './validate.js';
+
+export * from './schema.js';
+export { parseLinkerdVersion, splitApiFor, needsSmi023, type SplitApi, type LinkerdVersionInfo } from './linkerd-version.js';
+export { backendsFor, equalWeights, isExported, mirrorName, renderHttpRoute, renderTrafficSplit, type Backend } from './render.js';
+export { installStep, renderSplitFor, smiSteps, splitApiOf, splitStep, SMI_ADAPTOR, SMI_NAMESPACE } from './steps.js';
+export { validateSmi } from './validate.js';
+
+/** Cross-cluster traffic splits: SMI TrafficSplit before Linkerd 2.18, Gateway API HTTPRoute from 2.18. */
+export const smiPlugin = definePlugin<SmiSection>({
+  name: 'smi',
+  dependsOn: ['linkerd'],
+  schema: smiSchema,
+  validate: validateSmi,
+  steps: smiSteps,
+  tools: [
+    {
+      command: 'linkerd-smi',
+      versionArgs: ['version'],
+      parseVersion: (out) => /v?\d+\.\d+\.\d+/.exec(out)?.[0],
+      why: 'renders the linkerd-smi extension (TrafficSplit mode, Linkerd before 2.18)',
+    },
+  ],
+});
+
+export default smiPlugin;

@@ -1,0 +1,64 @@
+import type { Topology } from '@meshspec/core';
+import { describe, expect, it } from 'vitest';
+import { backendsFor, equalWeights, renderHttpRoute, renderTrafficSplit } from './render.js';
+
+const topology = (clusters: string[], exported = true): Topology => ({
+  apiVersion: 'meshspec.dev/v1alpha1',
+  kind: 'Topology',
+  metadata: { name: 't' },
+  clusters: Object.fromEntries(clusters.map((c) => [c, {}])),
+  linkerd: { version: 'stable-2.13.3', export: exported ? [{ namespace: 'test', service: 'podinfo' }] : [] },
+});
+const split = { namespace: 'test', service: 'podinfo' };
+const json = (o: unknown) => JSON.stringify(o, null, 2) + '\n';
+
+describe('equalWeights', () => {
+  it.each([
+    [1, [100]],
+    [2, [50, 50]],
+    [3, [34, 33, 33]],
+    [6, [17, 17, 17, 17, 16, 16]],
+  ])('%i backends → %j (sums to 100)', (n, expected) => {
+    expect(equalWeights(n)).toEqual(expected);
+    expect(equalWeights(n).reduce((a, b) => a + b, 0)).toBe(100);
+  });
+});
+
+describe('backendsFor', () => {
+  it('defaults to the local service plus one mirror per exporting cluster', () => {
+    expect(backendsFor(split, 'b', topology(['a', 'b', 'c']))).toEqual([
+      { service: 'podinfo', weight: 34 },
+      { service: 'podinfo-a', weight: 33 },
+      { service: 'podinfo-c', weight: 33 },
+    ]);
+  });
+
+  it('skips clusters that do not export the service', () => {
+    const t = topology(['a', 'b', 'c']);
+    (t['linkerd'] as any).export = [{ namespace: 'test', service: 'podinfo', clusters: ['a', 'b'] }];
+    expect(backendsFor(split, 'b', t).map((b) => b.service)).toEqual(['podinfo', 'podinfo-a']);
+  });
+
+  it('maps explicit backends to local or mirror depending on the cluster it is applied in', () => {
+    const s = { ...split, backends: [{ cluster: 'a', weight: 80 }, { cluster: 'b', weight: 20 }, { service: 'podinfo-canary', weight: 5 }] };
+    expect(backendsFor(s, 'a', topology(['a', 'b']))).toEqual([
+      { service: 'podinfo', weight: 80 },
+      { service: 'podinfo-b', weight: 20 },
+      { service: 'podinfo-canary', weight: 5 },
+    ]);
+    expect(backendsFor(s, 'b', topology(['a', 'b'])).map((b) => b.service)).toEqual(['podinfo-a', 'podinfo', 'podinfo-canary']);
+  });
+});
+
+describe('split goldens', () => {
+  it('TrafficSplit for 2 clusters (50/50)', async () => {
+    await expect(json(renderTrafficSplit(split, backendsFor(split, 'demo', topology(['demo', 'demo3']))))).toMatchFileSnapshot('./__golden__/trafficsplit-2-clusters.json');
+  });
+  it('TrafficSplit for 3 clusters (34/33/33)', async () => {
+    await expect(json(renderTrafficSplit(split, backendsFor(split, 'east', topology(['east', 'west', 'north']))))).toMatchFileSnapshot('./__golden__/trafficsplit-3-clusters.json');
+  });
+  it('HTTPRoute for 3 clusters', async () => {
+    const s = { ...split, port: 9898 };
+    await expect(json(renderHttpRoute(s, backendsFor(s, 'east', topology(['east', 'west', 'north']))))).toMatchFileSnapshot('./__golden__/httproute-3-clusters.json');
+  });
+});

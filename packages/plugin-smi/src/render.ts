@@ -1,0 +1,81 @@
+// Pure renderers for splits: which backends a cluster gets, and the TrafficSplit / HTTPRoute objects.
+import type { KubeObject, Topology } from '@meshspec/core';
+import { DEFAULT_SPLIT_PORT, type SplitSpec } from './schema.js';
+
+export interface Backend {
+  /** Service name in the cluster the split lives in: the local service or a mirror `<svc>-<remote>`. */
+  service: string;
+  weight: number;
+}
+
+/** The mirror Linkerd creates for `service` exported by `remote` (link name = cluster name). */
+export function mirrorName(service: string, remote: string): string {
+  return `${service}-${remote}`;
+}
+
+/**
+ * `n` equal integer weights summing to 100, earlier entries taking the remainder (3 → 34/33/33).
+ * Weights are relative for both APIs, so 1/1/1 would split the same; percentages read better in
+ * `kubectl get` and in the plan.
+ */
+export function equalWeights(n: number): number[] {
+  const base = Math.floor(100 / n);
+  return Array.from({ length: n }, (_, i) => base + (i < 100 - base * n ? 1 : 0));
+}
+
+/** What the topology's linkerd section says about exports (read loosely; the linkerd plugin validates it). */
+interface ExportEntry {
+  namespace?: string;
+  service?: string;
+  clusters?: string[];
+}
+
+/** Does `cluster` export `namespace/service` (so that other clusters have a mirror of it)? */
+export function isExported(topology: Topology, namespace: string, service: string, cluster: string): boolean {
+  const linkerd = topology['linkerd'] as { export?: ExportEntry[] } | undefined;
+  return (linkerd?.export ?? []).some((e) => e.namespace === namespace && e.service === service && (!e.clusters || e.clusters.includes(cluster)));
+}
+
+/**
+ * Backends of `split` as seen from `cluster`. Explicit backends name the cluster that serves each share,
+ * so the same list means the same global distribution everywhere: in its own cluster a backend is the
+ * local service, elsewhere the mirror. Default: local + every other cluster that exports the service, equal.
+ */
+export function backendsFor(split: SplitSpec, cluster: string, topology: Topology): Backend[] {
+  if (split.backends) {
+    return split.backends.map((b) => {
+      const service = b.service ?? split.service;
+      return { service: b.cluster === undefined || b.cluster === cluster ? service : mirrorName(service, b.cluster), weight: b.weight };
+    });
+  }
+  const remotes = Object.keys(topology.clusters).filter((c) => c !== cluster && isExported(topology, split.namespace, split.service, c));
+  const names = [split.service, ...remotes.map((r) => mirrorName(split.service, r))];
+  const weights = equalWeights(names.length);
+  return names.map((service, i) => ({ service, weight: weights[i]! }));
+}
+
+const LABELS = { 'app.kubernetes.io/managed-by': 'meshspec' };
+
+/** SMI TrafficSplit (linkerd-smi turns it into a ServiceProfile's dstOverrides). */
+export function renderTrafficSplit(split: SplitSpec, backends: Backend[]): KubeObject {
+  return {
+    apiVersion: 'split.smi-spec.io/v1alpha1',
+    kind: 'TrafficSplit',
+    metadata: { name: split.service, namespace: split.namespace, labels: LABELS },
+    spec: { service: split.service, backends: backends.map((b) => ({ service: b.service, weight: b.weight })) },
+  };
+}
+
+/** Gateway API HTTPRoute attached to the Service itself (GAMMA), as Linkerd 2.18+ reads it. */
+export function renderHttpRoute(split: SplitSpec, backends: Backend[]): KubeObject {
+  const port = split.port ?? DEFAULT_SPLIT_PORT;
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: split.service, namespace: split.namespace, labels: LABELS },
+    spec: {
+      parentRefs: [{ group: 'core', kind: 'Service', name: split.service, port }],
+      rules: [{ backendRefs: backends.map((b) => ({ name: b.service, port, weight: b.weight })) }],
+    },
+  };
+}

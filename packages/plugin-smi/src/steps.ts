@@ -1,0 +1,104 @@
+import { StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { splitApiFor, type SplitApi } from './linkerd-version.js';
+import { backendsFor, renderHttpRoute, renderTrafficSplit } from './render.js';
+import { DEFAULT_EXTENSION_VERSION, type SmiSection, type SplitSpec } from './schema.js';
+
+export const SMI_NAMESPACE = 'linkerd-smi';
+export const SMI_ADAPTOR = 'smi-adaptor';
+
+export function splitApiOf(topology: Topology): SplitApi {
+  return splitApiFor((topology['linkerd'] as { version?: string } | undefined)?.version);
+}
+
+/** The object `split` becomes in `cluster`, in the API the topology's Linkerd version reads. */
+export function renderSplitFor(split: SplitSpec, cluster: string, topology: Topology): KubeObject {
+  const backends = backendsFor(split, cluster, topology);
+  return splitApiOf(topology) === 'httproute' ? renderHttpRoute(split, backends) : renderTrafficSplit(split, backends);
+}
+
+const sameVersion = (a: string, b: string) => a.trim().replace(/^v/, '') === b.trim().replace(/^v/, '');
+
+export function installStep(cluster: string, extensionVersion: string, ctx: StepsContext): Step {
+  const id = stepId('smi', 'install', cluster);
+  const context = ctx.contextOf(cluster);
+  return {
+    id,
+    title: `linkerd-smi ${extensionVersion} in ${cluster}`,
+    cluster,
+    after: [stepId('kind', 'cluster', cluster), stepId('linkerd', 'control-plane', cluster)],
+    plan: [
+      `linkerd-smi version   (must print ${extensionVersion})`,
+      `kubectl apply --server-side (meshspec) <- linkerd smi install --context ${context}`,
+      `kubectl rollout status deployment/${SMI_ADAPTOR} -n ${SMI_NAMESPACE} --context ${context}`,
+    ],
+    inputs: { cluster, context, extensionVersion },
+    async run(run: StepContext) {
+      // The CLI renders the extension with its own version as image tag: the binary IS the pinned version.
+      const { stdout } = await run.exec.run('linkerd-smi', ['version'], { signal: run.signal });
+      const found = stdout.trim().split('\n')[0] ?? '';
+      if (!sameVersion(found, extensionVersion)) {
+        throw new StepError(id, `linkerd-smi on PATH is ${found || 'unknown'}, the topology pins ${extensionVersion}: install https://github.com/linkerd/linkerd-smi/releases/tag/${extensionVersion} as linkerd-smi, or change smi.extensionVersion`, { cluster, command: 'linkerd-smi version' });
+      }
+      run.progress('rendering linkerd smi install');
+      const rendered = await run.exec.run('linkerd', ['smi', 'install', '--context', context], { signal: run.signal, timeout: 6 * 60_000 });
+      const kube = run.kube(cluster);
+      await kube.apply(rendered.stdout, { signal: run.signal });
+      run.progress(`waiting for ${SMI_ADAPTOR}`);
+      await kube.waitForRollout('Deployment', SMI_ADAPTOR, SMI_NAMESPACE, { timeoutMs: 5 * 60_000, signal: run.signal });
+      return { version: extensionVersion };
+    },
+    async status(run: StepContext) {
+      return (await run.kube(cluster).get('apps/v1', 'Deployment', SMI_ADAPTOR, SMI_NAMESPACE)) !== undefined;
+    },
+    async destroy(run: StepContext) {
+      await run.kube(cluster).delete('v1', 'Namespace', SMI_NAMESPACE);
+    },
+  };
+}
+
+export function splitStep(split: SplitSpec, cluster: string, topology: Topology, api: SplitApi): Step {
+  const others = Object.keys(topology.clusters).filter((c) => c !== cluster);
+  const object = renderSplitFor(split, cluster, topology);
+  const key = `${split.namespace}/${split.service}`;
+  const backends = backendsFor(split, cluster, topology);
+  return {
+    id: stepId('smi', `split:${key}`, cluster),
+    title: `${api === 'httproute' ? 'HTTPRoute' : 'TrafficSplit'} ${key} in ${cluster}`,
+    cluster,
+    ...(api === 'trafficsplit' ? { needs: [stepId('smi', 'install', cluster)] } : {}),
+    after: [
+      stepId('kind', 'cluster', cluster),
+      stepId('linkerd', 'crds', cluster),
+      stepId('linkerd', 'control-plane', cluster),
+      stepId('workloads', 'demo', cluster),
+      // Mirrors appear once this cluster links to the other and the other exports the service.
+      ...others.map((o) => stepId('linkerd', `link:${o}`, cluster)),
+      ...others.map((o) => stepId('linkerd', `export:${key}`, o)),
+    ],
+    plan: [`kubectl apply --server-side (meshspec) <- ${object.kind} ${key}: ${backends.map((b) => `${b.service}=${b.weight}`).join(', ')}`],
+    inputs: { cluster, object },
+    async run(run: StepContext) {
+      await run.kube(cluster).apply([object], { signal: run.signal });
+      return { kind: object.kind, backends };
+    },
+    async status(run: StepContext) {
+      const found = await run.kube(cluster).get(object.apiVersion, object.kind, object.metadata.name, split.namespace);
+      return JSON.stringify(found?.['spec']) === JSON.stringify(object['spec']);
+    },
+    async destroy(run: StepContext) {
+      await run.kube(cluster).delete(object.apiVersion, object.kind, object.metadata.name, split.namespace);
+    },
+  };
+}
+
+export function smiSteps(topology: Topology, section: SmiSection | undefined, ctx: StepsContext): Step[] {
+  if (!section) return [];
+  const api = splitApiOf(topology);
+  const clusters = Object.keys(topology.clusters);
+  const steps: Step[] = [];
+  if (api === 'trafficsplit') for (const c of clusters) steps.push(installStep(c, section.extensionVersion ?? DEFAULT_EXTENSION_VERSION, ctx));
+  for (const split of section.splits ?? []) {
+    for (const c of split.clusters ?? clusters) steps.push(splitStep(split, c, topology, api));
+  }
+  return steps;
+}

@@ -1,0 +1,47 @@
+import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
+import { describe, expect, it } from 'vitest';
+import type { SmiSection } from './schema.js';
+import { validateSmi } from './validate.js';
+
+const ctx: ValidateContext = {
+  source: { file: 'topology.yaml', text: '', positionOf: () => ({ line: 1, column: 1 }) },
+  diagnostic: (path, message, fix): Diagnostic => ({ file: 'topology.yaml', line: 1, column: 1, path: path.join('.'), message, ...(fix ? { fix } : {}), source: 'smi' }),
+};
+
+function topology(smi: SmiSection, linkerd: unknown = { version: 'stable-2.13.3', export: [{ namespace: 'test', service: 'podinfo' }] }): Topology {
+  return { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { demo: {}, demo3: {} }, ...(linkerd ? { linkerd } : {}), smi };
+}
+const run = (smi: SmiSection, linkerd?: unknown) => validateSmi(topology(smi, linkerd), smi, ctx);
+const paths = (ds: Diagnostic[]) => ds.map((d) => `${d.path}: ${d.message}`);
+
+describe('validateSmi', () => {
+  it('accepts the seed split', () => {
+    expect(run({ splits: [{ namespace: 'test', service: 'podinfo' }] })).toEqual([]);
+    expect(run({ splits: [{ namespace: 'test', service: 'podinfo', backends: [{ cluster: 'demo', weight: 90 }, { cluster: 'demo3', weight: 10 }] }] })).toEqual([]);
+  });
+
+  it.each<[string, SmiSection, string]>([
+    ['unknown backend cluster', { splits: [{ namespace: 'test', service: 'podinfo', backends: [{ cluster: 'demo2', weight: 1 }] }] }, 'smi.splits.0.backends.0.cluster: unknown cluster "demo2"'],
+    ['backend service not exported', { splits: [{ namespace: 'test', service: 'podinfo', backends: [{ cluster: 'demo3', service: 'web', weight: 1 }] }] }, 'smi.splits.0.backends.0.service: test/web is not exported from demo3'],
+    ['negative weight', { splits: [{ namespace: 'test', service: 'podinfo', backends: [{ weight: -1 }, { weight: 2 }] }] }, 'smi.splits.0.backends.0.weight: weight -1 must be a whole number >= 0'],
+    ['all weights zero', { splits: [{ namespace: 'test', service: 'podinfo', backends: [{ weight: 0 }, { cluster: 'demo3', weight: 0 }] }] }, 'smi.splits.0.backends: all backends of test/podinfo have weight 0'],
+    ['default backends without export', { splits: [{ namespace: 'test', service: 'web' }] }, 'smi.splits.0.service: test/web is not exported by any cluster'],
+    ['unknown split cluster', { splits: [{ namespace: 'test', service: 'podinfo', clusters: ['nope'] }] }, 'smi.splits.0.clusters.0: unknown cluster "nope"'],
+    ['old extension with 2.13', { extensionVersion: 'v0.2.1', splits: [] }, 'smi.extensionVersion: linkerd-smi v0.2.1 does not work with Linkerd stable-2.13.3'],
+  ])('reports %s at its position', (_, smi, expected) => {
+    const problems = run(smi);
+    expect(paths(problems)).toHaveLength(1);
+    expect(paths(problems)[0]).toContain(expected);
+    expect(problems[0]!.fix).toBeTruthy();
+  });
+
+  it('needs a linkerd section', () => {
+    expect(paths(validateSmi(topology({ splits: [] }, null), { splits: [] }, ctx))).toEqual([
+      'smi: smi splits traffic between Linkerd multicluster mirrors, but the topology has no linkerd section',
+    ]);
+  });
+
+  it('does not ask for linkerd-smi v0.2.3 when Linkerd uses HTTPRoute', () => {
+    expect(run({ extensionVersion: 'v0.2.1', splits: [] }, { version: 'version-2.18', export: [] })).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
+import { isOlderExtension, needsSmi023, splitApiFor } from './linkerd-version.js';
+import { isExported } from './render.js';
+import { DEFAULT_EXTENSION_VERSION, type SmiSection } from './schema.js';
+
+export function validateSmi(topology: Topology, section: SmiSection | undefined, ctx: ValidateContext): Diagnostic[] {
+  if (!section) return [];
+  const problems: Diagnostic[] = [];
+  const clusters = Object.keys(topology.clusters);
+  const linkerd = topology['linkerd'] as { version?: string } | undefined;
+  if (!linkerd) {
+    problems.push(ctx.diagnostic(['smi'], 'smi splits traffic between Linkerd multicluster mirrors, but the topology has no linkerd section', 'add a linkerd section (version, links, export) or remove smi'));
+    return problems;
+  }
+  const extensionVersion = section.extensionVersion ?? DEFAULT_EXTENSION_VERSION;
+  if (splitApiFor(linkerd.version) === 'trafficsplit' && needsSmi023(linkerd.version) && isOlderExtension(extensionVersion, 'v0.2.3')) {
+    problems.push(ctx.diagnostic(['smi', 'extensionVersion'], `linkerd-smi ${extensionVersion} does not work with Linkerd ${linkerd.version} (2.13 and later need v0.2.3+)`, `set extensionVersion: ${DEFAULT_EXTENSION_VERSION}`));
+  }
+  const seen = new Set<string>();
+  (section.splits ?? []).forEach((split, i) => {
+    const at = ['smi', 'splits', i];
+    const key = `${split.namespace}/${split.service}`;
+    if (seen.has(key)) problems.push(ctx.diagnostic([...at, 'service'], `${key} is split twice`, 'merge the two entries into one'));
+    seen.add(key);
+    (split.clusters ?? []).forEach((c, j) => {
+      if (!clusters.includes(c)) problems.push(ctx.diagnostic([...at, 'clusters', j], `unknown cluster "${c}"`, `use one of: ${clusters.join(', ')}`));
+    });
+    if (!split.backends) {
+      // Default backends are the mirrors of the other clusters: without an export there is nothing to split to.
+      if (clusters.length > 1 && !clusters.some((c) => isExported(topology, split.namespace, split.service, c))) {
+        problems.push(ctx.diagnostic([...at, 'service'], `${key} is not exported by any cluster, so no mirrors exist to split to`, `add { namespace: ${split.namespace}, service: ${split.service} } to linkerd.export`));
+      }
+      return;
+    }
+    split.backends.forEach((b, j) => {
+      const bat = [...at, 'backends', j];
+      if (b.weight < 0 || !Number.isInteger(b.weight)) problems.push(ctx.diagnostic([...bat, 'weight'], `weight ${b.weight} must be a whole number >= 0`, 'use a non-negative integer weight'));
+      if (b.cluster === undefined) return;
+      if (!clusters.includes(b.cluster)) {
+        problems.push(ctx.diagnostic([...bat, 'cluster'], `unknown cluster "${b.cluster}"`, `use one of: ${clusters.join(', ')}`));
+        return;
+      }
+      const service = b.service ?? split.service;
+      // Every other cluster reaches this backend through the mirror, which only exists for exported services.
+      if (clusters.length > 1 && !isExported(topology, split.namespace, service, b.cluster)) {
+        problems.push(ctx.diagnostic([...bat, b.service ? 'service' : 'cluster'], `${split.namespace}/${service} is not exported from ${b.cluster}, so other clusters have no mirror ${service}-${b.cluster}`, `add { namespace: ${split.namespace}, service: ${service} } to linkerd.export`));
+      }
+    });
+    if (split.backends.every((b) => b.weight === 0)) {
+      problems.push(ctx.diagnostic([...at, 'backends'], `all backends of ${key} have weight 0, so no request could be routed`, 'give at least one backend a weight above 0'));
+    }
+  });
+  return problems;
+}
