@@ -1,1 +1,22 @@
-export {};
+import { kindPlugin } from './plugin.js';
+
+export { kindPlugin };
+export default kindPlugin;
+export {
+  KIND_SECTION_KEY,
+  DEFAULT_NODE_IMAGE,
+  DEFAULT_WORKERS,
+  DEFAULT_NETWORK,
+  withDefaults,
+  kindSectionSchema,
+  kindClusterSchema,
+  type KindSection,
+  type ResolvedKindSection,
+  type KindClusterSpec,
+} from './section.js';
+export { resolveKind, kindContext, SUBNET_POOL } from './resolve.js';
+export { validateKind } from './validate.js';
+export { renderKindConfig, renderKindConfigYaml, type KindClusterConfig, type KindNode } from './render.js';
+export { kindSteps, NETWORK_STEP, clusterStepId, configPath, kindCreateArgs, controlPlaneIpArgs, shellLine } from './steps.js';
+export { networkCreateArgs, networkInspectArgs, parseIpamConfig, type DockerNetworkInfo } from './docker-network.js';
+export { checkInotifyLimits, kindTools, INOTIFY_RECOMMENDED, INOTIFY_FIX } from './doctor.js';

@@ -1,0 +1,19 @@
+import { definePlugin } from '@meshspec/core';
+import { checkInotifyLimits, kindTools } from './doctor.js';
+import { resolveKind } from './resolve.js';
+import { KIND_SECTION_KEY, kindClusterSchema, kindSectionSchema, type KindSection } from './section.js';
+import { kindSteps } from './steps.js';
+import { validateKind } from './validate.js';
+
+/** Creates one kind cluster per topology cluster, on a shared docker network, with disjoint subnets. */
+export const kindPlugin = definePlugin<KindSection>({
+  name: 'kind',
+  key: KIND_SECTION_KEY,
+  schema: kindSectionSchema,
+  clusterSchema: kindClusterSchema,
+  resolve: resolveKind,
+  validate: validateKind,
+  steps: (topology, section) => kindSteps(topology, section),
+  tools: kindTools,
+  doctor: async () => [await checkInotifyLimits()],
+});
