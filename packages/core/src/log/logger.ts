@@ -1,0 +1,94 @@
+// The Logger every step gets: levels, a verbose switch, per-step scopes, an optional log file, and
+// redaction of every secret registered anywhere in the process (keys must never reach a terminal or file).
+import { appendFileSync } from 'node:fs';
+import type { Logger } from './types.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const MIN_SECRET_LENGTH = 4;
+
+const secrets = new Set<string>();
+
+/**
+ * Registers a value that must never be printed. Multi-line values (PEM keys) also register each
+ * substantial line, so a single line of a key logged on its own is hidden too.
+ */
+export function registerSecret(value: string): void {
+  const add = (s: string) => {
+    if (s.length >= MIN_SECRET_LENGTH) secrets.add(s);
+  };
+  add(value);
+  add(value.trim());
+  if (value.includes('\n')) {
+    for (const line of value.split(/\r?\n/)) {
+      const t = line.trim();
+      if (t.length >= 16 && !/^-----(BEGIN|END) /.test(t)) add(t);
+    }
+  }
+}
+
+/** For tests: forget every registered secret. */
+export function clearSecrets(): void {
+  secrets.clear();
+}
+
+/** Replaces every registered secret in `text` by `***`. */
+export function redact(text: string): string {
+  if (secrets.size === 0) return text;
+  // Longest first, so a secret containing another one is hidden whole.
+  let out = text;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (out.includes(s)) out = out.split(s).join('***');
+  }
+  return out;
+}
+
+export interface LoggerOptions {
+  /** Where lines go; stderr by default (stdout is for results and JSON events). */
+  stream?: { write(chunk: string): unknown };
+  /** Show debug lines on the stream. */
+  verbose?: boolean;
+  /** Minimum level shown on the stream; `verbose` lowers it to debug. */
+  level?: LogLevel;
+  /** Also append every line (debug included, timestamped) to this file, e.g. `<stateDir>/meshspec.log`. */
+  file?: string;
+  /** Prefix of every line, e.g. a step id. */
+  scope?: string;
+}
+
+export interface MeshspecLogger extends Logger {
+  child(scope: string): MeshspecLogger;
+}
+
+export function createLogger(options: LoggerOptions = {}): MeshspecLogger {
+  const stream = options.stream ?? process.stderr;
+  const minimum = options.verbose ? RANK.debug : RANK[options.level ?? 'info'];
+  const file = options.file;
+
+  const make = (scope: string | undefined): MeshspecLogger => {
+    const emit = (level: LogLevel, message: string) => {
+      const prefix = scope ? `[${scope}] ` : '';
+      const body = redact(`${prefix}${message}`);
+      if (RANK[level] >= minimum) {
+        const tag = level === 'info' ? '' : `${level}: `;
+        stream.write(`${tag}${body}\n`);
+      }
+      if (file) {
+        try {
+          appendFileSync(file, `${new Date().toISOString()} ${level.padEnd(5)} ${body}\n`, { mode: 0o600 });
+        } catch {
+          // The log file is a convenience; never fail a step because it cannot be written.
+        }
+      }
+    };
+    return {
+      debug: (m) => emit('debug', m),
+      info: (m) => emit('info', m),
+      warn: (m) => emit('warn', m),
+      error: (m) => emit('error', m),
+      child: (child) => make(scope ? `${scope} ${child}` : child),
+    };
+  };
+  return make(options.scope);
+}
