@@ -1,1 +1,21 @@
-export {};
+import { definePlugin } from '@meshspec/core';
+import { ingressSchema, type IngressSection } from './schema.js';
+import { ingressSteps, ingressSummary } from './steps.js';
+import { validateIngress } from './validate.js';
+
+export * from './schema.js';
+export { controllerValues, hostFor, renderIngress } from './render.js';
+export { controllerRelease, controllerStep, hostOf, ingressSteps, ingressSummary, routeStep } from './steps.js';
+export { validateIngress } from './validate.js';
+
+/** ingress-nginx per cluster (meshed) and Ingresses with per-cluster host names. */
+export const ingressPlugin = definePlugin<IngressSection>({
+  name: 'ingress',
+  schema: ingressSchema,
+  validate: validateIngress,
+  steps: ingressSteps,
+  summary: ingressSummary,
+  tools: [{ command: 'helm', versionArgs: ['version', '--short'], parseVersion: (out) => /v\d+\.\d+\.\d+/.exec(out)?.[0], why: 'installs the ingress-nginx chart' }],
+});
+
+export default ingressPlugin;

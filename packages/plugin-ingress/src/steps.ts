@@ -1,0 +1,144 @@
+import { KubeError, stepId, type HelmRelease, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { controllerValues, hostFor, renderIngress } from './render.js';
+import { CHART_REPO, CONTROLLER_NAME, CONTROLLER_NAMESPACE, ingressOptions, RELEASE, type ExposeSpec, type IngressSection } from './schema.js';
+
+export function controllerRelease(section: IngressSection, kubeContext: string): HelmRelease {
+  const options = ingressOptions(section);
+  return {
+    release: RELEASE,
+    chart: 'ingress-nginx',
+    repo: CHART_REPO,
+    version: options.chartVersion,
+    namespace: CONTROLLER_NAMESPACE,
+    kubeContext,
+    values: controllerValues(options),
+  };
+}
+
+function flatten(values: unknown, prefix = ''): string[] {
+  if (typeof values !== 'object' || values === null) return [`${prefix}=${String(values)}`];
+  return Object.entries(values).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+}
+
+export function controllerStep(cluster: string, section: IngressSection, ctx: StepsContext): Step {
+  const context = ctx.contextOf(cluster);
+  const release = controllerRelease(section, context);
+  return {
+    id: stepId('ingress', 'controller', cluster),
+    title: `ingress-nginx ${release.version} in ${cluster}`,
+    cluster,
+    // Meshed controller pods need the proxy injector; its LoadBalancer Service wants MetalLB's pool.
+    after: [stepId('kind', 'cluster', cluster), stepId('linkerd', 'control-plane', cluster), stepId('metallb', 'pools', cluster)],
+    plan: [
+      `helm upgrade --install ${release.release} ${release.chart} --repo ${release.repo} --version ${release.version} --namespace ${release.namespace} --kube-context ${context} (values: ${flatten(release.values).join(', ')})`,
+      `kubectl rollout status deployment/${CONTROLLER_NAME} -n ${CONTROLLER_NAMESPACE} --context ${context}`,
+    ],
+    inputs: { cluster, release },
+    async run(run: StepContext) {
+      const kube = run.kube(cluster);
+      // The namespace first, so helm never depends on --create-namespace behaviour.
+      await kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: CONTROLLER_NAMESPACE } }], { signal: run.signal });
+      run.progress(`helm ${release.chart} ${release.version}`);
+      await run.helm.upgradeInstall(release, { signal: run.signal });
+      run.progress(`waiting for ${CONTROLLER_NAME}`);
+      await kube.waitForRollout('Deployment', CONTROLLER_NAME, CONTROLLER_NAMESPACE, { timeoutMs: 5 * 60_000, signal: run.signal });
+      return { release: RELEASE, chartVersion: release.version };
+    },
+    async status(run: StepContext) {
+      const found = await run.helm.status({ release: release.release, namespace: release.namespace, kubeContext: context });
+      return found?.status === 'deployed' && (found.chartVersion === undefined || found.chartVersion === release.version);
+    },
+    async destroy(run: StepContext) {
+      await run.helm.uninstall({ release: release.release, namespace: release.namespace, kubeContext: context }, { signal: run.signal });
+      await run.kube(cluster).delete('v1', 'Namespace', CONTROLLER_NAMESPACE);
+    },
+  };
+}
+
+export function hostOf(expose: ExposeSpec, cluster: string, section: IngressSection, context: string): string {
+  return hostFor(ingressOptions(section).hostPattern, { service: expose.service, namespace: expose.namespace, cluster, context });
+}
+
+/** The controller's validating webhook can refuse connections for a few seconds after the rollout. */
+async function applyWithWebhookRetry(apply: () => Promise<unknown>, signal: AbortSignal, attempts = 10, delayMs = 3000): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await apply();
+      return;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (attempt >= attempts || signal.aborted || !/webhook/i.test(message)) throw error;
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+}
+
+export function routeStep(expose: ExposeSpec, cluster: string, section: IngressSection, ctx: StepsContext, retryDelayMs = 3000): Step {
+  const options = ingressOptions(section);
+  const context = ctx.contextOf(cluster);
+  const host = hostOf(expose, cluster, section, context);
+  const object = renderIngress(expose, host, options);
+  const key = `${expose.namespace}/${expose.service}`;
+  const url = `http://${host}${expose.path ?? '/'}`;
+  return {
+    id: stepId('ingress', `route:${key}`, cluster),
+    title: `Ingress ${url} -> ${key}:${expose.port} in ${cluster}`,
+    cluster,
+    needs: [stepId('ingress', 'controller', cluster)],
+    after: [stepId('workloads', 'demo', cluster)],
+    plan: [`kubectl apply --server-side (meshspec) <- Ingress ${key} host ${host} path ${expose.path ?? '/'} -> ${expose.service}:${expose.port} (class ${options.className})`],
+    inputs: { cluster, object },
+    async run(run: StepContext) {
+      const kube = run.kube(cluster);
+      await applyWithWebhookRetry(() => kube.apply([object], { signal: run.signal }), run.signal, 10, retryDelayMs);
+      return { host, url };
+    },
+    async status(run: StepContext) {
+      const found = await run.kube(cluster).get(object.apiVersion, object.kind, object.metadata.name, expose.namespace);
+      return JSON.stringify(found?.['spec']) === JSON.stringify(object['spec']);
+    },
+    async destroy(run: StepContext) {
+      await run.kube(cluster).delete(object.apiVersion, object.kind, object.metadata.name, expose.namespace);
+    },
+  };
+}
+
+export function ingressSteps(topology: Topology, section: IngressSection | undefined, ctx: StepsContext): Step[] {
+  if (!section) return [];
+  const clusters = Object.keys(topology.clusters);
+  const expose = section.expose ?? [];
+  const exposedIn = (c: string) => expose.filter((e) => (e.clusters ?? clusters).includes(c));
+  const steps: Step[] = [];
+  for (const c of clusters) {
+    steps.push(controllerStep(c, section, ctx));
+    for (const e of exposedIn(c)) steps.push(routeStep(e, c, section, ctx));
+  }
+  return steps;
+}
+
+/** URL lines and /etc/hosts lines (address = the controller's LoadBalancer IP, or pending). */
+export async function ingressSummary(topology: Topology, section: IngressSection | undefined, ctx: StepContext): Promise<string[]> {
+  if (!section) return [];
+  const clusters = Object.keys(topology.clusters);
+  const urls: string[] = [];
+  const hosts: string[] = [];
+  for (const c of clusters) {
+    const exposes = (section.expose ?? []).filter((e) => (e.clusters ?? clusters).includes(c));
+    if (exposes.length === 0) continue;
+    let address: string | undefined;
+    try {
+      const svc = (await ctx.kube(c).get('v1', 'Service', CONTROLLER_NAME, CONTROLLER_NAMESPACE)) as { status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } } | undefined;
+      const lb = svc?.status?.loadBalancer?.ingress?.[0];
+      address = lb?.ip ?? lb?.hostname;
+    } catch (error) {
+      if (!(error instanceof KubeError)) throw error;
+    }
+    for (const e of exposes) {
+      const host = hostOf(e, c, section, ctx.contextOf(c));
+      urls.push(`${c}: http://${host}${e.path ?? '/'} -> ${e.namespace}/${e.service}:${e.port}`);
+      hosts.push(address ? `${address} ${host}` : `# ${host}: address pending (Service ${CONTROLLER_NAMESPACE}/${CONTROLLER_NAME} has no LoadBalancer IP yet)`);
+    }
+  }
+  if (urls.length === 0) return [];
+  return ['Ingress URLs:', ...urls.map((u) => `  ${u}`), 'Add to /etc/hosts:', ...hosts.map((h) => `  ${h}`)];
+}
