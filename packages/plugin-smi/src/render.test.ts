@@ -33,10 +33,15 @@ describe('backendsFor', () => {
     ]);
   });
 
-  it('skips clusters that do not export the service', () => {
+  it('has no mirrors for a service nobody exports', () => {
+    expect(backendsFor(split, 'b', topology(['a', 'b'], false))).toEqual([{ service: 'podinfo', weight: 100 }]);
+  });
+
+  it('skips clusters that are not linked into this one', () => {
     const t = topology(['a', 'b', 'c']);
-    (t['linkerd'] as any).export = [{ namespace: 'test', service: 'podinfo', clusters: ['a', 'b'] }];
+    (t['linkerd'] as any).links = [{ from: 'a', to: 'b' }];
     expect(backendsFor(split, 'b', t).map((b) => b.service)).toEqual(['podinfo', 'podinfo-a']);
+    expect(backendsFor(split, 'a', t).map((b) => b.service)).toEqual(['podinfo']);
   });
 
   it('maps explicit backends to local or mirror depending on the cluster it is applied in', () => {

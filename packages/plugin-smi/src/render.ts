@@ -36,10 +36,19 @@ export function isExported(topology: Topology, namespace: string, service: strin
   return (linkerd?.export ?? []).some((e) => e.namespace === namespace && e.service === service && (!e.clusters || e.clusters.includes(cluster)));
 }
 
+/** Is there a Linkerd link that makes `to` mirror services of `from`? (`links`: full-mesh by default, none, or pairs.) */
+export function isLinked(topology: Topology, from: string, to: string): boolean {
+  const links = (topology['linkerd'] as { links?: unknown } | undefined)?.links ?? 'full-mesh';
+  if (links === 'full-mesh') return from !== to;
+  if (Array.isArray(links)) return links.some((l: { from?: string; to?: string }) => l.from === from && l.to === to);
+  return false;
+}
+
 /**
  * Backends of `split` as seen from `cluster`. Explicit backends name the cluster that serves each share,
  * so the same list means the same global distribution everywhere: in its own cluster a backend is the
- * local service, elsewhere the mirror. Default: local + every other cluster that exports the service, equal.
+ * local service, elsewhere the mirror. Default: local + the mirror of every cluster that exports the service
+ * and is linked into `cluster`, with equal weights.
  */
 export function backendsFor(split: SplitSpec, cluster: string, topology: Topology): Backend[] {
   if (split.backends) {
@@ -48,7 +57,7 @@ export function backendsFor(split: SplitSpec, cluster: string, topology: Topolog
       return { service: b.cluster === undefined || b.cluster === cluster ? service : mirrorName(service, b.cluster), weight: b.weight };
     });
   }
-  const remotes = Object.keys(topology.clusters).filter((c) => c !== cluster && isExported(topology, split.namespace, split.service, c));
+  const remotes = Object.keys(topology.clusters).filter((c) => c !== cluster && isLinked(topology, c, cluster) && isExported(topology, split.namespace, split.service, c));
   const names = [split.service, ...remotes.map((r) => mirrorName(split.service, r))];
   const weights = equalWeights(names.length);
   return names.map((service, i) => ({ service, weight: weights[i]! }));

@@ -35,6 +35,11 @@ describe('validateSmi', () => {
     expect(problems[0]!.fix).toBeTruthy();
   });
 
+  it('reports a backend cluster that is not linked into a cluster applying the split', () => {
+    const problems = paths(run({ splits: [{ namespace: 'test', service: 'podinfo', backends: [{ weight: 1 }, { cluster: 'demo3', weight: 1 }] }] }, { version: 'stable-2.13.3', links: [{ from: 'demo', to: 'demo3' }], export: [{ namespace: 'test', service: 'podinfo' }] }));
+    expect(problems).toEqual(['smi.splits.0.backends.1.cluster: demo has no link to demo3, so the mirror podinfo-demo3 will not exist there']);
+  });
+
   it('needs a linkerd section', () => {
     expect(paths(validateSmi(topology({ splits: [] }, null), { splits: [] }, ctx))).toEqual([
       'smi: smi splits traffic between Linkerd multicluster mirrors, but the topology has no linkerd section',

@@ -1,6 +1,6 @@
 import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
 import { isOlderExtension, needsSmi023, splitApiFor } from './linkerd-version.js';
-import { isExported } from './render.js';
+import { isExported, isLinked } from './render.js';
 import { DEFAULT_EXTENSION_VERSION, type SmiSection } from './schema.js';
 
 export function validateSmi(topology: Topology, section: SmiSection | undefined, ctx: ValidateContext): Diagnostic[] {
@@ -44,6 +44,10 @@ export function validateSmi(topology: Topology, section: SmiSection | undefined,
       // Every other cluster reaches this backend through the mirror, which only exists for exported services.
       if (clusters.length > 1 && !isExported(topology, split.namespace, service, b.cluster)) {
         problems.push(ctx.diagnostic([...bat, b.service ? 'service' : 'cluster'], `${split.namespace}/${service} is not exported from ${b.cluster}, so other clusters have no mirror ${service}-${b.cluster}`, `add { namespace: ${split.namespace}, service: ${service} } to linkerd.export`));
+      }
+      const unlinked = (split.clusters ?? clusters).filter((c) => c !== b.cluster && !isLinked(topology, b.cluster!, c));
+      if (unlinked.length > 0) {
+        problems.push(ctx.diagnostic([...bat, 'cluster'], `${unlinked.join(', ')} ${unlinked.length > 1 ? 'have' : 'has'} no link to ${b.cluster}, so the mirror ${service}-${b.cluster} will not exist there`, `add { from: ${b.cluster}, to: ${unlinked[0]} } to linkerd.links (or use links: full-mesh)`));
       }
     });
     if (split.backends.every((b) => b.weight === 0)) {
