@@ -44,6 +44,12 @@ describe('backendsFor', () => {
     expect(backendsFor(split, 'a', t).map((b) => b.service)).toEqual(['podinfo']);
   });
 
+  it('merges a local backend with the backend naming the same cluster', () => {
+    const s = { ...split, backends: [{ weight: 70 }, { cluster: 'b', weight: 30 }] };
+    expect(backendsFor(s, 'a', topology(['a', 'b']))).toEqual([{ service: 'podinfo', weight: 70 }, { service: 'podinfo-b', weight: 30 }]);
+    expect(backendsFor(s, 'b', topology(['a', 'b']))).toEqual([{ service: 'podinfo', weight: 100 }]);
+  });
+
   it('maps explicit backends to local or mirror depending on the cluster it is applied in', () => {
     const s = { ...split, backends: [{ cluster: 'a', weight: 80 }, { cluster: 'b', weight: 20 }, { service: 'podinfo-canary', weight: 5 }] };
     expect(backendsFor(s, 'a', topology(['a', 'b']))).toEqual([

@@ -52,10 +52,14 @@ export function isLinked(topology: Topology, from: string, to: string): boolean 
  */
 export function backendsFor(split: SplitSpec, cluster: string, topology: Topology): Backend[] {
   if (split.backends) {
-    return split.backends.map((b) => {
+    // In a backend's own cluster "local" and "<that cluster>" are the same service: merge their weights.
+    const merged = new Map<string, number>();
+    for (const b of split.backends) {
       const service = b.service ?? split.service;
-      return { service: b.cluster === undefined || b.cluster === cluster ? service : mirrorName(service, b.cluster), weight: b.weight };
-    });
+      const name = b.cluster === undefined || b.cluster === cluster ? service : mirrorName(service, b.cluster);
+      merged.set(name, (merged.get(name) ?? 0) + b.weight);
+    }
+    return [...merged].map(([service, weight]) => ({ service, weight }));
   }
   const remotes = Object.keys(topology.clusters).filter((c) => c !== cluster && isLinked(topology, c, cluster) && isExported(topology, split.namespace, split.service, c));
   const names = [split.service, ...remotes.map((r) => mirrorName(split.service, r))];
