@@ -1,1 +1,10 @@
-export {};
+import { metallbPlugin } from './plugin.js';
+
+export { metallbPlugin };
+export default metallbPlugin;
+export { DEFAULT_CHART_VERSION, DEFAULT_NAMESPACE, DEFAULT_POOL_SIZE, CHART, POOL_NAME, withDefaults, metallbSectionSchema, type MetallbSection, type ResolvedMetallbSection } from './section.js';
+export { planPools, parsePool, poolArea, automaticClusters, suggestFreeRange, type ClusterPool } from './pools.js';
+export { renderPoolObjects } from './render.js';
+export { validateMetallb } from './validate.js';
+export { metallbSteps, installStepId, poolsStepId, hasReadyAddress, KIND_NETWORK_STEP } from './steps.js';
+export { applyWithWebhookRetry, isWebhookError, WEBHOOK_RETRY } from './retry.js';

@@ -1,0 +1,105 @@
+// MetalLB steps per cluster: install the chart (and wait until its webhook answers), then apply the pool.
+import { formatRange, StepError, stepId, type HelmRelease, type KubeObject, type Step, type StepContext, type Topology } from '@meshspec/core';
+import { planPools } from './pools.js';
+import { renderPoolObjects } from './render.js';
+import { applyWithWebhookRetry, WEBHOOK_RETRY } from './retry.js';
+import { CHART, POOL_NAME, withDefaults, type MetallbSection, type ResolvedMetallbSection } from './section.js';
+
+/** The kind plugin's step that ensures the docker network and reports its IPv4 subnet/gateway. */
+export const KIND_NETWORK_STEP = 'kind:network';
+export const installStepId = (cluster: string) => stepId('metallb', 'install', cluster);
+export const poolsStepId = (cluster: string) => stepId('metallb', 'pools', cluster);
+const WAIT_MS = 5 * 60_000;
+/** Names the chart gives its objects for release `metallb`. */
+const CONTROLLER = 'metallb-controller';
+const WEBHOOK_SERVICE = 'metallb-webhook-service';
+
+export function metallbSteps(topology: Topology, rawSection: MetallbSection | undefined, contextOf: (cluster: string) => string): Step[] {
+  if (rawSection === undefined) return [];
+  const section = withDefaults(rawSection);
+  const clusters = Object.keys(topology.clusters);
+  // Explicit pools (or a given dockerSubnet) make the plugin usable without the kind plugin.
+  const needsKindNetwork = section.dockerSubnet === undefined && clusters.some((c) => section.pools[c] === undefined);
+  return clusters.flatMap((cluster) => [installStep(cluster, section, contextOf(cluster)), poolsStep(cluster, clusters, section, needsKindNetwork)]);
+}
+
+function release(section: ResolvedMetallbSection, kubeContext: string): HelmRelease {
+  return { ...CHART, version: section.chartVersion, namespace: section.namespace, kubeContext, wait: true, timeout: '5m' };
+}
+
+function installStep(cluster: string, section: ResolvedMetallbSection, kubeContext: string): Step {
+  const chart = release(section, kubeContext);
+  const ns = section.namespace;
+  return {
+    id: installStepId(cluster),
+    title: `MetalLB ${section.chartVersion} in ${cluster}`,
+    cluster,
+    after: [stepId('kind', 'cluster', cluster)],
+    plan: [
+      `helm upgrade --install ${chart.release} ${chart.chart} --repo ${chart.repo} --version ${chart.version} --namespace ${ns} --kube-context ${kubeContext} --wait`,
+      `wait until deployment ${ns}/${CONTROLLER} has rolled out`,
+      `wait until endpoints ${ns}/${WEBHOOK_SERVICE} has a ready address`,
+    ],
+    inputs: chart,
+    async run(ctx) {
+      await ctx.helm.upgradeInstall(chart, { signal: ctx.signal });
+      const kube = ctx.kube(cluster);
+      ctx.progress('waiting for the MetalLB controller and its webhook');
+      await kube.waitForRollout('Deployment', CONTROLLER, ns, { timeoutMs: WAIT_MS, signal: ctx.signal });
+      // The controller serves the validating webhook for IPAddressPool/L2Advertisement. Until the webhook
+      // Service has a ready endpoint, applying pools fails with "failed calling webhook ... connection
+      // refused" (the classic error of applying pools right after the chart), so wait for it here.
+      await kube.waitFor('v1', 'Endpoints', WEBHOOK_SERVICE, ns, hasReadyAddress, { timeoutMs: WAIT_MS, signal: ctx.signal, description: `ready endpoints of service ${ns}/${WEBHOOK_SERVICE}` });
+    },
+    async status(ctx) {
+      const deployed = await ctx.helm.status({ release: chart.release, namespace: ns, kubeContext });
+      return deployed?.status === 'deployed' && deployed.chartVersion === section.chartVersion;
+    },
+    async destroy(ctx) {
+      await ctx.helm.uninstall({ release: chart.release, namespace: ns, kubeContext }, { signal: ctx.signal });
+    },
+  };
+}
+
+export function hasReadyAddress(endpoints: KubeObject | undefined): boolean {
+  const subsets = (endpoints as { subsets?: Array<{ addresses?: unknown[] }> } | undefined)?.subsets ?? [];
+  return subsets.some((s) => (s.addresses?.length ?? 0) > 0);
+}
+
+function poolsStep(cluster: string, clusters: string[], section: ResolvedMetallbSection, needsKindNetwork: boolean): Step {
+  const explicit = section.pools[cluster];
+  const ns = section.namespace;
+  const shown = explicit ?? `<${section.poolSize} addresses carved from the top of the kind network>`;
+  return {
+    id: poolsStepId(cluster),
+    title: `MetalLB address pool in ${cluster}`,
+    cluster,
+    needs: [installStepId(cluster), ...(needsKindNetwork ? [KIND_NETWORK_STEP] : [])],
+    plan: [`kubectl apply --server-side (meshspec) <- IPAddressPool ${ns}/${POOL_NAME} (${shown}), L2Advertisement ${ns}/${POOL_NAME}`],
+    // Automatic ranges depend on every cluster's position and on the explicit pools, so all of it is input.
+    inputs: { namespace: ns, poolSize: section.poolSize, clusters, pools: section.pools, dockerSubnet: section.dockerSubnet ?? null },
+    async run(ctx) {
+      const network = section.dockerSubnet !== undefined ? { subnet: section.dockerSubnet } : needsKindNetwork ? ctx.outputOf<{ subnet: string; gateway?: string }>(KIND_NETWORK_STEP) : undefined;
+      const pool = poolFor(ctx, cluster, clusters, section, network);
+      await applyWithWebhookRetry(ctx.kube(cluster), renderPoolObjects(pool, ns), {
+        ...WEBHOOK_RETRY,
+        signal: ctx.signal,
+        onRetry: (attempt, error) => ctx.log.warn(`MetalLB webhook not ready yet (attempt ${attempt}): ${error.message}`),
+      });
+      return { range: formatRange(pool) };
+    },
+    async destroy(ctx) {
+      const kube = ctx.kube(cluster);
+      await kube.delete('metallb.io/v1beta1', 'L2Advertisement', POOL_NAME, ns);
+      await kube.delete('metallb.io/v1beta1', 'IPAddressPool', POOL_NAME, ns);
+    },
+  };
+}
+
+function poolFor(ctx: StepContext, cluster: string, clusters: string[], section: ResolvedMetallbSection, network: { subnet: string; gateway?: string } | undefined) {
+  try {
+    return planPools(clusters, section, network).find((p) => p.cluster === cluster)!.range;
+  } catch (error) {
+    throw new StepError(ctx.step.id, (error as Error).message, { cluster, cause: error });
+  }
+}
