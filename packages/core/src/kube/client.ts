@@ -1,0 +1,302 @@
+// The real KubeClient: server-side apply with CRD ordering, reads, label patches and waits, one client
+// per kube context. Credentials and TLS come from the kubeconfig via @kubernetes/client-node.
+import { CancelledError, KubeError } from '../errors.js';
+import { createDiscovery, type Discovery, type ResourceInfo } from './discovery.js';
+import { applyBody, applyOrder, checkObject, describeApplyConflict, groupOf, parseManifestText, refOf } from './manifests.js';
+import { crdReadiness, loadBalancerAddress, rolloutReadiness } from './readiness.js';
+import { createRestClient, statusMessage, type KubeStatus, type RestClient, type RestResponse } from './rest.js';
+import type { ApplyOptions, ApplyResult, KubeClient, KubeClientFactory, KubeObject, WaitOptions } from './types.js';
+
+export interface KubeClientFactoryOptions {
+  /** Kubeconfig file; default: $KUBECONFIG / ~/.kube/config (the usual loading rules). */
+  kubeconfigPath?: string;
+  /** Server-side apply field manager used when an apply does not name one. */
+  fieldManager?: string;
+}
+
+const DEFAULT_WAIT_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_INTERVAL_MS = 1_000;
+const CRD_WAIT_TIMEOUT_MS = 60_000;
+/** How long apply keeps refreshing discovery for a kind whose CRD was just established. */
+const DISCOVERY_RETRY_MS = 10_000;
+
+export function createKubeClientFactory(options: KubeClientFactoryOptions = {}): KubeClientFactory {
+  const clients = new Map<string, KubeClient>();
+  return {
+    forContext(context) {
+      let client = clients.get(context);
+      if (!client) clients.set(context, (client = createKubeClient(context, options)));
+      return client;
+    },
+  };
+}
+
+interface Connection {
+  rest: RestClient;
+  discovery: Discovery;
+  /** Namespace for namespaced objects that carry none and get no defaultNamespace. */
+  contextNamespace: string;
+}
+
+function createKubeClient(context: string, options: KubeClientFactoryOptions): KubeClient {
+  const defaultFieldManager = options.fieldManager ?? 'meshspec';
+  let connection: Promise<Connection> | undefined;
+
+  // Connect lazily: forContext() is synchronous and the library is only loaded when a cluster is used.
+  const connect = () =>
+    (connection ??= (async () => {
+      const { KubeConfig } = await import('@kubernetes/client-node');
+      const kc = new KubeConfig();
+      const where = options.kubeconfigPath ?? (process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config');
+      try {
+        if (options.kubeconfigPath) kc.loadFromFile(options.kubeconfigPath);
+        else kc.loadFromDefault();
+      } catch (e) {
+        throw new KubeError(`cannot read kubeconfig ${where}: ${(e as Error).message}`, { context, reason: 'kubeconfig' });
+      }
+      const ctx = kc.getContextObject(context);
+      if (!ctx) {
+        const known = kc.getContexts().map((c) => c.name);
+        throw new KubeError(`kube context "${context}" is not in kubeconfig ${where} (it has: ${known.join(', ') || 'no contexts'}). Create the cluster first, or set the cluster's \`context\` in topology.yaml.`, { context, reason: 'no-context' });
+      }
+      kc.setCurrentContext(context);
+      const rest = createRestClient(kc);
+      return { rest, discovery: createDiscovery(rest, context), contextNamespace: ctx.namespace ?? 'default' };
+    })().catch((e: unknown) => {
+      connection = undefined;
+      throw e;
+    }));
+
+  const fail = (message: string, object?: string, reason?: string) => new KubeError(message, { context, ...(object ? { object } : {}), ...(reason ? { reason } : {}) });
+
+  async function send<T>(c: Connection, req: Parameters<RestClient['request']>[0], what: string): Promise<RestResponse<T>> {
+    try {
+      return await c.rest.request<T>(req);
+    } catch (e) {
+      if (req.signal?.aborted) throw new CancelledError(`cancelled: ${what} on context ${context}`);
+      throw fail(`cannot reach the API server of context ${context} (${c.rest.server}) for ${what}: ${(e as Error).message}`, undefined, 'unreachable');
+    }
+  }
+
+  /** URL path of an object (or its collection when name is undefined). */
+  async function pathOf(c: Connection, apiVersion: string, kind: string, name: string | undefined, namespace: string | undefined, signal?: AbortSignal) {
+    const info = await c.discovery.resolve(apiVersion, kind, signal ? { signal } : {});
+    return { info, path: resourcePath(apiVersion, info, info.namespaced ? namespace : undefined, name) };
+  }
+
+  async function get(apiVersion: string, kind: string, name: string, namespace?: string, signal?: AbortSignal): Promise<KubeObject | undefined> {
+    const c = await connect();
+    const { info, path } = await pathOf(c, apiVersion, kind, name, namespace ?? c.contextNamespace, signal);
+    const res = await send<KubeObject>(c, { method: 'GET', path, ...(signal ? { signal } : {}) }, `get ${kind} ${name}`);
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw fail(`get ${refOf({ kind, metadata: { name, ...(info.namespaced && namespace ? { namespace } : {}) } })} failed on context ${context}: ${statusMessage(res)}`, `${kind}/${name}`);
+    return res.body;
+  }
+
+  async function applyOne(c: Connection, input: KubeObject, opts: ApplyOptions, fieldManager: string, retryDiscoveryMs: number) {
+    const info = await c.discovery.resolve(input.apiVersion, input.kind, { retryForMs: retryDiscoveryMs, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const body = applyBody(input);
+    if (info.namespaced) body.metadata = { ...body.metadata, namespace: body.metadata.namespace ?? opts.defaultNamespace ?? c.contextNamespace };
+    else if (body.metadata.namespace !== undefined) {
+      // Cluster-scoped kinds have no namespace; a stray one (often from a defaulting tool) is dropped.
+      const { namespace: _ns, ...metadata } = body.metadata;
+      body.metadata = metadata;
+    }
+    const ref = refOf(body);
+    const path = resourcePath(body.apiVersion, info, body.metadata.namespace, body.metadata.name);
+    const signal = opts.signal ? { signal: opts.signal } : {};
+
+    const before = await send<KubeObject>(c, { method: 'GET', path, ...signal }, `get ${ref}`);
+    if (before.status !== 200 && before.status !== 404) throw fail(`get ${ref} failed on context ${context}: ${statusMessage(before)}`, ref);
+
+    const res = await send<KubeObject>(
+      c,
+      { method: 'PATCH', path, query: { fieldManager, force: opts.force ? true : undefined }, body, contentType: 'application/apply-patch+yaml', ...signal },
+      `apply ${ref}`,
+    );
+    if (res.status === 409) {
+      const conflict = describeApplyConflict(res.body as KubeStatus, ref, fieldManager);
+      throw fail(`${conflict ?? `apply of ${ref} conflicts: ${statusMessage(res)}`} (context ${context})`, ref, 'conflict');
+    }
+    if (res.status !== 200 && res.status !== 201) throw fail(`apply of ${ref} failed on context ${context}: ${statusMessage(res)}`, ref, (res.body as KubeStatus | undefined)?.reason ?? `http-${res.status}`);
+
+    const outcome: ApplyResult['objects'][number]['outcome'] =
+      before.status === 404 || res.status === 201
+        ? 'created'
+        : before.body.metadata.resourceVersion === res.body.metadata.resourceVersion
+          ? 'unchanged'
+          : 'configured';
+    return { ref, outcome, applied: res.body };
+  }
+
+  async function waitFor(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    predicate: (obj: KubeObject | undefined) => boolean,
+    waitOptions: WaitOptions & { description?: string; describeState?: (obj: KubeObject | undefined) => string; failFast?: (obj: KubeObject | undefined) => string | undefined } = {},
+  ): Promise<KubeObject | undefined> {
+    const timeoutMs = waitOptions.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+    const interval = waitOptions.intervalMs ?? DEFAULT_INTERVAL_MS;
+    const target = `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+    const what = waitOptions.description ?? target;
+    const describe = waitOptions.describeState ?? defaultState;
+    const deadline = Date.now() + timeoutMs;
+    let lastState = 'not checked yet';
+    for (;;) {
+      if (waitOptions.signal?.aborted) throw new CancelledError(`cancelled while waiting for ${what} on context ${context}`);
+      try {
+        const obj = await get(apiVersion, kind, name, namespace, waitOptions.signal);
+        if (predicate(obj)) return obj;
+        lastState = describe(obj);
+        const fatal = waitOptions.failFast?.(obj);
+        if (fatal) throw fail(`${what} on context ${context} cannot become ready: ${fatal}`, target, 'wait-failed');
+      } catch (e) {
+        if (e instanceof CancelledError || (e instanceof KubeError && e.details.reason === 'wait-failed')) throw e;
+        if (e instanceof KubeError && (e.details.reason === 'no-context' || e.details.reason === 'kubeconfig')) throw e;
+        // Transient (API restarting, kind not yet served): keep polling, remember why.
+        lastState = `error: ${(e as Error).message}`;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw fail(`timed out after ${formatMs(timeoutMs)} waiting for ${what} on context ${context}; last observed: ${lastState}`, target, 'timeout');
+      }
+      await sleep(Math.min(interval, remaining), waitOptions.signal);
+    }
+  }
+
+  const client: KubeClient = {
+    context,
+
+    async apply(objects, opts = {}) {
+      const list = typeof objects === 'string' ? parseManifestText(objects) : objects;
+      list.forEach((o, i) => checkObject(o, `object ${i + 1} of the apply`));
+      const fieldManager = opts.fieldManager ?? defaultFieldManager;
+      const c = await connect();
+      const { namespaces, crds, rest } = applyOrder(list);
+      const result: ApplyResult = { objects: [] };
+
+      for (const ns of namespaces) result.objects.push(pick(await applyOne(c, ns, opts, fieldManager, 0)));
+
+      for (const crd of crds) result.objects.push(pick(await applyOne(c, crd, opts, fieldManager, 0)));
+      // Custom resources in this batch need their CRDs served before they can be applied.
+      for (const crd of crds) {
+        await client.waitForCrdEstablished(crd.metadata.name, { timeoutMs: CRD_WAIT_TIMEOUT_MS, intervalMs: 250, ...(opts.signal ? { signal: opts.signal } : {}) });
+        const spec = crd.spec as { group?: string; versions?: { name: string }[] } | undefined;
+        for (const v of spec?.versions ?? []) c.discovery.invalidate(`${spec?.group}/${v.name}`);
+      }
+      const servedByBatch = new Set(crds.map((crd) => (crd.spec as { group?: string } | undefined)?.group));
+
+      for (const obj of rest) {
+        if (opts.signal?.aborted) throw new CancelledError(`apply cancelled on context ${context}`);
+        const retry = servedByBatch.has(groupOf(obj.apiVersion)) ? DISCOVERY_RETRY_MS : 0;
+        result.objects.push(pick(await applyOne(c, obj, opts, fieldManager, retry)));
+      }
+      return result;
+    },
+
+    get: (apiVersion, kind, name, namespace) => get(apiVersion, kind, name, namespace),
+
+    async list(apiVersion, kind, namespace, labelSelector) {
+      const c = await connect();
+      const { path } = await pathOf(c, apiVersion, kind, undefined, namespace);
+      const items: KubeObject[] = [];
+      let cont: string | undefined;
+      do {
+        const res = await send<{ items?: KubeObject[]; metadata?: { continue?: string } }>(
+          c,
+          { method: 'GET', path, query: { labelSelector, limit: '500', continue: cont } as Record<string, string | undefined> },
+          `list ${kind}`,
+        );
+        if (res.status !== 200) throw fail(`list ${kind}${namespace ? ` in ${namespace}` : ''} failed on context ${context}: ${statusMessage(res)}`, kind);
+        // List items come without apiVersion/kind; restore them so items look like applied objects.
+        for (const item of res.body.items ?? []) items.push({ ...item, apiVersion, kind });
+        cont = res.body.metadata?.continue || undefined;
+      } while (cont);
+      return items;
+    },
+
+    async delete(apiVersion, kind, name, namespace) {
+      const c = await connect();
+      const { path } = await pathOf(c, apiVersion, kind, name, namespace ?? c.contextNamespace);
+      const res = await send(c, { method: 'DELETE', path, body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } }, `delete ${kind} ${name}`);
+      if (res.status === 404) return false;
+      if (res.status !== 200 && res.status !== 202) throw fail(`delete ${kind} ${name} failed on context ${context}: ${statusMessage(res)}`, `${kind}/${name}`);
+      return true;
+    },
+
+    async label(apiVersion, kind, name, namespace, labels) {
+      const c = await connect();
+      const { path } = await pathOf(c, apiVersion, kind, name, namespace ?? c.contextNamespace);
+      const ref = refOf({ kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
+      const res = await send(c, { method: 'PATCH', path, body: { metadata: { labels } }, contentType: 'application/merge-patch+json' }, `label ${ref}`);
+      if (res.status === 404) throw fail(`cannot label ${ref} on context ${context}: it does not exist`, ref, 'not-found');
+      if (res.status !== 200) throw fail(`label ${ref} failed on context ${context}: ${statusMessage(res)}`, ref);
+    },
+
+    async waitForCrdEstablished(name, waitOptions = {}) {
+      await waitFor('apiextensions.k8s.io/v1', 'CustomResourceDefinition', name, undefined, (o) => crdReadiness(o).ready, {
+        timeoutMs: CRD_WAIT_TIMEOUT_MS,
+        ...waitOptions,
+        description: `CustomResourceDefinition ${name} to be Established`,
+        describeState: (o) => crdReadiness(o).state,
+        failFast: (o) => crdReadiness(o).failed,
+      });
+    },
+
+    async waitForRollout(kind, name, namespace, waitOptions = {}) {
+      await waitFor('apps/v1', kind, name, namespace, (o) => rolloutReadiness(kind, o).ready, {
+        ...waitOptions,
+        description: `rollout of ${kind} ${namespace}/${name}`,
+        describeState: (o) => rolloutReadiness(kind, o).state,
+      });
+    },
+
+    async waitForLoadBalancer(name, namespace, waitOptions = {}) {
+      const svc = await waitFor('v1', 'Service', name, namespace, (o) => loadBalancerAddress(o).ready, {
+        ...waitOptions,
+        description: `a LoadBalancer address for Service ${namespace}/${name}`,
+        describeState: (o) => loadBalancerAddress(o).state,
+      });
+      return loadBalancerAddress(svc).address!;
+    },
+
+    waitFor: (apiVersion, kind, name, namespace, predicate, waitOptions) => waitFor(apiVersion, kind, name, namespace, predicate, waitOptions),
+  };
+  return client;
+}
+
+function pick(r: { ref: string; outcome: ApplyResult['objects'][number]['outcome'] }) {
+  return { ref: r.ref, outcome: r.outcome };
+}
+
+function resourcePath(apiVersion: string, info: ResourceInfo, namespace: string | undefined, name: string | undefined): string {
+  const root = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${root}${ns}/${info.name}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`;
+}
+
+function defaultState(obj: KubeObject | undefined): string {
+  if (!obj) return 'object does not exist';
+  const status = (obj as { status?: unknown }).status;
+  if (status === undefined) return `exists (resourceVersion ${String(obj.metadata.resourceVersion)}), no status`;
+  const text = JSON.stringify(status);
+  return `status ${text.length > 400 ? `${text.slice(0, 400)}…` : text}`;
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
