@@ -1,1 +1,32 @@
-export {};
+import { definePlugin } from '@meshspec/core';
+import { linkerdSectionSchema, type LinkerdSection } from './section.js';
+import { linkerdStatus } from './status.js';
+import { linkerdSteps } from './steps.js';
+import { validateLinkerd } from './validate.js';
+
+export * from './section.js';
+export { parseLinkerdVersion, capabilitiesOf, defaultClusterNetworks, EDGE_OF_RELEASE, VERSION_PATTERN, type LinkerdVersion, type LinkerdCapabilities, type LinkerdChannel } from './version.js';
+export { ensureLinkerdCertificates, generateTrustAnchor, issueIssuer, keyMatchesCert, fingerprintOf, CERT_FILES, TRUST_ANCHOR_CN, ISSUER_CN, type EnsureResult } from './certs.js';
+export { linkPairs, clusterNetworksFor, mirrorServiceName, helmList } from './mesh.js';
+export { linkerdSteps, linkerdStepIds, EXPORT_LABEL, GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, LINKERD_NAMESPACE } from './steps.js';
+export { validateLinkerd } from './validate.js';
+export { linkerdStatus } from './status.js';
+
+/** Linkerd on every cluster with one shared identity, multicluster links and exported services. */
+export const linkerdPlugin = definePlugin<LinkerdSection>({
+  name: 'linkerd',
+  schema: linkerdSectionSchema,
+  validate: validateLinkerd,
+  steps: linkerdSteps,
+  status: linkerdStatus,
+  tools: [
+    {
+      command: 'linkerd',
+      versionArgs: ['version', '--client', '--short'],
+      parseVersion: (output) => /(stable|edge|enterprise)-[0-9.]+/.exec(output)?.[0],
+      why: 'renders the Linkerd control plane, viz and multicluster manifests and the links between clusters',
+    },
+  ],
+});
+
+export default linkerdPlugin;

@@ -1,0 +1,146 @@
+// The `linkerd` section of a topology: its JSON Schema, types and defaults.
+import type { JsonSchema } from '@meshspec/core';
+import { VERSION_PATTERN } from './version.js';
+
+/** The release the seed procedure was written against. */
+export const DEFAULT_VERSION = 'stable-2.13.3';
+export const DEFAULT_CLI = 'linkerd';
+/** Trust anchor: 10 years, like `step certificate create --profile root-ca`. */
+export const DEFAULT_TRUST_ANCHOR_VALIDITY = '87600h';
+/** Issuer: one year, as in the seed procedure (`--not-after 8760h`). */
+export const DEFAULT_ISSUER_VALIDITY = '8760h';
+/** Re-issue the issuer (and warn in status) when it expires within this window. */
+export const DEFAULT_ISSUER_RENEW_BEFORE = '720h';
+
+export interface LinkPair {
+  /** The cluster whose services are mirrored (the link points at it). */
+  from: string;
+  /** The cluster the link is applied in (it gets the mirror services). */
+  to: string;
+}
+
+export interface ExportEntry {
+  namespace: string;
+  service: string;
+}
+
+export interface LinkerdSection {
+  version?: string;
+  cliPath?: string;
+  trustAnchorValidity?: string;
+  issuerValidity?: string;
+  issuerRenewBefore?: string;
+  viz?: boolean;
+  multicluster?: { enabled?: boolean; gateway?: boolean };
+  installGatewayApi?: boolean;
+  links?: 'full-mesh' | 'none' | LinkPair[];
+  clusterNetworks?: string[];
+  export?: ExportEntry[];
+}
+
+export interface ResolvedLinkerdSection {
+  version: string;
+  cliPath: string;
+  trustAnchorValidity: string;
+  issuerValidity: string;
+  issuerRenewBefore: string;
+  viz: boolean;
+  multicluster: { enabled: boolean; gateway: boolean };
+  installGatewayApi: boolean;
+  links: 'full-mesh' | 'none' | LinkPair[];
+  clusterNetworks: string[];
+  export: ExportEntry[];
+}
+
+export function withDefaults(section: LinkerdSection): ResolvedLinkerdSection {
+  return {
+    version: section.version ?? DEFAULT_VERSION,
+    cliPath: section.cliPath ?? DEFAULT_CLI,
+    trustAnchorValidity: section.trustAnchorValidity ?? DEFAULT_TRUST_ANCHOR_VALIDITY,
+    issuerValidity: section.issuerValidity ?? DEFAULT_ISSUER_VALIDITY,
+    issuerRenewBefore: section.issuerRenewBefore ?? DEFAULT_ISSUER_RENEW_BEFORE,
+    viz: section.viz ?? true,
+    multicluster: { enabled: section.multicluster?.enabled ?? true, gateway: section.multicluster?.gateway ?? true },
+    installGatewayApi: section.installGatewayApi ?? true,
+    links: section.links ?? 'full-mesh',
+    clusterNetworks: section.clusterNetworks ?? [],
+    export: section.export ?? [],
+  };
+}
+
+const DURATION_PATTERN = '^[0-9]+(s|m|h|d)$';
+const duration = (description: string, dflt: string): JsonSchema => ({ type: 'string', pattern: DURATION_PATTERN, default: dflt, description });
+const clusterName: JsonSchema = { type: 'string', minLength: 1, description: 'A cluster name from `clusters`.' };
+
+export const linkerdSectionSchema: JsonSchema = {
+  type: 'object',
+  description: 'Linkerd service mesh on every cluster, one shared trust anchor, multicluster links and exported services.',
+  additionalProperties: false,
+  properties: {
+    version: {
+      type: 'string',
+      pattern: VERSION_PATTERN,
+      default: DEFAULT_VERSION,
+      description: 'Linkerd release of the CLI at `cliPath`: `stable-2.x.y`, `edge-yy.m.n`, `version-2.N` or `enterprise-2.x.y`. Selects link/link-gen and Gateway API handling.',
+    },
+    cliPath: { type: 'string', minLength: 1, default: DEFAULT_CLI, description: 'The linkerd CLI to run (a name on PATH or a path); it must match `version`.' },
+    trustAnchorValidity: duration('Validity of the generated trust anchor (root CA), e.g. `87600h` (10 years). Used only when it is first generated.', DEFAULT_TRUST_ANCHOR_VALIDITY),
+    issuerValidity: duration('Validity of the identity issuer certificate, e.g. `8760h`.', DEFAULT_ISSUER_VALIDITY),
+    issuerRenewBefore: duration('Re-issue the issuer on apply (and warn in status) when it expires within this window, e.g. `720h`.', DEFAULT_ISSUER_RENEW_BEFORE),
+    viz: { type: 'boolean', default: true, description: 'Install the viz extension (metrics, dashboard; needed by `linkerd multicluster gateways`).' },
+    multicluster: {
+      type: 'object',
+      additionalProperties: false,
+      default: { enabled: true, gateway: true },
+      description: 'The multicluster extension.',
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'Install the multicluster extension (needed for links and exports).' },
+        gateway: { type: 'boolean', default: true, description: 'Install the multicluster gateway (a LoadBalancer Service); false links clusters pod-to-pod (flat network).' },
+      },
+    },
+    installGatewayApi: {
+      type: 'boolean',
+      default: true,
+      description: 'For Linkerd 2.18+, which no longer installs the Gateway API CRDs by default: have `linkerd install --crds` install them (`--set installGatewayAPI=true`). false: they must already exist.',
+    },
+    links: {
+      default: 'full-mesh',
+      description: '`full-mesh` (every cluster mirrors every other), `none`, or an explicit list of links.',
+      oneOf: [
+        { type: 'string', enum: ['full-mesh', 'none'], description: 'A link pattern.' },
+        {
+          type: 'array',
+          description: 'Explicit links.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['from', 'to'],
+            description: 'One link: `to` mirrors services exported by `from`.',
+            properties: { from: { ...clusterName, description: 'The cluster whose exported services are mirrored.' }, to: { ...clusterName, description: 'The cluster that gets the mirror services.' } },
+          },
+        },
+      ],
+    },
+    clusterNetworks: {
+      type: 'array',
+      default: [],
+      description: "Extra CIDRs for Linkerd's clusterNetworks, besides Linkerd's defaults and every cluster's podSubnet/serviceSubnet.",
+      items: { type: 'string', description: 'A CIDR, e.g. 10.250.0.0/16.' },
+    },
+    export: {
+      type: 'array',
+      default: [],
+      description: 'Services labelled `mirror.linkerd.io/exported=true` in every cluster, so linked clusters mirror them as `<service>-<cluster>`.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['namespace', 'service'],
+        description: 'One exported service.',
+        properties: {
+          namespace: { type: 'string', minLength: 1, description: 'Namespace of the service.' },
+          service: { type: 'string', minLength: 1, description: 'Name of the service.' },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,94 @@
+// `meshspec status` for Linkerd: does every cluster trust OUR anchor, is the issuer far from expiry, and
+// does every exported service have a mirror in each linked cluster that points at the remote gateway.
+import { parse } from 'yaml';
+import type { KubeObject, StatusLine, StepContext, Topology } from '@meshspec/core';
+import { CERT_FILES, certificatesIn, notAfterOf } from './certs.js';
+import { durationMs } from './duration.js';
+import { linkPairs, mirrorServiceName } from './mesh.js';
+import { withDefaults, type LinkerdSection } from './section.js';
+import { GATEWAY_SERVICE, LINKERD_NAMESPACE, MULTICLUSTER_NAMESPACE } from './steps.js';
+
+const DAY_MS = 86_400_000;
+
+/** The trust roots a cluster's control plane uses: the trust-roots ConfigMap, else linkerd-config's values. */
+async function trustRootsOf(kube: ReturnType<StepContext['kube']>): Promise<string | undefined> {
+  const roots = await kube.get('v1', 'ConfigMap', 'linkerd-identity-trust-roots', LINKERD_NAMESPACE);
+  const bundle = (roots?.['data'] as Record<string, string> | undefined)?.['ca-bundle.crt'];
+  if (bundle) return bundle;
+  const config = await kube.get('v1', 'ConfigMap', 'linkerd-config', LINKERD_NAMESPACE);
+  const values = (config?.['data'] as Record<string, string> | undefined)?.['values'];
+  if (!values) return undefined;
+  const pem = (parse(values) as { identityTrustAnchorsPEM?: unknown } | null)?.identityTrustAnchorsPEM;
+  return typeof pem === 'string' ? pem : undefined;
+}
+
+function loadBalancerAddress(svc: KubeObject | undefined): string | undefined {
+  const ingress = (svc?.['status'] as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer?.ingress?.[0];
+  return ingress?.ip ?? ingress?.hostname;
+}
+
+function endpointAddresses(ep: KubeObject | undefined): string[] {
+  const subsets = (ep?.['subsets'] as { addresses?: { ip?: string; hostname?: string }[] }[] | undefined) ?? [];
+  return subsets.flatMap((s) => s.addresses ?? []).map((a) => a.ip ?? a.hostname ?? '').filter(Boolean);
+}
+
+export async function linkerdStatus(topology: Topology, raw: LinkerdSection | undefined, ctx: StepContext): Promise<StatusLine[]> {
+  if (raw === undefined) return [];
+  const section = withDefaults(raw);
+  const lines: StatusLine[] = [];
+  const clusters = Object.keys(topology.clusters);
+
+  const localAnchor = await ctx.secrets.read(CERT_FILES.caCert);
+  const localIssuer = await ctx.secrets.read(CERT_FILES.issuerCert);
+  if (!localIssuer) {
+    lines.push({ name: 'linkerd issuer', ok: false, level: 'warn', detail: `no ${CERT_FILES.issuerCert} in ${ctx.secrets.dir}: run meshspec apply` });
+  } else {
+    const left = notAfterOf(localIssuer).getTime() - Date.now();
+    const warnWithin = durationMs(section.issuerRenewBefore);
+    const days = Math.floor(left / DAY_MS);
+    if (left <= 0) lines.push({ name: 'linkerd issuer', ok: false, level: 'error', detail: `issuer certificate expired ${-days} days ago: run meshspec apply to re-issue it` });
+    else if (left <= warnWithin) lines.push({ name: 'linkerd issuer', ok: false, level: 'warn', detail: `issuer certificate expires in ${days} days: run meshspec apply to re-issue it` });
+    else lines.push({ name: 'linkerd issuer', ok: true, level: 'ok', detail: `issuer valid for ${days} more days` });
+  }
+
+  const anchorKey = localAnchor ? certificatesIn(localAnchor)[0] : undefined;
+  for (const c of clusters) {
+    const roots = await trustRootsOf(ctx.kube(c));
+    if (roots === undefined) {
+      lines.push({ cluster: c, name: 'linkerd trust anchor', ok: false, level: 'error', detail: `no Linkerd trust roots in namespace ${LINKERD_NAMESPACE} (control plane not installed?)` });
+    } else if (!anchorKey) {
+      lines.push({ cluster: c, name: 'linkerd trust anchor', ok: false, level: 'warn', detail: `cannot compare: no local ${CERT_FILES.caCert}` });
+    } else if (certificatesIn(roots).includes(anchorKey)) {
+      lines.push({ cluster: c, name: 'linkerd trust anchor', ok: true, level: 'ok', detail: 'cluster trusts the shared trust anchor' });
+    } else {
+      lines.push({ cluster: c, name: 'linkerd trust anchor', ok: false, level: 'error', detail: `trust anchor mismatch: the control plane does not trust ${CERT_FILES.caCert}; cross-cluster mTLS fails (reinstall Linkerd in ${c} with meshspec's certificates)` });
+    }
+  }
+
+  if (!section.multicluster.enabled) return lines;
+  const gatewayOf = new Map<string, string | undefined>();
+  for (const { from: source, to: target } of linkPairs(clusters, section.links)) {
+    if (section.multicluster.gateway && !gatewayOf.has(source)) {
+      gatewayOf.set(source, loadBalancerAddress(await ctx.kube(source).get('v1', 'Service', GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE)));
+    }
+    const gateway = gatewayOf.get(source);
+    for (const { namespace, service } of section.export) {
+      const mirror = mirrorServiceName(service, source);
+      const name = `mirror ${namespace}/${mirror}`;
+      const kube = ctx.kube(target);
+      if (!(await kube.get('v1', 'Service', mirror, namespace))) {
+        lines.push({ cluster: target, name, ok: false, level: 'error', detail: `no mirror of ${service} from ${source}: check the link (linkerd multicluster check) and the ${service} export label in ${source}` });
+        continue;
+      }
+      if (!section.multicluster.gateway) {
+        lines.push({ cluster: target, name, ok: true, level: 'ok', detail: `mirrors ${service} from ${source}` });
+        continue;
+      }
+      const addresses = endpointAddresses(await kube.get('v1', 'Endpoints', mirror, namespace));
+      if (!gateway) lines.push({ cluster: target, name, ok: false, level: 'error', detail: `${GATEWAY_SERVICE} in ${source} has no LoadBalancer address` });
+      else if (addresses.includes(gateway)) lines.push({ cluster: target, name, ok: true, level: 'ok', detail: `endpoints -> ${source} gateway ${gateway}` });
+      else lines.push({ cluster: target, name, ok: false, level: 'error', detail: `endpoints [${addresses.join(', ') || 'none'}] do not include ${source}'s gateway ${gateway}: re-run the link (meshspec apply)` });
+    }
+  }
+  return lines;
+}

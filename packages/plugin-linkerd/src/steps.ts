@@ -1,0 +1,379 @@
+// The plan for Linkerd: one global certificate step, then per cluster CRDs → control plane → extensions
+// → gateway, then links between clusters and exported services. Manifests are rendered by the linkerd
+// CLI (never piped to kubectl) and server-side applied through the kube client.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { CERT_FILES, ensureLinkerdCertificates, fingerprintOf, notAfterOf } from './certs.js';
+import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, uninstallArgs, unlinkArgs, versionArgs, vizArgs, type IdentityFiles } from './commands.js';
+import { durationMs } from './duration.js';
+import { clusterNetworksFor, linkPairs, sourcesLinkedInto, versionOf } from './mesh.js';
+import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair, type ResolvedLinkerdSection } from './section.js';
+import type { LinkerdCapabilities, LinkerdVersion } from './version.js';
+
+export const LINKERD_NAMESPACE = 'linkerd';
+export const VIZ_NAMESPACE = 'linkerd-viz';
+export const MULTICLUSTER_NAMESPACE = 'linkerd-multicluster';
+export const GATEWAY_SERVICE = 'linkerd-gateway';
+export const CONTROL_PLANE_DEPLOYMENTS = ['linkerd-identity', 'linkerd-destination', 'linkerd-proxy-injector'];
+export const EXPORT_LABEL = 'mirror.linkerd.io/exported';
+
+const ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+const LB_TIMEOUT_MS = 5 * 60_000;
+const SERVICE_TIMEOUT_MS = 5 * 60_000;
+const RENDER_TIMEOUT_MS = 2 * 60_000;
+
+/** Everything the step builders share. */
+interface Build {
+  topology: Topology;
+  section: ResolvedLinkerdSection;
+  version: LinkerdVersion;
+  caps: LinkerdCapabilities;
+  cli: string;
+  contextOf(cluster: string): string;
+  /** Where the identity files are, as shown in plans (`<state>/secrets/...`). */
+  planFiles: IdentityFiles;
+  stateDir: string;
+}
+
+const ids = {
+  certs: () => stepId('linkerd', 'certs'),
+  crds: (c: string) => stepId('linkerd', 'crds', c),
+  controlPlane: (c: string) => stepId('linkerd', 'control-plane', c),
+  viz: (c: string) => stepId('linkerd', 'viz', c),
+  multicluster: (c: string) => stepId('linkerd', 'multicluster', c),
+  gateway: (c: string) => stepId('linkerd', 'gateway', c),
+  link: (p: LinkPair) => stepId('linkerd', `link:${p.from}`, p.to),
+  export: (e: ExportEntry, c: string) => stepId('linkerd', `export:${e.namespace}/${e.service}`, c),
+};
+export const linkerdStepIds = ids;
+
+const identityFilesIn = (dir: string): IdentityFiles => ({
+  trustAnchors: join(dir, CERT_FILES.caCert),
+  issuerCert: join(dir, CERT_FILES.issuerCert),
+  issuerKey: join(dir, CERT_FILES.issuerKey),
+});
+
+/** Runs the CLI to render manifests; stdout may hold credentials, so it is never logged. */
+async function render(run: StepContext, cli: string, args: string[]): Promise<string> {
+  const result = await run.exec.run(cli, args, { timeout: RENDER_TIMEOUT_MS, signal: run.signal });
+  return result.stdout;
+}
+
+function objectsOf(text: string): KubeObject[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((o): o is KubeObject => !!o && typeof o === 'object' && typeof o.kind === 'string');
+}
+
+/** Deletes what the CLI renders (newest first), for destroy. */
+async function deleteRendered(run: StepContext, cluster: string, cli: string, args: string[]): Promise<void> {
+  const kube = run.kube(cluster);
+  for (const o of objectsOf(await render(run, cli, args)).reverse()) {
+    await kube.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
+  }
+}
+
+/**
+ * The issuer fingerprint at plan time, so a re-issued issuer changes the control-plane fingerprint.
+ * Read from the public certificate only; absent on a first apply (the step runs anyway then).
+ */
+function storedIssuerFingerprint(stateDir: string): string | undefined {
+  try {
+    return fingerprintOf(readFileSync(join(stateDir, 'secrets', CERT_FILES.issuerCert), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function certsStep(b: Build): Step {
+  const opts = {
+    trustAnchorValidityMs: durationMs(b.section.trustAnchorValidity),
+    issuerValidityMs: durationMs(b.section.issuerValidity),
+    issuerRenewBeforeMs: durationMs(b.section.issuerRenewBefore),
+  };
+  return {
+    id: ids.certs(),
+    title: 'Linkerd trust anchor and issuer (shared by all clusters)',
+    plan: [
+      `generate once, then reuse: <state>/secrets/${CERT_FILES.caCert} + ${CERT_FILES.caKey} (ECDSA P-256 root CA, CN root.linkerd.cluster.local, valid ${b.section.trustAnchorValidity})`,
+      `issue when missing or expiring within ${b.section.issuerRenewBefore}: <state>/secrets/${CERT_FILES.issuerCert} + ${CERT_FILES.issuerKey} (intermediate CA pathlen 0, CN identity.linkerd.cluster.local, valid ${b.section.issuerValidity})`,
+    ],
+    inputs: { validity: [b.section.trustAnchorValidity, b.section.issuerValidity, b.section.issuerRenewBefore] },
+    async run(run) {
+      let result;
+      try {
+        result = await ensureLinkerdCertificates(run.secrets, opts);
+      } catch (e) {
+        throw new StepError(ids.certs(), (e as Error).message, { cause: e });
+      }
+      if (result.issuer === 'reissued') run.log.warn(`re-issued the Linkerd issuer (${result.reason}); control planes pick it up with linkerd upgrade on this apply`);
+      return { ...result };
+    },
+    // Files present and the issuer still good: ensureLinkerdCertificates would change nothing.
+    async status(run) {
+      const files = await Promise.all(Object.values(CERT_FILES).map((n) => run.secrets.has(n)));
+      if (!files.every(Boolean)) return false;
+      const cert = await run.secrets.read(CERT_FILES.issuerCert);
+      return !!cert && notAfterOf(cert).getTime() - Date.now() > opts.issuerRenewBeforeMs;
+    },
+    // No destroy: the trust anchor outlives clusters; deleting it would force re-keying every mesh that uses it.
+  };
+}
+
+function crdsStep(b: Build, c: string): Step {
+  const ctx = b.contextOf(c);
+  const args = crdsArgs(ctx, b.caps, b.section.installGatewayApi);
+  return {
+    id: ids.crds(c),
+    title: `Linkerd CRDs in ${c}`,
+    cluster: c,
+    after: [stepId('kind', 'cluster', c)],
+    plan: [`${b.cli} ${versionArgs.join(' ')} (must report ${b.version.text})`, applyLine(ctx, b.cli, args)],
+    inputs: { version: b.version.text, cli: b.cli, args },
+    async run(run) {
+      await checkCliVersion(run, b);
+      const manifests = await render(run, b.cli, args);
+      const result = await run.kube(c).apply(manifests, { signal: run.signal });
+      return { objects: result.objects.length };
+    },
+    async status(run) {
+      return (await run.kube(c).get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'serverauthorizations.policy.linkerd.io')) !== undefined;
+    },
+    // No destroy: `linkerd uninstall` (control-plane destroy) removes the CRDs too.
+  };
+}
+
+/** Warns (does not fail) when the CLI is not the configured release: it renders that release's manifests. */
+async function checkCliVersion(run: StepContext, b: Build): Promise<void> {
+  const out = await run.exec.run(b.cli, versionArgs, { timeout: 30_000, signal: run.signal, reject: false });
+  const reported = out.stdout.trim();
+  const exact = b.version.channel !== 'version';
+  const matches = exact ? reported === b.version.text : reported.length > 0;
+  if (out.exitCode !== 0) throw new StepError(run.step.id, `${b.cli} ${versionArgs.join(' ')} failed: is the linkerd CLI installed?`, { cluster: run.step.cluster, command: out.command, stderrTail: out.stderr.slice(-500) });
+  if (!matches) run.log.warn(`${b.cli} reports ${reported || 'no version'} but linkerd.version is ${b.version.text}: set linkerd.cliPath to the matching CLI`);
+}
+
+function controlPlaneStep(b: Build, c: string): Step {
+  const ctx = b.contextOf(c);
+  const networks = clusterNetworksFor(b.topology, b.section, b.caps);
+  const planArgs = controlPlaneArgs(ctx, 'install', b.planFiles, networks);
+  return {
+    id: ids.controlPlane(c),
+    title: `Linkerd control plane in ${c}`,
+    cluster: c,
+    needs: [ids.crds(c), ids.certs()],
+    after: [stepId('kind', 'cluster', c)],
+    plan: [
+      applyLine(ctx, b.cli, planArgs) + '   (upgrade instead of install when linkerd-config exists)',
+      ...CONTROL_PLANE_DEPLOYMENTS.map((d) => `kubectl rollout status deployment/${d} -n ${LINKERD_NAMESPACE} --context ${ctx}`),
+    ],
+    inputs: { version: b.version.text, cli: b.cli, args: planArgs, issuer: storedIssuerFingerprint(b.stateDir) },
+    async run(run) {
+      const kube = run.kube(c);
+      const present = await kube.get('v1', 'ConfigMap', 'linkerd-config', LINKERD_NAMESPACE);
+      const mode = present ? 'upgrade' : 'install';
+      const args = controlPlaneArgs(ctx, mode, identityFilesIn(run.secrets.dir), networks);
+      run.progress(`linkerd ${mode}`);
+      await kube.apply(await render(run, b.cli, args), { signal: run.signal });
+      for (const d of CONTROL_PLANE_DEPLOYMENTS) {
+        run.progress(`waiting for deployment/${d}`);
+        await kube.waitForRollout('Deployment', d, LINKERD_NAMESPACE, { timeoutMs: ROLLOUT_TIMEOUT_MS, signal: run.signal });
+      }
+      return { mode, clusterNetworks: networks };
+    },
+    async status(run) {
+      const kube = run.kube(c);
+      const found = await Promise.all(CONTROL_PLANE_DEPLOYMENTS.map((d) => kube.get('apps/v1', 'Deployment', d, LINKERD_NAMESPACE)));
+      return found.every(Boolean) && (await kube.get('v1', 'ConfigMap', 'linkerd-config', LINKERD_NAMESPACE)) !== undefined;
+    },
+    async destroy(run) {
+      await deleteRendered(run, c, b.cli, uninstallArgs.controlPlane(ctx));
+    },
+  };
+}
+
+function vizStep(b: Build, c: string): Step {
+  const ctx = b.contextOf(c);
+  const args = vizArgs(ctx);
+  return {
+    id: ids.viz(c),
+    title: `Linkerd viz in ${c}`,
+    cluster: c,
+    needs: [ids.controlPlane(c)],
+    after: [stepId('kind', 'cluster', c)],
+    plan: [applyLine(ctx, b.cli, args), `kubectl rollout status deployment/metrics-api -n ${VIZ_NAMESPACE} --context ${ctx}`],
+    inputs: { version: b.version.text, cli: b.cli, args },
+    async run(run) {
+      const kube = run.kube(c);
+      await kube.apply(await render(run, b.cli, args), { signal: run.signal });
+      await kube.waitForRollout('Deployment', 'metrics-api', VIZ_NAMESPACE, { timeoutMs: ROLLOUT_TIMEOUT_MS, signal: run.signal });
+    },
+    async status(run) {
+      return (await run.kube(c).get('apps/v1', 'Deployment', 'metrics-api', VIZ_NAMESPACE)) !== undefined;
+    },
+    async destroy(run) {
+      await deleteRendered(run, c, b.cli, uninstallArgs.viz(ctx));
+    },
+  };
+}
+
+function multiclusterStep(b: Build, c: string, pairs: LinkPair[]): Step {
+  const ctx = b.contextOf(c);
+  const args = multiclusterArgs(ctx, b.caps, b.section.multicluster.gateway, sourcesLinkedInto(c, pairs));
+  return {
+    id: ids.multicluster(c),
+    title: `Linkerd multicluster extension in ${c}`,
+    cluster: c,
+    needs: [ids.controlPlane(c)],
+    after: [stepId('kind', 'cluster', c)],
+    plan: [applyLine(ctx, b.cli, args)],
+    inputs: { version: b.version.text, cli: b.cli, args },
+    async run(run) {
+      await run.kube(c).apply(await render(run, b.cli, args), { signal: run.signal });
+    },
+    async status(run) {
+      return (await run.kube(c).get('v1', 'ServiceAccount', 'linkerd-service-mirror-remote-access-default', MULTICLUSTER_NAMESPACE)) !== undefined;
+    },
+    // Links are destroyed first (they depend on this step); uninstall refuses while Links remain.
+    async destroy(run) {
+      await deleteRendered(run, c, b.cli, uninstallArgs.multicluster(ctx));
+    },
+  };
+}
+
+function gatewayStep(b: Build, c: string): Step {
+  const ctx = b.contextOf(c);
+  return {
+    id: ids.gateway(c),
+    title: `Linkerd gateway address in ${c}`,
+    cluster: c,
+    needs: [ids.multicluster(c)],
+    after: [stepId('kind', 'cluster', c), stepId('metallb', 'pools', c)],
+    plan: [
+      `kubectl rollout status deployment/${GATEWAY_SERVICE} -n ${MULTICLUSTER_NAMESPACE} --context ${ctx}`,
+      `wait for service/${GATEWAY_SERVICE} -n ${MULTICLUSTER_NAMESPACE} --context ${ctx} to get a LoadBalancer address -> <address>`,
+    ],
+    async run(run) {
+      const kube = run.kube(c);
+      await kube.waitForRollout('Deployment', GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, { timeoutMs: ROLLOUT_TIMEOUT_MS, signal: run.signal });
+      run.progress(`waiting for a LoadBalancer address on ${GATEWAY_SERVICE}`);
+      try {
+        return { address: await kube.waitForLoadBalancer(GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, { timeoutMs: LB_TIMEOUT_MS, signal: run.signal }) };
+      } catch (e) {
+        throw new StepError(ids.gateway(c), `${GATEWAY_SERVICE} in ${c} got no LoadBalancer address: add a metallb section (or another load balancer) so linked clusters can reach the gateway`, { cluster: c, cause: e });
+      }
+    },
+  };
+}
+
+function linkStep(b: Build, pair: LinkPair): Step {
+  const { from: source, to: target } = pair;
+  const sourceCtx = b.contextOf(source);
+  const targetCtx = b.contextOf(target);
+  const gateway = b.section.multicluster.gateway;
+  const kindCluster = stepId('kind', 'cluster', source);
+  const planArgs = linkArgs(sourceCtx, source, b.caps, gateway, `<${kindCluster}.apiServerUrl>`);
+  return {
+    id: ids.link(pair),
+    title: `Link ${target} to ${source} (mirror ${source}'s services in ${target})`,
+    cluster: target,
+    needs: [ids.multicluster(source), ids.multicluster(target), ...(gateway ? [ids.gateway(source)] : [])],
+    after: [kindCluster],
+    plan: [applyLine(targetCtx, b.cli, planArgs)],
+    inputs: { version: b.version.text, cli: b.cli, args: planArgs },
+    async run(run) {
+      const apiServerUrl = apiServerUrlOf(run, kindCluster);
+      if (!apiServerUrl) {
+        run.log.warn(`no apiServerUrl recorded by ${kindCluster}: the link uses ${source}'s kubeconfig address, which ${target} may not reach`);
+      }
+      const args = linkArgs(sourceCtx, source, b.caps, gateway, apiServerUrl);
+      await run.kube(target).apply(await render(run, b.cli, args), { signal: run.signal });
+      return { ...(apiServerUrl ? { apiServerUrl } : {}) };
+    },
+    async status(run) {
+      return (await run.kube(target).get('v1', 'Secret', `cluster-credentials-${source}`, MULTICLUSTER_NAMESPACE)) !== undefined;
+    },
+    async destroy(run) {
+      if (!b.caps.usesLinkGen) return deleteRendered(run, target, b.cli, unlinkArgs(targetCtx, source));
+      // 2.18+: no unlink command; delete what link-gen created (Linkerd's documented unlink steps).
+      const kube = run.kube(target);
+      await kube.delete('multicluster.linkerd.io/v1alpha3', 'Link', source, MULTICLUSTER_NAMESPACE);
+      await kube.delete('v1', 'Secret', `cluster-credentials-${source}`, MULTICLUSTER_NAMESPACE);
+      await kube.delete('v1', 'Secret', `cluster-credentials-${source}`, LINKERD_NAMESPACE);
+    },
+  };
+}
+
+/** The source's API address as the kind plugin discovered it; undefined when clusters are not kind's. */
+function apiServerUrlOf(run: StepContext, kindCluster: string): string | undefined {
+  try {
+    const url = run.outputOf<{ apiServerUrl?: unknown }>(kindCluster).apiServerUrl;
+    return typeof url === 'string' && url ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function exportStep(b: Build, entry: ExportEntry, c: string, manifestNames: string[]): Step {
+  const ctx = b.contextOf(c);
+  const { namespace, service } = entry;
+  return {
+    id: ids.export(entry, c),
+    title: `Export ${namespace}/${service} from ${c}`,
+    cluster: c,
+    after: [stepId('kind', 'cluster', c), stepId('workloads', 'demo', c), ...manifestNames.map((n) => stepId('workloads', `manifests:${n}`, c))],
+    plan: [`kubectl label service ${service} -n ${namespace} --context ${ctx} ${EXPORT_LABEL}=true (after the service exists)`],
+    inputs: { entry, context: ctx },
+    async run(run) {
+      const kube = run.kube(c);
+      await kube.waitFor('v1', 'Service', service, namespace, (o) => o !== undefined, { timeoutMs: SERVICE_TIMEOUT_MS, signal: run.signal, description: `service ${namespace}/${service} in ${c}` });
+      await kube.label('v1', 'Service', service, namespace, { [EXPORT_LABEL]: 'true' });
+    },
+    async status(run) {
+      return (await run.kube(c).get('v1', 'Service', service, namespace))?.metadata.labels?.[EXPORT_LABEL] === 'true';
+    },
+    async destroy(run) {
+      const kube = run.kube(c);
+      if (await kube.get('v1', 'Service', service, namespace)) await kube.label('v1', 'Service', service, namespace, { [EXPORT_LABEL]: null });
+    },
+  };
+}
+
+/** Names of the workloads plugin's manifest entries, read defensively (only for soft ordering). */
+function workloadManifestNames(topology: Topology): string[] {
+  const manifests = (topology['workloads'] as { manifests?: unknown } | undefined)?.manifests;
+  if (!Array.isArray(manifests)) return [];
+  return manifests.map((m) => (m as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string');
+}
+
+export function linkerdSteps(topology: Topology, raw: LinkerdSection | undefined, ctx: StepsContext): Step[] {
+  if (raw === undefined) return [];
+  const section = withDefaults(raw);
+  const { version, caps } = versionOf(section);
+  const b: Build = {
+    topology,
+    section,
+    version,
+    caps,
+    cli: section.cliPath,
+    contextOf: ctx.contextOf,
+    planFiles: identityFilesIn('<state>/secrets'),
+    stateDir: ctx.stateDir,
+  };
+  const clusters = Object.keys(topology.clusters);
+  const mc = section.multicluster.enabled;
+  const pairs = mc ? linkPairs(clusters, section.links) : [];
+  const manifestNames = workloadManifestNames(topology);
+  const steps: Step[] = [certsStep(b)];
+  for (const c of clusters) {
+    steps.push(crdsStep(b, c), controlPlaneStep(b, c));
+    if (section.viz) steps.push(vizStep(b, c));
+    if (mc) steps.push(multiclusterStep(b, c, pairs));
+    if (mc && section.multicluster.gateway) steps.push(gatewayStep(b, c));
+  }
+  for (const pair of pairs) steps.push(linkStep(b, pair));
+  for (const entry of section.export) for (const c of clusters) steps.push(exportStep(b, entry, c, manifestNames));
+  return steps;
+}

@@ -1,0 +1,59 @@
+// Semantic checks of the linkerd section that JSON Schema cannot express.
+import { formatCidr, hasHostBits, networkOf, parseCidr, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { parseDuration } from './duration.js';
+import type { LinkerdSection } from './section.js';
+import { parseLinkerdVersion } from './version.js';
+
+const KEY = 'linkerd';
+
+export function validateLinkerd(topology: Topology, section: LinkerdSection | undefined, ctx: ValidateContext): Diagnostic[] {
+  if (section === undefined) return [];
+  const problems: Diagnostic[] = [];
+  const at = (path: Array<string | number>, message: string, fix: string) => problems.push(ctx.diagnostic([KEY, ...path], message, fix));
+  const clusters = Object.keys(topology.clusters);
+
+  if (section.version !== undefined && !parseLinkerdVersion(section.version)) {
+    at(['version'], `"${section.version}" is not a Linkerd release name`, 'write e.g. stable-2.13.3, stable-2.14.10, edge-25.4.4 or version-2.18');
+  }
+
+  const validity = parseDuration(section.issuerValidity ?? '8760h');
+  const renew = parseDuration(section.issuerRenewBefore ?? '720h');
+  if (validity !== undefined && renew !== undefined && renew >= validity) {
+    at(['issuerRenewBefore'], `issuerRenewBefore (${section.issuerRenewBefore ?? '720h'}) is not shorter than issuerValidity (${section.issuerValidity ?? '8760h'}): the issuer would be re-issued on every apply`, 'make issuerRenewBefore shorter than issuerValidity, e.g. 720h for 8760h');
+  }
+
+  if (Array.isArray(section.links)) {
+    const seen = new Set<string>();
+    section.links.forEach((link, i) => {
+      for (const end of ['from', 'to'] as const) {
+        if (!clusters.includes(link[end])) {
+          at(['links', i, end], `link ${end} "${link[end]}" is not a cluster of this topology`, `use one of: ${clusters.join(', ')}`);
+        }
+      }
+      if (link.from === link.to) at(['links', i], `link from "${link.from}" to itself`, 'remove it: a cluster reaches its own services without a link');
+      const key = `${link.from}->${link.to}`;
+      if (seen.has(key)) at(['links', i], `duplicate link ${link.from} -> ${link.to}`, 'remove the repeated entry');
+      seen.add(key);
+    });
+  }
+
+  (section.clusterNetworks ?? []).forEach((text, i) => {
+    const cidr = parseCidr(text);
+    if (!cidr) at(['clusterNetworks', i], `"${text}" is not a CIDR`, 'write a network like 10.250.0.0/16');
+    else if (cidr.family === 4 && hasHostBits(cidr)) {
+      at(['clusterNetworks', i], `${text} has host bits set`, `write its network, ${formatCidr(networkOf(cidr))}`);
+    }
+  });
+
+  const exported = new Set<string>();
+  (section.export ?? []).forEach((entry, i) => {
+    const key = `${entry.namespace}/${entry.service}`;
+    if (exported.has(key)) at(['export', i], `${key} is exported twice`, 'remove the repeated entry');
+    exported.add(key);
+  });
+
+  if (section.multicluster?.enabled === false && ((Array.isArray(section.links) && section.links.length > 0) || section.links === 'full-mesh')) {
+    if (section.links !== undefined) at(['links'], 'links need the multicluster extension, which multicluster.enabled turns off', 'remove links, or set multicluster.enabled: true');
+  }
+  return problems;
+}

@@ -1,0 +1,89 @@
+// Linkerd version names and what each release line can do. Linkerd ships under several naming schemes
+// (stable-2.13.3, edge-25.4.4, version-2.18, enterprise-2.18.1); steps only care about the feature set,
+// so every name is reduced to the 2.N release line it belongs to.
+
+export type LinkerdChannel = 'stable' | 'edge' | 'version' | 'enterprise';
+
+export interface LinkerdVersion {
+  /** The name as written, e.g. `stable-2.13.3`. */
+  text: string;
+  channel: LinkerdChannel;
+  /** Always 2 for the 2.x line. */
+  major: number;
+  /** The 2.N release line; for edge builds, the latest line whose first edge is not after this build. */
+  minor: number;
+  /** Patch of stable/enterprise names; undefined otherwise. */
+  patch?: number;
+  /** edge-YY.M.N parts, for edge builds. */
+  edge?: { year: number; month: number; build: number };
+}
+
+/**
+ * The edge build each 2.N line started from (Linkerd's own release notes). Open-source Linkerd stopped
+ * publishing stable tags after stable-2.14.10; later lines are named by their edge build.
+ */
+export const EDGE_OF_RELEASE: ReadonlyArray<{ minor: number; edge: [number, number, number] }> = [
+  { minor: 19, edge: [25, 10, 7] },
+  { minor: 18, edge: [25, 4, 4] },
+  { minor: 17, edge: [24, 11, 8] },
+  { minor: 16, edge: [24, 8, 2] },
+  // 2.14 and 2.15 came out in August 2023 and February 2024; their exact first edge builds matter to no
+  // capability below, so the month is precise enough.
+  { minor: 15, edge: [24, 2, 0] },
+  { minor: 14, edge: [23, 8, 0] },
+];
+
+export const VERSION_PATTERN = '^(stable-2\\.[0-9]+\\.[0-9]+|enterprise-2\\.[0-9]+\\.[0-9]+|version-2\\.[0-9]+|edge-[0-9]{2}\\.[0-9]{1,2}\\.[0-9]+)$';
+
+const STABLE = /^(stable|enterprise)-2\.(\d+)\.(\d+)$/;
+const LINE = /^version-2\.(\d+)$/;
+const EDGE = /^edge-(\d{2})\.(\d{1,2})\.(\d+)$/;
+
+const compareEdge = (a: [number, number, number], b: [number, number, number]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+/** Parses a Linkerd version name; undefined when it is none of the known schemes. */
+export function parseLinkerdVersion(text: string): LinkerdVersion | undefined {
+  const stable = STABLE.exec(text);
+  if (stable) return { text, channel: stable[1] as 'stable' | 'enterprise', major: 2, minor: Number(stable[2]), patch: Number(stable[3]) };
+  const line = LINE.exec(text);
+  if (line) return { text, channel: 'version', major: 2, minor: Number(line[1]) };
+  const edge = EDGE.exec(text);
+  if (edge) {
+    const parts: [number, number, number] = [Number(edge[1]), Number(edge[2]), Number(edge[3])];
+    if (parts[1] < 1 || parts[1] > 12) return undefined;
+    // Edges before the 2.14 line belong to 2.13 or older; nothing here distinguishes those.
+    const minor = EDGE_OF_RELEASE.find((r) => compareEdge(parts, r.edge) >= 0)?.minor ?? 13;
+    return { text, channel: 'edge', major: 2, minor, edge: { year: parts[0], month: parts[1], build: parts[2] } };
+  }
+  return undefined;
+}
+
+export interface LinkerdCapabilities {
+  /** 2.18+: `multicluster link-gen` emits Link + credentials only; the per-link controllers come from the multicluster chart's `controllers` values. */
+  usesLinkGen: boolean;
+  /** 2.14+: Gateway API HTTPRoute is the way to split traffic. */
+  prefersHttpRoute: boolean;
+  /** 2.18+: SMI TrafficSplit is not maintained for this line (linkerd-smi targets older lines). */
+  smiRemoved: boolean;
+  /** Before 2.18 `linkerd install --crds` installs the Gateway API CRDs itself; from 2.18 they must exist first (or be asked for with installGatewayAPI=true). */
+  installsGatewayApiCrds: boolean;
+  /** 2.16+ (IPv6 support) lists fd00::/8 in the default clusterNetworks. */
+  ipv6ClusterNetworks: boolean;
+}
+
+export function capabilitiesOf(version: LinkerdVersion): LinkerdCapabilities {
+  const atLeast = (minor: number) => version.major > 2 || version.minor >= minor;
+  return {
+    usesLinkGen: atLeast(18),
+    prefersHttpRoute: atLeast(14),
+    smiRemoved: atLeast(18),
+    installsGatewayApiCrds: !atLeast(18),
+    ipv6ClusterNetworks: atLeast(16),
+  };
+}
+
+/** Linkerd's own default `clusterNetworks` for a release line. */
+export function defaultClusterNetworks(caps: LinkerdCapabilities): string[] {
+  const v4 = ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16'];
+  return caps.ipv6ClusterNetworks ? [...v4, 'fd00::/8'] : v4;
+}
