@@ -3,8 +3,8 @@ import { yamlValidateContext } from './__fixtures__/validate-context.js';
 import type { MetallbSection } from './section.js';
 import { validateMetallb } from './validate.js';
 
-function check(metallb: string) {
-  const { ctx, topology } = yamlValidateContext(`clusters:\n  demo: {}\n  demo3: {}\nmetallb:\n${metallb}`);
+function check(metallb: string, kind = 'kindClusters: {}\n') {
+  const { ctx, topology } = yamlValidateContext(`clusters:\n  demo: {}\n  demo3: {}\n${kind}metallb:\n${metallb}`);
   return validateMetallb(topology, topology['metallb'] as MetallbSection, ctx).map((d) => ({ at: `${d.line}:${d.column}`, path: d.path, message: d.message, fix: d.fix, source: d.source }));
 }
 
@@ -16,7 +16,7 @@ describe('validateMetallb', () => {
   it('reports overlapping pools on the later cluster, naming both and proposing a free range of the same size', () => {
     expect(check(`  pools:\n    demo: 172.17.0.61-172.17.0.70\n    demo3: 172.17.0.70-172.17.0.79\n`)).toEqual([
       {
-        at: '7:12',
+        at: '8:12',
         path: 'metallb.pools.demo3',
         message: 'pool 172.17.0.70-172.17.0.79 of cluster demo3 overlaps pool 172.17.0.61-172.17.0.70 of cluster demo; two clusters must never announce the same address',
         fix: 'use a free range such as demo3: 172.17.0.71-172.17.0.80',
@@ -29,7 +29,7 @@ describe('validateMetallb', () => {
     const diagnostics = check(`  dockerSubnet: 172.18.0.0/16\n  pools:\n    demo: 172.17.0.61-172.17.0.70\n    demo3: 172.18.0.64/28\n`);
     expect(diagnostics).toEqual([
       {
-        at: '7:11',
+        at: '8:11',
         path: 'metallb.pools.demo',
         message: 'pool 172.17.0.61-172.17.0.70 of cluster demo is outside the docker network 172.18.0.0/16; its addresses would not be reachable',
         fix: 'use a range inside 172.18.0.0/16, e.g. demo: 172.18.255.245-172.18.255.254',
@@ -46,6 +46,14 @@ describe('validateMetallb', () => {
     ['automatic pools too big for the docker subnet', `  dockerSubnet: 172.18.0.0/24\n  poolSize: 100\n`, 'metallb.poolSize', 'the upper half of 172.18.0.0/24 has no room for 2 pools of 100 addresses', 'lower poolSize, or give some clusters explicit pools'],
   ])('reports %s', (_, yaml, path, message, fix) => {
     expect(check(yaml)).toMatchObject([{ path, message, fix, source: 'metallb' }]);
+  });
+
+  it('needs explicit pools or a docker subnet when there is no kindClusters section to read the network from', () => {
+    expect(check(`  pools: { demo: 172.18.0.1-172.18.0.10 }\n`, '')).toMatchObject([
+      { path: 'metallb', at: '5:3', message: 'clusters demo3 need an automatic pool, carved from the kind docker network, but the topology has no kindClusters section' },
+    ]);
+    expect(check(`  pools: { demo: 172.18.0.1-172.18.0.10, demo3: 172.18.0.11-172.18.0.20 }\n`, '')).toEqual([]);
+    expect(check(`  dockerSubnet: 172.18.0.0/16\n`, '')).toEqual([]);
   });
 
   it('does nothing without a metallb section', () => {

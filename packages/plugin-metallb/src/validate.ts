@@ -4,6 +4,9 @@ import { contains, formatCidr, hasHostBits, networkOf, overlaps, parseCidr, pars
 import { automaticClusters, planPools, suggestFreeRange } from './pools.js';
 import { withDefaults, type MetallbSection } from './section.js';
 
+/** The kind plugin's topology key (its section must be present for `kind:network` to exist). */
+const KIND_SECTION_KEY = 'kindClusters';
+
 export function validateMetallb(topology: Topology, rawSection: MetallbSection | undefined, ctx: ValidateContext): Diagnostic[] {
   if (rawSection === undefined) return [];
   const section = withDefaults(rawSection);
@@ -54,8 +57,15 @@ export function validateMetallb(topology: Topology, rawSection: MetallbSection |
     }
   });
 
+  // Automatic pools read the subnet from the kind plugin's `kind:network` step; without the kind section
+  // that step does not exist, which would otherwise surface later as an unknown-step error.
+  const automatic = automaticClusters(clusters, section);
+  if (section.dockerSubnet === undefined && automatic.length > 0 && topology[KIND_SECTION_KEY] === undefined) {
+    report(['metallb'], `clusters ${automatic.join(', ')} need an automatic pool, carved from the kind docker network, but the topology has no ${KIND_SECTION_KEY} section`, `give metallb.pools.<cluster> for every cluster, or metallb.dockerSubnet (the IPv4 subnet of the network the nodes are on)`);
+  }
+
   // With a known subnet, the automatic pools can be checked for room now rather than failing mid-apply.
-  if (subnet && automaticClusters(clusters, section).length > 0 && diagnostics.length === 0) {
+  if (subnet && automatic.length > 0 && diagnostics.length === 0) {
     try {
       planPools(clusters, section, { subnet: formatCidr(subnet) });
     } catch (error) {
