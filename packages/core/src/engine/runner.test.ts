@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clearSecrets, registerSecret } from '../log/logger.js';
 import { CancelledError, CommandError, StepError } from '../errors.js';
 import type { Step, StepContext, StepOutputs, Topology } from '../plugin/types.js';
 import { StateStore } from '../state/state-store.js';
@@ -333,6 +334,38 @@ describe('runPlan: destroy', () => {
     expect(rec.runs).toEqual(['destroy a:2', 'destroy a:1']);
     expect(summary).toMatchObject({ ok: true, completed: ['a:2', 'a:1'] });
     expect(state.ids()).toEqual([]);
+  });
+});
+
+describe('runPlan: destroy failures', () => {
+  it('keeps what a failed destroy still needs, and says why', async () => {
+    const rec = new Recorder();
+    const steps = [testStep(rec, 'kind:cluster@demo', { destroy: true }), testStep(rec, 'linkerd:cp@demo', { needs: ['kind:cluster@demo'] })];
+    steps[1]!.destroy = async () => {
+      throw new Error('helm uninstall failed');
+    };
+    const { run, state } = await setup(steps);
+    await run();
+    rec.runs = [];
+    const summary = await run({ mode: 'destroy' });
+    expect(rec.runs).toEqual([]);
+    expect(summary.failed.map((f) => f.id)).toEqual(['linkerd:cp@demo']);
+    expect(summary.skipped).toEqual([{ id: 'kind:cluster@demo', reason: 'linkerd:cp@demo, which depends on it, failed to destroy' }]);
+    expect(state.ids().sort()).toEqual(['kind:cluster@demo', 'linkerd:cp@demo']);
+  });
+});
+
+describe('runPlan: secrets', () => {
+  afterEach(() => clearSecrets());
+  it('redacts registered secrets from failure messages and stderr tails', async () => {
+    registerSecret('hunter2-private-key');
+    const rec = new Recorder();
+    const { run, out } = await setup([
+      testStep(rec, 'a:1', { fail: new CommandError('openssl hunter2-private-key failed', 'openssl', 1, 'bad key hunter2-private-key') }),
+    ]);
+    const summary = await run();
+    expect(summary.failed[0]).toMatchObject({ message: 'openssl *** failed', stderrTail: 'bad key ***' });
+    expect(out.join('')).not.toContain('hunter2');
   });
 });
 

@@ -5,6 +5,9 @@ import type { Logger } from './types.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** The log file inside a topology's state dir: `createLogger({ file: join(stateDir, LOG_FILE) })`. */
+export const LOG_FILE = 'meshspec.log';
+
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const MIN_SECRET_LENGTH = 4;
 
