@@ -251,10 +251,16 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
       if (running.size === 0) break;
       await Promise.race([...running.values()].map((r) => r.done));
     }
-  } finally {
-    options.signal?.removeEventListener('abort', cancelAll);
     // Every save is chained; wait for the last one so state on disk matches the summary.
     await state.save();
+  } catch (error) {
+    // A bug or an unwritable state dir: stop the renderer (its spinner timer would keep the process alive).
+    cancelAll();
+    await Promise.allSettled([...running.values()].map((r) => r.done));
+    await view.finish({ ok: false, cancelled: aborted(), durationMs: Date.now() - began }).catch(() => {});
+    throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', cancelAll);
   }
 
   summary.cancelled = aborted();
