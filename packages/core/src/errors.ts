@@ -23,7 +23,11 @@ export class MeshspecError extends Error {
 /** The topology is invalid; holds every problem found, not just the first. */
 export class TopologyError extends MeshspecError {
   override name = 'TopologyError';
-  constructor(readonly diagnostics: Diagnostic[]) {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    /** Text of the files the diagnostics point into (file -> text), so the message can show source excerpts. */
+    readonly sources: Readonly<Record<string, string>> = {},
+  ) {
     super(`${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in topology`);
   }
 }

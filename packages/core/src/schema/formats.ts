@@ -1,0 +1,25 @@
+// String formats plugins may use in their schemas (`format: cidr`). ajv ships none by default, and the
+// ones a mesh topology needs are few, so they are defined here rather than pulling in ajv-formats.
+
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
+const CIDR = new RegExp(`^${OCTET}(\\.${OCTET}){3}/(3[0-2]|[12]?\\d)$`);
+
+export const FORMATS: Record<string, (value: string) => boolean> = {
+  ipv4: (value) => IPV4.test(value),
+  cidr: (value) => CIDR.test(value),
+  /** `a.b.c.d-a.b.c.e` (MetalLB address pool range). */
+  'ipv4-range': (value) => {
+    const [from, to, extra] = value.split('-');
+    return extra === undefined && from !== undefined && to !== undefined && IPV4.test(from) && IPV4.test(to);
+  },
+  'dns-label': (value) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value),
+};
+
+/** "is not <words>" / "write <words>" for each format. */
+export const FORMAT_DESCRIPTIONS: Record<string, string> = {
+  ipv4: 'an IPv4 address like 172.18.0.10',
+  cidr: 'an IPv4 CIDR range like 10.96.0.0/16',
+  'ipv4-range': 'an IPv4 address range like 172.18.255.200-172.18.255.250',
+  'dns-label': 'a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters)',
+};

@@ -1,0 +1,140 @@
+// Topology text -> resolved Topology, or a TopologyError holding every problem found, in file order.
+import type { Diagnostic } from '../errors.js';
+import { TopologyError } from '../errors.js';
+import { orderPlugins } from '../plugin/registry.js';
+import type { JsonSchema, Plugin, Topology, ValidateContext } from '../plugin/types.js';
+import { composeSchema } from '../schema/compose.js';
+import { explainSchemaErrors, type SchemaProblem } from '../schema/explain-errors.js';
+import { FORMATS } from '../schema/formats.js';
+import { parseTopologyText, type ParsedTopologySource } from './parse.js';
+import { formatFieldPath, type FieldPath } from './path.js';
+
+export interface ValidateTopologyOptions {
+  text: string;
+  /** Shown in diagnostics; the path as the user gave it reads best. */
+  file: string;
+  plugins: readonly Plugin[];
+}
+
+export interface ValidatedTopology {
+  topology: Topology;
+  source: ParsedTopologySource;
+}
+
+/**
+ * Parses and checks a topology in stages: YAML, schema, then (only when those pass, since plugins rely
+ * on the shape) each plugin's `resolve` in dependency order, core checks and each plugin's `validate`.
+ * Throws TopologyError with all diagnostics of the first failing stage, sorted by position.
+ * Plugin conflicts (names, keys, dependencies) throw PluginError: they are config problems, not topology ones.
+ */
+export async function validateTopology({ text, file, plugins }: ValidateTopologyOptions): Promise<ValidatedTopology> {
+  const ordered = orderPlugins(plugins);
+  const schema = composeSchema(ordered);
+  const parsed = parseTopologyText(text, file);
+  const { source } = parsed;
+  const fail = (diagnostics: Diagnostic[]): never => {
+    throw new TopologyError(sortDiagnostics(diagnostics), { [file]: text });
+  };
+
+  // Malformed YAML yields data the author did not write; schema errors about it would mislead.
+  if (parsed.malformed) fail(parsed.diagnostics);
+
+  const problems = await checkSchema(schema, parsed.data);
+  const schemaDiagnostics = problems.map((problem) => schemaDiagnostic(problem, source));
+  const shapeDiagnostics = [...parsed.diagnostics, ...schemaDiagnostics];
+  if (shapeDiagnostics.length > 0) fail(shapeDiagnostics);
+
+  let topology = parsed.data as Topology;
+  const resolveDiagnostics: Diagnostic[] = [];
+  for (const plugin of ordered) {
+    if (!plugin.resolve) continue;
+    try {
+      topology = plugin.resolve(topology, topology[plugin.key]) ?? topology;
+    } catch (error) {
+      resolveDiagnostics.push(pluginCrash(plugin, 'filling in defaults', error, source));
+      break; // later plugins would see a half-resolved topology
+    }
+  }
+  if (resolveDiagnostics.length > 0) fail(resolveDiagnostics);
+
+  const diagnostics = coreChecks(topology, source);
+  for (const plugin of ordered) {
+    if (!plugin.validate) continue;
+    const ctx = validateContext(source, plugin.name);
+    try {
+      const found = plugin.validate(topology, topology[plugin.key], ctx) ?? [];
+      diagnostics.push(...found.map((diagnostic) => ({ ...diagnostic, source: diagnostic.source || plugin.name })));
+    } catch (error) {
+      diagnostics.push(pluginCrash(plugin, 'validating', error, source));
+    }
+  }
+  if (diagnostics.length > 0) fail(diagnostics);
+  return { topology, source };
+}
+
+async function checkSchema(schema: JsonSchema, data: unknown): Promise<SchemaProblem[]> {
+  // Imported lazily: ajv is the heaviest module on the CLI's path and only validation needs it.
+  const { Ajv } = await import('ajv');
+  // useDefaults fills plugin `default`s into the data, so resolve/validate/steps see complete sections.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: true, logger: false });
+  for (const [name, test] of Object.entries(FORMATS)) ajv.addFormat(name, test);
+  const validate = ajv.compile(schema);
+  if (validate(data)) return [];
+  return explainSchemaErrors(validate.errors ?? []);
+}
+
+function schemaDiagnostic(problem: SchemaProblem, source: ParsedTopologySource): Diagnostic {
+  const position = problem.at.key ? source.keyPositionOf(problem.at.path) : source.positionOf(problem.at.path);
+  return { file: source.file, ...position, path: formatFieldPath(problem.path), message: problem.message, fix: problem.fix, source: 'schema' };
+}
+
+function validateContext(source: ParsedTopologySource, sourceName: string): ValidateContext {
+  return {
+    source,
+    diagnostic(path: FieldPath, message: string, fix?: string): Diagnostic {
+      const diagnostic: Diagnostic = { file: source.file, ...source.positionOf(path), path: formatFieldPath(path), message, source: sourceName };
+      if (fix !== undefined) diagnostic.fix = fix;
+      return diagnostic;
+    },
+  };
+}
+
+/** Checks no single plugin owns: every cluster must end up with a kube context, and contexts are not shared. */
+function coreChecks(topology: Topology, source: ParsedTopologySource): Diagnostic[] {
+  const ctx = validateContext(source, 'core');
+  const diagnostics: Diagnostic[] = [];
+  const byContext = new Map<string, string>();
+  for (const [name, cluster] of Object.entries(topology.clusters)) {
+    const context = cluster?.context;
+    if (typeof context !== 'string' || context === '') {
+      diagnostics.push(
+        ctx.diagnostic(['clusters', name], `cluster '${name}' has no kube context`, `set 'context: <kube context>' on it, or add a section (such as kind) whose plugin creates the cluster`),
+      );
+      continue;
+    }
+    const other = byContext.get(context);
+    if (other !== undefined) {
+      diagnostics.push(
+        ctx.diagnostic(['clusters', name, 'context'], `clusters '${other}' and '${name}' both use the kube context '${context}'`, `give each cluster its own context; they must be different clusters`),
+      );
+    } else byContext.set(context, name);
+  }
+  return diagnostics;
+}
+
+function pluginCrash(plugin: Plugin, doing: string, error: unknown, source: ParsedTopologySource): Diagnostic {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    file: source.file,
+    // The plugin's section when present; positionOf falls back to the top of the file otherwise.
+    ...source.positionOf([plugin.key]),
+    path: plugin.key,
+    message: `plugin '${plugin.name}' failed while ${doing}: ${reason}`,
+    fix: `this is a bug in the ${plugin.name} plugin (it must report problems as diagnostics); report it with this topology, and check the ${plugin.key} section meanwhile`,
+    source: plugin.name,
+  };
+}
+
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.path.localeCompare(b.path));
+}
