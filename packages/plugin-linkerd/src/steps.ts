@@ -10,7 +10,7 @@ import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, unin
 import { durationMs } from './duration.js';
 import { clusterNetworksFor, linkPairs, sourcesLinkedInto, versionOf } from './mesh.js';
 import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair, type ResolvedLinkerdSection } from './section.js';
-import type { LinkerdCapabilities, LinkerdVersion } from './version.js';
+import { parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
 export const LINKERD_NAMESPACE = 'linkerd';
 export const VIZ_NAMESPACE = 'linkerd-viz';
@@ -130,7 +130,7 @@ function crdsStep(b: Build, c: string): Step {
     title: `Linkerd CRDs in ${c}`,
     cluster: c,
     after: [stepId('kind', 'cluster', c)],
-    plan: [`${b.cli} ${versionArgs.join(' ')} (must report ${b.version.text})`, applyLine(ctx, b.cli, args)],
+    plan: [`${b.cli} ${versionArgs.join(' ')} (must report ${expectedCli(b.version)})`, applyLine(ctx, b.cli, args)],
     inputs: { version: b.version.text, cli: b.cli, args },
     async run(run) {
       await checkCliVersion(run, b);
@@ -145,14 +145,22 @@ function crdsStep(b: Build, c: string): Step {
   };
 }
 
+/** What `linkerd version --client --short` must print for the configured version, for plans and warnings. */
+function expectedCli(version: LinkerdVersion): string {
+  return version.channel === 'version' ? `a 2.${version.minor} release` : version.text;
+}
+
 /** Warns (does not fail) when the CLI is not the configured release: it renders that release's manifests. */
 async function checkCliVersion(run: StepContext, b: Build): Promise<void> {
   const out = await run.exec.run(b.cli, versionArgs, { timeout: 30_000, signal: run.signal, reject: false });
+  if (out.exitCode !== 0) {
+    throw new StepError(run.step.id, `${b.cli} ${versionArgs.join(' ')} failed: install the linkerd CLI ${expectedCli(b.version)} or set linkerd.cliPath`, { ...(run.step.cluster ? { cluster: run.step.cluster } : {}), command: out.command, stderrTail: out.stderr.slice(-500) });
+  }
   const reported = out.stdout.trim();
-  const exact = b.version.channel !== 'version';
-  const matches = exact ? reported === b.version.text : reported.length > 0;
-  if (out.exitCode !== 0) throw new StepError(run.step.id, `${b.cli} ${versionArgs.join(' ')} failed: is the linkerd CLI installed?`, { cluster: run.step.cluster, command: out.command, stderrTail: out.stderr.slice(-500) });
-  if (!matches) run.log.warn(`${b.cli} reports ${reported || 'no version'} but linkerd.version is ${b.version.text}: set linkerd.cliPath to the matching CLI`);
+  const parsed = parseLinkerdVersion(reported);
+  // version-2.N names a line, not a build: any build of that line will do.
+  const matches = b.version.channel === 'version' ? parsed?.minor === b.version.minor : reported === b.version.text;
+  if (!matches) run.log.warn(`${b.cli} reports ${reported || 'no version'} but linkerd.version is ${b.version.text}: set linkerd.cliPath to ${expectedCli(b.version)} of the CLI`);
 }
 
 function controlPlaneStep(b: Build, c: string): Step {

@@ -1,0 +1,99 @@
+import type { KubeObject, Topology } from '@meshspec/core';
+import { createTestStepContext, type TestStepContext } from '@meshspec/core/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CERT_FILES, generateTrustAnchor, issueIssuer, type PemPair } from './certs.js';
+import type { LinkerdSection } from './section.js';
+import { linkerdStatus } from './status.js';
+
+const HOUR = 3_600_000;
+const section: LinkerdSection = { export: [{ namespace: 'test', service: 'podinfo' }] };
+const topology: Topology = {
+  apiVersion: 'meshspec.dev/v1alpha1',
+  kind: 'Topology',
+  metadata: { name: 't' },
+  clusters: { demo: { context: 'kind-demo' }, demo3: { context: 'kind-demo3' } },
+  linkerd: section,
+};
+
+let anchor: PemPair;
+let otherAnchor: PemPair;
+beforeAll(async () => {
+  anchor = await generateTrustAnchor(87_600 * HOUR);
+  otherAnchor = await generateTrustAnchor(87_600 * HOUR);
+});
+
+const gateway = (ip: string): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'linkerd-gateway', namespace: 'linkerd-multicluster' }, status: { loadBalancer: { ingress: [{ ip }] } } });
+const mirror = (remote: string, ip: string): KubeObject[] => [
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: `podinfo-${remote}`, namespace: 'test' } },
+  { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: `podinfo-${remote}`, namespace: 'test' }, subsets: [{ addresses: [{ ip }] }] },
+];
+
+/** demo trusts via linkerd-identity-trust-roots; demo3 via linkerd-config values (older layout). */
+async function healthyMesh(issuerValidityMs = 8760 * HOUR, demo3Anchor = () => anchor): Promise<TestStepContext> {
+  const ctx = createTestStepContext(topology);
+  const issuer = await issueIssuer(anchor, issuerValidityMs);
+  await ctx.secrets.write(CERT_FILES.caCert, anchor.cert);
+  await ctx.secrets.write(CERT_FILES.issuerCert, issuer.cert);
+  await ctx.kube('demo').apply([
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'linkerd-identity-trust-roots', namespace: 'linkerd' }, data: { 'ca-bundle.crt': anchor.cert } },
+    gateway('172.18.0.61'),
+    ...mirror('demo3', '172.18.0.71'),
+  ]);
+  const values = `identityTrustAnchorsPEM: |\n${demo3Anchor().cert.trim().split('\n').map((l) => `  ${l}`).join('\n')}\nclusterNetworks: 10.0.0.0/8\n`;
+  await ctx.kube('demo3').apply([
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'linkerd-config', namespace: 'linkerd' }, data: { values } },
+    gateway('172.18.0.71'),
+    ...mirror('demo', '172.18.0.61'),
+  ]);
+  return ctx;
+}
+
+const summary = (lines: Awaited<ReturnType<typeof linkerdStatus>>) => lines.map((l) => `${l.cluster ?? '-'} ${l.name}: ${l.level}`);
+
+describe('linkerdStatus', () => {
+  it('is all ok for a healthy mesh', async () => {
+    const lines = await linkerdStatus(topology, section, await healthyMesh());
+    expect(summary(lines)).toEqual([
+      '- linkerd issuer: ok',
+      'demo linkerd trust anchor: ok',
+      'demo3 linkerd trust anchor: ok',
+      'demo3 mirror test/podinfo-demo: ok',
+      'demo mirror test/podinfo-demo3: ok',
+    ]);
+    expect(lines.every((l) => l.ok)).toBe(true);
+  });
+
+  it('reports a cluster that trusts another anchor as an error', async () => {
+    const lines = await linkerdStatus(topology, section, await healthyMesh(undefined, () => otherAnchor));
+    const demo3 = lines.find((l) => l.cluster === 'demo3' && l.name === 'linkerd trust anchor')!;
+    expect(demo3).toMatchObject({ ok: false, level: 'error' });
+    expect(demo3.detail).toContain('trust anchor mismatch');
+    expect(lines.find((l) => l.cluster === 'demo' && l.name === 'linkerd trust anchor')!.ok).toBe(true);
+  });
+
+  it('warns when the issuer expires within the renewal window', async () => {
+    const lines = await linkerdStatus(topology, section, await healthyMesh(240 * HOUR));
+    expect(lines[0]).toMatchObject({ name: 'linkerd issuer', ok: false, level: 'warn' });
+    expect(lines[0]!.detail).toMatch(/expires in 9 days/);
+  });
+
+  it('finds a mirror pointing at the wrong gateway, a missing mirror, and a missing control plane', async () => {
+    const ctx = await healthyMesh();
+    await ctx.kube('demo').apply([{ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'podinfo-demo3', namespace: 'test' }, subsets: [{ addresses: [{ ip: '172.18.0.99' }] }] }]);
+    await ctx.kube('demo3').delete('v1', 'Service', 'podinfo-demo', 'test');
+    await ctx.kube('demo3').delete('v1', 'ConfigMap', 'linkerd-config', 'linkerd');
+    const lines = await linkerdStatus(topology, section, ctx);
+    expect(summary(lines)).toEqual([
+      '- linkerd issuer: ok',
+      'demo linkerd trust anchor: ok',
+      'demo3 linkerd trust anchor: error',
+      'demo3 mirror test/podinfo-demo: error',
+      'demo mirror test/podinfo-demo3: error',
+    ]);
+    expect(lines[4]!.detail).toBe("endpoints [172.18.0.99] do not include demo3's gateway 172.18.0.71: re-run the link (meshspec apply)");
+  });
+
+  it('returns nothing without a section', async () => {
+    expect(await linkerdStatus(topology, undefined, createTestStepContext(topology))).toEqual([]);
+  });
+});

@@ -1,0 +1,215 @@
+import type { Step, Topology } from '@meshspec/core';
+import { createTestStepContext } from '@meshspec/core/testing';
+import { describe, expect, it } from 'vitest';
+import { CERT_FILES } from './certs.js';
+import type { LinkerdSection } from './section.js';
+import { linkerdSteps } from './steps.js';
+
+const topology = (linkerd: LinkerdSection): Topology => ({
+  apiVersion: 'meshspec.dev/v1alpha1',
+  kind: 'Topology',
+  metadata: { name: 'linkerd-multicluster' },
+  clusters: {
+    demo: { context: 'kind-demo', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/16' },
+    demo3: { context: 'kind-demo3', podSubnet: '10.245.0.0/16', serviceSubnet: '10.97.0.0/16' },
+  },
+  linkerd,
+  workloads: { demo: { namespace: 'test' }, manifests: [{ name: 'extra', path: 'x' }] },
+});
+const stepsCtx = { stateDir: '/nonexistent-state', topologyDir: '/topo', contextOf: (c: string) => `kind-${c}` };
+const section = (version: string): LinkerdSection => ({ version, links: 'full-mesh', export: [{ namespace: 'test', service: 'podinfo' }] });
+
+/** The plan as a person reads it: one block per step. */
+function planText(steps: Step[]): string {
+  return steps
+    .map((s) => [`${s.id}${s.needs?.length ? `  needs: ${s.needs.join(', ')}` : ''}${s.after?.length ? `  after: ${s.after.join(', ')}` : ''}`, ...(s.plan ?? []).map((l) => `  ${l}`)].join('\n'))
+    .join('\n') + '\n';
+}
+
+const byId = (steps: Step[], id: string) => {
+  const step = steps.find((s) => s.id === id);
+  if (!step) throw new Error(`no step ${id} in ${steps.map((s) => s.id).join(', ')}`);
+  return step;
+};
+
+const LINKERD_YAML = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: servers.policy.linkerd.io }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: marker, namespace: linkerd }\n';
+const LINK_YAML = (source: string) => `apiVersion: v1\nkind: Secret\nmetadata: { name: cluster-credentials-${source}, namespace: linkerd-multicluster }\ntype: mirror.linkerd.io/remote-kubeconfig\n---\napiVersion: multicluster.linkerd.io/v1alpha1\nkind: Link\nmetadata: { name: ${source}, namespace: linkerd-multicluster }\nspec: { targetClusterName: ${source} }\n`;
+
+describe('linkerd steps', () => {
+  it('has no steps without a section', () => {
+    expect(linkerdSteps(topology({}), undefined, stepsCtx)).toEqual([]);
+  });
+
+  it.each(['stable-2.13.3', 'version-2.18'])('plan for %s matches the golden', async (version) => {
+    const steps = linkerdSteps(topology(section(version)), section(version), stepsCtx);
+    await expect(planText(steps)).toMatchFileSnapshot(`__golden__/plan-${version}.txt`);
+  });
+
+  it('differs between 2.13 and 2.18 exactly where Linkerd changed', () => {
+    const plan = (v: string) => linkerdSteps(topology(section(v)), section(v), stepsCtx);
+    const old = plan('stable-2.13.3');
+    const current = plan('version-2.18');
+    expect(byId(old, 'linkerd:crds@demo').plan![1]).toMatch(/install --crds$/);
+    expect(byId(current, 'linkerd:crds@demo').plan![1]).toMatch(/install --crds --set installGatewayAPI=true$/);
+    expect(byId(old, 'linkerd:multicluster@demo3').plan![0]).toMatch(/multicluster install$/);
+    expect(byId(current, 'linkerd:multicluster@demo3').plan![0]).toMatch(/multicluster install --set controllers\[0\]\.link\.ref\.name=demo$/);
+    expect(byId(old, 'linkerd:link:demo@demo3').plan![0]).toContain('linkerd --context kind-demo multicluster link --cluster-name demo --api-server-address <kind:cluster@demo.apiServerUrl>');
+    expect(byId(current, 'linkerd:link:demo@demo3').plan![0]).toContain('multicluster link-gen --cluster-name demo');
+    // clusterNetworks: Linkerd defaults + every cluster's pod and service subnets, helm-escaped.
+    expect(byId(old, 'linkerd:control-plane@demo').plan![0]).toContain('--set clusterNetworks=10.0.0.0/8\\,100.64.0.0/10\\,172.16.0.0/12\\,192.168.0.0/16\\,10.244.0.0/16\\,10.96.0.0/16\\,10.245.0.0/16\\,10.97.0.0/16 ');
+    expect(byId(current, 'linkerd:control-plane@demo').plan![0]).toContain('192.168.0.0/16\\,fd00::/8\\,10.244.0.0/16');
+  });
+
+  it('orders steps: gateway after metallb pools, link needs both ends, export after the workloads', () => {
+    const steps = linkerdSteps(topology(section('stable-2.13.3')), section('stable-2.13.3'), stepsCtx);
+    expect(byId(steps, 'linkerd:gateway@demo').after).toEqual(['kind:cluster@demo', 'metallb:pools@demo']);
+    expect(byId(steps, 'linkerd:link:demo@demo3')).toMatchObject({ cluster: 'demo3', needs: ['linkerd:multicluster@demo', 'linkerd:multicluster@demo3', 'linkerd:gateway@demo'], after: ['kind:cluster@demo'] });
+    expect(byId(steps, 'linkerd:export:test/podinfo@demo3').after).toEqual(['kind:cluster@demo3', 'workloads:demo@demo3', 'workloads:manifests:extra@demo3']);
+    expect(byId(steps, 'linkerd:control-plane@demo').needs).toEqual(['linkerd:crds@demo', 'linkerd:certs']);
+  });
+
+  it('explicit links, no viz, no gateway', () => {
+    const s: LinkerdSection = { links: [{ from: 'demo3', to: 'demo' }], viz: false, multicluster: { gateway: false } };
+    const steps = linkerdSteps(topology(s), s, stepsCtx);
+    expect(steps.map((x) => x.id).filter((id) => /:(viz|gateway)@|:link:/.test(id))).toEqual(['linkerd:link:demo3@demo']);
+    expect(byId(steps, 'linkerd:multicluster@demo').plan![0]).toMatch(/multicluster install --set gateway.enabled=false$/);
+    expect(byId(steps, 'linkerd:link:demo3@demo').plan![0]).toMatch(/--gateway=false$/);
+  });
+
+  it('run: CRDs rendered by the CLI are applied to the right cluster', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:crds@demo3');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' } });
+    ctx.exec.on('linkerd version --client --short', { stdout: 'stable-2.13.3\n' });
+    ctx.exec.on('linkerd --context kind-demo3 install --crds', { stdout: LINKERD_YAML });
+    await step.run(ctx);
+    expect(ctx.exec.lines).toEqual(['linkerd version --client --short', 'linkerd --context kind-demo3 install --crds']);
+    expect(ctx.kubes.get('kind-demo3')!.applied.map((o) => o.metadata.name)).toEqual(['servers.policy.linkerd.io', 'marker']);
+    expect(ctx.kubes.has('kind-demo')).toBe(false);
+    expect(ctx.logs.filter((l) => l.startsWith('warn'))).toEqual([]);
+  });
+
+  it('run: warns when the CLI is another release', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:crds@demo');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
+    ctx.exec.on('linkerd version', { stdout: 'edge-25.4.4\n' });
+    await step.run(ctx);
+    expect(ctx.logs.some((l) => l.startsWith('warn') && l.includes('edge-25.4.4') && l.includes('stable-2.13.3'))).toBe(true);
+  });
+
+  it('run: version-2.18 accepts any 2.18 build of the CLI, and a missing CLI is a step error', async () => {
+    const t = topology(section('version-2.18'));
+    const step = byId(linkerdSteps(t, section('version-2.18'), stepsCtx), 'linkerd:crds@demo');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
+    ctx.exec.on('linkerd version', { stdout: 'edge-25.4.4\n' });
+    await step.run(ctx);
+    expect(ctx.logs.filter((l) => l.startsWith('warn'))).toEqual([]);
+    expect(ctx.exec.lines[1]).toBe('linkerd --context kind-demo install --crds --set installGatewayAPI=true');
+    const missing = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
+    missing.exec.on('linkerd version', { exitCode: 127, stderr: 'not found' });
+    await expect(step.run(missing)).rejects.toThrow(/install the linkerd CLI a 2.18 release/);
+  });
+
+  it('run: control plane installs with the stored identity files, then upgrades once installed', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:control-plane@demo');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
+    const deployments = ['linkerd-identity', 'linkerd-destination', 'linkerd-proxy-injector']
+      .map((name) => `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name}, namespace: linkerd }\n`)
+      .join('');
+    ctx.exec.on(/ (install|upgrade) --identity/, { stdout: `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: linkerd-config, namespace: linkerd }\n${deployments}` });
+    expect(await step.status!(ctx)).toBe(false);
+    expect(await step.run(ctx)).toMatchObject({ mode: 'install' });
+    await step.run(ctx);
+    const [first, second] = ctx.exec.calls;
+    expect(first!.args.slice(0, 9)).toEqual([
+      '--context', 'kind-demo', 'install',
+      '--identity-trust-anchors-file', ctx.secrets.path(CERT_FILES.caCert),
+      '--identity-issuer-certificate-file', ctx.secrets.path(CERT_FILES.issuerCert),
+      '--identity-issuer-key-file', ctx.secrets.path(CERT_FILES.issuerKey),
+    ]);
+    expect(second!.args[2]).toBe('upgrade');
+    expect(await step.status!(ctx)).toBe(true);
+  });
+
+  it.each([
+    ['stable-2.13.3', 'link'],
+    ['version-2.18', 'link-gen'],
+  ])('run (%s): the link is rendered from the source with its kind apiServerUrl and applied in the target', async (version, verb) => {
+    const t = topology(section(version));
+    const step = byId(linkerdSteps(t, section(version), stepsCtx), 'linkerd:link:demo@demo3');
+    const ctx = createTestStepContext(t, {
+      step: { id: step.id, cluster: 'demo3' },
+      outputs: { 'kind:cluster@demo': { context: 'kind-demo', apiServerUrl: 'https://172.18.0.2:6443' } },
+    });
+    ctx.exec.on(`linkerd --context kind-demo multicluster ${verb} `, { stdout: LINK_YAML('demo') });
+    expect(await step.run(ctx)).toEqual({ apiServerUrl: 'https://172.18.0.2:6443' });
+    expect(ctx.exec.lines).toEqual([`linkerd --context kind-demo multicluster ${verb} --cluster-name demo --api-server-address https://172.18.0.2:6443`]);
+    expect(ctx.kubes.get('kind-demo3')!.applied.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Secret/cluster-credentials-demo', 'Link/demo']);
+    expect(ctx.kubes.get('kind-demo')).toBeUndefined();
+    expect(await step.status!(ctx)).toBe(true);
+  });
+
+  it('run: without a kind output the link goes without --api-server-address and says why', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:link:demo3@demo');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
+    ctx.exec.on('linkerd', { stdout: LINK_YAML('demo3') });
+    await step.run(ctx);
+    expect(ctx.exec.lines).toEqual(['linkerd --context kind-demo3 multicluster link --cluster-name demo3']);
+    expect(ctx.logs.some((l) => l.startsWith('warn') && l.includes('kind:cluster@demo3'))).toBe(true);
+  });
+
+  it('run: the 2.13 link destroy deletes what unlink renders; 2.18 deletes the Link and credentials', async () => {
+    for (const version of ['stable-2.13.3', 'version-2.18']) {
+      const t = topology(section(version));
+      const step = byId(linkerdSteps(t, section(version), stepsCtx), 'linkerd:link:demo@demo3');
+      const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' } });
+      ctx.exec.on(/multicluster (link|link-gen|unlink) /, { stdout: LINK_YAML('demo').replace('v1alpha1', version === 'version-2.18' ? 'v1alpha3' : 'v1alpha1') });
+      await step.run(ctx);
+      expect(ctx.kubes.get('kind-demo3')!.objects.size).toBe(2);
+      await step.destroy!(ctx);
+      expect(ctx.kubes.get('kind-demo3')!.objects.size).toBe(0);
+    }
+  });
+
+  it('run: gateway outputs the LoadBalancer address', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:gateway@demo');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
+    await ctx.kube('demo').apply([
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'linkerd-gateway', namespace: 'linkerd-multicluster' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'linkerd-gateway', namespace: 'linkerd-multicluster' }, status: { loadBalancer: { ingress: [{ ip: '172.18.0.61' }] } } },
+    ]);
+    expect(await step.run(ctx)).toEqual({ address: '172.18.0.61' });
+  });
+
+  it('run: export labels the service; destroy removes the label', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:export:test/podinfo@demo');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
+    await expect(step.run(ctx)).rejects.toThrow(/service test\/podinfo in demo/);
+    await ctx.kube('demo').apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'podinfo', namespace: 'test' } }]);
+    await step.run(ctx);
+    expect((await ctx.kube('demo').get('v1', 'Service', 'podinfo', 'test'))!.metadata.labels).toEqual({ 'mirror.linkerd.io/exported': 'true' });
+    expect(await step.status!(ctx)).toBe(true);
+    await step.destroy!(ctx);
+    expect(await step.status!(ctx)).toBe(false);
+  });
+
+  it('run: certs step generates once and reports fingerprints, never key material', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:certs');
+    const ctx = createTestStepContext(t, { step: { id: step.id } });
+    expect(await step.status!(ctx)).toBe(false);
+    const first = (await step.run(ctx)) as Record<string, unknown>;
+    expect(first).toMatchObject({ trustAnchor: 'generated', issuer: 'generated' });
+    expect(await step.status!(ctx)).toBe(true);
+    const again = (await step.run(ctx)) as Record<string, unknown>;
+    expect(again).toMatchObject({ trustAnchor: 'reused', issuer: 'reused', trustAnchorFingerprint: first['trustAnchorFingerprint'] });
+    const key = (await ctx.secrets.read(CERT_FILES.caKey))!;
+    const body = key.split('\n')[1]!;
+    expect(JSON.stringify([first, again, ctx.logs])).not.toContain(body);
+  });
+});

@@ -1,0 +1,49 @@
+import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
+import { describe, expect, it } from 'vitest';
+import type { LinkerdSection } from './section.js';
+import { validateLinkerd } from './validate.js';
+
+const ctx: ValidateContext = {
+  source: { file: 't.yaml', text: '', positionOf: () => ({ line: 1, column: 1 }) },
+  diagnostic: (path, message, fix): Diagnostic => ({ file: 't.yaml', line: 1, column: 1, path: path.join('.'), message, ...(fix ? { fix } : {}), source: 'linkerd' }),
+};
+const topology = (linkerd: LinkerdSection): Topology => ({
+  apiVersion: 'meshspec.dev/v1alpha1',
+  kind: 'Topology',
+  metadata: { name: 't' },
+  clusters: { demo: {}, demo3: {} },
+  linkerd,
+});
+const check = (section: LinkerdSection) => validateLinkerd(topology(section), section, ctx).map((d) => `${d.path}: ${d.message}`);
+
+describe('validateLinkerd', () => {
+  it('accepts the seed topology', () => {
+    expect(check({ version: 'stable-2.13.3', links: 'full-mesh', export: [{ namespace: 'test', service: 'podinfo' }] })).toEqual([]);
+    expect(validateLinkerd(topology({}), undefined, ctx)).toEqual([]);
+  });
+
+  it('positions bad links, self-links and duplicates', () => {
+    expect(check({ links: [{ from: 'demo', to: 'demo9' }, { from: 'demo', to: 'demo' }, { from: 'demo', to: 'demo3' }, { from: 'demo', to: 'demo3' }] })).toEqual([
+      'linkerd.links.0.to: link to "demo9" is not a cluster of this topology',
+      'linkerd.links.1: link from "demo" to itself',
+      'linkerd.links.3: duplicate link demo -> demo3',
+    ]);
+    const [d] = validateLinkerd(topology({}), { links: [{ from: 'x', to: 'demo' }] }, ctx);
+    expect(d!.fix).toBe('use one of: demo, demo3');
+  });
+
+  it('checks CIDRs, exports, version names and the issuer renewal window', () => {
+    expect(check({ clusterNetworks: ['10.250.0.0/16', 'fd00::/8', '10.97.0.0/12', 'nope'], export: [{ namespace: 'a', service: 'b' }, { namespace: 'a', service: 'b' }], version: 'edge-25.13.1', issuerValidity: '24h', issuerRenewBefore: '720h' })).toEqual([
+      'linkerd.version: "edge-25.13.1" is not a Linkerd release name',
+      'linkerd.issuerRenewBefore: issuerRenewBefore (720h) is not shorter than issuerValidity (24h): the issuer would be re-issued on every apply',
+      'linkerd.clusterNetworks.2: 10.97.0.0/12 has host bits set',
+      'linkerd.clusterNetworks.3: "nope" is not a CIDR',
+      'linkerd.export.1: a/b is exported twice',
+    ]);
+  });
+
+  it('rejects links when the multicluster extension is off', () => {
+    expect(check({ multicluster: { enabled: false }, links: 'full-mesh' })).toEqual(['linkerd.links: links need the multicluster extension, which multicluster.enabled turns off']);
+    expect(check({ multicluster: { enabled: false } })).toEqual([]);
+  });
+});
