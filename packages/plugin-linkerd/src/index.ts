@@ -1,4 +1,5 @@
 import { definePlugin } from '@meshspec/core';
+import { CERT_FILES } from './certs.js';
 import { linkerdSectionSchema, type LinkerdSection } from './section.js';
 import { linkerdStatus } from './status.js';
 import { linkerdSteps } from './steps.js';
@@ -19,6 +20,10 @@ export const linkerdPlugin = definePlugin<LinkerdSection>({
   validate: validateLinkerd,
   steps: linkerdSteps,
   status: linkerdStatus,
+  async summary(_topology, section, ctx) {
+    if (section === undefined || !(await ctx.secrets.has(CERT_FILES.caKey))) return [];
+    return [`Linkerd trust anchor: ${ctx.secrets.path(CERT_FILES.caCert)} — back up ${CERT_FILES.caKey}: losing it means re-keying every cluster of the mesh`];
+  },
   tools: [
     {
       command: 'linkerd',

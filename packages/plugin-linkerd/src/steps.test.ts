@@ -1,7 +1,7 @@
 import type { Step, Topology } from '@meshspec/core';
 import { createTestStepContext } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
-import { CERT_FILES } from './certs.js';
+import { CERT_FILES, issueIssuer } from './certs.js';
 import type { LinkerdSection } from './section.js';
 import { linkerdSteps } from './steps.js';
 
@@ -196,6 +196,18 @@ describe('linkerd steps', () => {
     expect(await step.status!(ctx)).toBe(true);
     await step.destroy!(ctx);
     expect(await step.status!(ctx)).toBe(false);
+  });
+
+  it('the control-plane fingerprint follows the stored issuer, so a re-issued issuer is rolled out', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const ctx = createTestStepContext(t, { step: { id: 'linkerd:certs' } });
+    const planned = () => JSON.stringify(byId(linkerdSteps(t, section('stable-2.13.3'), { ...stepsCtx, stateDir: ctx.stateDir }), 'linkerd:control-plane@demo').inputs);
+    const none = planned();
+    await byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:certs').run(ctx);
+    const first = planned();
+    expect(first).not.toBe(none);
+    await ctx.secrets.write(CERT_FILES.issuerCert, (await issueIssuer({ cert: (await ctx.secrets.read(CERT_FILES.caCert))!, key: (await ctx.secrets.read(CERT_FILES.caKey))! }, 3_600_000)).cert);
+    expect(planned()).not.toBe(first);
   });
 
   it('run: certs step generates once and reports fingerprints, never key material', async () => {

@@ -49,10 +49,10 @@ const ids = {
 };
 export const linkerdStepIds = ids;
 
-const identityFilesIn = (dir: string): IdentityFiles => ({
-  trustAnchors: join(dir, CERT_FILES.caCert),
-  issuerCert: join(dir, CERT_FILES.issuerCert),
-  issuerKey: join(dir, CERT_FILES.issuerKey),
+const identityFiles = (path: (name: string) => string): IdentityFiles => ({
+  trustAnchors: path(CERT_FILES.caCert),
+  issuerCert: path(CERT_FILES.issuerCert),
+  issuerKey: path(CERT_FILES.issuerKey),
 });
 
 /** Runs the CLI to render manifests; stdout may hold credentials, so it is never logged. */
@@ -108,7 +108,7 @@ function certsStep(b: Build): Step {
       } catch (e) {
         throw new StepError(ids.certs(), (e as Error).message, { cause: e });
       }
-      if (result.issuer === 'reissued') run.log.warn(`re-issued the Linkerd issuer (${result.reason}); control planes pick it up with linkerd upgrade on this apply`);
+      if (result.issuer === 'reissued') run.log.warn(`re-issued the Linkerd issuer (${result.reason}): run meshspec apply once more to roll it out (linkerd upgrade on every cluster)`);
       return { ...result };
     },
     // Files present and the issuer still good: ensureLinkerdCertificates would change nothing.
@@ -182,7 +182,7 @@ function controlPlaneStep(b: Build, c: string): Step {
       const kube = run.kube(c);
       const present = await kube.get('v1', 'ConfigMap', 'linkerd-config', LINKERD_NAMESPACE);
       const mode = present ? 'upgrade' : 'install';
-      const args = controlPlaneArgs(ctx, mode, identityFilesIn(run.secrets.dir), networks);
+      const args = controlPlaneArgs(ctx, mode, identityFiles((n) => run.secrets.path(n)), networks);
       run.progress(`linkerd ${mode}`);
       await kube.apply(await render(run, b.cli, args), { signal: run.signal });
       for (const d of CONTROL_PLANE_DEPLOYMENTS) {
@@ -367,7 +367,7 @@ export function linkerdSteps(topology: Topology, raw: LinkerdSection | undefined
     caps,
     cli: section.cliPath,
     contextOf: ctx.contextOf,
-    planFiles: identityFilesIn('<state>/secrets'),
+    planFiles: identityFiles((n) => `<state>/secrets/${n}`),
     stateDir: ctx.stateDir,
   };
   const clusters = Object.keys(topology.clusters);
