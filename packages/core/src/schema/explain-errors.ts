@@ -19,7 +19,12 @@ type AjvError = ErrorObject<string, Record<string, any>, unknown>;
 
 export function explainSchemaErrors(errors: readonly AjvError[]): SchemaProblem[] {
   const { kept, merged } = collapseCombinators(errors.filter((error) => error.keyword !== 'if'));
-  const problems = [...merged, ...kept.filter((error) => error.propertyName === undefined).map(explainError)];
+  // A value of the wrong type fails its const/enum/pattern too; the type error alone says it.
+  const wrongType = new Set(kept.filter((error) => error.keyword === 'type').map((error) => error.instancePath));
+  const specific = kept.filter(
+    (error) => error.propertyName === undefined && (error.keyword === 'type' || !wrongType.has(error.instancePath)),
+  );
+  const problems = [...merged, ...specific.map(explainError)];
   return dedupe(problems);
 }
 

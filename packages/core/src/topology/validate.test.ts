@@ -102,6 +102,16 @@ const cases: Array<{ name: string; text: string; expected: Expected[]; plugins?:
     expected: [{ line: 6, column: 3, path: 'clusters.demo', message: "duplicate key 'demo': it is already set on line 5", source: 'yaml' }],
   },
   {
+    name: "the kind plugin's settings under 'kind:' (the document kind): one duplicate-key error naming the right key",
+    text: lines(...HEAD, 'clusters: { demo: {} }', 'kind:', '  workers: 2'),
+    expected: [{ line: 5, column: 1, path: 'kind', message: "duplicate key 'kind': it is already set on line 2", fix: "settings of the kind plugin go under 'kindClusters:'" }],
+  },
+  {
+    name: 'a wrong type reports only the type, not the const it also fails',
+    text: lines('apiVersion: [meshspec.dev/v1alpha1]', 'kind: Topology', 'metadata: { name: mesh }', 'clusters: { demo: {} }'),
+    expected: [{ line: 1, column: 13, path: 'apiVersion', message: 'must be a string, but is a list' }],
+  },
+  {
     name: 'tab indentation',
     text: lines(...HEAD, 'clusters:', '\tdemo: {}'),
     expected: [{ line: 5, column: 1, path: '', message: 'tabs are not allowed for indentation in YAML; use spaces', source: 'yaml' }],

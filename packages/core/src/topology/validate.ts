@@ -40,8 +40,12 @@ export async function validateTopology({ text, file, plugins }: ValidateTopology
   if (parsed.malformed) fail(parsed.diagnostics);
 
   const problems = await checkSchema(schema, parsed.data);
-  const schemaDiagnostics = problems.map((problem) => schemaDiagnostic(problem, source));
-  const shapeDiagnostics = [...parsed.diagnostics, ...schemaDiagnostics];
+  // Under a duplicated key the data holds only the last occurrence; the duplicate diagnostic is the story.
+  const duplicated = parsed.diagnostics.filter((d) => d.path !== '').map((d) => d.path);
+  const schemaDiagnostics = problems
+    .map((problem) => schemaDiagnostic(problem, source))
+    .filter((d) => !duplicated.some((path) => d.path === path || d.path.startsWith(`${path}.`) || d.path.startsWith(`${path}[`)));
+  const shapeDiagnostics = [...parsed.diagnostics, ...schemaDiagnostics].map((d) => withSectionHint(d, ordered));
   if (shapeDiagnostics.length > 0) fail(shapeDiagnostics);
 
   let topology = parsed.data as Topology;
@@ -81,6 +85,18 @@ async function checkSchema(schema: JsonSchema, data: unknown): Promise<SchemaPro
   const validate = ajv.compile(schema);
   if (validate(data)) return [];
   return explainSchemaErrors(validate.errors ?? []);
+}
+
+/**
+ * A top-level key named after a plugin whose section key differs (the kind plugin's section is
+ * `kindClusters`, since `kind:` is the document kind) gets a fix that names the right key.
+ */
+function withSectionHint(diagnostic: Diagnostic, plugins: readonly Plugin[]): Diagnostic {
+  const misplacedKey = diagnostic.message.startsWith('duplicate key') || diagnostic.message.startsWith('unknown key');
+  const plugin = misplacedKey ? plugins.find((p) => p.name === diagnostic.path && p.key !== p.name) : undefined;
+  if (!plugin) return diagnostic;
+  const core = diagnostic.path === 'kind' ? " ('kind:' itself is the document kind, always 'kind: Topology')" : '';
+  return { ...diagnostic, fix: `settings of the ${plugin.name} plugin go under '${plugin.key}:'${core}` };
 }
 
 function schemaDiagnostic(problem: SchemaProblem, source: ParsedTopologySource): Diagnostic {
