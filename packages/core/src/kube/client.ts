@@ -121,11 +121,7 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
     if (res.status !== 200 && res.status !== 201) throw fail(`apply of ${ref} failed on context ${context}: ${statusMessage(res)}`, ref, (res.body as KubeStatus | undefined)?.reason ?? `http-${res.status}`);
 
     const outcome: ApplyResult['objects'][number]['outcome'] =
-      before.status === 404 || res.status === 201
-        ? 'created'
-        : before.body.metadata.resourceVersion === res.body.metadata.resourceVersion
-          ? 'unchanged'
-          : 'configured';
+      before.status === 404 || res.status === 201 ? 'created' : sameContent(before.body, res.body) ? 'unchanged' : 'configured';
     return { ref, outcome, applied: res.body };
   }
 
@@ -265,6 +261,27 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
     waitFor: (apiVersion, kind, name, namespace, predicate, waitOptions) => waitFor(apiVersion, kind, name, namespace, predicate, waitOptions),
   };
   return client;
+}
+
+/**
+ * Did an apply leave the object as it was? Same resourceVersion means no write at all. A write that only
+ * touched bookkeeping also counts as unchanged: the API server migrates managedFields on the first apply
+ * to an object whose applied fields are empty (e.g. a bare Namespace), and controllers update status.
+ */
+export function sameContent(before: KubeObject, after: KubeObject): boolean {
+  if (before.metadata.resourceVersion === after.metadata.resourceVersion) return true;
+  const strip = (o: KubeObject) => {
+    const { resourceVersion: _r, managedFields: _m, ...metadata } = o.metadata;
+    const { status: _s, ...rest } = o;
+    return stableJson({ ...rest, metadata });
+  };
+  return strip(before) === strip(after);
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }
 
 function pick(r: { ref: string; outcome: ApplyResult['objects'][number]['outcome'] }) {

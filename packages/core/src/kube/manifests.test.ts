@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KubeError } from '../errors.js';
 import { applyBody, applyOrder, describeApplyConflict, parseManifestText, refOf } from './manifests.js';
 import { crdReadiness, loadBalancerAddress, rolloutReadiness } from './readiness.js';
+import { sameContent } from './client.js';
 import type { KubeObject } from './types.js';
 
 const obj = (apiVersion: string, kind: string, name: string, extra: Partial<KubeObject> = {}): KubeObject => ({ apiVersion, kind, metadata: { name }, ...extra });
@@ -112,4 +113,14 @@ describe('crdReadiness and loadBalancerAddress', () => {
     expect(loadBalancerAddress(svc('LoadBalancer', [])).state).toMatch(/no ingress address/);
     expect(loadBalancerAddress(svc('ClusterIP', [])).state).toMatch(/not LoadBalancer/);
   });
+});
+
+describe('sameContent', () => {
+  const ns = (rv: string, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', resourceVersion: rv, labels: { a: '1' }, ...extra }, status: { phase: 'Active' } }) as KubeObject;
+  it.each([
+    ['same resourceVersion', ns('1'), ns('1'), true],
+    ['only managedFields and resourceVersion changed', ns('1'), ns('2', { managedFields: [{ manager: 'before-first-apply' }] }), true],
+    ['only status changed', ns('1'), { ...ns('2'), status: { phase: 'Terminating' } }, true],
+    ['a label changed', ns('1'), ns('2', { labels: { a: '2' } }), false],
+  ])('%s -> %s', (_what, before, after, same) => expect(sameContent(before, after)).toBe(same));
 });

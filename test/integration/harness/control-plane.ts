@@ -1,0 +1,309 @@
+// Real Kubernetes control planes for integration tests, without Docker: per cluster its own etcd and
+// kube-apiserver on its own loopback address (127.0.N.1), plus (when built) kube-controller-manager,
+// kube-scheduler and a kwok controller that runs a fake Node, so Deployments roll out and Services get
+// endpoints. Binaries come from scripts/test-assets/provision.sh (see scripts/test-assets/README.md).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { join, resolve } from 'node:path';
+import { createClusterPki, type ClusterPki } from './pki.js';
+import { logTail, startProcess, stopProcesses, type ManagedProcess } from './processes.js';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+const PROVISION = 'scripts/test-assets/provision.sh';
+
+export const REQUIRED_ASSETS = ['etcd', 'kube-apiserver'] as const;
+/** Without these the clusters still serve the API, but nothing reconciles (no rollouts, no endpoints). */
+export const CONTROLLER_ASSETS = ['kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
+
+export interface Assets {
+  binDir: string;
+  /** All of kube-controller-manager, kube-scheduler and kwok are present. */
+  controllers: boolean;
+  helm?: string;
+  kwokStages?: string;
+}
+
+/**
+ * Finds the pinned binaries. Throws (never skips) with the exact command to build them when missing.
+ * Lookup is provision.sh's: $TEST_ASSET_<NAME>, $KUBEBUILDER_ASSETS, then its cache.
+ */
+export function resolveAssets(): Assets {
+  const check = (names: readonly string[]) => {
+    try {
+      return execFileSync('bash', [PROVISION, '--check', '--print-dir', ...names], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    } catch (e) {
+      return { error: String((e as { stderr?: string }).stderr ?? e).trim() };
+    }
+  };
+  const required = check(REQUIRED_ASSETS);
+  if (typeof required !== 'string') {
+    throw new Error(
+      `Integration tests need real control-plane binaries (${REQUIRED_ASSETS.join(', ')}), and they are missing:\n${required.error}\n\n` +
+        `Build them once (cached under ~/.cache/meshspec/assets; a cold build takes ~30 min):\n  bash ${PROVISION}\n` +
+        `or point KUBEBUILDER_ASSETS at a directory holding them.`,
+    );
+  }
+  const controllers = typeof check(CONTROLLER_ASSETS) === 'string';
+  const helm = check(['helm']);
+  const stages = check(['kwok-stages.yaml']);
+  return {
+    binDir: required,
+    controllers,
+    ...(typeof helm === 'string' ? { helm: join(helm, 'helm') } : {}),
+    ...(typeof stages === 'string' && existsSync(join(stages, 'kwok-stages.yaml')) ? { kwokStages: join(stages, 'kwok-stages.yaml') } : {}),
+  };
+}
+
+export interface TestCluster {
+  name: string;
+  /** The kube context for this cluster in the shared kubeconfig. */
+  context: string;
+  /** Loopback address all of this cluster's components bind to. */
+  host: string;
+  server: string;
+  pki: ClusterPki;
+  /** Single-context kubeconfig used by this cluster's own components. */
+  componentKubeconfig: string;
+  processes: ManagedProcess[];
+  /** kube-controller-manager, kube-scheduler and kwok (with a Ready fake Node) are running. */
+  controllers: boolean;
+}
+
+export interface ControlPlanes {
+  clusters: TestCluster[];
+  /** One kubeconfig (mode 0600) with a context per cluster. */
+  kubeconfig: string;
+  workDir: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  count: number;
+  workDir: string;
+  assets: Assets;
+  /** Start controllers (when built). Default true. */
+  controllers?: boolean;
+  log?: (message: string) => void;
+}
+
+const SERVICE_CIDR = '10.0.0.0/24';
+const SERVICE_IP = '10.0.0.1';
+export const FAKE_NODE = 'kwok-node-0';
+
+export async function startControlPlanes(options: StartOptions): Promise<ControlPlanes> {
+  const { count, workDir, assets } = options;
+  const log = options.log ?? (() => {});
+  mkdirSync(workDir, { recursive: true, mode: 0o700 });
+  const withControllers = (options.controllers ?? true) && assets.controllers;
+  const clusters: TestCluster[] = [];
+  const stop = async () => {
+    await Promise.all(clusters.map((c) => stopProcesses([...c.processes].reverse())));
+  };
+  try {
+    // Clusters start in parallel; each waits on its own health checks.
+    await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const cluster = await startCluster(i + 1, workDir, assets, withControllers, log, (c) => clusters.push(c));
+        return cluster;
+      }),
+    );
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  clusters.sort((a, b) => a.name.localeCompare(b.name));
+  const kubeconfig = join(workDir, 'kubeconfig');
+  writeKubeconfig(kubeconfig, clusters);
+  return { clusters, kubeconfig, workDir, stop };
+}
+
+async function startCluster(index: number, workDir: string, assets: Assets, withControllers: boolean, log: (m: string) => void, register: (c: TestCluster) => void): Promise<TestCluster> {
+  const name = `it${index}`;
+  const host = `127.0.${index}.1`;
+  const dir = join(workDir, name);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const bin = (b: string) => join(assets.binDir, b);
+  const pki = createClusterPki(join(dir, 'pki'), host, SERVICE_IP, name);
+  const [etcdPort, etcdPeerPort, apiPort] = [await freePort(host), await freePort(host), await freePort(host)];
+  const server = `https://${host}:${apiPort}`;
+  const componentKubeconfig = join(dir, 'component.kubeconfig');
+  const cluster: TestCluster = { name, context: name, host, server, pki, componentKubeconfig, processes: [], controllers: false };
+  register(cluster);
+  writeKubeconfig(componentKubeconfig, [cluster]);
+
+  const start = (proc: string, file: string, args: string[]) => {
+    const p = startProcess(`${name}/${proc}`, file, args, join(dir, `${proc}.log`));
+    cluster.processes.push(p);
+    return p;
+  };
+
+  log(`${name}: etcd on ${host}:${etcdPort}`);
+  const etcd = start('etcd', bin('etcd'), [
+    `--name=${name}`,
+    `--data-dir=${join(dir, 'etcd')}`,
+    `--listen-client-urls=http://${host}:${etcdPort}`,
+    `--advertise-client-urls=http://${host}:${etcdPort}`,
+    `--listen-peer-urls=http://${host}:${etcdPeerPort}`,
+    `--initial-advertise-peer-urls=http://${host}:${etcdPeerPort}`,
+    `--initial-cluster=${name}=http://${host}:${etcdPeerPort}`,
+    '--unsafe-no-fsync=true',
+    '--log-level=warn',
+  ]);
+  await waitUntil(`${name} etcd /health`, 30_000, etcd, () => httpOk(`http://${host}:${etcdPort}/health`));
+
+  log(`${name}: kube-apiserver on ${server}`);
+  const apiserver = start('kube-apiserver', bin('kube-apiserver'), [
+    `--etcd-servers=http://${host}:${etcdPort}`,
+    `--cert-dir=${join(dir, 'apiserver-certs')}`,
+    `--tls-cert-file=${pki.servingCert}`,
+    `--tls-private-key-file=${pki.servingKey}`,
+    `--secure-port=${apiPort}`,
+    `--bind-address=${host}`,
+    `--advertise-address=${host}`,
+    `--service-cluster-ip-range=${SERVICE_CIDR}`,
+    '--allow-privileged=true',
+    '--authorization-mode=RBAC',
+    '--disable-admission-plugins=ServiceAccount',
+    `--service-account-issuer=${server}`,
+    `--service-account-key-file=${pki.saPub}`,
+    `--service-account-signing-key-file=${pki.saKey}`,
+    `--client-ca-file=${pki.caCert}`,
+  ]);
+  await waitUntil(`${name} kube-apiserver /readyz`, 90_000, apiserver, async () => (await adminRequest(cluster, 'GET', '/readyz')).status === 200);
+
+  if (withControllers) {
+    const kcmPort = await freePort(host);
+    const schedPort = await freePort(host);
+    const kwokPort = await freePort(host);
+    const authn = [`--kubeconfig=${componentKubeconfig}`, `--authentication-kubeconfig=${componentKubeconfig}`, `--authorization-kubeconfig=${componentKubeconfig}`];
+    const kcm = start('kube-controller-manager', bin('kube-controller-manager'), [
+      ...authn,
+      `--bind-address=${host}`,
+      `--secure-port=${kcmPort}`,
+      `--cert-dir=${join(dir, 'kcm-certs')}`,
+      '--leader-elect=false',
+      "--controllers=*",
+      `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      `--service-account-private-key-file=${pki.saKey}`,
+      `--root-ca-file=${pki.caCert}`,
+      '--use-service-account-credentials=false',
+    ]);
+    const scheduler = start('kube-scheduler', bin('kube-scheduler'), [...authn, `--bind-address=${host}`, `--secure-port=${schedPort}`, `--cert-dir=${join(dir, 'scheduler-certs')}`, '--leader-elect=false']);
+    const kwok = start('kwok', bin('kwok'), [
+      `--kubeconfig=${componentKubeconfig}`,
+      ...(assets.kwokStages ? [`--config=${assets.kwokStages}`] : []),
+      '--manage-all-nodes=false',
+      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+      `--node-ip=${host}`,
+      `--node-name=kwok-controller-${name}`,
+      `--node-port=${kwokPort}`,
+      `--server-address=${host}:${kwokPort}`,
+    ]);
+    await waitUntil(`${name} kube-controller-manager /healthz`, 60_000, kcm, () => httpOk(`https://${host}:${kcmPort}/healthz`));
+    await waitUntil(`${name} kube-scheduler /healthz`, 60_000, scheduler, () => httpOk(`https://${host}:${schedPort}/healthz`));
+    // No taint on the fake Node: every pod (charts included) schedules onto it without tolerations.
+    const created = await adminRequest(cluster, 'POST', '/api/v1/nodes', {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name: FAKE_NODE,
+        annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+        labels: { 'kubernetes.io/hostname': FAKE_NODE, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
+      },
+    });
+    if (created.status !== 201) throw new Error(`${name}: creating fake Node failed: HTTP ${created.status} ${created.body}`);
+    await waitUntil(`${name} fake Node ${FAKE_NODE} Ready (kwok)`, 60_000, kwok, async () => {
+      const res = await adminRequest(cluster, 'GET', `/api/v1/nodes/${FAKE_NODE}`);
+      const node = JSON.parse(res.body) as { status?: { conditions?: { type: string; status: string }[] } };
+      return res.status === 200 && !!node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    });
+    cluster.controllers = true;
+  }
+  log(`${name}: ready${withControllers ? ' (with controllers and kwok node)' : ' (API only)'}`);
+  return cluster;
+}
+
+/** Writes a kubeconfig (JSON, which is YAML) with embedded credentials, one context per cluster named after it. */
+export function writeKubeconfig(path: string, clusters: TestCluster[]): void {
+  const b64 = (f: string) => readFileSync(f).toString('base64');
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: clusters.map((c) => ({ name: c.name, cluster: { server: c.server, 'certificate-authority-data': b64(c.pki.caCert) } })),
+    users: clusters.map((c) => ({ name: `${c.name}-admin`, user: { 'client-certificate-data': b64(c.pki.adminCert), 'client-key-data': b64(c.pki.adminKey) } })),
+    contexts: clusters.map((c) => ({ name: c.context, context: { cluster: c.name, user: `${c.name}-admin` } })),
+    'current-context': clusters[0]?.context ?? '',
+  };
+  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
+
+/** A request as the cluster admin, independent of the code under test. */
+export function adminRequest(cluster: Pick<TestCluster, 'server' | 'pki'>, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: string }> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolvePromise, reject) => {
+    const req = https.request(
+      new URL(path, cluster.server),
+      {
+        method,
+        ca: readFileSync(cluster.pki.caCert),
+        cert: readFileSync(cluster.pki.adminCert),
+        key: readFileSync(cluster.pki.adminKey),
+        headers: { Accept: 'application/json', ...(payload ? { 'Content-Type': contentType, 'Content-Length': payload.length } : {}) },
+        timeout: 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const get = url.startsWith('https') ? https.get : http.get;
+    const req = get(url, { rejectUnauthorized: false, timeout: 2_000 }, (res) => {
+      res.resume();
+      resolvePromise(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolvePromise(false));
+  });
+}
+
+/** Polls `check` until true; fails early with the component's log if the process died. */
+async function waitUntil(what: string, timeoutMs: number, proc: ManagedProcess, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (proc.hasExited()) throw new Error(`${proc.name} exited while waiting for ${what}; last log lines (${proc.logFile}):\n${logTail(proc.logFile)}`);
+    try {
+      if (await check()) return;
+    } catch (e) {
+      lastError = (e as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}; last log lines of ${proc.name} (${proc.logFile}):\n${logTail(proc.logFile)}`);
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolvePromise(port));
+    });
+  });
+}
