@@ -1,1 +1,4 @@
-export {};
+// Programmatic entry: the same commands the binary runs, for scripts and tests.
+export { main, type CliIo } from './main.js';
+export { builtinPlugins } from './builtin-plugins.js';
+export { parseCli, UsageError, type CliOptions } from './args.js';

@@ -1,0 +1,69 @@
+// @ts-check
+// A meshspec plugin that puts a "banner" ConfigMap into every cluster (or the ones listed), after the
+// cluster exists and, when Linkerd is used, after its control plane. It shows the whole plugin API in
+// one file: a schema fragment for its own topology key, a semantic check, steps as data, status and
+// destroy. Load it with `plugins: ['./banner-plugin.mjs']` in meshspec.config.mjs.
+import { definePlugin, stepId } from '@meshspec/core';
+
+/** @typedef {{ message: string, namespace?: string, clusters?: string[] }} BannerSection */
+
+export default definePlugin(/** @type {import('@meshspec/core').PluginDefinition<BannerSection>} */ ({
+  name: 'banner',
+  schema: {
+    type: 'object',
+    description: 'A ConfigMap with a greeting in every cluster (example plugin).',
+    additionalProperties: false,
+    required: ['message'],
+    properties: {
+      message: { type: 'string', description: 'Text stored under data.message.' },
+      namespace: { type: 'string', default: 'default', description: 'Namespace of the ConfigMap.' },
+      clusters: { type: 'array', items: { type: 'string' }, description: 'Clusters to write it to (default: all).' },
+    },
+  },
+
+  validate(topology, section, ctx) {
+    if (!section) return [];
+    const problems = [];
+    if (section.message.trim() === '') {
+      problems.push(ctx.diagnostic(['banner', 'message'], 'message is empty', 'write the text the banner should carry'));
+    }
+    (section.clusters ?? []).forEach((name, i) => {
+      if (!(name in topology.clusters)) {
+        problems.push(ctx.diagnostic(['banner', 'clusters', i], `unknown cluster '${name}'`, `use one of: ${Object.keys(topology.clusters).join(', ')}`));
+      }
+    });
+    return problems;
+  },
+
+  steps(topology, section) {
+    if (!section) return [];
+    const namespace = section.namespace ?? 'default';
+    return (section.clusters ?? Object.keys(topology.clusters)).map((cluster) => {
+      const configMap = {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'meshspec-banner', namespace },
+        data: { message: section.message, cluster },
+      };
+      return {
+        id: stepId('banner', 'configmap', cluster),
+        title: `Banner ConfigMap in ${cluster}`,
+        cluster,
+        // Soft ordering: these steps exist only when those plugins are used.
+        after: [stepId('kind', 'cluster', cluster), stepId('linkerd', 'control-plane', cluster)],
+        plan: [`kubectl apply --server-side (meshspec) ConfigMap ${namespace}/meshspec-banner`],
+        inputs: configMap,
+        async run(ctx) {
+          await ctx.kube().apply([configMap]);
+        },
+        async status(ctx) {
+          const live = await ctx.kube().get('v1', 'ConfigMap', 'meshspec-banner', namespace);
+          return live?.data?.message === section.message;
+        },
+        async destroy(ctx) {
+          await ctx.kube().delete('v1', 'ConfigMap', 'meshspec-banner', namespace);
+        },
+      };
+    });
+  },
+}));

@@ -1,0 +1,52 @@
+import { orderPlugins, type DoctorCheck, type ToolRequirement } from '@meshspec/core';
+import type { CommandEnv } from './run.js';
+import { openSession } from './run.js';
+
+const KUBECTL: ToolRequirement = { command: 'kubectl', versionArgs: ['version', '--client'], why: 'inspecting clusters by hand (meshspec itself talks to the API directly)' };
+
+/** First thing in the output that looks like a version. */
+export function versionIn(output: string): string | undefined {
+  return /\bv?\d+\.\d+(?:\.\d+)?(?:[-+][\w.-]+)?\b|\b(?:stable|edge)-[\d.]+\b/.exec(output)?.[0];
+}
+
+export async function doctorCommand(ctx: CommandEnv): Promise<number> {
+  // With a topology, check only the plugins it uses; without, every loaded plugin.
+  let plugins = orderPlugins(ctx.plugins);
+  if (ctx.file) {
+    const session = await openSession(ctx);
+    plugins = plugins.filter((p) => session.topology[p.key] !== undefined);
+  }
+  const { createCommandRunner } = await import('@meshspec/core');
+  const exec = createCommandRunner({ logger: ctx.log, verbose: ctx.options.verbose });
+  const checks: (DoctorCheck & { plugin: string })[] = [];
+  const seen = new Set<string>();
+  for (const plugin of plugins) {
+    for (const tool of [...(plugin.tools ?? []), ...(plugin.name === 'kind' ? [KUBECTL] : [])]) {
+      if (seen.has(tool.command)) continue;
+      seen.add(tool.command);
+      const path = await exec.which(tool.command);
+      if (!path) {
+        checks.push({ plugin: plugin.name, name: tool.command, ok: false, detail: `not found on PATH (needed for ${tool.why})`, fix: `install ${tool.command} and put it on PATH` });
+        continue;
+      }
+      const result = await exec.run(tool.command, tool.versionArgs, { reject: false, timeout: 15_000 }).catch((e: Error) => ({ stdout: '', stderr: e.message, exitCode: 1 }));
+      const output = `${result.stdout}\n${result.stderr}`;
+      const version = tool.parseVersion?.(output) ?? versionIn(output);
+      checks.push({ plugin: plugin.name, name: tool.command, ok: true, detail: `${version ?? 'version unknown'} at ${path}` });
+    }
+    if (plugin.doctor) {
+      for (const check of await plugin.doctor({ exec })) checks.push({ ...check, plugin: plugin.name });
+    }
+  }
+  const failed = checks.filter((c) => !c.ok);
+  if (ctx.options.output === 'json') {
+    ctx.io.stdout.write(`${JSON.stringify({ ok: failed.length === 0, checks }, null, 2)}\n`);
+  } else {
+    for (const c of checks) {
+      ctx.io.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name} (${c.plugin}): ${c.detail}\n`);
+      if (!c.ok && c.fix) ctx.io.stdout.write(`    fix: ${c.fix}\n`);
+    }
+    ctx.io.stdout.write(failed.length === 0 ? 'everything meshspec needs is here\n' : `${failed.length} problem${failed.length === 1 ? '' : 's'} found\n`);
+  }
+  return failed.length === 0 ? 0 : 1;
+}

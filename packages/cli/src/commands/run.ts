@@ -1,0 +1,88 @@
+// Dispatch + the one place errors become messages and exit codes: typed errors print what to do,
+// never a stack trace (unless --verbose, for internal errors only).
+import { dirname, resolve } from 'node:path';
+import { CancelledError, MeshspecError, TopologyError, createLogger, formatDiagnostics, loadConfig, loadConfiguredPlugins, type MeshspecConfig, type MeshspecLogger, type Plugin } from '@meshspec/core';
+import type { CliOptions } from '../args.js';
+import type { CliIo } from '../main.js';
+import { builtinPlugins } from '../builtin-plugins.js';
+
+export interface CommandEnv {
+  options: CliOptions;
+  io: CliIo;
+  log: MeshspecLogger;
+  plugins: Plugin[];
+  config: MeshspecConfig;
+  cwd: string;
+  /** Absolute path of the topology file, if the command takes one. */
+  file?: string;
+  color: boolean;
+}
+
+export async function runCommand(options: CliOptions, io: CliIo): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const env = io.env ?? process.env;
+  const color = !!io.stderr.isTTY && !env.NO_COLOR && !env.CI;
+  const log = createLogger({ stream: io.stderr, verbose: options.verbose });
+  try {
+    const file = options.file ? resolve(cwd, options.file) : undefined;
+    const loaded = await loadConfig({ searchFrom: file ? dirname(file) : cwd, ...(options.config ? { explicitPath: resolve(cwd, options.config) } : {}) });
+    const plugins = [...builtinPlugins, ...(await loadConfiguredPlugins(loaded))];
+    if (loaded.filepath) log.debug(`config: ${loaded.filepath}`);
+    const ctx: CommandEnv = { options, io, log, plugins, config: loaded.config, cwd, color, ...(file ? { file } : {}) };
+    switch (options.command) {
+      case 'validate':
+        return await (await import('./validate.js')).validateCommand(ctx);
+      case 'plan':
+        return await (await import('./plan.js')).planCommand(ctx);
+      case 'apply':
+      case 'destroy':
+        return await (await import('./apply.js')).applyCommand(ctx, options.command);
+      case 'status':
+        return await (await import('./status.js')).statusCommand(ctx);
+      case 'schema':
+        return await (await import('./schema.js')).schemaCommand(ctx);
+      case 'doctor':
+        return await (await import('./doctor.js')).doctorCommand(ctx);
+      default:
+        io.stderr.write(`meshspec: unknown command '${options.command}'\n`);
+        return 2;
+    }
+  } catch (error) {
+    return reportError(error, { io, options, color });
+  }
+}
+
+export function reportError(error: unknown, { io, options, color }: { io: CliIo; options: CliOptions; color: boolean }): number {
+  if (error instanceof TopologyError) {
+    if (options.output === 'json') io.stdout.write(`${JSON.stringify({ valid: false, diagnostics: error.diagnostics }, null, 2)}\n`);
+    else io.stderr.write(`${formatDiagnostics(error.diagnostics, { color, sources: error.sources })}\n`);
+    return 1;
+  }
+  if (error instanceof CancelledError) {
+    io.stderr.write(`meshspec: ${error.message}\n`);
+    return 130;
+  }
+  if (error instanceof MeshspecError) {
+    io.stderr.write(`meshspec: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`meshspec: internal error: ${message}\n`);
+  if (options.verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  else io.stderr.write(`(this is a bug in meshspec or a plugin; rerun with --verbose for details and report it)\n`);
+  return 1;
+}
+
+/** Opens a session for the command's topology with config-level defaults applied. */
+export async function openSession(ctx: CommandEnv) {
+  const { Session } = await import('@meshspec/core');
+  const stateDir = ctx.options.stateDir ?? ctx.config.stateDir;
+  return Session.open({
+    file: ctx.options.file ?? ctx.file!,
+    plugins: ctx.plugins,
+    log: ctx.log,
+    verbose: ctx.options.verbose,
+    ...(stateDir ? { stateDir: resolve(ctx.cwd, stateDir) } : {}),
+    ...(ctx.options.kubeconfig ? { kubeconfig: resolve(ctx.cwd, ctx.options.kubeconfig) } : {}),
+  });
+}

@@ -1,0 +1,92 @@
+// Help text is static so `meshspec <cmd> --help` loads nothing heavy.
+export const VERSION = '0.1.0';
+
+const COMMON = `  -c, --config <file>     meshspec config (default: searched from the topology's folder)
+      --state-dir <dir>   state directory (default: .meshspec/<name>/ beside the topology)
+  -v, --verbose           log every command meshspec runs (secrets redacted)
+  -h, --help              this help`;
+
+export const HELP: Record<string, string> = {
+  main: `meshspec ${VERSION} — one topology.yaml to a working multi-cluster service mesh
+
+Usage: meshspec <command> [options]
+
+Commands:
+  validate <file>   check a topology: schema, subnets, references (all problems at once)
+  plan <file>       the steps apply would run, in order, with their needs and commands
+  apply <file>      build or update everything the topology describes
+  destroy <file>    remove what apply made (reverse order)
+  status <file>     check the live clusters against the topology
+  schema            print the JSON Schema of topology files (for editors)
+  doctor [file]     which external tools are needed, found, and at which version
+  version           print meshspec's version
+
+Run 'meshspec <command> --help' for a command's options.`,
+  validate: `Usage: meshspec validate <file> [options]
+
+Checks the topology against the schema composed from every loaded plugin, then the plugins' semantic
+checks (subnet overlaps, unknown clusters, ...). Prints every problem with file:line:column.
+Exit code 0 when valid, 1 when not.
+
+Options:
+  -o, --output <text|json>  output format (default text)
+${COMMON}`,
+  plan: `Usage: meshspec plan <file> [options]
+
+Prints the steps apply would run, in dependency order, with their needs and what each will run.
+No side effects.
+
+Options:
+  -o, --output <text|json>  output format (default text)
+      --only <pattern>      limit to steps matching a step-id glob (repeatable), e.g. 'linkerd:*', '*@demo'
+${COMMON}`,
+  apply: `Usage: meshspec apply <file> [options]
+
+Runs every step whose inputs changed since the last successful apply, as parallel as the step graph
+allows. A failed apply resumes where it stopped on the next run.
+
+Options:
+      --only <pattern>      run only steps matching a step-id glob (repeatable), plus what they need
+      --concurrency <n>     steps running at once (default 4)
+  -o, --output <text|json>  text (a live tree on a terminal, plain lines otherwise) or JSON events
+      --kubeconfig <file>   kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)
+${COMMON}`,
+  destroy: `Usage: meshspec destroy <file> [options]
+
+Undoes apply's steps in reverse dependency order and forgets them in the state.
+
+Options:
+      --only <pattern>      destroy only steps matching a step-id glob (repeatable)
+      --concurrency <n>     steps running at once (default 4)
+  -o, --output <text|json>  output format
+      --kubeconfig <file>   kubeconfig to use
+${COMMON}`,
+  status: `Usage: meshspec status <file> [options]
+
+Asks every plugin to check the live clusters (trust anchors, gateways, mirrors, expiry) and prints
+one line per check. Exit code 1 when a check fails.
+
+Options:
+  -o, --output <text|json>  output format (default text)
+      --kubeconfig <file>   kubeconfig to use
+${COMMON}`,
+  schema: `Usage: meshspec schema [options]
+
+Prints the JSON Schema of topology files, composed from core and every loaded plugin. Save it and
+point yaml-language-server at it:  # yaml-language-server: $schema=./topology.schema.json
+
+Options:
+  -c, --config <file>     meshspec config with extra plugins
+  -h, --help              this help`,
+  doctor: `Usage: meshspec doctor [file] [options]
+
+Lists the external tools meshspec's plugins need (kind, docker, helm, linkerd, kubectl ...), whether
+they were found and at which version, and host checks (e.g. inotify limits for many kind clusters).
+With a topology file, only the plugins it uses are checked. Exit code 1 when something is missing.
+
+Options:
+  -o, --output <text|json>  output format (default text)
+  -c, --config <file>     meshspec config with extra plugins
+  -h, --help              this help`,
+  version: `Usage: meshspec version`,
+};

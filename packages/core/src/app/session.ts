@@ -1,0 +1,205 @@
+// A session = one topology file with its plugins, state directory and tool drivers. It is what the CLI
+// commands (and tests, which inject fake runners and in-memory clusters) work through, so the commands
+// stay thin and every path — validate, plan, apply, destroy, status — shares the same loading.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { buildPlan, selectSteps, type Plan } from '../engine/dag.js';
+import { runPlan, type RunSummary } from '../engine/runner.js';
+import type { OutputStream, RendererChoice } from '../engine/view.js';
+import type { CommandRunner } from '../exec/types.js';
+import type { KubeClient, KubeClientFactory } from '../kube/types.js';
+import type { MeshspecLogger } from '../log/logger.js';
+import { orderPlugins } from '../plugin/registry.js';
+import type { Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
+import { acquireLock } from '../state/lock.js';
+import { createSecretStore } from '../state/secret-store.js';
+import { defaultStateDir, STATE_FILE, StateStore } from '../state/state-store.js';
+import type { HelmDriver } from '../tools/helm-types.js';
+import type { ParsedTopologySource } from '../topology/parse.js';
+import { loadTopologyFile } from '../topology/load.js';
+import { StepError } from '../errors.js';
+
+export interface SessionOptions {
+  /** Topology file, as the user wrote it (shown in diagnostics). */
+  file: string;
+  plugins: readonly Plugin[];
+  /** Overrides `.meshspec/<name>/` beside the topology file. */
+  stateDir?: string;
+  log: MeshspecLogger;
+  kubeconfig?: string;
+  verbose?: boolean;
+  /** Injected in tests; built lazily from execa / client-node / helm otherwise. */
+  runner?: CommandRunner;
+  kube?: KubeClientFactory;
+  helm?: HelmDriver;
+}
+
+export interface RunOptions {
+  only?: string[];
+  concurrency?: number;
+  renderer?: RendererChoice;
+  signal?: AbortSignal;
+  stdout?: OutputStream;
+}
+
+export class Session {
+  private drivers?: { runner: CommandRunner; kube: KubeClientFactory; helm: HelmDriver };
+
+  private constructor(
+    readonly options: SessionOptions,
+    readonly plugins: readonly Plugin[],
+    readonly topology: Topology,
+    readonly source: ParsedTopologySource,
+    readonly stateDir: string,
+    readonly topologyDir: string,
+    readonly steps: Step[],
+    readonly plan: Plan,
+  ) {}
+
+  /** Loads and validates the topology (TopologyError with every problem), then builds the step graph (DagError). */
+  static async open(options: SessionOptions): Promise<Session> {
+    const plugins = orderPlugins(options.plugins);
+    const { topology, source } = await loadTopologyFile(options.file, plugins);
+    const topologyDir = dirname(resolve(options.file));
+    const stateDir = resolve(options.stateDir ?? defaultStateDir(options.file, topology.metadata.name));
+    const stepsContext: StepsContext = { stateDir, topologyDir, contextOf: (cluster) => contextOf(topology, cluster) };
+    const steps: Step[] = [];
+    const owner = new Map<Step, string>();
+    for (const plugin of plugins) {
+      for (const step of plugin.steps(topology, topology[plugin.key] as never, stepsContext)) {
+        steps.push(step);
+        owner.set(step, plugin.name);
+      }
+    }
+    const plan = buildPlan(steps, { pluginOf: (step) => owner.get(step) ?? step.id });
+    return new Session(options, plugins, topology, source, stateDir, topologyDir, steps, plan);
+  }
+
+  /** The plan, optionally narrowed by `--only`, marking what is already up to date in state (read-only). */
+  async planView(only: string[] = []): Promise<{ plan: Plan; upToDate: Set<string> }> {
+    // plan has no side effects: read state only if it exists (opening would create the directory).
+    const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
+    const { isUpToDate } = await import('../engine/runner.js');
+    const upToDate = new Set<string>();
+    if (state) for (const node of this.plan.steps) if (isUpToDate(node, this.plan, state)) upToDate.add(node.id);
+    const plan = only.length > 0 ? selectSteps(this.plan, only, (id) => upToDate.has(id)) : this.plan;
+    return { plan, upToDate };
+  }
+
+  async apply(options: RunOptions = {}): Promise<RunSummary> {
+    return this.run('apply', options);
+  }
+
+  async destroy(options: RunOptions = {}): Promise<RunSummary> {
+    return this.run('destroy', options);
+  }
+
+  /** Each plugin's live checks; a plugin whose check throws reports that as a failed line. */
+  async status(): Promise<StatusLine[]> {
+    const state = await StateStore.open(this.stateDir, this.topology.metadata.name);
+    const lines: StatusLine[] = [];
+    for (const plugin of this.plugins) {
+      if (!plugin.status || this.topology[plugin.key] === undefined) continue;
+      const ctx = this.stepContext({ id: `${plugin.name}:status`, title: 'status', run: async () => {} }, new AbortController().signal, state);
+      try {
+        lines.push(...(await plugin.status(this.topology, this.topology[plugin.key] as never, ctx)));
+      } catch (error) {
+        lines.push({ name: `${plugin.name} status`, ok: false, level: 'error', detail: (error as Error).message });
+      }
+    }
+    return lines;
+  }
+
+  /** Lines plugins print after a successful apply (URLs, /etc/hosts entries). */
+  async summaryLines(): Promise<string[]> {
+    const state = await StateStore.open(this.stateDir, this.topology.metadata.name);
+    const lines: string[] = [];
+    for (const plugin of this.plugins) {
+      if (!plugin.summary || this.topology[plugin.key] === undefined) continue;
+      const ctx = this.stepContext({ id: `${plugin.name}:summary`, title: 'summary', run: async () => {} }, new AbortController().signal, state);
+      try {
+        lines.push(...(await plugin.summary(this.topology, this.topology[plugin.key] as never, ctx)));
+      } catch (error) {
+        lines.push(`${plugin.name}: could not summarise: ${(error as Error).message}`);
+      }
+    }
+    return lines;
+  }
+
+  private async run(mode: 'apply' | 'destroy', options: RunOptions): Promise<RunSummary> {
+    const lock = await acquireLock(this.stateDir, { command: `meshspec ${mode} ${this.options.file}`, topology: this.topology.metadata.name, warn: (m) => this.options.log.warn(m) });
+    try {
+      const state = await StateStore.open(this.stateDir, this.topology.metadata.name);
+      return await runPlan({
+        plan: this.plan,
+        mode,
+        state,
+        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+        ...(options.only && options.only.length > 0 ? { only: options.only } : {}),
+        ...(options.renderer ? { renderer: options.renderer } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.stdout ? { stdout: options.stdout } : {}),
+        log: this.options.log,
+        createContext: (step, signal) => this.stepContext(step, signal, state),
+      });
+    } finally {
+      lock.release();
+    }
+  }
+
+  private stepContext(step: Step, signal: AbortSignal, state: StateStore): StepContext {
+    const drivers = this.driversSync();
+    const clients = new Map<string, KubeClient>();
+    const log = this.options.log.child(step.id);
+    return {
+      topology: this.topology,
+      stateDir: this.stateDir,
+      topologyDir: this.topologyDir,
+      secrets: createSecretStore(this.stateDir),
+      log,
+      exec: drivers.runner,
+      helm: drivers.helm,
+      contextOf: (cluster) => contextOf(this.topology, cluster),
+      kube: (cluster) => {
+        const name = cluster ?? step.cluster;
+        if (!name) throw new StepError(step.id, `step ${step.id} asked for a Kubernetes client but names no cluster`);
+        const context = contextOf(this.topology, name);
+        let client = clients.get(context);
+        if (!client) clients.set(context, (client = drivers.kube.forContext(context)));
+        return client;
+      },
+      // The runner replaces these four with step-aware versions.
+      outputOf: <T>(id: string) => (state.get(id)?.outputs ?? {}) as T,
+      signal,
+      progress: (message) => log.debug(message),
+      step: { id: step.id, ...(step.cluster ? { cluster: step.cluster } : {}) },
+    };
+  }
+
+  private driversSync(): { runner: CommandRunner; kube: KubeClientFactory; helm: HelmDriver } {
+    if (!this.drivers) throw new Error('Session.prepare() must run before steps (loads the command runner and Kubernetes client)');
+    return this.drivers;
+  }
+
+  /** Loads the heavy drivers (execa, client-node) only for commands that talk to clusters or tools. */
+  async prepare(): Promise<this> {
+    if (this.drivers) return this;
+    const runner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false });
+    const kube = this.options.kube ?? (await import('../kube/client.js')).createKubeClientFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
+    let helm = this.options.helm;
+    if (!helm) {
+      const tmp = resolve(tmpdir(), `meshspec-${process.pid}`);
+      await mkdir(tmp, { recursive: true, mode: 0o700 });
+      helm = (await import('../tools/helm.js')).createHelmDriver(runner, { tmpDir: tmp, ...(this.options.kubeconfig ? { kubeconfig: this.options.kubeconfig } : {}) });
+    }
+    this.drivers = { runner, kube, helm };
+    return this;
+  }
+}
+
+/** A cluster's kube context: its `context` key (plugins that create clusters fill it in `resolve`), else its name. */
+export function contextOf(topology: Topology, cluster: string): string {
+  return topology.clusters[cluster]?.context ?? cluster;
+}

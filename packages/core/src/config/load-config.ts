@@ -1,0 +1,117 @@
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PluginError } from '../errors.js';
+import { isPlugin } from '../plugin/define.js';
+import type { Plugin } from '../plugin/types.js';
+
+/** A plugin reference in config: a module specifier, `[specifier, options]`, or a plugin object (JS configs). */
+export type PluginReference = string | [string, unknown] | Plugin;
+
+export interface MeshspecConfig {
+  /** Extra plugins, loaded after the built-in ones. */
+  plugins?: PluginReference[];
+  /** Overrides the default state directory (`.meshspec/<topology name>/` beside the topology file). */
+  stateDir?: string;
+  /** Default for `--concurrency`. */
+  concurrency?: number;
+}
+
+export interface LoadedConfig {
+  config: MeshspecConfig;
+  /** The file the config came from, if any. */
+  filepath?: string;
+}
+
+const MODULE = 'meshspec';
+export const CONFIG_SEARCH_PLACES = [
+  'package.json',
+  'meshspec.config.js',
+  'meshspec.config.mjs',
+  'meshspec.config.cjs',
+  'meshspec.config.json',
+  'meshspec.config.yaml',
+  'meshspec.config.yml',
+];
+
+/**
+ * Finds meshspec config with cosmiconfig, searching from `searchFrom` (the topology's folder) up to the
+ * nearest package.json folder, or loads `explicitPath` when given (`--config`).
+ */
+export async function loadConfig(options: { searchFrom: string; explicitPath?: string }): Promise<LoadedConfig> {
+  const { cosmiconfig } = await import('cosmiconfig');
+  const explorer = cosmiconfig(MODULE, { searchPlaces: CONFIG_SEARCH_PLACES, searchStrategy: 'project' });
+  let result;
+  try {
+    result = options.explicitPath ? await explorer.load(resolve(options.explicitPath)) : await explorer.search(options.searchFrom);
+  } catch (error) {
+    const where = options.explicitPath ?? `config near ${options.searchFrom}`;
+    throw new PluginError(`cannot read meshspec config ${where}: ${(error as Error).message}`);
+  }
+  if (!result || result.isEmpty) return { config: {} };
+  return { config: checkConfigShape(result.config, result.filepath), filepath: result.filepath };
+}
+
+function checkConfigShape(raw: unknown, filepath: string): MeshspecConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new PluginError(`${filepath}: meshspec config must be an object like { plugins: ['./my-plugin.js'] }`);
+  }
+  const known = new Set(['plugins', 'stateDir', 'concurrency']);
+  const unknown = Object.keys(raw).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw new PluginError(`${filepath}: unknown config key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; allowed: plugins, stateDir, concurrency`);
+  }
+  const config = raw as MeshspecConfig;
+  if (config.plugins !== undefined && !Array.isArray(config.plugins)) {
+    throw new PluginError(`${filepath}: 'plugins' must be a list, e.g. plugins: ['./my-plugin.js', '@acme/meshspec-plugin-x']`);
+  }
+  if (config.concurrency !== undefined && (!Number.isInteger(config.concurrency) || config.concurrency < 1)) {
+    throw new PluginError(`${filepath}: 'concurrency' must be a whole number >= 1`);
+  }
+  return config;
+}
+
+/** Imports the plugins a config names. Relative paths are relative to the config file; package names resolve from there too. */
+export async function loadConfiguredPlugins(loaded: LoadedConfig): Promise<Plugin[]> {
+  const baseDir = loaded.filepath ? dirname(loaded.filepath) : process.cwd();
+  const plugins: Plugin[] = [];
+  for (const ref of loaded.config.plugins ?? []) {
+    plugins.push(await loadPluginReference(ref, baseDir, loaded.filepath ?? '<config>'));
+  }
+  return plugins;
+}
+
+async function loadPluginReference(ref: PluginReference, baseDir: string, configFile: string): Promise<Plugin> {
+  if (isPlugin(ref)) return ref;
+  const [specifier, options] = typeof ref === 'string' ? [ref, undefined] : Array.isArray(ref) ? ref : [undefined, undefined];
+  if (typeof specifier !== 'string') {
+    throw new PluginError(`${configFile}: a plugin entry must be a module path, [path, options] or a plugin object; got ${JSON.stringify(ref)}`);
+  }
+  const url = resolvePluginSpecifier(specifier, baseDir, configFile);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    throw new PluginError(`${configFile}: plugin '${specifier}' failed to load: ${(error as Error).message}`);
+  }
+  const exported = mod.default ?? mod.plugin;
+  const plugin = typeof exported === 'function' && !isPlugin(exported) ? await (exported as (o: unknown) => unknown)(options) : exported;
+  if (!isPlugin(plugin)) {
+    throw new PluginError(`${configFile}: '${specifier}' does not export a plugin; export default definePlugin({ ... }) from '@meshspec/core' (or a function returning one)`);
+  }
+  return plugin;
+}
+
+function resolvePluginSpecifier(specifier: string, baseDir: string, configFile: string): string {
+  if (specifier.startsWith('.') || isAbsolute(specifier)) return pathToFileURL(resolve(baseDir, specifier)).href;
+  try {
+    // Resolve from the config's folder so a project's own node_modules wins over meshspec's.
+    return pathToFileURL(createRequire(resolve(baseDir, 'noop.js')).resolve(specifier)).href;
+  } catch {
+    try {
+      return import.meta.resolve(specifier);
+    } catch {
+      throw new PluginError(`${configFile}: plugin package '${specifier}' is not installed; run \`pnpm add -D ${specifier}\` (or npm/yarn) in ${baseDir}`);
+    }
+  }
+}
