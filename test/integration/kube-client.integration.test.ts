@@ -153,6 +153,15 @@ metadata: { name: ${ns} }
     expect((error as Error).message).toMatch(/timed out after 1\.5s waiting for ConfigMap default\/never-created to appear on context it1; last observed: object does not exist/);
   });
 
+  it('a wait stops promptly with CancelledError when its signal aborts', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    const error = await kube.waitFor('v1', 'ConfigMap', 'never-created', 'default', (o) => o !== undefined, { timeoutMs: 60_000, intervalMs: 5_000, signal: controller.signal }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('CancelledError');
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('an unknown context is a clear error listing the known ones', async () => {
     const error = await createKubeClientFactory({ kubeconfigPath: kubeconfig }).forContext('nope').get('v1', 'Namespace', 'default').catch((e: unknown) => e);
     expect((error as Error).message).toContain('kube context "nope" is not in kubeconfig');
