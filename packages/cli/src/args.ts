@@ -53,7 +53,7 @@ export function parseCli(argv: string[]): CliOptions {
   if (command === '--version' || command === '-V') return { command: 'version', verbose: false, help: false, output: 'text', only: [] };
   const spec = ACCEPTS[command];
   if (!spec) {
-    const near = COMMANDS.find((c) => c.startsWith(command.slice(0, 3)));
+    const near = nearestCommand(command);
     throw new UsageError(`unknown command '${command}'${near ? `; did you mean '${near}'?` : ''}`);
   }
   let parsed;
@@ -92,4 +92,32 @@ export function parseCli(argv: string[]): CliOptions {
   if (spec.file === 'required' && positionals.length === 0) throw new UsageError(`'${command}' needs a topology file: meshspec ${command} topology.yaml`, command);
   if (positionals[0] !== undefined) options.file = positionals[0];
   return options;
+}
+
+/**
+ * The command a mistyped one most likely meant: a shared 3-letter prefix (`val` -> validate) or at most
+ * two edits away, where swapping two neighbours counts as one edit (`aply`, `plna`, `dcotor`).
+ */
+export function nearestCommand(typed: string): string | undefined {
+  const word = typed.toLowerCase();
+  let best: { command: string; distance: number } | undefined;
+  for (const command of COMMANDS) {
+    const distance = word.length >= 3 && command.startsWith(word.slice(0, 3)) ? 0 : editDistance(word, command);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { command, distance };
+  }
+  return best?.command;
+}
+
+/** Optimal string alignment distance: insert, delete, substitute, swap adjacent (each 1). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
 }

@@ -1,0 +1,86 @@
+// Argument handling end to end through main(): what each command accepts, and that every misuse is a
+// one-line message with exit code 2 (never a stack trace, never silently ignored).
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, nearestCommand, parseCli } from './args.js';
+import { EXAMPLES, runCli, stackFrames } from './__fixtures__/run-cli.js';
+
+const SEED = join(EXAMPLES, 'linkerd-multicluster/topology.yaml');
+
+describe('parseCli: accepted options per command', () => {
+  it.each([
+    ['validate', ['validate', 't.yaml', '-o', 'json', '-c', 'm.json', '--state-dir', 's', '-v'], { file: 't.yaml', output: 'json', config: 'm.json', stateDir: 's', verbose: true }],
+    ['plan', ['plan', 't.yaml', '--only', 'linkerd:*', '--only', '*@demo', '--output', 'text'], { file: 't.yaml', only: ['linkerd:*', '*@demo'], output: 'text' }],
+    ['apply', ['apply', 't.yaml', '--concurrency', '8', '--kubeconfig', 'k', '--only', 'kind:*'], { file: 't.yaml', concurrency: 8, kubeconfig: 'k', only: ['kind:*'] }],
+    ['destroy', ['destroy', 't.yaml', '--concurrency', '1', '-o', 'json'], { file: 't.yaml', concurrency: 1, output: 'json' }],
+    ['status', ['status', 't.yaml', '--kubeconfig', 'k', '-o', 'json'], { file: 't.yaml', kubeconfig: 'k', output: 'json' }],
+    ['schema', ['schema', '--config', 'm.mjs'], { config: 'm.mjs' }],
+    ['doctor without a file', ['doctor', '-o', 'json'], { output: 'json' }],
+    ['doctor with a file', ['doctor', 't.yaml', '-v'], { file: 't.yaml', verbose: true }],
+    ['version', ['version'], { command: 'version' }],
+    ['--version', ['--version'], { command: 'version' }],
+  ])('%s', (_name, argv, expected) => {
+    expect(parseCli(argv)).toMatchObject(expected);
+  });
+
+  it('defaults: text output, no filters, not verbose', () => {
+    expect(parseCli(['plan', 't.yaml'])).toEqual({ command: 'plan', file: 't.yaml', verbose: false, help: false, output: 'text', only: [] });
+  });
+});
+
+describe('usage errors exit 2 with the reason', () => {
+  it.each([
+    ['unknown command with a near name', ['aply', 't.yaml'], "meshspec: unknown command 'aply'; did you mean 'apply'?"],
+    ['unknown command with a typo in the middle', ['plna', 't.yaml'], "did you mean 'plan'?"],
+    ['unknown command with no near name', ['frobnicate'], "meshspec: unknown command 'frobnicate'\n"],
+    ['missing file', ['plan'], "'plan' needs a topology file: meshspec plan topology.yaml"],
+    ['missing file (apply)', ['apply'], "'apply' needs a topology file"],
+    ['two files', ['validate', 'a.yaml', 'b.yaml'], "'validate' takes one topology file, got 2"],
+    ['file where none is taken', ['schema', 't.yaml'], "'schema' takes no file argument"],
+    ['unknown option', ['plan', 't.yaml', '--dry-run'], "Unknown option '--dry-run'"],
+    ['option of another command', ['validate', 't.yaml', '--only', 'kind:*'], "'validate' does not take --only"],
+    ['--concurrency on plan', ['plan', 't.yaml', '--concurrency', '2'], "'plan' does not take --concurrency"],
+    ['--kubeconfig on validate', ['validate', 't.yaml', '--kubeconfig', 'k'], "'validate' does not take --kubeconfig"],
+    ['--state-dir on schema', ['schema', '--state-dir', 'x'], "'schema' does not take --state-dir"],
+    ['--output on schema', ['schema', '-o', 'json'], "'schema' does not take --output"],
+    ['concurrency zero', ['apply', 't.yaml', '--concurrency', '0'], "--concurrency must be a whole number >= 1, not '0'"],
+    ['concurrency fraction', ['apply', 't.yaml', '--concurrency', '1.5'], "--concurrency must be a whole number >= 1, not '1.5'"],
+    ['concurrency word', ['destroy', 't.yaml', '--concurrency', 'many'], "--concurrency must be a whole number >= 1, not 'many'"],
+    ['output yaml', ['plan', 't.yaml', '--output', 'yaml'], "--output must be 'text' or 'json', not 'yaml'"],
+    ['output empty', ['validate', 't.yaml', '-o', ''], "--output must be 'text' or 'json', not ''"],
+    ['option missing its value', ['apply', 't.yaml', '--concurrency'], "Option '--concurrency <value>' argument missing"],
+  ])('%s', async (_name, argv, message) => {
+    const { code, stdout, stderr } = await runCli(argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+    expect(stderr).toMatch(/Run 'meshspec (\w+ )?--help' for usage\.\n$/);
+    expect(stackFrames(stderr)).toEqual([]);
+  });
+
+  it('points at the failing command in the hint', async () => {
+    const { stderr } = await runCli(['apply', SEED, '--concurrency', '-3']);
+    expect(stderr).toContain("Run 'meshspec apply --help' for usage.");
+  });
+
+  it('knows every command it advertises', () => {
+    expect(COMMANDS).toEqual(['validate', 'plan', 'apply', 'destroy', 'status', 'schema', 'doctor', 'version']);
+  });
+});
+
+describe('nearestCommand', () => {
+  it.each([
+    ['aply', 'apply'],
+    ['plna', 'plan'],
+    ['dcotor', 'doctor'],
+    ['vresion', 'version'],
+    ['valdiate', 'validate'],
+    ['destory', 'destroy'],
+    ['stat', 'status'],
+    ['Apply', 'apply'],
+    ['frobnicate', undefined],
+    ['x', undefined],
+  ])('%s -> %s', (typed, expected) => {
+    expect(nearestCommand(typed)).toBe(expected);
+  });
+});
