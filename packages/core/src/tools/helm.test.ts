@@ -65,19 +65,26 @@ describe('createHelmDriver', () => {
     expect(line).not.toContain('TOPSECRET');
   });
 
-  it('reads status from helm status -o json', async () => {
-    const runner = new RecordingRunner().on('helm status', {
-      stdout: JSON.stringify({ name: 'metallb', info: { status: 'deployed' }, chart: { metadata: { name: 'metallb', version: '0.14.9' } }, version: 3 }),
+  it('reads status and chart version from helm get metadata -o json', async () => {
+    const runner = new RecordingRunner().on('helm get metadata', {
+      stdout: JSON.stringify({ name: 'metallb', chart: 'metallb', version: '0.14.9', appVersion: 'v0.14.9', namespace: 'metallb-system', revision: 3, status: 'deployed' }),
     });
     const status = await createHelmDriver(runner, { tmpDir: tmp() }).status(metallb);
     expect(status).toEqual({ status: 'deployed', chartVersion: '0.14.9', revision: 3 });
-    expect(runner.lines).toEqual(['helm status metallb --namespace metallb-system --kube-context kind-demo -o json']);
+    expect(runner.lines).toEqual(['helm get metadata metallb --namespace metallb-system --kube-context kind-demo -o json']);
+  });
+
+  it('falls back to helm status -o json on a helm without get metadata', async () => {
+    const runner = new RecordingRunner()
+      .on('helm get metadata', { exitCode: 1, stderr: 'Error: unknown command "metadata" for "helm get"' })
+      .on('helm status', { stdout: JSON.stringify({ name: 'metallb', info: { status: 'deployed' }, version: 2 }) });
+    expect(await createHelmDriver(runner, { tmpDir: tmp() }).status(metallb)).toEqual({ status: 'deployed', revision: 2 });
   });
 
   it('status is undefined for a release that does not exist, and an error for other failures', async () => {
-    const missing = new RecordingRunner().on('helm status', { exitCode: 1, stderr: 'Error: release: not found' });
+    const missing = new RecordingRunner().on('helm get metadata', { exitCode: 1, stderr: 'Error: release: not found' });
     expect(await createHelmDriver(missing, { tmpDir: tmp() }).status(metallb)).toBeUndefined();
-    const broken = new RecordingRunner().on('helm status', { exitCode: 1, stderr: 'Error: Kubernetes cluster unreachable' });
+    const broken = new RecordingRunner().on('helm get metadata', { exitCode: 1, stderr: 'Error: Kubernetes cluster unreachable' });
     await expect(createHelmDriver(broken, { tmpDir: tmp() }).status(metallb)).rejects.toThrow(/cluster unreachable/);
   });
 

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CommandError } from '../errors.js';
-import type { CommandRunner } from '../exec/types.js';
+import type { CommandRunner, RunResult } from '../exec/types.js';
 import type { HelmDriver, HelmRelease } from './helm-types.js';
 
 export interface HelmDriverOptions {
@@ -74,7 +74,7 @@ export function createHelmDriver(runner: CommandRunner, options: HelmDriverOptio
         ...(callOptions.signal ? { signal: callOptions.signal } : {}),
       });
       if (result.exitCode === 0 || isReleaseNotFound(result.stderr)) return;
-      throw new CommandError(`${result.command} exited with code ${result.exitCode}\n${result.stderr.trim()}`, result.command, result.exitCode, result.stderr.trim(), 'exit');
+      throw commandFailed(result);
     },
 
     describe(release) {
@@ -84,26 +84,42 @@ export function createHelmDriver(runner: CommandRunner, options: HelmDriverOptio
     },
 
     async status(release) {
+      // `helm get metadata` (helm >= 3.13) has the chart version; `helm status -o json` no longer does.
+      const meta = await runner.run(helm, ['get', 'metadata', release.release, ...target(release), '-o', 'json'], { reject: false });
+      if (meta.exitCode === 0) return parseStatus(meta.stdout);
+      if (isReleaseNotFound(meta.stderr)) return undefined;
+      if (!/unknown command/i.test(meta.stderr)) throw commandFailed(meta);
       const result = await runner.run(helm, ['status', release.release, ...target(release), '-o', 'json'], { reject: false });
-      if (result.exitCode !== 0) {
-        if (isReleaseNotFound(result.stderr)) return undefined;
-        throw new CommandError(`${result.command} exited with code ${result.exitCode}\n${result.stderr.trim()}`, result.command, result.exitCode, result.stderr.trim(), 'exit');
-      }
-      return parseStatus(result.stdout);
+      if (result.exitCode === 0) return parseStatus(result.stdout);
+      if (isReleaseNotFound(result.stderr)) return undefined;
+      throw commandFailed(result);
     },
   };
 }
 
+/** `helm get metadata -o json` ({status, version: chart version, revision}) or `helm status -o json` ({info.status, version: revision}). */
 interface HelmStatusJson {
+  status?: string;
+  revision?: number;
   info?: { status?: string };
-  chart?: { metadata?: { version?: string } };
-  version?: number;
+  chart?: string | { metadata?: { version?: string } };
+  version?: number | string;
 }
 
 export function parseStatus(json: string): { status: string; chartVersion?: string; revision: number } {
   const parsed = JSON.parse(json) as HelmStatusJson;
-  const chartVersion = parsed.chart?.metadata?.version;
-  return { status: parsed.info?.status ?? 'unknown', ...(chartVersion ? { chartVersion } : {}), revision: parsed.version ?? 0 };
+  if (parsed.revision !== undefined) {
+    // helm get metadata
+    const chartVersion = typeof parsed.version === 'string' ? parsed.version : undefined;
+    return { status: parsed.status ?? 'unknown', ...(chartVersion ? { chartVersion } : {}), revision: Number(parsed.revision) };
+  }
+  const chartVersion = typeof parsed.chart === 'object' ? parsed.chart.metadata?.version : undefined;
+  return { status: parsed.info?.status ?? 'unknown', ...(chartVersion ? { chartVersion } : {}), revision: Number(parsed.version ?? 0) };
+}
+
+function commandFailed(result: RunResult): CommandError {
+  const stderr = result.stderr.trim();
+  return new CommandError(`${result.command} exited with code ${result.exitCode}\n${stderr}`, result.command, result.exitCode, stderr, 'exit');
 }
 
 function isReleaseNotFound(stderr: string): boolean {
