@@ -78,11 +78,20 @@ export async function openSession(ctx: CommandEnv) {
   const { Session } = await import('@meshspec/core');
   const stateDir = ctx.options.stateDir ?? ctx.config.stateDir;
   return Session.open({
-    file: ctx.options.file ?? ctx.file!,
+    file: sessionFile(ctx),
     plugins: ctx.plugins,
     log: ctx.log,
     verbose: ctx.options.verbose,
     ...(stateDir ? { stateDir: resolve(ctx.cwd, stateDir) } : {}),
     ...(ctx.options.kubeconfig ? { kubeconfig: resolve(ctx.cwd, ctx.options.kubeconfig) } : {}),
   });
+}
+
+/**
+ * The topology path to open: as the user typed it (diagnostics show what they wrote) when it resolves the
+ * same from this process's directory, else absolute — `main(argv, { cwd })` may run elsewhere than process.cwd().
+ */
+function sessionFile(ctx: CommandEnv): string {
+  const typed = ctx.options.file;
+  return typed !== undefined && resolve(typed) === ctx.file ? typed : ctx.file!;
 }
