@@ -17,7 +17,8 @@ export async function doctorCommand(ctx: CommandEnv): Promise<number> {
     plugins = plugins.filter((p) => session.topology[p.key] !== undefined);
   }
   const { createCommandRunner } = await import('@meshspec/core');
-  const exec = createCommandRunner({ logger: ctx.log, verbose: ctx.options.verbose });
+  // io.env (when given) decides the PATH searched, so callers and tests can point doctor at other tools.
+  const exec = createCommandRunner({ logger: ctx.log, verbose: ctx.options.verbose, ...(ctx.io.env ? { env: ctx.io.env } : {}) });
   const checks: (DoctorCheck & { plugin: string })[] = [];
   const seen = new Set<string>();
   for (const plugin of plugins) {
