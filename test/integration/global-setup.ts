@@ -16,7 +16,7 @@ declare module 'vitest' {
     controllers: boolean;
     /** Path of the pinned helm binary, or '' when it is not built. */
     helm: string;
-    /** Directory holding the provisioned binaries. */
+    /** provision.sh's bin dir (symlinks to the pinned binaries). */
     binDir: string;
   }
 }

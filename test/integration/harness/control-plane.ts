@@ -3,7 +3,7 @@
 // kube-scheduler and a kwok controller that runs a fake Node, so Deployments roll out and Services get
 // endpoints. Binaries come from scripts/test-assets/provision.sh (see scripts/test-assets/README.md).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync, chmodSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -19,41 +19,52 @@ export const REQUIRED_ASSETS = ['etcd', 'kube-apiserver'] as const;
 export const CONTROLLER_ASSETS = ['kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
 
 export interface Assets {
+  /** provision.sh's bin dir (symlinks; shared and relinked by other runs, so prefer `paths`). */
   binDir: string;
+  /** Resolved (symlink-free) path of each available binary, pinned for the whole run. */
+  paths: Partial<Record<AssetName, string>>;
   /** All of kube-controller-manager, kube-scheduler and kwok are present. */
   controllers: boolean;
   helm?: string;
   kwokStages?: string;
 }
 
+type AssetName = (typeof REQUIRED_ASSETS)[number] | (typeof CONTROLLER_ASSETS)[number] | 'helm' | 'kwok-stages.yaml';
+
 /**
  * Finds the pinned binaries. Throws (never skips) with the exact command to build them when missing.
- * Lookup is provision.sh's: $TEST_ASSET_<NAME>, $KUBEBUILDER_ASSETS, then its cache.
+ * Lookup is provision.sh's: $TEST_ASSET_<NAME>, $KUBEBUILDER_ASSETS, then its cache. Paths are resolved
+ * through the bin dir's symlinks right away, because that shared dir is relinked by every provision.sh call.
  */
 export function resolveAssets(): Assets {
-  const check = (names: readonly string[]) => {
+  const check = (names: readonly AssetName[]): (Partial<Record<AssetName, string>> & { dir: string }) | { error: string } => {
     try {
-      return execFileSync('bash', [PROVISION, '--check', '--print-dir', ...names], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+      const dir = execFileSync('bash', [PROVISION, '--check', '--print-dir', ...names], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+      return { ...Object.fromEntries(names.map((n) => [n, realpathSync(join(dir, n))])), dir };
     } catch (e) {
       return { error: String((e as { stderr?: string }).stderr ?? e).trim() };
     }
   };
   const required = check(REQUIRED_ASSETS);
-  if (typeof required !== 'string') {
+  if ('error' in required) {
     throw new Error(
       `Integration tests need real control-plane binaries (${REQUIRED_ASSETS.join(', ')}), and they are missing:\n${required.error}\n\n` +
         `Build them once (cached under ~/.cache/meshspec/assets; a cold build takes ~30 min):\n  bash ${PROVISION}\n` +
         `or point KUBEBUILDER_ASSETS at a directory holding them.`,
     );
   }
-  const controllers = typeof check(CONTROLLER_ASSETS) === 'string';
+  const controllers = check(CONTROLLER_ASSETS);
   const helm = check(['helm']);
   const stages = check(['kwok-stages.yaml']);
+  const has = (r: typeof controllers): r is Partial<Record<AssetName, string>> & { dir: string } => !('error' in r);
+  const { dir: binDir, ...requiredPaths } = required;
+  const { dir: _d, ...controllerPaths } = has(controllers) ? controllers : { dir: '' };
   return {
-    binDir: required,
-    controllers,
-    ...(typeof helm === 'string' ? { helm: join(helm, 'helm') } : {}),
-    ...(typeof stages === 'string' && existsSync(join(stages, 'kwok-stages.yaml')) ? { kwokStages: join(stages, 'kwok-stages.yaml') } : {}),
+    binDir,
+    paths: { ...requiredPaths, ...controllerPaths },
+    controllers: has(controllers),
+    ...(has(helm) && helm.helm ? { helm: helm.helm } : {}),
+    ...(has(stages) && stages['kwok-stages.yaml'] ? { kwokStages: stages['kwok-stages.yaml'] } : {}),
   };
 }
 
@@ -125,7 +136,11 @@ async function startCluster(index: number, workDir: string, assets: Assets, with
   const host = `127.0.${index}.1`;
   const dir = join(workDir, name);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const bin = (b: string) => join(assets.binDir, b);
+  const bin = (b: AssetName) => {
+    const path = assets.paths[b];
+    if (!path) throw new Error(`${b} is not provisioned: run \`bash ${PROVISION}\``);
+    return path;
+  };
   const pki = createClusterPki(join(dir, 'pki'), host, SERVICE_IP, name);
   const [etcdPort, etcdPeerPort, apiPort] = [await freePort(host), await freePort(host), await freePort(host)];
   const server = `https://${host}:${apiPort}`;
