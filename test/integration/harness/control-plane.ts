@@ -109,23 +109,19 @@ export async function startControlPlanes(options: StartOptions): Promise<Control
   const log = options.log ?? (() => {});
   mkdirSync(workDir, { recursive: true, mode: 0o700 });
   const withControllers = (options.controllers ?? true) && assets.controllers;
-  const clusters: TestCluster[] = [];
+  const started: TestCluster[] = [];
   const stop = async () => {
-    await Promise.all(clusters.map((c) => stopProcesses([...c.processes].reverse())));
+    await Promise.all(started.map((c) => stopProcesses([...c.processes].reverse())));
   };
-  try {
-    // Clusters start in parallel; each waits on its own health checks.
-    await Promise.all(
-      Array.from({ length: count }, async (_, i) => {
-        const cluster = await startCluster(i + 1, workDir, assets, withControllers, log, (c) => clusters.push(c));
-        return cluster;
-      }),
-    );
-  } catch (e) {
+  // Clusters start in parallel, each waiting on its own health checks. allSettled, not all: a cluster
+  // still starting when another fails must finish spawning before everything is stopped.
+  const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => startCluster(i + 1, workDir, assets, withControllers, log, (c) => started.push(c))));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
     await stop();
-    throw e;
+    throw failure.reason;
   }
-  clusters.sort((a, b) => a.name.localeCompare(b.name));
+  const clusters = results.map((r) => (r as PromiseFulfilledResult<TestCluster>).value);
   const kubeconfig = join(workDir, 'kubeconfig');
   writeKubeconfig(kubeconfig, clusters);
   return { clusters, kubeconfig, workDir, stop };
