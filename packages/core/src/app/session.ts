@@ -4,7 +4,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
 import { buildPlan, selectSteps, type Plan } from '../engine/dag.js';
 import { runPlan, type RunSummary } from '../engine/runner.js';
 import type { OutputStream, RendererChoice } from '../engine/view.js';
@@ -190,7 +189,8 @@ export class Session {
     const kube = this.options.kube ?? (await import('../kube/client.js')).createKubeClientFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
     let helm = this.options.helm;
     if (!helm) {
-      const tmp = resolve(tmpdir(), `meshspec-${process.pid}`);
+      // Values files may hold secrets: keep them under the private (0700) state dir, not a shared /tmp.
+      const tmp = join(this.stateDir, 'tmp');
       await mkdir(tmp, { recursive: true, mode: 0o700 });
       helm = (await import('../tools/helm.js')).createHelmDriver(runner, { tmpDir: tmp, ...(this.options.kubeconfig ? { kubeconfig: this.options.kubeconfig } : {}) });
     }
