@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Topology } from '@meshspec/core';
-import { yamlValidateContext } from './__fixtures__/validate-context.js';
+import { yamlValidateContext } from '@meshspec/core/testing';
 import { resolveKind } from './resolve.js';
 import type { KindSection } from './section.js';
 import { validateKind } from './validate.js';

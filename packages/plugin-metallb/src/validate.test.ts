@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { yamlValidateContext } from './__fixtures__/validate-context.js';
+import { yamlValidateContext } from '@meshspec/core/testing';
 import type { MetallbSection } from './section.js';
 import { validateMetallb } from './validate.js';
 
@@ -48,9 +48,9 @@ describe('validateMetallb', () => {
     expect(check(yaml)).toMatchObject([{ path, message, fix, source: 'metallb' }]);
   });
 
-  it('needs explicit pools or a docker subnet when there is no kindClusters section to read the network from', () => {
+  it('points at the metallb: key (where the engine positions block maps) and needs explicit pools or a docker subnet when there is no kindClusters section to read the network from', () => {
     expect(check(`  pools: { demo: 172.18.0.1-172.18.0.10 }\n`, '')).toMatchObject([
-      { path: 'metallb', at: '5:3', message: 'clusters demo3 need an automatic pool, carved from the kind docker network, but the topology has no kindClusters section' },
+      { path: 'metallb', at: '4:1', message: 'clusters demo3 need an automatic pool, carved from the kind docker network, but the topology has no kindClusters section' },
     ]);
     expect(check(`  pools: { demo: 172.18.0.1-172.18.0.10, demo3: 172.18.0.11-172.18.0.20 }\n`, '')).toEqual([]);
     expect(check(`  dockerSubnet: 172.18.0.0/16\n`, '')).toEqual([]);

@@ -2,3 +2,4 @@
 export { RecordingRunner, commandLine, type RecordedCall, type Responder } from './recording-runner.js';
 export { MemoryKube, parseManifests } from './memory-kube.js';
 export { createTestStepContext, type TestStepContext } from './step-context.js';
+export { yamlValidateContext } from './validate-context.js';

@@ -104,7 +104,7 @@ function schemaDiagnostic(problem: SchemaProblem, source: ParsedTopologySource):
   return { file: source.file, ...position, path: formatFieldPath(problem.path), message: problem.message, fix: problem.fix, source: 'schema' };
 }
 
-function validateContext(source: ParsedTopologySource, sourceName: string): ValidateContext {
+export function validateContext(source: ParsedTopologySource, sourceName: string): ValidateContext {
   return {
     source,
     diagnostic(path: FieldPath, message: string, fix?: string): Diagnostic {
