@@ -97,34 +97,36 @@ export class Session {
 
   /** Each plugin's live checks; a plugin whose check throws reports that as a failed line. */
   async status(): Promise<StatusLine[]> {
-    const state = await StateStore.open(this.stateDir, this.topology.metadata.name);
-    const lines: StatusLine[] = [];
-    for (const plugin of this.plugins) {
-      if (!plugin.status || this.topology[plugin.key] === undefined) continue;
-      const ctx = this.stepContext({ id: `${plugin.name}:status`, title: 'status', run: async () => {} }, new AbortController().signal, state);
-      try {
-        lines.push(...(await plugin.status(this.topology, this.topology[plugin.key] as never, ctx)));
-      } catch (error) {
-        lines.push({ name: `${plugin.name} status`, ok: false, level: 'error', detail: (error as Error).message });
-      }
-    }
-    return lines;
+    return this.eachUsedPlugin('status', (plugin, section, ctx) => plugin.status!(this.topology, section, ctx), (plugin, error) => [
+      { name: `${plugin.name} status`, ok: false, level: 'error', detail: error.message },
+    ]);
   }
 
   /** Lines plugins print after a successful apply (URLs, /etc/hosts entries). */
   async summaryLines(): Promise<string[]> {
+    return this.eachUsedPlugin('summary', (plugin, section, ctx) => plugin.summary!(this.topology, section, ctx), (plugin, error) => [
+      `${plugin.name}: could not summarise: ${error.message}`,
+    ]);
+  }
+
+  /** Calls `hook` of every plugin the topology uses that defines it, with a state-backed context; a throw becomes `onError`'s lines. */
+  private async eachUsedPlugin<T>(
+    hook: 'status' | 'summary',
+    call: (plugin: Plugin, section: never, ctx: StepContext) => Promise<T[]>,
+    onError: (plugin: Plugin, error: Error) => T[],
+  ): Promise<T[]> {
     const state = await StateStore.open(this.stateDir, this.topology.metadata.name);
-    const lines: string[] = [];
+    const results: T[] = [];
     for (const plugin of this.plugins) {
-      if (!plugin.summary || this.topology[plugin.key] === undefined) continue;
-      const ctx = this.stepContext({ id: `${plugin.name}:summary`, title: 'summary', run: async () => {} }, new AbortController().signal, state);
+      if (!plugin[hook] || this.topology[plugin.key] === undefined) continue;
+      const ctx = this.stepContext({ id: `${plugin.name}:${hook}`, title: hook, run: async () => {} }, new AbortController().signal, state);
       try {
-        lines.push(...(await plugin.summary(this.topology, this.topology[plugin.key] as never, ctx)));
+        results.push(...(await call(plugin, this.topology[plugin.key] as never, ctx)));
       } catch (error) {
-        lines.push(`${plugin.name}: could not summarise: ${(error as Error).message}`);
+        results.push(...onError(plugin, error as Error));
       }
     }
-    return lines;
+    return results;
   }
 
   private async run(mode: 'apply' | 'destroy', options: RunOptions): Promise<RunSummary> {
