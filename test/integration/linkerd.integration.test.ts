@@ -1,0 +1,216 @@
+// Linkerd with the real `linkerd` CLI (stable-2.13.3 from scripts/test-assets) against real kube-apiservers:
+// meshspec's certificates are accepted by the CLI's own issuer/anchor validation, the rendered manifests
+// apply server-side through core's KubeClient, the plugin's steps run end to end through core's engine
+// (kwok makes the control-plane Deployments roll out; the test plays MetalLB for the gateway), and
+// `status()` reads the trust roots back from the cluster.
+// Cluster use: contexts[1] gets the install driven by hand (CLI argv written out in the test), contexts[0]
+// the install by the plugin's steps; both use Linkerd's fixed namespaces, so each cluster gets one install.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createSecretStore, StateStore, type KubeClient, type KubeObject, type Session } from '@meshspec/core';
+import {
+  CERT_FILES,
+  ensureLinkerdCertificates,
+  fingerprintOf,
+  GATEWAY_SERVICE,
+  generateTrustAnchor,
+  issueIssuer,
+  LINKERD_NAMESPACE,
+  linkerdPlugin,
+  linkerdStatus,
+  MULTICLUSTER_NAMESPACE,
+  type LinkerdSection,
+} from '@meshspec/plugin-linkerd';
+import { REPO_ROOT } from './harness/control-plane.js';
+import { rawRequest } from './harness/raw-request.js';
+import { createRealDrivers, openTopology, StepRunner, type RealDrivers } from './fixtures/real-steps.js';
+
+const kubeconfig = inject('kubeconfig');
+const contexts = inject('contexts');
+const LINKERD_VERSION = 'stable-2.13.3';
+const HOUR = 3_600_000;
+const CERT_OPTIONS = { trustAnchorValidityMs: 87_600 * HOUR, issuerValidityMs: 8_760 * HOUR, issuerRenewBeforeMs: 720 * HOUR };
+/** The gateway address the test assigns as MetalLB would (inside the plugins test's automatic pool area). */
+const GATEWAY_IP = '172.18.255.250';
+
+/** The pinned linkerd CLI, or '' when scripts/test-assets has not built it. */
+function linkerdBinary(): string {
+  try {
+    const dir = execFileSync('bash', ['scripts/test-assets/provision.sh', '--check', '--print-dir', 'linkerd'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    return existsSync(join(dir, 'linkerd')) ? join(dir, 'linkerd') : '';
+  } catch {
+    return '';
+  }
+}
+
+function topologyYaml(name: string, cluster: string, context: string, cli: string, section: string): string {
+  return `apiVersion: meshspec.dev/v1alpha1
+kind: Topology
+metadata: { name: ${name} }
+clusters:
+  ${cluster}: { context: ${context} }
+linkerd:
+  version: ${LINKERD_VERSION}
+  cliPath: ${cli}
+  viz: false
+${section}`;
+}
+
+let linkerd: string;
+let drivers: RealDrivers;
+const kubes = new Map<string, KubeClient>();
+const kubeFor = (context: string) => {
+  let k = kubes.get(context);
+  if (!k) kubes.set(context, (k = drivers.kube.forContext(context)));
+  return k;
+};
+
+beforeAll(() => {
+  expect(contexts.length, 'these tests need two clusters (MESHSPEC_IT_CLUSTERS >= 2)').toBeGreaterThanOrEqual(2);
+  linkerd = linkerdBinary();
+  expect(linkerd, `the linkerd CLI ${LINKERD_VERSION} is not built: run \`bash scripts/test-assets/provision.sh linkerd\``).not.toBe('');
+  drivers = createRealDrivers({ kubeconfig, binDir: inject('binDir') });
+});
+
+// Linkerd registers admission webhooks (failurePolicy Ignore) whose Services no API server here can reach:
+// every later pod/Service/HTTPRoute write in these shared clusters would wait for the webhook timeout.
+// Remove them so other test files see clusters without Linkerd's admission path.
+afterAll(async () => {
+  for (const kube of kubes.values()) {
+    await kube.delete('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', 'linkerd-proxy-injector-webhook-config');
+    await kube.delete('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'linkerd-policy-validator-webhook-config');
+    await kube.delete('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'linkerd-sp-validator-webhook-config');
+  }
+});
+
+const dataOf = (o: KubeObject | undefined) => (o?.['data'] ?? {}) as Record<string, string>;
+const established = (crd: KubeObject | undefined) => ((crd?.['status'] as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
+
+describe('linkerd integration (real linkerd CLI, real kube-apiserver)', () => {
+  it('renders crds, control plane (with meshspec certificates) and multicluster with the CLI and applies them server-side; status matches the trust anchor', async () => {
+    const context = contexts[1]!;
+    const kube = kubeFor(context);
+    const run = async (args: string[]) => (await drivers.runner.run(linkerd, ['--context', context, ...args], { timeout: 120_000 })).stdout;
+
+    expect((await run(['version', '--client', '--short'])).trim()).toBe(LINKERD_VERSION);
+
+    // meshspec's certificates, as the linkerd:certs step would write them.
+    const session = await openTopology(topologyYaml('it-linkerd-cli', 'west', context, linkerd, '  multicluster: { enabled: false }\n  links: none\n'), [linkerdPlugin], drivers);
+    const secrets = createSecretStore(session.stateDir);
+    const certs = await ensureLinkerdCertificates(secrets, CERT_OPTIONS);
+    expect(certs).toMatchObject({ trustAnchor: 'generated', issuer: 'generated' });
+
+    // CRDs: applied, Established, readable.
+    const crds = await run(['install', '--crds']);
+    const crdResult = await kube.apply(crds);
+    expect(crdResult.objects.length).toBeGreaterThan(5);
+    const authz = await kube.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'serverauthorizations.policy.linkerd.io');
+    expect(authz?.['spec']).toMatchObject({ group: 'policy.linkerd.io' });
+    expect(established(authz)).toBe(true);
+    expect(authz?.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toBeUndefined();
+
+    // Control plane: the CLI checks the issuer against the trust anchor and would refuse a mismatch.
+    const controlPlane = await run([
+      'install',
+      '--ignore-cluster',
+      '--identity-trust-anchors-file', secrets.path(CERT_FILES.caCert),
+      '--identity-issuer-certificate-file', secrets.path(CERT_FILES.issuerCert),
+      '--identity-issuer-key-file', secrets.path(CERT_FILES.issuerKey),
+    ]);
+    const cpResult = await kube.apply(controlPlane);
+    expect(cpResult.objects.every((o) => o.outcome === 'created')).toBe(true);
+    const anchorPem = readFileSync(secrets.path(CERT_FILES.caCert), 'utf8');
+    const roots = dataOf(await kube.get('v1', 'ConfigMap', 'linkerd-identity-trust-roots', LINKERD_NAMESPACE))['ca-bundle.crt'];
+    expect(roots && fingerprintOf(roots)).toBe(certs.trustAnchorFingerprint);
+    const issuerSecret = dataOf(await kube.get('v1', 'Secret', 'linkerd-identity-issuer', LINKERD_NAMESPACE));
+    expect(Buffer.from(issuerSecret['crt.pem'] ?? '', 'base64').toString()).toBe(readFileSync(secrets.path(CERT_FILES.issuerCert), 'utf8'));
+    expect(await kube.get('v1', 'ConfigMap', 'linkerd-config', LINKERD_NAMESPACE)).toBeDefined();
+    // Re-applying the same render changes nothing.
+    expect((await kube.apply(controlPlane)).objects.filter((o) => o.outcome !== 'unchanged')).toEqual([]);
+
+    // A foreign issuer (signed by another anchor) is refused by the CLI itself.
+    const otherAnchor = await generateTrustAnchor(CERT_OPTIONS.trustAnchorValidityMs);
+    const foreign = await issueIssuer(otherAnchor, CERT_OPTIONS.issuerValidityMs);
+    const foreignSecrets = createSecretStore(join(session.stateDir, 'foreign'));
+    await foreignSecrets.write(CERT_FILES.issuerCert, foreign.cert);
+    await foreignSecrets.write(CERT_FILES.issuerKey, foreign.key);
+    const refused = await drivers.runner.run(linkerd, ['--context', context, 'install', '--ignore-cluster', '--identity-trust-anchors-file', secrets.path(CERT_FILES.caCert), '--identity-issuer-certificate-file', foreignSecrets.path(CERT_FILES.issuerCert), '--identity-issuer-key-file', foreignSecrets.path(CERT_FILES.issuerKey)], { reject: false, timeout: 120_000 });
+    expect(refused.exitCode).not.toBe(0);
+
+    // Multicluster extension.
+    const multicluster = await run(['multicluster', 'install', '--ignore-cluster']);
+    await kube.apply(multicluster);
+    const gateway = await kube.get('v1', 'Service', GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE);
+    expect((gateway?.['spec'] as { type: string }).type).toBe('LoadBalancer');
+
+    // status(): the cluster's trust roots are meshspec's anchor ...
+    const steps = new StepRunner(session, drivers);
+    const section = session.topology['linkerd'] as LinkerdSection;
+    const lines = await linkerdStatus(session.topology, section, steps.context({ id: 'linkerd:status' }));
+    expect(lines.find((l) => l.name === 'linkerd trust anchor')).toEqual({ cluster: 'west', name: 'linkerd trust anchor', ok: true, level: 'ok', detail: 'cluster trusts the shared trust anchor' });
+    expect(lines.find((l) => l.name === 'linkerd issuer')).toMatchObject({ ok: true, level: 'ok' });
+    expect(anchorPem).toContain('BEGIN CERTIFICATE');
+
+    // ... and a state dir holding a different anchor reports the mismatch.
+    const stranger = await openTopology(topologyYaml('it-linkerd-stranger', 'west', context, linkerd, '  multicluster: { enabled: false }\n  links: none\n'), [linkerdPlugin], drivers);
+    await ensureLinkerdCertificates(createSecretStore(stranger.stateDir), CERT_OPTIONS);
+    const mismatch = await linkerdStatus(stranger.topology, section, new StepRunner(stranger, drivers).context({ id: 'linkerd:status' }));
+    expect(mismatch.find((l) => l.name === 'linkerd trust anchor')).toMatchObject({ cluster: 'west', ok: false, level: 'error' });
+    expect(mismatch.find((l) => l.name === 'linkerd trust anchor')?.detail).toMatch(/trust anchor mismatch/);
+  });
+
+  it("the plugin's steps through core's engine: certs → crds → control plane (rolled out on kwok) → multicluster → gateway address; status matches; a second apply is up to date", async () => {
+    expect(inject('controllers'), 'rollouts need kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`').toBe(true);
+    const context = contexts[0]!;
+    const kube = kubeFor(context);
+    const session: Session = await openTopology(topologyYaml('it-linkerd-steps', 'east', context, linkerd, ''), [linkerdPlugin], drivers);
+    const target = `linkerd:gateway@east`;
+
+    // Play MetalLB: once the gateway Service exists, give it an address through the status subresource.
+    const done = new AbortController();
+    const loadBalancer = (async () => {
+      while (!done.signal.aborted) {
+        const svc = await kube.get('v1', 'Service', GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE).catch(() => undefined);
+        if (svc) {
+          const res = await rawRequest(kubeconfig, context, 'PATCH', `/api/v1/namespaces/${MULTICLUSTER_NAMESPACE}/services/${GATEWAY_SERVICE}/status`, { status: { loadBalancer: { ingress: [{ ip: GATEWAY_IP, ipMode: 'VIP' }] } } }, 'application/merge-patch+json');
+          if (res.status === 200) return true;
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      return false;
+    })();
+
+    const events: string[] = [];
+    const summary = await session.apply({ only: [target], renderer: 'json', stdout: { write: (chunk: string) => void events.push(chunk) }, concurrency: 2 }).finally(() => done.abort());
+    expect(summary.failed.map((f) => `${f.id}: ${JSON.stringify(f)}`), drivers.logLines.slice(-30).join('\n')).toEqual([]);
+    expect(summary.ok).toBe(true);
+    expect(await loadBalancer).toBe(true);
+    expect(new Set(summary.completed)).toEqual(new Set(['linkerd:certs', 'linkerd:crds@east', 'linkerd:control-plane@east', 'linkerd:multicluster@east', target]));
+
+    const state = await StateStore.open(session.stateDir, session.topology.metadata.name);
+    expect(state.get(target)?.outputs).toEqual({ address: GATEWAY_IP });
+    expect(state.get('linkerd:control-plane@east')?.outputs).toMatchObject({ mode: 'install' });
+    expect(drivers.logLines.filter((l) => l.includes('linkerd:crds@east') && /reports .* but linkerd.version/.test(l))).toEqual([]);
+
+    // Read back: the CRDs, the identity, the rolled-out control plane and the gateway.
+    expect(established(await kube.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'serverauthorizations.policy.linkerd.io'))).toBe(true);
+    const anchor = readFileSync(createSecretStore(session.stateDir).path(CERT_FILES.caCert), 'utf8');
+    const roots = dataOf(await kube.get('v1', 'ConfigMap', 'linkerd-identity-trust-roots', LINKERD_NAMESPACE))['ca-bundle.crt'];
+    expect(roots && fingerprintOf(roots)).toBe(fingerprintOf(anchor));
+    for (const name of ['linkerd-identity', 'linkerd-destination', 'linkerd-proxy-injector']) {
+      const d = await kube.get('apps/v1', 'Deployment', name, LINKERD_NAMESPACE);
+      expect((d?.['status'] as { availableReplicas?: number }).availableReplicas, name).toBeGreaterThanOrEqual(1);
+    }
+
+    const lines = await session.status();
+    expect(lines.find((l) => l.name === 'linkerd trust anchor')).toMatchObject({ cluster: 'east', ok: true });
+
+    // Nothing changed: the second apply skips every step.
+    const again = await session.apply({ only: [target], renderer: 'json', stdout: { write: () => true } });
+    expect(again.ok).toBe(true);
+    expect(again.completed).toEqual([]);
+    expect(new Set(again.upToDate)).toEqual(new Set(summary.completed));
+  });
+});
