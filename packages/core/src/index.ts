@@ -24,3 +24,4 @@ export { createCommandRunner, findOnPath, formatCommand, type CommandRunnerOptio
 export { createKubeClientFactory, type KubeClientFactoryOptions } from './kube/client.js';
 export { parseManifestText } from './kube/manifests.js';
 export { createHelmDriver, type HelmDriverOptions } from './tools/helm.js';
+export { appliedObjectHooks } from './plugin/object-hooks.js';

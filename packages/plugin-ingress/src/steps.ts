@@ -1,4 +1,4 @@
-import { KubeError, stepId, type HelmRelease, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { appliedObjectHooks, KubeError, stepId, type HelmRelease, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
 import { controllerValues, hostFor, renderIngress } from './render.js';
 import { CHART_REPO, CONTROLLER_NAME, CONTROLLER_NAMESPACE, ingressOptions, RELEASE, type ExposeSpec, type IngressSection } from './schema.js';
 
@@ -93,13 +93,7 @@ export function routeStep(expose: ExposeSpec, cluster: string, section: IngressS
       await applyWithWebhookRetry(() => kube.apply([object], { signal: run.signal }), run.signal, 10, retryDelayMs);
       return { host, url };
     },
-    async status(run: StepContext) {
-      const found = await run.kube(cluster).get(object.apiVersion, object.kind, object.metadata.name, expose.namespace);
-      return JSON.stringify(found?.['spec']) === JSON.stringify(object['spec']);
-    },
-    async destroy(run: StepContext) {
-      await run.kube(cluster).delete(object.apiVersion, object.kind, object.metadata.name, expose.namespace);
-    },
+    ...appliedObjectHooks(cluster, [object]),
   };
 }
 

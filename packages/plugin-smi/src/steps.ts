@@ -1,4 +1,4 @@
-import { StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { appliedObjectHooks, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
 import { splitApiFor, type SplitApi } from './linkerd-version.js';
 import { backendsFor, renderHttpRoute, renderTrafficSplit } from './render.js';
 import { DEFAULT_EXTENSION_VERSION, type SmiSection, type SplitSpec } from './schema.js';
@@ -81,13 +81,7 @@ export function splitStep(split: SplitSpec, cluster: string, topology: Topology,
       await run.kube(cluster).apply([object], { signal: run.signal });
       return { kind: object.kind, backends };
     },
-    async status(run: StepContext) {
-      const found = await run.kube(cluster).get(object.apiVersion, object.kind, object.metadata.name, split.namespace);
-      return JSON.stringify(found?.['spec']) === JSON.stringify(object['spec']);
-    },
-    async destroy(run: StepContext) {
-      await run.kube(cluster).delete(object.apiVersion, object.kind, object.metadata.name, split.namespace);
-    },
+    ...appliedObjectHooks(cluster, [object]),
   };
 }
 
