@@ -26,6 +26,13 @@ describe('schema', () => {
     expect(JSON.stringify(s.properties['clusters'])).toContain('podSubnet');
   });
 
+  it('the schema files the examples point editors at are current (regenerate with `scripts/meshspec schema > examples/topology.schema.json`)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    expect(JSON.parse(await readFile(join(EXAMPLES, 'topology.schema.json'), 'utf8'))).toEqual(await schema());
+    const custom = await schema(['--config', join(EXAMPLES, 'custom-plugin/meshspec.config.mjs')]);
+    expect(JSON.parse(await readFile(join(EXAMPLES, 'custom-plugin/topology.schema.json'), 'utf8'))).toEqual(custom);
+  });
+
   it('--config adds the custom plugin banner section', async () => {
     const s = await schema(['--config', join(EXAMPLES, 'custom-plugin/meshspec.config.mjs')]);
     expect(s.properties['banner']).toMatchObject({ type: 'object', additionalProperties: false, required: ['message'] });

@@ -72,8 +72,8 @@ export const kindSectionSchema: JsonSchema = {
 };
 
 export const kindClusterSchema: Record<string, JsonSchema> = {
-  podSubnet: { type: 'string', description: 'Pod CIDR (IPv4), e.g. 10.244.0.0/16. Default: a free /16 from 10.244.0.0 upwards, distinct per cluster.' },
-  serviceSubnet: { type: 'string', description: 'Service CIDR (IPv4), e.g. 10.96.0.0/16. Default: a free /16 from 10.96.0.0 upwards, distinct per cluster.' },
+  podSubnet: { type: 'string', format: 'cidr', description: 'Pod CIDR (IPv4), e.g. 10.244.0.0/16. Default: a free /16 from 10.244.0.0 upwards, distinct per cluster.' },
+  serviceSubnet: { type: 'string', format: 'cidr', description: 'Service CIDR (IPv4), e.g. 10.96.0.0/16. Default: a free /16 from 10.96.0.0 upwards, distinct per cluster.' },
   workers: { ...WORKERS_SCHEMA, description: 'Worker nodes of this cluster (overrides kind.workers).' },
   nodeImage: { ...NODE_IMAGE_SCHEMA, description: 'Node image of this cluster (overrides kind.nodeImage); pinned by digest.' },
   apiServerAddress: { type: 'string', description: 'Host address the API server listens on (kind default 127.0.0.1).' },
