@@ -119,11 +119,9 @@ describe('stack plugins integration (real kube-apiserver, real steps)', () => {
     expect(await splitOf(west)).toEqual({ service: 'podinfo', backends: [{ service: 'podinfo-east', weight: 70 }, { service: 'podinfo', weight: 30 }] });
   });
 
-  // KNOWN BUG (plugin-smi splitStep.status): it compares JSON.stringify of the rendered spec with the spec
-  // read back, but the API server returns custom resources with sorted keys ({backends, service} vs the
-  // rendered {service, backends}), so an applied TrafficSplit is never recognised as done. Fix: compare
-  // order-insensitively (e.g. core's stableStringify); then turn this `it.fails` into `it`.
-  it.fails('smi (Linkerd 2.13): status() recognises the TrafficSplit it applied', async () => {
+  // The API server returns custom resources with sorted keys ({backends, service} vs the rendered
+  // {service, backends}): status() must compare specs regardless of key order.
+  it('smi (Linkerd 2.13): status() recognises the TrafficSplit it applied', async () => {
     for (const kube of [east, west]) {
       await kube.apply(fixture('crds/smi-trafficsplit.yaml'));
       await kube.apply([namespace(NS.split)]);

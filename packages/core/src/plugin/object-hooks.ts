@@ -1,4 +1,5 @@
 import type { KubeObject } from '../kube/types.js';
+import { stableStringify } from '../state/state-store.js';
 import type { Step, StepContext } from './types.js';
 
 /**
@@ -10,7 +11,8 @@ export function appliedObjectHooks(cluster: string, objects: readonly KubeObject
     async status(ctx: StepContext) {
       for (const object of objects) {
         const live = await ctx.kube(cluster).get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
-        if (JSON.stringify(live?.['spec']) !== JSON.stringify(object['spec'])) return false;
+        // Key order is not preserved by the API server (custom resources come back sorted).
+        if (stableStringify(live?.['spec']) !== stableStringify(object['spec'])) return false;
       }
       return true;
     },
