@@ -62,7 +62,7 @@ export function withDefaults(section: LinkerdSection): ResolvedLinkerdSection {
     viz: section.viz ?? true,
     multicluster: { enabled: section.multicluster?.enabled ?? true, gateway: section.multicluster?.gateway ?? true },
     installGatewayApi: section.installGatewayApi ?? true,
-    links: section.links ?? 'full-mesh',
+    links: section.multicluster?.enabled === false ? 'none' : (section.links ?? 'full-mesh'),
     clusterNetworks: section.clusterNetworks ?? [],
     export: section.export ?? [],
   };

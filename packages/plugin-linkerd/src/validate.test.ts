@@ -1,3 +1,4 @@
+import { withDefaults } from './section.js';
 import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
 import { describe, expect, it } from 'vitest';
 import type { LinkerdSection } from './section.js';
@@ -42,8 +43,14 @@ describe('validateLinkerd', () => {
     ]);
   });
 
-  it('rejects links when the multicluster extension is off', () => {
-    expect(check({ multicluster: { enabled: false }, links: 'full-mesh' })).toEqual(['linkerd.links: links need the multicluster extension, which multicluster.enabled turns off']);
+  it('rejects an explicit link list when the multicluster extension is off', () => {
+    expect(check({ multicluster: { enabled: false }, links: [{ from: 'demo', to: 'demo3' }] })).toEqual(['linkerd.links: links need the multicluster extension, which multicluster.enabled turns off']);
     expect(check({ multicluster: { enabled: false } })).toEqual([]);
+    // full-mesh is also the schema default (filled in before validate), so it must not be an error here
+    expect(check({ multicluster: { enabled: false }, links: 'full-mesh' })).toEqual([]);
+  });
+
+  it('has no links or link steps when the multicluster extension is off', () => {
+    expect(withDefaults({ multicluster: { enabled: false }, links: 'full-mesh' }).links).toBe('none');
   });
 });

@@ -52,8 +52,10 @@ export function validateLinkerd(topology: Topology, section: LinkerdSection | un
     exported.add(key);
   });
 
-  if (section.multicluster?.enabled === false && ((Array.isArray(section.links) && section.links.length > 0) || section.links === 'full-mesh')) {
-    if (section.links !== undefined) at(['links'], 'links need the multicluster extension, which multicluster.enabled turns off', 'remove links, or set multicluster.enabled: true');
+  // Only an explicit list conflicts: `full-mesh` is also the schema default, so it cannot tell a written
+  // value from an omitted one, and with multicluster off it simply means no links (see withDefaults).
+  if (section.multicluster?.enabled === false && Array.isArray(section.links) && section.links.length > 0) {
+    at(['links'], 'links need the multicluster extension, which multicluster.enabled turns off', 'remove links, or set multicluster.enabled: true');
   }
   return problems;
 }
