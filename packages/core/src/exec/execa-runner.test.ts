@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CommandError } from '../errors.js';
+import { clearSecrets, createLogger, registerSecret } from '../log/logger.js';
 import type { Logger } from '../log/types.js';
 import { createCommandRunner, findOnPath, formatCommand } from './execa-runner.js';
 
@@ -147,6 +148,42 @@ describe('createCommandRunner (real child processes)', () => {
     expect(error.command).not.toContain(secret);
     expect(error.stderrTail).toBe('bad ***');
     expect(logger.lines.join('\n')).not.toContain(secret);
+  });
+
+  describe('secrets registered in the process (registerSecret), e.g. a key a plugin generated', () => {
+    afterEach(() => clearSecrets());
+    // A made-up key: only its shape matters (PEM lines, and the base64 a chart renders into a Secret).
+    const pem = ['-----BEGIN EC PRIVATE KEY-----', 'MHcCAQEEIBkGmP2t1pNLbFDDyU2w7Xr9p0fYp0mJ3nR2Q5a7b8c9oAoGCCqGSM49', 'AwEHoUQDQgAE1s7VfB0TzX8yq3mO8pXqk4Yb9Lr2fW1uHn6vJz0cA5dE7gK2hR4s', '-----END EC PRIVATE KEY-----', ''].join('\n');
+    const base64 = Buffer.from(pem.trim()).toString('base64');
+    const script = `printf 'apiVersion: v1\\nkind: Secret\\ndata:\\n  tls.key: %s\\n' ${base64}; printf '%s' '${pem}' >&2; printf 'last line without newline: %s' ${base64}`;
+
+    it('a verbose run shows *** instead of the base64 of a registered PEM, on a real verbose logger', async () => {
+      registerSecret(pem);
+      registerSecret(base64);
+      let out = '';
+      const logger = createLogger({ verbose: true, stream: { write: (chunk: string) => (out += chunk) } });
+      await createCommandRunner({ logger, verbose: true }).run('sh', ['-c', script]);
+      expect(out).toContain('tls.key: ***');
+      expect(out).toContain('last line without newline: ***');
+      expect(out).not.toContain(base64);
+      for (const line of pem.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----'))) expect(out).not.toContain(line);
+    });
+
+    it('the runner itself redacts streamed output and CommandError stderr tails, whatever logger it is given', async () => {
+      registerSecret(pem);
+      registerSecret(base64);
+      const logger = memoryLogger();
+      const runner = createCommandRunner({ logger, verbose: true });
+      await runner.run('sh', ['-c', script]);
+      expect(logger.lines.some((l) => l.startsWith('debug ') && l.endsWith('tls.key: ***'))).toBe(true);
+      const error = (await runner.run('sh', ['-c', `{ ${script}; } >&2; exit 3`]).catch((e: unknown) => e)) as CommandError;
+      expect(error).toBeInstanceOf(CommandError);
+      expect(error.stderrTail).toContain('tls.key: ***');
+      for (const text of [error.stderrTail, error.message, logger.lines.join('\n')]) {
+        expect(text).not.toContain(base64);
+        expect(text).not.toContain(pem.split('\n')[1]);
+      }
+    });
   });
 
   it('reports a missing tool as reason not-found naming the tool and meshspec doctor', async () => {

@@ -4,6 +4,7 @@ import { constants as fsConstants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { CommandError } from '../errors.js';
+import { redact } from '../log/logger.js';
 import type { Logger } from '../log/types.js';
 import type { CommandRunner, RunOptions, RunResult } from './types.js';
 
@@ -54,7 +55,10 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
 
   async function run(file: string, args: string[], runOptions: RunOptions = {}): Promise<RunResult> {
     const secrets = (runOptions.redact ?? []).filter((s) => s.length > 0);
-    const hide = (text: string) => redactAll(text, secrets);
+    // This call's own secrets, then every secret registered in the process (keys a plugin read or made):
+    // tools such as `linkerd install` print them (base64 in a Secret), and the logger this runner was given
+    // need not redact by itself.
+    const hide = (text: string) => redact(redactAll(text, secrets));
     const command = formatCommand(file, args);
     const shown = hide(command);
     const { signal, timeout } = runOptions;
@@ -88,6 +92,11 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
           const lines = (partial + chunk.toString()).split('\n');
           partial = lines.pop() ?? '';
           for (const line of lines) logger.debug(`  ${hide(line)}`);
+        });
+        // A last line without a newline would otherwise never be shown.
+        stream?.on('end', () => {
+          if (partial) logger.debug(`  ${hide(partial)}`);
+          partial = '';
         });
       }
     }
