@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { createHash, createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { SecretStore } from '@meshspec/core';
+import { registerKeyPem } from './redaction.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -173,6 +174,9 @@ export async function ensureLinkerdCertificates(secrets: SecretStore, options: C
     secrets.read(CERT_FILES.issuerCert),
     secrets.read(CERT_FILES.issuerKey),
   ]);
+  // Before anything else can print them (error messages, a CLI's verbose output).
+  registerKeyPem(caKey);
+  registerKeyPem(issuerKey);
   let anchor: PemPair;
   let trustAnchor: EnsureResult['trustAnchor'] = 'reused';
   if (!caCert && !caKey) {
@@ -180,6 +184,7 @@ export async function ensureLinkerdCertificates(secrets: SecretStore, options: C
       throw new Error(`found ${CERT_FILES.issuerCert}/${CERT_FILES.issuerKey} without the trust anchor in ${secrets.dir}: restore ${CERT_FILES.caCert} and ${CERT_FILES.caKey}, or remove the issuer files to start a new mesh identity`);
     }
     anchor = await generateTrustAnchor(options.trustAnchorValidityMs, now);
+    registerKeyPem(anchor.key);
     await secrets.write(CERT_FILES.caCert, anchor.cert);
     await secrets.write(CERT_FILES.caKey, anchor.key);
     trustAnchor = 'generated';
@@ -200,6 +205,7 @@ export async function ensureLinkerdCertificates(secrets: SecretStore, options: C
   } else {
     if (!anchor.key) throw new Error(`cannot issue a new Linkerd issuer (${problem}): ${CERT_FILES.caKey} is missing from ${secrets.dir}`);
     issuer = await issueIssuer(anchor, options.issuerValidityMs, now);
+    registerKeyPem(issuer.key);
     await secrets.write(CERT_FILES.issuerCert, issuer.cert);
     await secrets.write(CERT_FILES.issuerKey, issuer.key);
     issuerOutcome = trustAnchor === 'generated' || (!issuerCert && !issuerKey) ? 'generated' : 'reissued';

@@ -1,7 +1,7 @@
-import type { Step, Topology } from '@meshspec/core';
+import { redact, type Step, type Topology } from '@meshspec/core';
 import { createTestStepContext } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
-import { CERT_FILES, issueIssuer } from './certs.js';
+import { CERT_FILES, generateTrustAnchor, issueIssuer } from './certs.js';
 import type { LinkerdSection } from './section.js';
 import { linkerdSteps } from './steps.js';
 
@@ -198,16 +198,53 @@ describe('linkerd steps', () => {
     expect(await step.status!(ctx)).toBe(false);
   });
 
-  it('the control-plane fingerprint follows the stored issuer, so a re-issued issuer is rolled out', async () => {
+  it('inputs: the control plane reads nothing from the state dir; the certs step flags a due renewal', async () => {
     const t = topology(section('stable-2.13.3'));
     const ctx = createTestStepContext(t, { step: { id: 'linkerd:certs' } });
-    const planned = () => JSON.stringify(byId(linkerdSteps(t, section('stable-2.13.3'), { ...stepsCtx, stateDir: ctx.stateDir }), 'linkerd:control-plane@demo').inputs);
-    const none = planned();
-    await byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:certs').run(ctx);
-    const first = planned();
-    expect(first).not.toBe(none);
-    await ctx.secrets.write(CERT_FILES.issuerCert, (await issueIssuer({ cert: (await ctx.secrets.read(CERT_FILES.caCert))!, key: (await ctx.secrets.read(CERT_FILES.caKey))! }, 3_600_000)).cert);
-    expect(planned()).not.toBe(first);
+    const planned = () => {
+      const steps = linkerdSteps(t, section('stable-2.13.3'), { ...stepsCtx, stateDir: ctx.stateDir });
+      return { certs: byId(steps, 'linkerd:certs'), controlPlane: JSON.stringify(byId(steps, 'linkerd:control-plane@demo').inputs) };
+    };
+    const renewalDue = () => (planned().certs.inputs as { renewalDue: boolean }).renewalDue;
+    const cold = planned();
+    expect(renewalDue()).toBe(false);
+    await cold.certs.run(ctx);
+    // The first apply wrote the identity: nothing the next plan computes may differ (a second apply is a no-op).
+    expect(planned().controlPlane).toBe(cold.controlPlane);
+    expect(JSON.stringify(planned().certs.inputs)).toBe(JSON.stringify(cold.certs.inputs));
+    expect(planned().certs.plan).toEqual(cold.certs.plan);
+
+    // An issuer inside the renewal window: the certs step's inputs change (so it re-runs and re-issues,
+    // and the control planes that need it re-run after it); the control plane's inputs stay the same.
+    const anchor = { cert: (await ctx.secrets.read(CERT_FILES.caCert))!, key: (await ctx.secrets.read(CERT_FILES.caKey))! };
+    const expiring = await issueIssuer(anchor, 3_600_000);
+    await ctx.secrets.write(CERT_FILES.issuerCert, expiring.cert);
+    await ctx.secrets.write(CERT_FILES.issuerKey, expiring.key);
+    expect(renewalDue()).toBe(true);
+    expect(planned().certs.plan!.at(-1)).toBe('renewal due now (issuer expires soon): re-issue the issuer, then linkerd upgrade on every cluster');
+    expect(planned().controlPlane).toBe(cold.controlPlane);
+    const renewed = (await planned().certs.run(ctx)) as Record<string, unknown>;
+    expect(renewed).toMatchObject({ trustAnchor: 'reused', issuer: 'reissued', reason: 'issuer expires soon' });
+    expect(ctx.logs.some((l) => l.startsWith('warn') && l.includes('linkerd upgrade') && l.includes('in this apply'))).toBe(true);
+    expect(renewalDue()).toBe(false);
+  });
+
+  it('run: the control plane registers the stored issuer key with the redactor before the CLI renders it', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:control-plane@demo');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
+    const anchor = await generateTrustAnchor(87_600 * 3_600_000);
+    const issuer = await issueIssuer(anchor, 8760 * 3_600_000);
+    await ctx.secrets.write(CERT_FILES.caCert, anchor.cert);
+    await ctx.secrets.write(CERT_FILES.issuerCert, issuer.cert);
+    await ctx.secrets.write(CERT_FILES.issuerKey, issuer.key);
+    const b64 = Buffer.from(issuer.key.trim()).toString('base64');
+    expect(redact(b64)).toBe(b64);
+    const deployments = ['linkerd-identity', 'linkerd-destination', 'linkerd-proxy-injector'].map((name) => `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name}, namespace: linkerd }\n`).join('');
+    ctx.exec.on(/ install --identity/, { stdout: deployments });
+    await step.run(ctx);
+    expect(redact(`key.pem: ${b64}`)).toBe('key.pem: ***');
+    expect(redact(issuer.key)).not.toContain(issuer.key.split('\n')[1]!);
   });
 
   it('run: certs step generates once and reports fingerprints, never key material', async () => {

@@ -1,14 +1,14 @@
 // The plan for Linkerd: one global certificate step, then per cluster CRDs → control plane → extensions
 // → gateway, then links between clusters and exported services. Manifests are rendered by the linkerd
 // CLI (never piped to kubectl) and server-side applied through the kube client.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
-import { CERT_FILES, ensureLinkerdCertificates, fingerprintOf, notAfterOf } from './certs.js';
+import { CERT_FILES, ensureLinkerdCertificates, notAfterOf } from './certs.js';
 import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, uninstallArgs, unlinkArgs, versionArgs, vizArgs, type IdentityFiles } from './commands.js';
 import { durationMs } from './duration.js';
 import { clusterNetworksFor, linkPairs, sourcesLinkedInto, versionOf } from './mesh.js';
+import { registerKeyPem } from './redaction.js';
+import { issuerRenewalReason, readStoredIdentity } from './renewal.js';
 import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair, type ResolvedLinkerdSection } from './section.js';
 import { parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
@@ -75,32 +75,28 @@ async function deleteRendered(run: StepContext, cluster: string, cli: string, ar
   }
 }
 
-/**
- * The issuer fingerprint at plan time, so a re-issued issuer changes the control-plane fingerprint.
- * Read from the public certificate only; absent on a first apply (the step runs anyway then).
- */
-function storedIssuerFingerprint(stateDir: string): string | undefined {
-  try {
-    return fingerprintOf(readFileSync(join(stateDir, 'secrets', CERT_FILES.issuerCert), 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 function certsStep(b: Build): Step {
   const opts = {
     trustAnchorValidityMs: durationMs(b.section.trustAnchorValidity),
     issuerValidityMs: durationMs(b.section.issuerValidity),
     issuerRenewBeforeMs: durationMs(b.section.issuerRenewBefore),
   };
+  // Renewal is decided from the stored public certificates when the plan is built. A due renewal changes
+  // this step's inputs, so the step re-runs and re-issues the issuer; every control plane `needs` this
+  // step, and the runner re-runs a step whose needs ran after it, so the same apply then runs
+  // `linkerd upgrade` with the new issuer on every cluster. The control plane's own inputs deliberately
+  // hold nothing read from the state dir: a file that only exists after the first apply would make the
+  // second apply re-run it (and everything after it) for nothing.
+  const renewal = issuerRenewalReason(readStoredIdentity(b.stateDir), opts.issuerRenewBeforeMs);
   return {
     id: ids.certs(),
     title: 'Linkerd trust anchor and issuer (shared by all clusters)',
     plan: [
       `generate once, then reuse: <state>/secrets/${CERT_FILES.caCert} + ${CERT_FILES.caKey} (ECDSA P-256 root CA, CN root.linkerd.cluster.local, valid ${b.section.trustAnchorValidity})`,
       `issue when missing or expiring within ${b.section.issuerRenewBefore}: <state>/secrets/${CERT_FILES.issuerCert} + ${CERT_FILES.issuerKey} (intermediate CA pathlen 0, CN identity.linkerd.cluster.local, valid ${b.section.issuerValidity})`,
+      ...(renewal ? [`renewal due now (${renewal}): re-issue the issuer, then linkerd upgrade on every cluster`] : []),
     ],
-    inputs: { validity: [b.section.trustAnchorValidity, b.section.issuerValidity, b.section.issuerRenewBefore] },
+    inputs: { validity: [b.section.trustAnchorValidity, b.section.issuerValidity, b.section.issuerRenewBefore], renewalDue: renewal !== undefined },
     async run(run) {
       let result;
       try {
@@ -108,7 +104,8 @@ function certsStep(b: Build): Step {
       } catch (e) {
         throw new StepError(ids.certs(), (e as Error).message, { cause: e });
       }
-      if (result.issuer === 'reissued') run.log.warn(`re-issued the Linkerd issuer (${result.reason}): run meshspec apply once more to roll it out (linkerd upgrade on every cluster)`);
+      // The control planes need this step, so they re-run (linkerd upgrade) later in this same apply.
+      if (result.issuer === 'reissued') run.log.warn(`re-issued the Linkerd issuer (${result.reason}): every control plane gets linkerd upgrade with it in this apply`);
       return { ...result };
     },
     // Files present and the issuer still good: ensureLinkerdCertificates would change nothing.
@@ -177,8 +174,12 @@ function controlPlaneStep(b: Build, c: string): Step {
       applyLine(ctx, b.cli, planArgs) + '   (upgrade instead of install when linkerd-config exists)',
       ...CONTROL_PLANE_DEPLOYMENTS.map((d) => `kubectl rollout status deployment/${d} -n ${LINKERD_NAMESPACE} --context ${ctx}`),
     ],
-    inputs: { version: b.version.text, cli: b.cli, args: planArgs, issuer: storedIssuerFingerprint(b.stateDir) },
+    // No stored-issuer fingerprint here (see certsStep): a re-issue reaches this step through `needs`.
+    inputs: { version: b.version.text, cli: b.cli, args: planArgs },
     async run(run) {
+      // The CLI renders the issuer key into its output; hide it even when the certs step was up to date
+      // in this process and so never read it.
+      registerKeyPem(await run.secrets.read(CERT_FILES.issuerKey));
       const kube = run.kube(c);
       const present = await kube.get('v1', 'ConfigMap', 'linkerd-config', LINKERD_NAMESPACE);
       const mode = present ? 'upgrade' : 'install';
@@ -197,6 +198,7 @@ function controlPlaneStep(b: Build, c: string): Step {
       return found.every(Boolean) && (await kube.get('v1', 'ConfigMap', 'linkerd-config', LINKERD_NAMESPACE)) !== undefined;
     },
     async destroy(run) {
+      registerKeyPem(await run.secrets.read(CERT_FILES.issuerKey));
       await deleteRendered(run, c, b.cli, uninstallArgs.controlPlane(ctx));
     },
   };
