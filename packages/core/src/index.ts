@@ -25,3 +25,4 @@ export { createKubeClientFactory, type KubeClientFactoryOptions } from './kube/c
 export { parseManifestText } from './kube/manifests.js';
 export { createHelmDriver, type HelmDriverOptions } from './tools/helm.js';
 export { appliedObjectHooks } from './plugin/object-hooks.js';
+export { applyPlanLine } from './plugin/plan-lines.js';

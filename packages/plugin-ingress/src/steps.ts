@@ -1,4 +1,4 @@
-import { appliedObjectHooks, KubeError, stepId, type HelmRelease, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { appliedObjectHooks, KubeError, stepId, type HelmRelease, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core';
 import { controllerValues, hostFor, renderIngress } from './render.js';
 import { CHART_REPO, CONTROLLER_NAME, CONTROLLER_NAMESPACE, ingressOptions, RELEASE, type ExposeSpec, type IngressSection } from './schema.js';
 
@@ -86,7 +86,7 @@ export function routeStep(expose: ExposeSpec, cluster: string, section: IngressS
     cluster,
     needs: [stepId('ingress', 'controller', cluster)],
     after: [stepId('workloads', 'demo', cluster)],
-    plan: [`kubectl apply --server-side (meshspec) <- Ingress ${key} host ${host} path ${expose.path ?? '/'} -> ${expose.service}:${expose.port} (class ${options.className})`],
+    plan: [applyPlanLine(context, `Ingress ${key} host ${host} path ${expose.path ?? '/'} -> ${expose.service}:${expose.port} (class ${options.className})`)],
     inputs: { cluster, object },
     async run(run: StepContext) {
       const kube = run.kube(cluster);

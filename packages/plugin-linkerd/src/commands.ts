@@ -1,5 +1,6 @@
 // The linkerd CLI invocations, as argv arrays. Pure: the plan shows them with <placeholders>, run() with
 // the discovered values, so what `meshspec plan` prints is exactly what `apply` runs.
+import { applyPlanLine } from '@meshspec/core';
 import type { LinkerdCapabilities } from './version.js';
 import { helmList } from './mesh.js';
 
@@ -69,5 +70,5 @@ export const versionArgs = ['version', '--client', '--short'];
 
 /** One plan line for "render with the CLI, server-side apply through the kube client". */
 export function applyLine(targetContext: string, cli: string, args: string[]): string {
-  return `kubectl apply --server-side (meshspec) --context ${targetContext} <- ${[cli, ...args].join(' ')}`;
+  return applyPlanLine(targetContext, [cli, ...args].join(' '));
 }

@@ -32,7 +32,7 @@ describe('metallb steps', () => {
   it('does not need kind:network when every pool is explicit or the docker subnet is given', () => {
     const explicit = stepsOf({ pools: { demo: '172.17.0.61-172.17.0.70', demo3: '172.17.0.71-172.17.0.80' } });
     expect(find(explicit, 'metallb:pools@demo').needs).toEqual(['metallb:install@demo']);
-    expect(find(explicit, 'metallb:pools@demo').plan).toEqual(['kubectl apply --server-side (meshspec) <- IPAddressPool metallb-system/first-pool (172.17.0.61-172.17.0.70), L2Advertisement metallb-system/first-pool']);
+    expect(find(explicit, 'metallb:pools@demo').plan).toEqual(['kubectl apply --server-side (meshspec) --context kind-demo <- IPAddressPool metallb-system/first-pool (172.17.0.61-172.17.0.70), L2Advertisement metallb-system/first-pool']);
     expect(find(stepsOf({ dockerSubnet: '172.18.0.0/16' }), 'metallb:pools@demo3').needs).toEqual(['metallb:install@demo3']);
   });
 

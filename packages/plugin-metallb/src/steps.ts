@@ -1,5 +1,5 @@
 // MetalLB steps per cluster: install the chart (and wait until its webhook answers), then apply the pool.
-import { formatRange, StepError, stepId, type HelmRelease, type KubeObject, type Step, type StepContext, type Topology } from '@meshspec/core';
+import { formatRange, StepError, stepId, type HelmRelease, type KubeObject, type Step, type StepContext, type Topology, applyPlanLine } from '@meshspec/core';
 import { planPools } from './pools.js';
 import { renderPoolObjects } from './render.js';
 import { applyWithWebhookRetry, WEBHOOK_RETRY } from './retry.js';
@@ -20,7 +20,7 @@ export function metallbSteps(topology: Topology, rawSection: MetallbSection | un
   const clusters = Object.keys(topology.clusters);
   // Explicit pools (or a given dockerSubnet) make the plugin usable without the kind plugin.
   const needsKindNetwork = section.dockerSubnet === undefined && clusters.some((c) => section.pools[c] === undefined);
-  return clusters.flatMap((cluster) => [installStep(cluster, section, contextOf(cluster)), poolsStep(cluster, clusters, section, needsKindNetwork)]);
+  return clusters.flatMap((cluster) => [installStep(cluster, section, contextOf(cluster)), poolsStep(cluster, contextOf(cluster), clusters, section, needsKindNetwork)]);
 }
 
 function release(section: ResolvedMetallbSection, kubeContext: string): HelmRelease {
@@ -66,7 +66,7 @@ export function hasReadyAddress(endpoints: KubeObject | undefined): boolean {
   return subsets.some((s) => (s.addresses?.length ?? 0) > 0);
 }
 
-function poolsStep(cluster: string, clusters: string[], section: ResolvedMetallbSection, needsKindNetwork: boolean): Step {
+function poolsStep(cluster: string, context: string, clusters: string[], section: ResolvedMetallbSection, needsKindNetwork: boolean): Step {
   const explicit = section.pools[cluster];
   const ns = section.namespace;
   const shown = explicit ?? `<${section.poolSize} addresses carved from the top of the kind network>`;
@@ -75,7 +75,7 @@ function poolsStep(cluster: string, clusters: string[], section: ResolvedMetallb
     title: `MetalLB address pool in ${cluster}`,
     cluster,
     needs: [installStepId(cluster), ...(needsKindNetwork ? [KIND_NETWORK_STEP] : [])],
-    plan: [`kubectl apply --server-side (meshspec) <- IPAddressPool ${ns}/${POOL_NAME} (${shown}), L2Advertisement ${ns}/${POOL_NAME}`],
+    plan: [applyPlanLine(context, `IPAddressPool ${ns}/${POOL_NAME} (${shown}), L2Advertisement ${ns}/${POOL_NAME}`)],
     // Automatic ranges depend on every cluster's position and on the explicit pools, so all of it is input.
     inputs: { namespace: ns, poolSize: section.poolSize, clusters, pools: section.pools, dockerSubnet: section.dockerSubnet ?? null },
     async run(ctx) {

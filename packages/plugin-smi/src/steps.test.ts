@@ -44,7 +44,7 @@ describe('smi steps', () => {
     const split = smiSteps(t, section(t), stepsCtx).find((s) => s.id === 'smi:split:test/podinfo@b')!;
     expect(split.needs).toEqual(['smi:install@b']);
     expect(split.after).toEqual(expect.arrayContaining(['linkerd:link:a@b', 'linkerd:link:c@b', 'linkerd:export:test/podinfo@a', 'linkerd:export:test/podinfo@c', 'workloads:demo@b', 'linkerd:control-plane@b']));
-    expect(split.plan).toEqual(['kubectl apply --server-side (meshspec) <- TrafficSplit test/podinfo: podinfo=34, podinfo-a=33, podinfo-c=33']);
+    expect(split.plan).toEqual(['kubectl apply --server-side (meshspec) --context kind-b <- TrafficSplit test/podinfo: podinfo=34, podinfo-a=33, podinfo-c=33']);
   });
 
   it('install renders with linkerd smi install, applies it and waits for the adaptor', async () => {

@@ -1,4 +1,4 @@
-import { appliedObjectHooks, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { appliedObjectHooks, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine, contextOf } from '@meshspec/core';
 import { splitApiFor, type SplitApi } from './linkerd-version.js';
 import { backendsFor, renderHttpRoute, renderTrafficSplit } from './render.js';
 import { DEFAULT_EXTENSION_VERSION, type SmiSection, type SplitSpec } from './schema.js';
@@ -28,7 +28,7 @@ export function installStep(cluster: string, extensionVersion: string, ctx: Step
     after: [stepId('kind', 'cluster', cluster), stepId('linkerd', 'control-plane', cluster)],
     plan: [
       `linkerd-smi version   (must print ${extensionVersion})`,
-      `kubectl apply --server-side (meshspec) <- linkerd smi install --context ${context}`,
+      applyPlanLine(context, `linkerd smi install --context ${context}`),
       `kubectl rollout status deployment/${SMI_ADAPTOR} -n ${SMI_NAMESPACE} --context ${context}`,
     ],
     inputs: { cluster, context, extensionVersion },
@@ -61,6 +61,7 @@ export function splitStep(split: SplitSpec, cluster: string, topology: Topology,
   const object = renderSplitFor(split, cluster, topology);
   const key = `${split.namespace}/${split.service}`;
   const backends = backendsFor(split, cluster, topology);
+  const context = contextOf(topology, cluster);
   return {
     id: stepId('smi', `split:${key}`, cluster),
     title: `${api === 'httproute' ? 'HTTPRoute' : 'TrafficSplit'} ${key} in ${cluster}`,
@@ -75,7 +76,7 @@ export function splitStep(split: SplitSpec, cluster: string, topology: Topology,
       ...others.map((o) => stepId('linkerd', `link:${o}`, cluster)),
       ...others.map((o) => stepId('linkerd', `export:${key}`, o)),
     ],
-    plan: [`kubectl apply --server-side (meshspec) <- ${object.kind} ${key}: ${backends.map((b) => `${b.service}=${b.weight}`).join(', ')}`],
+    plan: [applyPlanLine(context, `${object.kind} ${key}: ${backends.map((b) => `${b.service}=${b.weight}`).join(', ')}`)],
     inputs: { cluster, object },
     async run(run: StepContext) {
       await run.kube(cluster).apply([object], { signal: run.signal });

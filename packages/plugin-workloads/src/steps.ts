@@ -1,4 +1,4 @@
-import { StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core';
 import { digestEntry, loadManifestText, resolveFrom } from './manifests.js';
 import { renderDemo } from './render-demo.js';
 import { demoOptions, type ManifestEntry, type WorkloadsSection } from './schema.js';
@@ -25,7 +25,7 @@ export function demoStep(cluster: string, topology: Topology, section: Workloads
     cluster,
     after: baseAfter(cluster),
     plan: [
-      `kubectl apply --server-side (meshspec) <- ${objects.map(refOf).join(', ')}`,
+      applyPlanLine(ctx.contextOf(cluster), objects.map(refOf).join(', ')),
       ...deployments.map((d) => `kubectl rollout status deployment/${d.metadata.name} -n ${options.namespace} --context ${ctx.contextOf(cluster)}`),
     ],
     inputs: { cluster, context: ctx.contextOf(cluster), objects },
@@ -60,7 +60,7 @@ export function manifestsStep(entry: ManifestEntry, cluster: string, ctx: StepsC
     title: `Manifests ${entry.name} in ${cluster}`,
     cluster,
     after: baseAfter(cluster),
-    plan: [`kubectl apply --server-side (meshspec)${entry.namespace ? ` --namespace ${entry.namespace}` : ''} --context ${ctx.contextOf(cluster)} <- ${source}`],
+    plan: [applyPlanLine(ctx.contextOf(cluster), `${source}${entry.namespace ? ` (default namespace ${entry.namespace})` : ''}`)],
     inputs: { entry, cluster, context: ctx.contextOf(cluster), digest: digestEntry(entry, ctx.topologyDir) },
     async run(run: StepContext) {
       const text = await loadManifestText(entry, run.topologyDir, run.exec, run.signal);
