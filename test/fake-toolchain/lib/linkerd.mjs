@@ -2,7 +2,11 @@
 // manifests (CRDs, namespaces, deployments, services, the identity issuer Secret built from the given
 // files like the chart does) to stdout. `multicluster link` reads the source gateway's LoadBalancer
 // address as published by the test's cluster simulation, and fails without one like the real CLI.
-import { b64, fail, flag, flags, hasFlag, loadBalancerAddress, positionals, readFileSync, requireCluster, fakeApiPort, toYamlStream } from './common.mjs';
+// `install|upgrade` validate the issuer credentials with openssl as the real CLI does with Go's x509.
+// With MESHSPEC_FAKE_CLUSTERS=kubeconfig the contexts are those of $KUBECONFIG (real API servers, as in
+// test/integration): the fake checks the context exists there but never talks to the server.
+import { spawnSync } from 'node:child_process';
+import { b64, fail, flag, flags, hasFlag, loadBalancerAddress, positionals, readFileSync, requireCluster, fakeApiPort, toYamlStream, YAML } from './common.mjs';
 
 const VALUED = ['--context', '--kubeconfig', '--set', '--cluster-name', '--api-server-address', '--identity-trust-anchors-file', '--identity-issuer-certificate-file', '--identity-issuer-key-file', '-o', '--output', '--namespace', '-n'];
 const version = () => process.env.MESHSPEC_FAKE_LINKERD_VERSION ?? 'stable-2.13.3';
@@ -17,7 +21,8 @@ export async function run(argv) {
   }
   if (key === 'smi version') return `${smiVersion()}\n`;
   const context = flag(argv, '--context');
-  requireCluster(context, 'linkerd');
+  if (kubeconfigMode()) requireKubeconfigContext(argv, context);
+  else requireCluster(context, 'linkerd');
   switch (key) {
     case 'install':
       if (hasFlag(argv, '--crds')) return toYamlStream(crds(argv));
@@ -34,6 +39,7 @@ export async function run(argv) {
       return toYamlStream(multicluster(argv));
     case 'multicluster link':
     case 'multicluster link-gen':
+      if (kubeconfigMode()) fail('fake linkerd: multicluster link reads the gateway address from the simulated clusters; it is not supported with MESHSPEC_FAKE_CLUSTERS=kubeconfig', 2);
       return toYamlStream(link(argv, context, words[1] === 'link-gen'));
     case 'multicluster unlink':
       return toYamlStream(linkSkeleton(flag(argv, '--cluster-name'), 'v1alpha1'));
@@ -45,11 +51,39 @@ export async function run(argv) {
   }
 }
 
+const kubeconfigMode = () => process.env.MESHSPEC_FAKE_CLUSTERS === 'kubeconfig';
+
+/** Like client-go's loader: the context must be in the kubeconfig (`--kubeconfig`, else $KUBECONFIG). */
+function requireKubeconfigContext(argv, context) {
+  const file = flag(argv, '--kubeconfig') ?? process.env.KUBECONFIG;
+  if (!file) fail('Error: no kubeconfig: set KUBECONFIG or --kubeconfig');
+  let config;
+  try {
+    config = YAML.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    fail(`Error: failed to load kubeconfig ${file}: ${e.message}`);
+  }
+  const name = context ?? config?.['current-context'];
+  if (!name) fail('Error: no current context set');
+  if (!(config?.contexts ?? []).some((c) => c?.name === name)) fail(`Error: context "${name}" does not exist`);
+}
+
+/** Minor release of the version the fake reports (13 for stable-2.13.3; edge releases count as the newest line). */
+function minorVersion() {
+  const m = /^(?:stable|enterprise)-2\.(\d+)\.|^version-2\.(\d+)/.exec(version());
+  return m ? Number(m[1] ?? m[2]) : Number.MAX_SAFE_INTEGER;
+}
+
 function crd(group, kind, plural, versions) {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}`, labels: { 'linkerd.io/control-plane-ns': 'linkerd' } },
+    metadata: {
+      name: `${plural}.${group}`,
+      labels: { 'linkerd.io/control-plane-ns': 'linkerd' },
+      // A real API server refuses CRDs of *.k8s.io groups without it (the Gateway API CRDs carry it).
+      ...(group.endsWith('.k8s.io') ? { annotations: { 'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/1538' } } : {}),
+    },
     spec: {
       group,
       names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
@@ -59,8 +93,9 @@ function crd(group, kind, plural, versions) {
   };
 }
 
+/** Linkerd's CRD names per release; the Gateway API HTTPRoute CRD ships with the CLI from 2.14 on. */
 function crds(argv) {
-  const gatewayApi = !flags(argv, '--set').includes('installGatewayAPI=false');
+  const gatewayApi = minorVersion() >= 14 && !flags(argv, '--set').includes('installGatewayAPI=false');
   return [
     crd('policy.linkerd.io', 'AuthorizationPolicy', 'authorizationpolicies', ['v1alpha1']),
     crd('policy.linkerd.io', 'HTTPRoute', 'httproutes', ['v1alpha1', 'v1beta1', 'v1beta2']),
@@ -124,16 +159,46 @@ function controlPlane(argv) {
   const issuerKey = readRequired(argv, '--identity-issuer-key-file', 'issuer key');
   if (!/-----BEGIN CERTIFICATE-----/.test(anchors) || !/-----BEGIN CERTIFICATE-----/.test(issuerCrt)) fail('Error: failed to validate issuer credentials: not a PEM certificate');
   if (!/-----BEGIN (EC )?PRIVATE KEY-----/.test(issuerKey)) fail('Error: failed to validate issuer credentials: failed to decode the issuer private key (want an ECDSA P-256 key in PEM)');
+  validateIssuer(flag(argv, '--identity-trust-anchors-file'), flag(argv, '--identity-issuer-certificate-file'), flag(argv, '--identity-issuer-key-file'));
   const sets = flags(argv, '--set');
   const values = [`identityTrustAnchorsPEM: |\n${indent(anchors.trim())}`, ...sets.map((s) => `# --set ${s}`), `linkerdVersion: ${version()}`].join('\n');
   return controlPlaneSkeleton().map((o) => {
     if (o.metadata.name === 'linkerd-config') return { ...o, data: { values } };
     if (o.metadata.name === 'linkerd-identity-trust-roots') return { ...o, data: { 'ca-bundle.crt': anchors.trim() } };
-    // What the chart does with the issuer: base64 of the trimmed PEMs in a Secret (so stdout holds the key).
-    if (o.metadata.name === 'linkerd-identity-issuer') return { ...o, data: { 'crt.pem': b64(issuerCrt.trim()), 'key.pem': b64(issuerKey.trim()) } };
+    // What the chart does with the issuer: base64 PEMs in a Secret (so stdout holds the key). The CLI
+    // re-encodes the certificate (Go's pem.EncodeToMemory: ends with a newline).
+    if (o.metadata.name === 'linkerd-identity-issuer') return { ...o, data: { 'crt.pem': b64(`${issuerCrt.trim()}\n`), 'key.pem': b64(issuerKey.trim()) } };
     return o;
   });
 }
+
+function openssl(args) {
+  const r = spawnSync('openssl', args, { encoding: 'utf8' });
+  if (r.error) fail(`fake linkerd: cannot run openssl to validate the issuer: ${r.error.message}`, 2);
+  return { ok: r.status === 0, out: r.stdout.trim(), err: `${r.stderr}${r.stdout}`.trim() };
+}
+
+/**
+ * What linkerd's issuercerts.VerifyAndBuildCreds checks before rendering anything: the key belongs to the
+ * certificate, the certificate is a CA, and it chains to the trust anchors (dates included).
+ */
+function validateIssuer(anchorsFile, crtFile, keyFile) {
+  const refuse = (reason) => fail(`Error: failed to validate issuer credentials: ${reason}`);
+  const certKey = openssl(['x509', '-noout', '-pubkey', '-in', crtFile]);
+  if (!certKey.ok) refuse(`failed to read CA: failed to parse the issuer certificate (${lastLine(certKey.err)})`);
+  const keyPub = openssl(['pkey', '-pubout', '-in', keyFile]);
+  if (!keyPub.ok) refuse('failed to read CA: failed to parse the issuer private key');
+  if (certKey.out !== keyPub.out) refuse('failed to read CA: tls: private key does not match public key');
+  const constraints = openssl(['x509', '-noout', '-ext', 'basicConstraints', '-in', crtFile]);
+  if (!/CA:TRUE/.test(constraints.out)) refuse('issuer cert is not a CA');
+  const verified = openssl(['verify', '-CAfile', anchorsFile, crtFile]);
+  if (!verified.ok) {
+    const why = lastLine(verified.err.split('\n').find((l) => /error \d+/.test(l)) ?? verified.err);
+    refuse(/expired|not yet valid/.test(why) ? `x509: certificate has expired or is not yet valid (openssl: ${why})` : `x509: certificate signed by unknown authority (openssl: ${why})`);
+  }
+}
+
+const lastLine = (text) => text.split('\n').filter(Boolean).pop() ?? text;
 
 const indent = (text) => text.split('\n').map((l) => `  ${l}`).join('\n');
 
