@@ -14,7 +14,7 @@ export interface CliIo {
 
 /** Runs one meshspec command and returns its exit code (0 ok, 1 failed, 2 usage, 130 interrupted). */
 export async function main(argv: string[], io?: CliIo): Promise<number> {
-  const streams: CliIo = io ?? { stdout: process.stdout, stderr: process.stderr };
+  const streams: CliIo = io ?? processIo();
   let options: CliOptions;
   try {
     options = parseCli(argv);
@@ -36,4 +36,20 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
 function write(stream: CliIo['stdout'], text: string): number {
   stream.write(`${text}\n`);
   return 0;
+}
+
+/**
+ * The real process: Ctrl-C (or SIGTERM) aborts the run so running steps' children are killed, state is
+ * saved and the lock released before exiting with 130; a second Ctrl-C exits at once.
+ */
+function processIo(): CliIo {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\nmeshspec: ${signal}: stopping running steps and saving state (again to force quit)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { stdout: process.stdout, stderr: process.stderr, signal: controller.signal };
 }

@@ -19,6 +19,7 @@ import type { HelmDriver } from '../tools/helm-types.js';
 import type { ParsedTopologySource } from '../topology/parse.js';
 import { loadTopologyFile } from '../topology/load.js';
 import { StepError } from '../errors.js';
+import { helmWithSignal, kubeWithSignal, runnerWithSignal } from './step-signal.js';
 
 export interface SessionOptions {
   /** Topology file, as the user wrote it (shown in diagnostics). */
@@ -160,15 +161,15 @@ export class Session {
       topologyDir: this.topologyDir,
       secrets: createSecretStore(this.stateDir),
       log,
-      exec: drivers.runner,
-      helm: drivers.helm,
+      exec: runnerWithSignal(drivers.runner, signal),
+      helm: helmWithSignal(drivers.helm, signal),
       contextOf: (cluster) => contextOf(this.topology, cluster),
       kube: (cluster) => {
         const name = cluster ?? step.cluster;
         if (!name) throw new StepError(step.id, `step ${step.id} asked for a Kubernetes client but names no cluster`);
         const context = contextOf(this.topology, name);
         let client = clients.get(context);
-        if (!client) clients.set(context, (client = drivers.kube.forContext(context)));
+        if (!client) clients.set(context, (client = kubeWithSignal(drivers.kube.forContext(context), signal)));
         return client;
       },
       // The runner replaces these four with step-aware versions.

@@ -1,0 +1,72 @@
+// Ctrl-C on the real binary: the running step's child process is killed, what completed is saved in
+// state, the lock is released, and the exit code is 130. Runs the built CLI (pnpm build) as a process.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { builtCoreUrl, REPO } from './__fixtures__/run-cli.js';
+
+const PLUGIN = (coreUrl: string) => `
+import { definePlugin } from ${JSON.stringify(coreUrl)};
+export default definePlugin({
+  name: 'hang',
+  schema: { type: 'object', description: 'A quick step, then one whose child process never ends.', additionalProperties: false, properties: {} },
+  steps(topology, section, ctx) {
+    if (!section) return [];
+    return [
+      { id: 'hang:quick', title: 'quick', plan: ['true'], async run() { return { done: true }; } },
+      {
+        id: 'hang:forever', title: 'forever', needs: ['hang:quick'], plan: ['sleep 600'],
+        async run(step) {
+          // The child writes its pid, then sleeps in its own grandchild: the whole tree must die.
+          await step.exec.run('sh', ['-c', 'sleep 600 & echo $! > "$0"; wait', ctx.topologyDir + '/child.pid']);
+        },
+      },
+    ];
+  },
+});
+`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('Ctrl-C during apply (built binary)', () => {
+  it("kills the running step's process tree, saves state, releases the lock and exits 130", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshspec-interrupt-'));
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
+    writeFileSync(join(dir, 'hang-plugin.mjs'), PLUGIN(builtCoreUrl()));
+    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: interrupted }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+
+    const cli = spawn(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), 'apply', 'topology.yaml'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+
+    const pidFile = join(dir, 'child.pid');
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
+    expect(existsSync(pidFile), `the step never started its child; stderr:\n${stderr}`).toBe(true);
+    const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(alive(grandchild)).toBe(true);
+    const stateDir = join(dir, '.meshspec', 'interrupted');
+    expect(existsSync(join(stateDir, 'lock'))).toBe(true);
+
+    cli.kill('SIGINT');
+    expect(await exited).toBe(130);
+    for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
+    expect(alive(grandchild), 'the step\'s grandchild process survived Ctrl-C').toBe(false);
+    const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { steps: Record<string, unknown> };
+    expect(Object.keys(state.steps)).toEqual(['hang:quick']);
+    expect(existsSync(join(stateDir, 'lock')), 'the lock outlived the process').toBe(false);
+    expect(stderr).toContain('SIGINT');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  }, 30_000);
+});
