@@ -68,7 +68,7 @@ describe('doctor', () => {
     const { code, stdout } = await runCli(['doctor', 'no-kind.yaml'], { cwd: temp, env: { PATH: bin } });
     expect(code).toBe(1);
     expect(stdout).toContain(`✓ linkerd (linkerd): stable-2.13.3 at ${bin}/linkerd`);
-    expect(stdout).toContain('✗ helm (ingress): not found on PATH (needed for installs the ingress-nginx chart)');
+    expect(stdout).toContain('✗ helm (ingress): not found on PATH (meshspec uses it: installs the ingress-nginx chart)');
     expect(stdout).toContain('    fix: install helm and put it on PATH');
     expect(stdout).toMatch(/1 problem found\n$/);
   });
@@ -89,7 +89,7 @@ describe('doctor', () => {
     // Each tool is listed once, under the first plugin that needs it.
     expect(report.checks.filter((c) => c.name === 'helm')).toHaveLength(1);
     // The kind plugin's own host check (inotify limits) depends on this machine; only consistency is asserted.
-    expect(report.checks.some((c) => c.name === 'inotify limits (kind)')).toBe(true);
+    expect(report.checks.some((c) => c.name === 'inotify limits')).toBe(true);
     expect(report.ok).toBe(report.checks.every((c) => c.ok));
     expect(code).toBe(report.ok ? 0 : 1);
   });

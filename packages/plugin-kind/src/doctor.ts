@@ -22,7 +22,7 @@ export const kindTools: ToolRequirement[] = [
  * directory means not Linux (Docker Desktop VMs set their own limits), which is not a problem.
  */
 export async function checkInotifyLimits(procDir = '/proc/sys/fs/inotify'): Promise<DoctorCheck> {
-  const name = 'inotify limits (kind)';
+  const name = 'inotify limits';
   const read = async (key: string) => {
     const text = await readFile(join(procDir, key), 'utf8').catch(() => undefined);
     return text === undefined ? undefined : Number.parseInt(text.trim(), 10);

@@ -2,7 +2,7 @@ import { orderPlugins, type DoctorCheck, type ToolRequirement } from '@meshspec/
 import type { CommandEnv } from './run.js';
 import { openSession } from './run.js';
 
-const KUBECTL: ToolRequirement = { command: 'kubectl', versionArgs: ['version', '--client'], why: 'inspecting clusters by hand (meshspec itself talks to the API directly)' };
+const KUBECTL: ToolRequirement = { command: 'kubectl', versionArgs: ['version', '--client'], why: 'looking at clusters by hand; meshspec itself talks to the API directly' };
 
 /** First thing in the output that looks like a version. */
 export function versionIn(output: string): string | undefined {
@@ -27,7 +27,7 @@ export async function doctorCommand(ctx: CommandEnv): Promise<number> {
       seen.add(tool.command);
       const path = await exec.which(tool.command);
       if (!path) {
-        checks.push({ plugin: plugin.name, name: tool.command, ok: false, detail: `not found on PATH (needed for ${tool.why})`, fix: `install ${tool.command} and put it on PATH` });
+        checks.push({ plugin: plugin.name, name: tool.command, ok: false, detail: `not found on PATH (meshspec uses it: ${tool.why})`, fix: `install ${tool.command} and put it on PATH` });
         continue;
       }
       const result = await exec.run(tool.command, tool.versionArgs, { reject: false, timeout: 15_000 }).catch((e: Error) => ({ stdout: '', stderr: e.message, exitCode: 1 }));
