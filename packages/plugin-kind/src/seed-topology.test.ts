@@ -2,8 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TopologyError } from '@meshspec/core';
 import { metallbPlugin } from '@meshspec/plugin-metallb';
-// Not exported from @meshspec/core's index yet; core's topology module is the real loader.
-import { validateTopology } from '../../core/src/topology/index.js';
+import { validateTopology } from '@meshspec/core';
 import { kindPlugin } from './plugin.js';
 
 const seed = (demo3ServiceSubnet: string) => `apiVersion: meshspec.dev/v1alpha1
