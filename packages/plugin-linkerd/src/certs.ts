@@ -4,26 +4,20 @@
 // through the secret store only, and never logged.
 // @peculiar/x509 resolves its ASN.1 codecs through tsyringe, which needs the Reflect metadata API first.
 import 'reflect-metadata';
-import { createHash, createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
+import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { SecretStore } from '@meshspec/core';
+import { CERT_FILES, fingerprintOf, ISSUER_CN, isSignedBy, keyMatchesCert, notAfterOf, TRUST_ANCHOR_CN } from './identity.js';
 import { registerKeyPem } from './redaction.js';
+
+// Heavy (see identity.ts): import this module only where certificates are generated. The readers stay
+// re-exported here so tests and callers that already load the generator have one place to import from.
+export { CERT_FILES, certificatesIn, fingerprintOf, ISSUER_CN, isSignedBy, keyMatchesCert, notAfterOf, TRUST_ANCHOR_CN } from './identity.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 const crypto = globalThis.crypto as unknown as webcrypto.Crypto;
 x509.cryptoProvider.set(globalThis.crypto);
-
-export const TRUST_ANCHOR_CN = 'root.linkerd.cluster.local';
-export const ISSUER_CN = 'identity.linkerd.cluster.local';
-
-/** Secret store names (the store is flat and shared by plugins, hence the prefix). */
-export const CERT_FILES = {
-  caCert: 'linkerd-ca.crt',
-  caKey: 'linkerd-ca.key',
-  issuerCert: 'linkerd-issuer.crt',
-  issuerKey: 'linkerd-issuer.key',
-} as const;
 
 const KEY_ALGORITHM: webcrypto.EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 const SIGNING_ALGORITHM: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
@@ -75,22 +69,6 @@ async function importSigningKey(pem: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('pkcs8', pkcs8, KEY_ALGORITHM, false, ['sign']);
 }
 
-/** SPKI DER of a private key's public half, to check a key belongs to a certificate. */
-function publicKeyDerOfPrivate(pem: string): Buffer {
-  // createPublicKey derives the public key from a private one.
-  return createPublicKey(pem).export({ type: 'spki', format: 'der' });
-}
-
-export function fingerprintOf(certPem: string): string {
-  return createHash('sha256').update(Buffer.from(new x509.X509Certificate(certPem).rawData)).digest('hex');
-}
-
-/** Does this private key belong to this certificate? */
-export function keyMatchesCert(keyPem: string, certPem: string): boolean {
-  const cert = new x509.X509Certificate(certPem);
-  return Buffer.from(cert.publicKey.rawData).equals(publicKeyDerOfPrivate(keyPem));
-}
-
 /** A new self-signed trust anchor (root CA). */
 export async function generateTrustAnchor(validityMs: number, now = new Date()): Promise<PemPair> {
   const keys = await generateKeys();
@@ -135,17 +113,6 @@ export async function issueIssuer(trustAnchor: PemPair, validityMs: number, now 
     ],
   });
   return { cert: cert.toString('pem') + '\n', key: await privateKeyPem(keys.privateKey) };
-}
-
-/** Is `issuerPem` signed by the trust anchor (and named as its child)? */
-export async function isSignedBy(issuerPem: string, caPem: string): Promise<boolean> {
-  const issuer = new x509.X509Certificate(issuerPem);
-  const ca = new x509.X509Certificate(caPem);
-  return issuer.issuer === ca.subject && (await issuer.verify({ publicKey: ca.publicKey, signatureOnly: true }));
-}
-
-export function notAfterOf(certPem: string): Date {
-  return new x509.X509Certificate(certPem).notAfter;
 }
 
 /** Why an existing issuer cannot be kept, or undefined when it can. */
@@ -218,9 +185,4 @@ export async function ensureLinkerdCertificates(secrets: SecretStore, options: C
     issuerNotAfter: notAfterOf(issuer.cert).toISOString(),
     ...(issuerOutcome === 'reissued' ? { reason: problem } : {}),
   };
-}
-
-/** Certificates in a PEM bundle, normalised (for comparing trust roots across clusters). */
-export function certificatesIn(pem: string): string[] {
-  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => m[0].replace(/\s+/g, ''));
 }

@@ -1,5 +1,5 @@
 import { definePlugin } from '@meshspec/core';
-import { CERT_FILES } from './certs.js';
+import { CERT_FILES } from './identity.js';
 import { linkerdSectionSchema, type LinkerdSection } from './section.js';
 import { linkerdStatus } from './status.js';
 import { linkerdSteps } from './steps.js';
@@ -7,7 +7,9 @@ import { validateLinkerd } from './validate.js';
 
 export * from './section.js';
 export { parseLinkerdVersion, capabilitiesOf, defaultClusterNetworks, EDGE_OF_RELEASE, VERSION_PATTERN, type LinkerdVersion, type LinkerdCapabilities, type LinkerdChannel } from './version.js';
-export { ensureLinkerdCertificates, generateTrustAnchor, issueIssuer, keyMatchesCert, fingerprintOf, CERT_FILES, TRUST_ANCHOR_CN, ISSUER_CN, type EnsureResult } from './certs.js';
+// identity.js, not certs.js: the generator (and @peculiar/x509) loads on the first generating call.
+export { ensureLinkerdCertificates, generateTrustAnchor, issueIssuer, keyMatchesCert, fingerprintOf, CERT_FILES, TRUST_ANCHOR_CN, ISSUER_CN } from './identity.js';
+export type { EnsureResult, PemPair, CertificateOptions } from './certs.js';
 export { linkPairs, clusterNetworksFor, mirrorServiceName, helmList } from './mesh.js';
 export { linkerdSteps, linkerdStepIds, EXPORT_LABEL, GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, LINKERD_NAMESPACE } from './steps.js';
 export { validateLinkerd } from './validate.js';

@@ -4,7 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CERT_FILES, notAfterOf } from './certs.js';
+import { CERT_FILES, notAfterOf } from './identity.js';
 
 /** The PEM text of a stored file, or undefined when it is absent. */
 type StoredFile = (name: string) => string | undefined;

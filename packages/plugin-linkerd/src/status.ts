@@ -2,7 +2,7 @@
 // does every exported service have a mirror in each linked cluster that points at the remote gateway.
 import { parse } from 'yaml';
 import type { KubeObject, StatusLine, StepContext, Topology } from '@meshspec/core';
-import { CERT_FILES, certificatesIn, notAfterOf } from './certs.js';
+import { CERT_FILES, certificatesIn, notAfterOf } from './identity.js';
 import { durationMs } from './duration.js';
 import { linkPairs, mirrorServiceName } from './mesh.js';
 import { withDefaults, type LinkerdSection } from './section.js';

@@ -3,7 +3,7 @@
 // CLI (never piped to kubectl) and server-side applied through the kube client.
 import { parseAllDocuments } from 'yaml';
 import { StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
-import { CERT_FILES, ensureLinkerdCertificates, notAfterOf } from './certs.js';
+import { CERT_FILES, ensureLinkerdCertificates, notAfterOf } from './identity.js';
 import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, uninstallArgs, unlinkArgs, versionArgs, vizArgs, type IdentityFiles } from './commands.js';
 import { durationMs } from './duration.js';
 import { clusterNetworksFor, linkPairs, sourcesLinkedInto, versionOf } from './mesh.js';

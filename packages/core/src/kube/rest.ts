@@ -2,8 +2,9 @@
 // @kubernetes/client-node's KubeConfig (client certs, tokens, exec plugins, proxies); requests and
 // responses are plain JSON so objects reach the server exactly as written (the library's typed
 // ObjectSerializer drops fields its models do not know, which server-side apply must never do).
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 export interface RestResponse<T = unknown> {
@@ -29,12 +30,16 @@ export interface RestClient {
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
+// require(), not `import http from 'node:http'`: an ESM import of node:http evaluates every export,
+// including its lazy fetch/WebSocket (undici) getters, ~25 ms on every CLI start, even for `validate`.
+const require = createRequire(import.meta.url);
+
 export function createRestClient(kc: KubeConfig): RestClient {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error(`kube context ${kc.getCurrentContext()} names no cluster`);
   const server = cluster.server.replace(/\/+$/, '');
   const base = new URL(server);
-  const transport = base.protocol === 'http:' ? http : https;
+  const transport = base.protocol === 'http:' ? (require('node:http') as typeof http) : (require('node:https') as typeof https);
 
   async function request<T>(req: RestRequest): Promise<RestResponse<T>> {
     const options: https.RequestOptions = {};

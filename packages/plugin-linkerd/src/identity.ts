@@ -1,0 +1,63 @@
+// The light half of Linkerd's identity PKI: names, and reading certificates with node:crypto. Plans,
+// status and validate need only this; generating certificates needs @peculiar/x509 (certs.ts), which
+// with its ASN.1 codecs is ~200 modules, so that module is imported only when a step really generates.
+import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
+import type { SecretStore } from '@meshspec/core';
+import type { CertificateOptions, EnsureResult, PemPair } from './certs.js';
+
+export const TRUST_ANCHOR_CN = 'root.linkerd.cluster.local';
+export const ISSUER_CN = 'identity.linkerd.cluster.local';
+
+/** Secret store names (the store is flat and shared by plugins, hence the prefix). */
+export const CERT_FILES = {
+  caCert: 'linkerd-ca.crt',
+  caKey: 'linkerd-ca.key',
+  issuerCert: 'linkerd-issuer.crt',
+  issuerKey: 'linkerd-issuer.key',
+} as const;
+
+/** SHA-256 of the certificate's DER, hex: safe to log and record. */
+export function fingerprintOf(certPem: string): string {
+  return createHash('sha256').update(new X509Certificate(certPem).raw).digest('hex');
+}
+
+/** Does this private key belong to this certificate? */
+export function keyMatchesCert(keyPem: string, certPem: string): boolean {
+  const certKey = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' });
+  // createPublicKey derives the public key from a private one.
+  return certKey.equals(createPublicKey(keyPem).export({ type: 'spki', format: 'der' }));
+}
+
+/** Is `issuerPem` signed by the trust anchor (and named as its child)? */
+export async function isSignedBy(issuerPem: string, caPem: string): Promise<boolean> {
+  const issuer = new X509Certificate(issuerPem);
+  const ca = new X509Certificate(caPem);
+  return issuer.issuer === ca.subject && issuer.verify(ca.publicKey);
+}
+
+export function notAfterOf(certPem: string): Date {
+  const cert = new X509Certificate(certPem);
+  // validToDate is Node >= 22.10; validTo ("Jan  1 00:00:00 2030 GMT") parses the same.
+  return (cert as X509Certificate & { validToDate?: Date }).validToDate ?? new Date(cert.validTo);
+}
+
+/** Certificates in a PEM bundle, normalised (for comparing trust roots across clusters). */
+export function certificatesIn(pem: string): string[] {
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => m[0].replace(/\s+/g, ''));
+}
+
+// Lazy entry points to the generator: same names and signatures as in certs.ts, loading it on first call.
+
+export async function ensureLinkerdCertificates(secrets: SecretStore, options: CertificateOptions): Promise<EnsureResult> {
+  return (await import('./certs.js')).ensureLinkerdCertificates(secrets, options);
+}
+
+/** A new self-signed trust anchor (root CA). */
+export async function generateTrustAnchor(validityMs: number, now = new Date()): Promise<PemPair> {
+  return (await import('./certs.js')).generateTrustAnchor(validityMs, now);
+}
+
+/** A new issuer (intermediate CA, path length 0) signed by the trust anchor. */
+export async function issueIssuer(trustAnchor: PemPair, validityMs: number, now = new Date()): Promise<PemPair> {
+  return (await import('./certs.js')).issueIssuer(trustAnchor, validityMs, now);
+}
