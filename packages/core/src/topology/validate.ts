@@ -5,7 +5,7 @@ import { orderPlugins } from '../plugin/registry.js';
 import type { JsonSchema, Plugin, Topology, ValidateContext } from '../plugin/types.js';
 import { composeSchema } from '../schema/compose.js';
 import { explainSchemaErrors, type SchemaProblem } from '../schema/explain-errors.js';
-import { FORMATS } from '../schema/formats.js';
+import { schemaValidator } from '../schema/validator-cache.js';
 import { parseTopologyText, type ParsedTopologySource } from './parse.js';
 import { formatFieldPath, type FieldPath } from './path.js';
 
@@ -77,12 +77,7 @@ export async function validateTopology({ text, file, plugins }: ValidateTopology
 }
 
 async function checkSchema(schema: JsonSchema, data: unknown): Promise<SchemaProblem[]> {
-  // Imported lazily: ajv is the heaviest module on the CLI's path and only validation needs it.
-  const { Ajv } = await import('ajv');
-  // useDefaults fills plugin `default`s into the data, so resolve/validate/steps see complete sections.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: true, logger: false });
-  for (const [name, test] of Object.entries(FORMATS)) ajv.addFormat(name, test);
-  const validate = ajv.compile(schema);
+  const validate = await schemaValidator(schema);
   if (validate(data)) return [];
   return explainSchemaErrors(validate.errors ?? []);
 }

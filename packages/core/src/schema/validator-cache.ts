@@ -1,0 +1,118 @@
+// The composed topology schema compiled by ajv, kept on disk as ajv's own generated code. Compiling the
+// schema (and importing ajv to do it) is most of `meshspec validate`'s start-up; the schema only changes
+// when plugins change, so later runs load the code ajv generated last time instead.
+//
+// The cache never serves a stale validator: a file's name is the SHA-256 of everything that shapes the
+// code (the schema's JSON, ajv's version, the options, this file's format version). Any problem with
+// the cache (unwritable, corrupt, unreadable) falls back to compiling, exactly as without a cache.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { ErrorObject, Options } from 'ajv';
+import type { JsonSchema } from '../plugin/types.js';
+import { FORMATS } from './formats.js';
+
+/** A compiled schema check, as ajv's ValidateFunction is used here. */
+export interface SchemaValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+export interface SchemaValidatorOptions {
+  /** Where compiled validators are kept; `false` compiles every time. Default: see defaultValidatorCacheDir. */
+  cacheDir?: string | false;
+}
+
+/** Bump when the shape of the cached code (how it is wrapped or evaluated) changes. */
+const CACHE_FORMAT = 1;
+
+// useDefaults fills plugin `default`s into the data, so resolve/validate/steps see complete sections.
+const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, useDefaults: true, logger: false } as const satisfies Options;
+
+// The generated code's free names: `formats.<name>` for FORMATS (see code.formats below) and `require`
+// for ajv's small runtime helpers (ucs2length, equal, ...), resolved from here where ajv is installed.
+const require = createRequire(import.meta.url);
+
+/**
+ * `$MESHSPEC_CACHE_DIR`, else `$XDG_CACHE_HOME/meshspec`, else `~/.cache/meshspec`. `MESHSPEC_CACHE_DIR=off`
+ * turns the cache off.
+ */
+export function defaultValidatorCacheDir(env: NodeJS.ProcessEnv = process.env): string | false {
+  const explicit = env.MESHSPEC_CACHE_DIR;
+  if (explicit === 'off') return false;
+  if (explicit) return explicit;
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'meshspec');
+}
+
+/** The schema's validator: loaded from the cache when this exact schema was compiled before, else compiled. */
+export async function schemaValidator(schema: JsonSchema, options: SchemaValidatorOptions = {}): Promise<SchemaValidator> {
+  const cacheDir = options.cacheDir ?? defaultValidatorCacheDir();
+  if (cacheDir === false) return (await compile(schema, false)).validate;
+  const file = join(cacheDir, `schema-${cacheKey(schema)}.cjs`);
+  const cached = loadCached(file);
+  if (cached) return cached;
+  const { validate, code } = await compile(schema, true);
+  if (code !== undefined) store(cacheDir, file, code);
+  return validate;
+}
+
+function cacheKey(schema: JsonSchema): string {
+  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+  return createHash('sha256')
+    .update(JSON.stringify({ format: CACHE_FORMAT, ajv: ajvVersion, options: AJV_OPTIONS, formats: Object.keys(FORMATS).sort(), schema }))
+    .digest('hex');
+}
+
+/** Evaluates generated code the way ajv itself does (new Function), with its free names bound. */
+function evaluate(code: string): SchemaValidator {
+  const module = { exports: {} as unknown };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- ajv's own compile does the same with this code
+  new Function('module', 'exports', 'require', 'formats', code)(module, module.exports, require, FORMATS);
+  const validate = module.exports;
+  if (typeof validate !== 'function') throw new Error('cached validator exports no function');
+  return validate as SchemaValidator;
+}
+
+function loadCached(file: string): SchemaValidator | undefined {
+  let code: string;
+  try {
+    code = readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // not compiled yet
+  }
+  try {
+    return evaluate(code);
+  } catch {
+    return undefined; // damaged file: compile again and overwrite it
+  }
+}
+
+async function compile(schema: JsonSchema, withCode: boolean): Promise<{ validate: SchemaValidator; code?: string }> {
+  // Imported lazily: ajv is the heaviest module on the CLI's path and a cache hit never needs it.
+  const { Ajv, _ } = await import('ajv');
+  const ajv = new Ajv({ ...AJV_OPTIONS, ...(withCode ? { code: { source: true, formats: _`formats` } } : {}) });
+  for (const [name, test] of Object.entries(FORMATS)) ajv.addFormat(name, test);
+  const validate = ajv.compile(schema);
+  if (!withCode) return { validate };
+  try {
+    // A CommonJS module whose module.exports is the function (typed as its `default`).
+    const standaloneCode = (await import('ajv/dist/standalone/index.js')).default as unknown as (ajv: unknown, validate: unknown) => string;
+    return { validate, code: standaloneCode(ajv, validate) };
+  } catch {
+    return { validate }; // a schema ajv cannot export as code still validates; it is just not cached
+  }
+}
+
+function store(dir: string, file: string, code: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Another meshspec may be writing the same file: write aside, then rename (atomic on one filesystem).
+    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(temp, code, { mode: 0o600 });
+    renameSync(temp, file);
+  } catch {
+    // A read-only or full disk only costs speed.
+  }
+}
