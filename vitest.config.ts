@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Tests import workspace packages by name; resolve them to source so no build is needed to test.
 const pkg = (dir: string) => fileURLToPath(new URL(`./packages/${dir}/src/index.ts`, import.meta.url));
@@ -14,6 +16,10 @@ const alias = {
   '@meshspec/plugin-workloads': pkg('plugin-workloads'),
 };
 
+// Compiled topology validators are cached on disk (core/src/schema/validator-cache.ts); keep tests' many
+// schemas out of the developer's ~/.cache/meshspec. Shared across runs, so cache hits are exercised too.
+const env = { MESHSPEC_CACHE_DIR: process.env.MESHSPEC_CACHE_DIR ?? join(tmpdir(), 'meshspec-test-cache') };
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -22,6 +28,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
+          env,
           include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'test/orchestration/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
@@ -31,6 +38,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
+          env,
           include: ['packages/*/src/**/*.integration.test.ts', 'test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 180_000,

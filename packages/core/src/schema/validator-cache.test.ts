@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../plugin/types.js';
-import { defaultValidatorCacheDir, schemaValidator } from './validator-cache.js';
+import { defaultValidatorCacheDir, MAX_CACHED_VALIDATORS, schemaValidator } from './validator-cache.js';
 
 const schema: JsonSchema = {
   type: 'object',
@@ -74,6 +74,17 @@ describe('schemaValidator', () => {
     expect(validate({ name: 'x' })).toBe(false);
     expect(validate({ name: 'demo' })).toBe(true);
     expect(readFileSync(join(dir, file!), 'utf8')).toBe(good);
+  });
+
+  it(`keeps only the ${MAX_CACHED_VALIDATORS} most recently written validators`, async () => {
+    const dir = freshDir();
+    const variant = (n: number) => ({ ...schema, properties: { ...schema.properties, name: { type: 'string', minLength: n } } }) as JsonSchema;
+    await schemaValidator(variant(1), { cacheDir: dir });
+    const [oldest] = cachedFiles(dir);
+    utimesSync(join(dir, oldest!), new Date(0), new Date(0)); // mtimes of quick writes can tie
+    for (let n = 2; n <= MAX_CACHED_VALIDATORS + 1; n++) await schemaValidator(variant(n), { cacheDir: dir });
+    expect(cachedFiles(dir)).toHaveLength(MAX_CACHED_VALIDATORS);
+    expect(cachedFiles(dir)).not.toContain(oldest);
   });
 
   it('still validates when the cache cannot be written', async () => {

@@ -6,7 +6,7 @@
 // code (the schema's JSON, ajv's version, the options, this file's format version). Any problem with
 // the cache (unwritable, corrupt, unreadable) falls back to compiling, exactly as without a cache.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,9 @@ export interface SchemaValidatorOptions {
   /** Where compiled validators are kept; `false` compiles every time. Default: see defaultValidatorCacheDir. */
   cacheDir?: string | false;
 }
+
+/** Each plugin set (or version of it) has its own file; beyond this many, the least recently written go. */
+export const MAX_CACHED_VALIDATORS = 8;
 
 /** Bump when the shape of the cached code (how it is wrapped or evaluated) changes. */
 const CACHE_FORMAT = 1;
@@ -112,7 +115,17 @@ function store(dir: string, file: string, code: string): void {
     const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(temp, code, { mode: 0o600 });
     renameSync(temp, file);
+    prune(dir);
   } catch {
     // A read-only or full disk only costs speed.
   }
+}
+
+/** Keeps the newest MAX_CACHED_VALIDATORS files: schemas change whenever plugins do, old ones are dead. */
+function prune(dir: string): void {
+  const files = readdirSync(dir)
+    .filter((name) => /^schema-[0-9a-f]{64}\.cjs$/.test(name))
+    .map((name) => ({ path: join(dir, name), written: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.written - a.written);
+  for (const old of files.slice(MAX_CACHED_VALIDATORS)) unlinkSync(old.path);
 }
