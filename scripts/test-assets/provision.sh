@@ -16,6 +16,9 @@
 # See README.md next to this file.
 set -euo pipefail
 
+# Go machines install it in /usr/local/go without always putting it on a non-login shell's PATH.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="/usr/local/go/bin:$PATH"; fi
+
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MODULES="$HERE/modules"
 ASSETS_ROOT="${MESHSPEC_ASSETS_DIR:-$HOME/.cache/meshspec/assets}"
