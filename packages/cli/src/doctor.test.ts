@@ -45,7 +45,7 @@ interface DoctorReport {
   checks: { plugin: string; name: string; ok: boolean; detail: string; fix?: string }[];
 }
 
-describe('doctor', () => {
+describe('doctor (fake tool executables on PATH)', () => {
   it('lists each tool of the topology with its version; exit 0 when all are there', async () => {
     const bin = fakeBin('all-for-topology', ['linkerd', 'helm']);
     writeFileSync(join(temp, 'no-kind.yaml'), NO_KIND);
