@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildPlan, selectSteps, type Plan } from '../engine/dag.js';
-import { runPlan, type RunSummary } from '../engine/runner.js';
+import { isUpToDate, runPlan, type RunSummary } from '../engine/runner.js';
 import type { OutputStream, RendererChoice } from '../engine/view.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
@@ -18,7 +18,7 @@ import { defaultStateDir, STATE_FILE, StateStore } from '../state/state-store.js
 import type { HelmDriver } from '../tools/helm-types.js';
 import type { ParsedTopologySource } from '../topology/parse.js';
 import { loadTopologyFile } from '../topology/load.js';
-import { StepError } from '../errors.js';
+import { PluginError, StepError } from '../errors.js';
 import { helmWithSignal, kubeWithSignal, runnerWithSignal } from './step-signal.js';
 
 export interface SessionOptions {
@@ -68,7 +68,14 @@ export class Session {
     const steps: Step[] = [];
     const owner = new Map<Step, string>();
     for (const plugin of plugins) {
-      for (const step of plugin.steps(topology, topology[plugin.key] as never, stepsContext)) {
+      let pluginSteps: Step[];
+      try {
+        pluginSteps = plugin.steps(topology, topology[plugin.key] as never, stepsContext);
+      } catch (error) {
+        // A bug in one plugin is reported as that plugin's, not as a crash of meshspec.
+        throw new PluginError(`plugin '${plugin.name}' failed to build its steps: ${(error as Error).message}`);
+      }
+      for (const step of pluginSteps) {
         steps.push(step);
         owner.set(step, plugin.name);
       }
@@ -81,7 +88,6 @@ export class Session {
   async planView(only: string[] = []): Promise<{ plan: Plan; upToDate: Set<string> }> {
     // plan has no side effects: read state only if it exists (opening would create the directory).
     const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
-    const { isUpToDate } = await import('../engine/runner.js');
     const upToDate = new Set<string>();
     if (state) for (const node of this.plan.steps) if (isUpToDate(node, this.plan, state)) upToDate.add(node.id);
     const plan = only.length > 0 ? selectSteps(this.plan, only, (id) => upToDate.has(id)) : this.plan;
