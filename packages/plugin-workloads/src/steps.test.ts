@@ -61,6 +61,23 @@ describe('workloads steps', () => {
     expect(applied).toEqual(['Service/team/a', 'ConfigMap/other/a2', 'ConfigMap/team/b']);
   });
 
+  it('manifests destroy deletes the objects it applied but leaves shared Namespaces and CRDs unless meshspec labelled them', async () => {
+    const dir = fixtureDir();
+    writeFileSync(
+      join(dir, 'apps', 'c.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata: { name: shared }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: mine, labels: { app.kubernetes.io/managed-by: meshspec } }\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: widgets.example.com }\n',
+    );
+    const section: WorkloadsSection = { manifests: [{ name: 'apps', path: 'apps', clusters: ['demo3'], namespace: 'team' }] };
+    const t = topology(section);
+    const [step] = workloadsSteps(t, section, stepsCtx(dir));
+    const ctx = createTestStepContext(t, { topologyDir: dir, step: { id: step!.id, cluster: 'demo3' } });
+    await step!.run(ctx);
+    const kube = ctx.kubes.get('kind-demo3')!;
+    await step!.destroy!(ctx);
+    const left = [...kube.objects.values()].map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(left).toEqual(['CustomResourceDefinition/widgets.example.com', 'Namespace/shared']);
+  });
+
   it('manifests fingerprint changes when a file changes', () => {
     const dir = fixtureDir();
     const section: WorkloadsSection = { manifests: [{ name: 'apps', path: 'apps' }] };

@@ -1,4 +1,4 @@
-import { StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core';
+import { parseManifestText, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core';
 import { digestEntry, loadManifestText, resolveFrom } from './manifests.js';
 import { renderDemo } from './render-demo.js';
 import { demoOptions, type ManifestEntry, type WorkloadsSection } from './schema.js';
@@ -68,8 +68,20 @@ export function manifestsStep(entry: ManifestEntry, cluster: string, ctx: StepsC
       const result = await run.kube(cluster).apply(text, { signal: run.signal, ...(entry.namespace ? { defaultNamespace: entry.namespace } : {}) });
       return { objects: result.objects.map((o) => o.ref) };
     },
+    async destroy(run: StepContext) {
+      const text = await loadManifestText(entry, run.topologyDir, run.exec, run.signal);
+      const kube = run.kube(cluster);
+      // Namespaces and CRDs are shared ground: deleting one deletes everything in it or of its kind,
+      // including what other tools put there. Only those meshspec itself labelled as its own go.
+      const removable = parseManifestText(text, source).filter((o) => !isSharedGround(o) || o.metadata.labels?.[MANAGED_BY] === 'meshspec');
+      // Reverse apply order; the client ignores the namespace for cluster-scoped kinds.
+      for (const o of removable.reverse()) await kube.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? entry.namespace);
+    },
   };
 }
+
+const MANAGED_BY = 'app.kubernetes.io/managed-by';
+const isSharedGround = (o: KubeObject) => o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition';
 
 export function workloadsSteps(topology: Topology, section: WorkloadsSection | undefined, ctx: StepsContext): Step[] {
   if (!section) return [];
