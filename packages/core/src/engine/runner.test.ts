@@ -334,6 +334,8 @@ describe('runPlan: destroy', () => {
     expect(rec.runs).toEqual(['destroy a:2', 'destroy a:1']);
     expect(summary).toMatchObject({ ok: true, completed: ['a:2', 'a:1'] });
     expect(state.ids()).toEqual([]);
+    // a:3 has no destroy hook: the summary says it was left in place rather than hiding it
+    expect(formatSummary(summary)).toContain('left in place (these steps have no destroy): a:3');
   });
 });
 

@@ -351,10 +351,13 @@ export function formatSummary(summary: RunSummary): string {
     lines.push(`  ✖ ${f.id}${f.cluster ? ` (cluster ${f.cluster})` : ''}: ${f.message}`);
     if (f.stderrTail) lines.push(...f.stderrTail.split('\n').map((l) => `      | ${l}`));
   }
+  const leftInPlace: string[] = [];
   for (const s of summary.skipped) {
-    if (summary.mode === 'destroy' && s.reason === 'nothing to undo') continue;
-    lines.push(`  - ${s.id} skipped: ${s.reason}`);
+    if (summary.mode === 'destroy' && s.reason === 'nothing to undo') leftInPlace.push(s.id);
+    else lines.push(`  - ${s.id} skipped: ${s.reason}`);
   }
+  // Said plainly, so nobody believes a destroy removed what these steps made.
+  if (leftInPlace.length > 0) lines.push(`  left in place (these steps have no destroy): ${leftInPlace.join(', ')}`);
   if (summary.cancelled || !summary.ok) {
     lines.push(`state is saved; rerun \`meshspec ${summary.mode}\` to ${summary.mode === 'apply' ? 'run only what is left' : 'continue'}`);
   }
