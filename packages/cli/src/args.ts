@@ -34,7 +34,8 @@ const OPTIONS = {
 /** Which options each command accepts; anything else is a usage error, not silently ignored. */
 const ACCEPTS: Record<string, { file: 'required' | 'optional' | 'none'; options: (keyof typeof OPTIONS)[] }> = {
   validate: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output'] },
-  plan: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only'] },
+  // plan talks to no cluster, but takes --kubeconfig so scripts can pass one flag set to every command.
+  plan: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'kubeconfig'] },
   apply: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'kubeconfig'] },
   destroy: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'kubeconfig'] },
   status: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig'] },

@@ -39,6 +39,7 @@ No side effects.
 Options:
   -o, --output <text|json>  output format (default text)
       --only <pattern>      limit to steps matching a step-id glob (repeatable), e.g. 'linkerd:*', '*@demo'
+      --kubeconfig <file>   accepted for symmetry with apply; plan talks to no cluster
 ${COMMON}`,
   apply: `Usage: meshspec apply <file> [options]
 

@@ -1,5 +1,6 @@
 // Dispatch + the one place errors become messages and exit codes: typed errors print what to do,
 // never a stack trace (unless --verbose, for internal errors only).
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CancelledError, MeshspecError, TopologyError, createLogger, formatDiagnostics, loadConfig, loadConfiguredPlugins, type MeshspecConfig, type MeshspecLogger, type Plugin } from '@meshspec/core';
 import type { CliOptions } from '../args.js';
@@ -77,13 +78,16 @@ export function reportError(error: unknown, { io, options, color }: { io: CliIo;
 export async function openSession(ctx: CommandEnv) {
   const { Session } = await import('@meshspec/core');
   const stateDir = ctx.options.stateDir ?? ctx.config.stateDir;
+  const kubeconfig = ctx.options.kubeconfig ? resolve(ctx.cwd, ctx.options.kubeconfig) : undefined;
+  // Said once, up front, instead of once per failing step. (Contexts are not checked here: kind creates them during apply.)
+  if (kubeconfig && !existsSync(kubeconfig)) throw new MeshspecError(`--kubeconfig ${ctx.options.kubeconfig}: no such file`);
   return Session.open({
     file: sessionFile(ctx),
     plugins: ctx.plugins,
     log: ctx.log,
     verbose: ctx.options.verbose,
     ...(stateDir ? { stateDir: resolve(ctx.cwd, stateDir) } : {}),
-    ...(ctx.options.kubeconfig ? { kubeconfig: resolve(ctx.cwd, ctx.options.kubeconfig) } : {}),
+    ...(kubeconfig ? { kubeconfig } : {}),
   });
 }
 
