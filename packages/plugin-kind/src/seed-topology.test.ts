@@ -1,25 +1,11 @@
 // The seed procedure's topology through core's real pipeline (YAML, composed schema, resolve, validate).
 import { describe, expect, it } from 'vitest';
-import { TopologyError } from '@meshspec/core';
+import { TopologyError, validateTopology } from '@meshspec/core';
 import { metallbPlugin } from '@meshspec/plugin-metallb';
-import { validateTopology } from '@meshspec/core';
 import { kindPlugin } from './plugin.js';
+import { seedTopology } from './__fixtures__/seed.js';
 
-const seed = (demo3ServiceSubnet: string) => `apiVersion: meshspec.dev/v1alpha1
-kind: Topology
-metadata: { name: linkerd-multicluster }
-clusters:
-  demo:
-    podSubnet: 10.244.0.0/16
-    serviceSubnet: 10.96.0.0/12
-  demo3:
-    podSubnet: 10.245.0.0/16
-    serviceSubnet: ${demo3ServiceSubnet}
-kindClusters:
-  nodeImage: "kindest/node:v1.24.7@sha256:577c630ce8e509131eab1aea12c022190978dd2f745aac5eb1fe65c0807eb315"
-  workers: 2
-metallb: { chartVersion: "0.14.9" }
-`;
+const seed = seedTopology;
 
 describe('the seed topology', () => {
   it('fails with the host-bits error and the collision with demo, at demo3.serviceSubnet', async () => {

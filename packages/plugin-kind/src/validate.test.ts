@@ -4,6 +4,7 @@ import { yamlValidateContext } from '@meshspec/core/testing';
 import { resolveKind } from './resolve.js';
 import type { KindSection } from './section.js';
 import { validateKind } from './validate.js';
+import { seedTopology } from './__fixtures__/seed.js';
 
 /** Resolve (defaults) then validate, the order the engine uses. */
 function check(text: string) {
@@ -13,18 +14,7 @@ function check(text: string) {
   return validateKind(resolved, section, ctx).map((d) => ({ at: `${d.line}:${d.column}`, path: d.path, message: d.message, fix: d.fix, source: d.source }));
 }
 
-const SEED = `apiVersion: meshspec.dev/v1alpha1
-kind: Topology
-metadata: { name: linkerd-multicluster }
-clusters:
-  demo:
-    podSubnet: 10.244.0.0/16
-    serviceSubnet: 10.96.0.0/12
-  demo3:
-    podSubnet: 10.245.0.0/16
-    serviceSubnet: 10.97.0.0/12
-kindClusters: { workers: 2 }
-`;
+const SEED = seedTopology();
 
 describe('validateKind', () => {
   it("reports the seed's host bits AND the collision with demo, positioned at demo3.serviceSubnet", () => {
