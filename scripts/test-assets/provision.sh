@@ -219,6 +219,13 @@ build_module() {
     cd "$MODULES/$m"
     export GOWORK=off GOFLAGS="-mod=readonly -buildvcs=false"
     [[ "$m" == linkerd ]] || export CGO_ENABLED=0
+    # Fetch first, with retries: one passing proxy error must not cost a 90-minute CI run.
+    for attempt in 1 2 3; do
+      go mod download && break
+      ((attempt < 3)) || exit 1
+      echo "$m: go mod download failed (attempt $attempt of 3); retrying in 15s" >&2
+      sleep 15
+    done
     if ((${#pkgs[@]} > 1)); then
       go build -p "$GO_P" "${flags[@]}" -o "$tmp/" "${pkgs[@]}"
     else
