@@ -69,6 +69,42 @@ metadata: { name: ${ns} }
     expect(third.objects.map((o) => o.outcome)).toEqual(['unchanged', 'unchanged', 'configured']);
   });
 
+  it('applies admission webhooks after the objects they guard: a fail-closed webhook in the same apply does not block them', async () => {
+    const ns = unique('it-webhook');
+    // The webhook's backend never exists, so any ConfigMap write it matches is refused (failurePolicy Fail):
+    // the ConfigMaps in this apply only succeed because the client applies webhook configurations last.
+    const objects: KubeObject[] = [
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: ns },
+        webhooks: [
+          {
+            name: `deny.${ns}.meshspec.dev`,
+            clientConfig: { service: { name: 'nowhere', namespace: ns, path: '/validate' } },
+            rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['configmaps'] }],
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
+            failurePolicy: 'Fail',
+            sideEffects: 'None',
+            admissionReviewVersions: ['v1'],
+          },
+        ],
+      },
+      ...Array.from({ length: 12 }, (_, i): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: ns }, data: { i: String(i) } })),
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    ];
+    try {
+      const result = await kube.apply(objects);
+      // Namespace first, ConfigMaps in the order given (applied in parallel), the webhook last.
+      expect(result.objects.map((o) => o.ref)).toEqual([`Namespace/${ns}`, ...Array.from({ length: 12 }, (_, i) => `ConfigMap/${ns}/cm-${i}`), `ValidatingWebhookConfiguration/${ns}`]);
+      expect((await kube.list('v1', 'ConfigMap', ns)).filter((c) => c.metadata.name.startsWith('cm-'))).toHaveLength(12);
+      // And the webhook is really in force: a further ConfigMap write in that namespace is refused.
+      await expect(kube.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late', namespace: ns }, data: {} }])).rejects.toThrow(/webhook|nowhere/i);
+    } finally {
+      await kube.delete('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', ns);
+    }
+  });
+
   it('uses defaultNamespace only for namespaced kinds (resolved through discovery)', async () => {
     const ns = unique('it-defns');
     const role = unique('it-role');

@@ -3,6 +3,7 @@
 import { CancelledError, KubeError } from '../errors.js';
 import { createDiscovery, type Discovery, type ResourceInfo } from './discovery.js';
 import { applyBody, applyOrder, checkObject, describeApplyConflict, groupOf, parseManifestText, refOf } from './manifests.js';
+import { mapInOrder } from './map-in-order.js';
 import { crdReadiness, loadBalancerAddress, rolloutReadiness } from './readiness.js';
 import { createRestClient, statusMessage, type KubeStatus, type RestClient, type RestResponse } from './rest.js';
 import type { ApplyOptions, ApplyResult, KubeClient, KubeClientFactory, KubeObject, WaitOptions } from './types.js';
@@ -19,6 +20,11 @@ const DEFAULT_INTERVAL_MS = 1_000;
 const CRD_WAIT_TIMEOUT_MS = 60_000;
 /** How long apply keeps refreshing discovery for a kind whose CRD was just established. */
 const DISCOVERY_RETRY_MS = 10_000;
+/** Server-side applies in flight at once for one apply call. */
+const APPLY_CONCURRENCY = 8;
+const GATEKEEPER_KINDS = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService']);
+const isGatekeeper = (o: KubeObject) => GATEKEEPER_KINDS.has(o.kind);
+
 
 export function createKubeClientFactory(options: KubeClientFactoryOptions = {}): KubeClientFactory {
   const clients = new Map<string, KubeClient>();
@@ -184,11 +190,16 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       }
       const servedByBatch = new Set(crds.map((crd) => (crd.spec as { group?: string } | undefined)?.group));
 
-      for (const obj of rest) {
+      // Independent objects go in parallel (an apply is a round trip each); admission webhooks and
+      // aggregated APIs go last, one by one, so the Services and Deployments behind them exist first.
+      const gatekeepers = rest.filter(isGatekeeper);
+      const applyRest = async (obj: KubeObject) => {
         if (opts.signal?.aborted) throw new CancelledError(`apply cancelled on context ${context}`);
         const retry = servedByBatch.has(groupOf(obj.apiVersion)) ? DISCOVERY_RETRY_MS : 0;
-        result.objects.push(pick(await applyOne(c, obj, opts, fieldManager, retry)));
-      }
+        return pick(await applyOne(c, obj, opts, fieldManager, retry));
+      };
+      result.objects.push(...(await mapInOrder(rest.filter((o) => !isGatekeeper(o)), APPLY_CONCURRENCY, applyRest)));
+      for (const obj of gatekeepers) result.objects.push(await applyRest(obj));
       return result;
     },
 
