@@ -4,7 +4,7 @@ import { smiSteps } from './steps.js';
 import { validateSmi } from './validate.js';
 
 export * from './schema.js';
-export { parseLinkerdVersion, splitApiFor, needsSmi023, type SplitApi, type LinkerdVersionInfo } from './linkerd-version.js';
+export { splitApiFor, needsSmi023, type SplitApi } from './linkerd-version.js';
 export { backendsFor, equalWeights, isExported, mirrorName, renderHttpRoute, renderTrafficSplit, type Backend } from './render.js';
 export { installStep, renderSplitFor, smiSteps, splitApiOf, splitStep, SMI_ADAPTOR, SMI_NAMESPACE } from './steps.js';
 export { validateSmi } from './validate.js';
