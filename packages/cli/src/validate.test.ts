@@ -115,7 +115,7 @@ describe('validate: all mistakes at once', () => {
   it('--output json on a valid file', async () => {
     const { code, stdout } = await runCli(['validate', 'examples/three-clusters/topology.yaml', '--output', 'json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ valid: true, diagnostics: [], clusters: ['east', 'west', 'north'], steps: expect.any(Number) });
+    expect(JSON.parse(stdout)).toEqual({ valid: true, diagnostics: [], warnings: [], clusters: ['east', 'west', 'north'], steps: expect.any(Number) });
   });
 });
 
