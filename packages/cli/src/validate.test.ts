@@ -119,6 +119,20 @@ describe('validate: all mistakes at once', () => {
   });
 });
 
+describe('validate: Kubernetes versions Linkerd supports', () => {
+  it('rejects Linkerd 2.20 on a Kubernetes 1.37 node image, at the image, with a pinned image inside 1.31-1.35 as the fix', async () => {
+    const file = 'packages/cli/src/__fixtures__/linkerd-2.20-on-kubernetes-1.37.yaml';
+    const { code, stdout, stderr } = await runCli(['validate', file]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(positioned(stderr, REPO)).toEqual([
+      `${file}:9:14 error kindClusters.nodeImage: clusters east, west run Kubernetes 1.37 (kindest/node:v1.37.0), but Linkerd 2.20 (edge-26.6.3) supports Kubernetes 1.31-1.35`,
+    ]);
+    expect(stderr).toContain('fix: pin a node image inside 1.31-1.35: nodeImage: kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0');
+    expect(stackFrames(stderr)).toEqual([]);
+  });
+});
+
 describe('validate: files and config that cannot be used', () => {
   it('missing topology file', async () => {
     const { code, stdout, stderr } = await runCli(['validate', 'no/such/topology.yaml'], { cwd: temp });

@@ -2,8 +2,11 @@
 import type { JsonSchema } from '@meshspec/core';
 import { VERSION_PATTERN } from './version.js';
 
-/** The release the seed procedure was written against. */
-export const DEFAULT_VERSION = 'stable-2.13.3';
+/**
+ * Linkerd 2.20, what a user starting today gets (the seed example names its stable-2.13.3). Kept in step
+ * with plugin-kind's default node image (Kubernetes 1.35, inside 2.20's 1.31-1.35).
+ */
+export const DEFAULT_VERSION = 'edge-26.6.3';
 export const DEFAULT_CLI = 'linkerd';
 /** Trust anchor: 10 years, like `step certificate create --profile root-ca`. */
 export const DEFAULT_TRUST_ANCHOR_VALIDITY = '87600h';

@@ -69,7 +69,7 @@ describe('linkerd steps', () => {
   });
 
   it('explicit links, no viz, no gateway', () => {
-    const s: LinkerdSection = { links: [{ from: 'demo3', to: 'demo' }], viz: false, multicluster: { gateway: false } };
+    const s: LinkerdSection = { version: 'stable-2.13.3', links: [{ from: 'demo3', to: 'demo' }], viz: false, multicluster: { gateway: false } };
     const steps = linkerdSteps(topology(s), s, stepsCtx);
     expect(steps.map((x) => x.id).filter((id) => /:(viz|gateway)@|:link:/.test(id))).toEqual(['linkerd:link:demo3@demo']);
     expect(byId(steps, 'linkerd:multicluster@demo').plan![0]).toMatch(/multicluster install --set gateway.enabled=false$/);
