@@ -37,3 +37,6 @@ export const linkerdPlugin = definePlugin<LinkerdSection>({
 });
 
 export default linkerdPlugin;
+export { PLUGIN_LINKERD_PINS, LINKERD_PIN, GATEWAY_API_PIN, GATEWAY_API_SUPPORT, gatewayApiStandardUrl, type Pin } from './pins.js';
+export { KUBERNETES_SUPPORT, kubernetesRangeOf, linkerdLinesSupporting, type KubernetesRange } from './kubernetes-support.js';
+export { gatewayApiStep, gatewayApiStepId, gatewayApiSource, gatewayApiCrdsOf, GATEWAY_API_GROUP, type GatewayApiSource } from './gateway-api.js';

@@ -19,3 +19,4 @@ export const workloadsPlugin = definePlugin<WorkloadsSection>({
 });
 
 export default workloadsPlugin;
+export { PLUGIN_WORKLOADS_PINS, PODINFO_SEED_PIN, PODINFO_CURRENT_PIN, podinfoImage } from './pins.js';
