@@ -63,6 +63,19 @@ describe('doctor (fake tool executables on PATH)', () => {
     expect(code).toBe(0);
   });
 
+  it.each([
+    ['stable-2.13.3 (the seed path: TrafficSplit via linkerd-smi)', 'stable-2.13.3', true],
+    ['edge-26.6.3 (HTTPRoute splits: no linkerd-smi)', 'edge-26.6.3', false],
+  ])('checks linkerd-smi exactly when the splits need it: Linkerd %s', async (_name, version, needed) => {
+    const bin = fakeBin(`smi-${version}`, ['linkerd', 'linkerd-smi']);
+    const file = join(temp, `smi-${version}.yaml`);
+    writeFileSync(file, `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: doctor-smi }\nclusters: { a: { context: ctx-a }, b: { context: ctx-b } }\nlinkerd: { version: ${version}, export: [{ namespace: test, service: podinfo }] }\nsmi: { splits: [{ namespace: test, service: podinfo }] }\n`);
+    const { code, stdout } = await runCli(['doctor', file, '-o', 'json'], { cwd: temp, env: { PATH: bin } });
+    const names = (JSON.parse(stdout) as DoctorReport).checks.map((c) => c.name);
+    expect(names.includes('linkerd-smi')).toBe(needed);
+    expect(code).toBe(0);
+  });
+
   it('a missing tool is a failed check with a fix, and exit 1', async () => {
     const bin = fakeBin('no-helm', ['linkerd']);
     writeFileSync(join(temp, 'no-kind.yaml'), NO_KIND);
