@@ -12,7 +12,7 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 /** A PATH holding only fake `linkerd` and `helm` (never run by these tests: the check only looks them up). */
 function pathWithout(name: string): string {
   const dir = join(temp, `bin-${name}`);
-  mkdirSync(dir);
+  mkdirSync(dir, { recursive: true });
   for (const tool of ['linkerd', 'helm']) {
     writeFileSync(join(dir, tool), '#!/bin/sh\nexit 0\n');
     chmodSync(join(dir, tool), 0o755);
@@ -49,5 +49,18 @@ describe('apply preflight (fake tools on PATH)', () => {
     writeFileSync(join(dir, 'topology.yaml'), topology('edge-26.6.3'));
     const { stderr } = await runCli(['apply', 'topology.yaml', '--only', 'smi:*', '--kubeconfig', join(dir, 'topology.yaml')], { cwd: dir, env: { PATH: pathWithout('modern') } });
     expect(stderr).not.toContain('not found on PATH, needed by this apply');
+  });
+
+  it('kubectl is needed only for kustomize entries of workloads.manifests', async () => {
+    const dir = join(temp, 'workloads');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'app.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, namespace: default }\n');
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [app.yaml]\n');
+    const yaml = (entry: string) => `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: wl }\nclusters: { a: { context: ctx-a } }\nworkloads: { manifests: [${entry}] }\n`;
+    const apply = async () => (await runCli(['apply', 'topology.yaml', '--kubeconfig', join(dir, 'app.yaml')], { cwd: dir, env: { PATH: pathWithout('workloads') } })).stderr;
+    writeFileSync(join(dir, 'topology.yaml'), yaml('{ name: app, path: app.yaml }'));
+    expect(await apply()).not.toContain('not found on PATH, needed by this apply');
+    writeFileSync(join(dir, 'topology.yaml'), yaml('{ name: app, kustomize: . }'));
+    expect(await apply()).toContain('not found on PATH, needed by this apply: kubectl (workloads: renders kustomize directories');
   });
 });
