@@ -8,7 +8,7 @@ export { controllerValues, envoyGatewayNamespace, gatewayApiObjects, hostFor, re
 export { controllerRelease, controllerStep, envoyGatewayRelease, envoyGatewayStep, gatewayStep, hostOf, httpRouteStep, ingressSteps, ingressSummary, routeStep } from './steps.js';
 export { validateIngress } from './validate.js';
 
-/** ingress-nginx per cluster (meshed) and Ingresses with per-cluster host names. */
+/** A meshed ingress per cluster (Envoy Gateway with HTTPRoutes, or the retired ingress-nginx with Ingresses) with per-cluster host names. */
 export const ingressPlugin = definePlugin<IngressSection>({
   name: 'ingress',
   schema: ingressSchema,
