@@ -34,6 +34,8 @@ describe('Gateway API ingress objects integration (real kube-apiserver, real Gat
     await kube.apply(objects);
     const gateway = await kube.get('gateway.networking.k8s.io/v1', 'Gateway', 'meshspec', 'envoy-gateway-system');
     expect(gateway?.['spec']).toMatchObject({ gatewayClassName: 'meshspec-envoy', listeners: [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }] });
+    // The API server adds no defaults to what meshspec renders, so the steps' status() (live spec == rendered spec) holds.
+    for (const o of objects) expect((await kube.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace))?.['spec'], o.kind).toEqual(o['spec']);
     const gatewayClass = await kube.get('gateway.networking.k8s.io/v1', 'GatewayClass', 'meshspec-envoy');
     expect(gatewayClass?.['spec']).toMatchObject({ controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'meshspec', namespace: 'envoy-gateway-system' } });
   });
@@ -54,6 +56,7 @@ describe('Gateway API ingress objects integration (real kube-apiserver, real Gat
           parentRefs: [{ kind: 'Gateway', name: 'meshspec', namespace: 'envoy-gateway-system', sectionName: 'http' }],
           rules: [{ backendRefs: [{ kind: 'Service', name: expose.service, port: expose.port, weight: 1 }] }],
         });
+        expect(live?.['spec'], 'no server-side defaults beyond what is rendered').toEqual(route['spec']);
       }
     }
   });
