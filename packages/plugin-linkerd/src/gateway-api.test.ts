@@ -1,8 +1,10 @@
 import { createTestStepContext } from '@meshspec/core/testing';
 import type { Step, Topology } from '@meshspec/core';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { conformancePath, readConformance } from './__fixtures__/conformance.js';
-import { gatewayApiCrdsOf, gatewayApiSource } from './gateway-api.js';
+import { gatewayApiCrdsOf, gatewayApiSource, readGatewayApiManifest } from './gateway-api.js';
 import type { LinkerdSection } from './section.js';
 import { linkerdSteps } from './steps.js';
 
@@ -66,5 +68,36 @@ describe('Gateway API CRDs step (Linkerd 2.18+)', () => {
     const step = byId(stepsOf(section), 'linkerd:gateway-api@east');
     const ctx = createTestStepContext(topology(section), { step: { id: step.id, cluster: 'east' } });
     await expect(step.run(ctx)).rejects.toThrow(/set linkerd.gatewayApi.manifest to the standard-install.yaml of v1.2.1/);
+  });
+});
+
+describe('reading the Gateway API manifest from a URL (a real local HTTP server)', () => {
+  async function serve(status: number, body: string) {
+    const server = createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/yaml' });
+      res.end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/standard-install.yaml`;
+    return { url, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+
+  it('downloads it like the release asset', async () => {
+    const body = readConformance('gateway-api/v1.2.1/standard-crds.yaml');
+    const server = await serve(200, body);
+    try {
+      expect(await readGatewayApiManifest({ version: 'v1.2.1', location: server.url })).toBe(body);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an HTTP error names the URL and status', async () => {
+    const server = await serve(404, 'Not Found');
+    try {
+      await expect(readGatewayApiManifest({ version: 'v1.2.1', location: server.url })).rejects.toThrow(`GET ${server.url}: HTTP 404`);
+    } finally {
+      await server.close();
+    }
   });
 });
