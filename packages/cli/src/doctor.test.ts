@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { versionIn } from './commands/doctor.js';
-import { runCli } from './__fixtures__/run-cli.js';
+import { onlyWarnings, runCli } from './__fixtures__/run-cli.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'meshspec-doctor-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -50,7 +50,8 @@ describe('doctor (fake tool executables on PATH)', () => {
     const bin = fakeBin('all-for-topology', ['linkerd', 'helm']);
     writeFileSync(join(temp, 'no-kind.yaml'), NO_KIND);
     const { code, stdout, stderr } = await runCli(['doctor', 'no-kind.yaml'], { cwd: temp, env: { PATH: bin } });
-    expect(stderr).toBe('');
+    // Only the topology's ingress-nginx deprecation (positioned, on stderr).
+    expect(onlyWarnings(stderr)).toEqual({ paths: ['ingress.controller'], errors: 0 });
     expect(stdout).toBe(
       [
         `✓ linkerd (linkerd): stable-2.13.3 at ${bin}/linkerd`,
@@ -59,6 +60,19 @@ describe('doctor (fake tool executables on PATH)', () => {
         '',
       ].join('\n'),
     );
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    ['stable-2.13.3 (the seed path: TrafficSplit via linkerd-smi)', 'stable-2.13.3', true],
+    ['edge-26.6.3 (HTTPRoute splits: no linkerd-smi)', 'edge-26.6.3', false],
+  ])('checks linkerd-smi exactly when the splits need it: Linkerd %s', async (_name, version, needed) => {
+    const bin = fakeBin(`smi-${version}`, ['linkerd', 'linkerd-smi']);
+    const file = join(temp, `smi-${version}.yaml`);
+    writeFileSync(file, `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: doctor-smi }\nclusters: { a: { context: ctx-a }, b: { context: ctx-b } }\nlinkerd: { version: ${version}, export: [{ namespace: test, service: podinfo }] }\nsmi: { splits: [{ namespace: test, service: podinfo }] }\n`);
+    const { code, stdout } = await runCli(['doctor', file, '-o', 'json'], { cwd: temp, env: { PATH: bin } });
+    const names = (JSON.parse(stdout) as DoctorReport).checks.map((c) => c.name);
+    expect(names.includes('linkerd-smi')).toBe(needed);
     expect(code).toBe(0);
   });
 

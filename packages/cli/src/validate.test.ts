@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, FIXTURES, REPO, runCli, stackFrames } from './__fixtures__/run-cli.js';
+import { EXAMPLE_WARNINGS, EXAMPLES, FIXTURES, onlyWarnings, REPO, runCli, stackFrames } from './__fixtures__/run-cli.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'meshspec-validate-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -29,9 +29,25 @@ describe('validate: the examples', () => {
     ['custom-plugin', '2 clusters (east, west)'],
   ])('%s is valid', async (name, summary) => {
     const { code, stdout, stderr } = await runCli(['validate', `examples/${name}/topology.yaml`]);
-    expect(stderr).toBe('');
+    expect(onlyWarnings(stderr)).toEqual({ paths: EXAMPLE_WARNINGS[name], errors: 0 });
     expect(stdout).toMatch(new RegExp(`^examples/${name}/topology\\.yaml: valid — ${summary.replace(/[()]/g, '\\$&')}, \\d+ steps\n$`));
     expect(code).toBe(0);
+  });
+
+  it('the seed keeps its 2022 versions and validates, with the ingress-nginx deprecation positioned and its fix', async () => {
+    const { code, stderr } = await runCli(['validate', 'examples/linkerd-multicluster/topology.yaml']);
+    expect(code).toBe(0);
+    expect(stderr).toContain('examples/linkerd-multicluster/topology.yaml:22:1 warning ingress.controller: ingress-nginx is retired: no releases or security fixes after March 2026\n');
+    expect(stderr).toContain('fix: switch to the Gateway API ingress: ingress.controller: envoy-gateway');
+    expect(stderr).toMatch(/1 warning\n+$/);
+  });
+
+  it('-o json lists the warnings beside valid: true', async () => {
+    const { code, stdout } = await runCli(['validate', 'examples/modern-linkerd/topology.yaml', '-o', 'json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ valid: true, diagnostics: [] });
+    expect(doc.warnings).toEqual([expect.objectContaining({ path: 'smi', severity: 'warning', line: 23, column: 1, fix: expect.any(String) })]);
   });
 
   it('custom-plugin: the banner key is unknown without its config', async () => {
@@ -52,7 +68,8 @@ describe('validate: the examples', () => {
       'examples/linkerd-multicluster/seed-original-subnets.yaml:9:53 error clusters.demo3.serviceSubnet: serviceSubnet 10.97.0.0/12 (network 10.96.0.0/12) of cluster demo3 overlaps serviceSubnet 10.96.0.0/12 of cluster demo; clusters must not share pod or service ranges',
     ]);
     expect(stderr).toContain('fix: ');
-    expect(stderr).toMatch(/2 problems found\n+$/);
+    // The seed file also carries the ingress-nginx deprecation, reported with the errors.
+    expect(stderr).toMatch(/2 problems found, 1 warning\n+$/);
     expect(stackFrames(stderr)).toEqual([]);
   });
 });
@@ -115,7 +132,21 @@ describe('validate: all mistakes at once', () => {
   it('--output json on a valid file', async () => {
     const { code, stdout } = await runCli(['validate', 'examples/three-clusters/topology.yaml', '--output', 'json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ valid: true, diagnostics: [], clusters: ['east', 'west', 'north'], steps: expect.any(Number) });
+    expect(JSON.parse(stdout)).toEqual({ valid: true, diagnostics: [], warnings: [expect.objectContaining({ path: 'ingress.controller', severity: 'warning' })], clusters: ['east', 'west', 'north'], steps: expect.any(Number) });
+  });
+});
+
+describe('validate: Kubernetes versions Linkerd supports', () => {
+  it('rejects Linkerd 2.20 on a Kubernetes 1.37 node image, at the image, with a pinned image inside 1.31-1.35 as the fix', async () => {
+    const file = 'packages/cli/src/__fixtures__/linkerd-2.20-on-kubernetes-1.37.yaml';
+    const { code, stdout, stderr } = await runCli(['validate', file]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(positioned(stderr, REPO)).toEqual([
+      `${file}:9:14 error kindClusters.nodeImage: clusters east, west run Kubernetes 1.37 (kindest/node:v1.37.0), but Linkerd 2.20 (edge-26.6.3) supports Kubernetes 1.31-1.35`,
+    ]);
+    expect(stderr).toContain('fix: pin a node image inside 1.31-1.35: nodeImage: kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0');
+    expect(stackFrames(stderr)).toEqual([]);
   });
 });
 

@@ -12,7 +12,16 @@ export interface Diagnostic {
   fix?: string;
   /** Which part of meshspec found it: `schema`, `yaml`, or a plugin name. */
   source: string;
+  /** Absent: an error (the topology is rejected). `warning`: reported, but the topology stays valid. */
+  severity?: 'warning';
 }
+
+/** The same diagnostic as a warning: shown with its position and fix, never rejecting the topology. */
+export function asWarning(diagnostic: Diagnostic): Diagnostic {
+  return { ...diagnostic, severity: 'warning' };
+}
+
+export const isWarning = (diagnostic: Diagnostic): boolean => diagnostic.severity === 'warning';
 
 export class MeshspecError extends Error {
   override name = 'MeshspecError';

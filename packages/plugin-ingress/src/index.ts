@@ -4,11 +4,11 @@ import { ingressSteps, ingressSummary } from './steps.js';
 import { validateIngress } from './validate.js';
 
 export * from './schema.js';
-export { controllerValues, hostFor, renderIngress } from './render.js';
-export { controllerRelease, controllerStep, hostOf, ingressSteps, ingressSummary, routeStep } from './steps.js';
+export { controllerValues, envoyGatewayNamespace, gatewayApiObjects, hostFor, renderGatewayObjects, renderHttpRoute, renderIngress } from './render.js';
+export { controllerRelease, controllerStep, envoyGatewayRelease, envoyGatewayStep, gatewayStep, hostOf, httpRouteStep, ingressSteps, ingressSummary, routeStep } from './steps.js';
 export { validateIngress } from './validate.js';
 
-/** ingress-nginx per cluster (meshed) and Ingresses with per-cluster host names. */
+/** A meshed ingress per cluster (Envoy Gateway with HTTPRoutes, or the retired ingress-nginx with Ingresses) with per-cluster host names. */
 export const ingressPlugin = definePlugin<IngressSection>({
   name: 'ingress',
   schema: ingressSchema,
@@ -19,3 +19,4 @@ export const ingressPlugin = definePlugin<IngressSection>({
 });
 
 export default ingressPlugin;
+export { PLUGIN_INGRESS_PINS, INGRESS_NGINX_PIN, ENVOY_GATEWAY_PIN } from './pins.js';

@@ -97,3 +97,34 @@ describe('ingress summary', () => {
     ]);
   });
 });
+
+describe('ingress steps with Envoy Gateway (Gateway API)', () => {
+  const section: IngressSection = { controller: 'envoy-gateway', expose: [{ namespace: 'test', service: 'frontend', port: 8080 }] };
+  const t: Topology = { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { east: { context: 'kind-east' }, west: { context: 'kind-west' } }, ingress: section };
+  const sctx = { stateDir: '/s', topologyDir: '/t', contextOf: (c: string) => `kind-${c}` };
+
+  it('per cluster: Envoy Gateway after the Gateway API CRDs and the Linkerd control plane, then the Gateway, then an HTTPRoute per service', () => {
+    const steps = ingressSteps(t, section, sctx);
+    expect(steps.map((s) => s.id)).toEqual(['ingress:controller@east', 'ingress:gateway@east', 'ingress:route:test/frontend@east', 'ingress:controller@west', 'ingress:gateway@west', 'ingress:route:test/frontend@west']);
+    const controller = steps[0]!;
+    expect(controller.after).toEqual(['kind:cluster@east', 'linkerd:gateway-api@east', 'linkerd:control-plane@east', 'metallb:pools@east']);
+    expect(controller.plan).toContain('helm upgrade --install eg oci://docker.io/envoyproxy/gateway-helm --version v1.9.2 --namespace envoy-gateway-system --kube-context kind-east');
+    expect(steps[1]!.needs).toEqual(['ingress:controller@east']);
+    expect(steps[2]!.needs).toEqual(['ingress:gateway@east']);
+  });
+
+  it('run: the meshed namespace first, then the chart, then the rollout wait; the route step applies the HTTPRoute and reports the URL', async () => {
+    const [controller, gateway, route] = ingressSteps(t, section, sctx);
+    const ctx = createTestStepContext(t, { step: { id: controller!.id, cluster: 'east' } });
+    const kube = ctx.kube('east') as MemoryKube;
+    // What the chart creates (helm is recorded here, so the test puts its Deployment in place).
+    await kube.apply([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'envoy-gateway', namespace: 'envoy-gateway-system' } }]);
+    await controller!.run(ctx);
+    expect(kube.applied[1]).toMatchObject({ kind: 'Namespace', metadata: { name: 'envoy-gateway-system', annotations: { 'linkerd.io/inject': 'enabled' } } });
+    expect(ctx.helmCalls[0]).toMatchObject({ chart: 'oci://docker.io/envoyproxy/gateway-helm', version: 'v1.9.2', namespace: 'envoy-gateway-system' });
+    await gateway!.run(ctx);
+    expect(kube.applied.slice(2).map((o) => o.kind)).toEqual(['EnvoyProxy', 'GatewayClass', 'Gateway']);
+    expect(await route!.run(ctx)).toEqual({ host: 'frontend-kind-east.127-0-0-1.sslip.io', url: 'http://frontend-kind-east.127-0-0-1.sslip.io/' });
+    expect(kube.applied.at(-1)).toMatchObject({ kind: 'HTTPRoute', metadata: { name: 'frontend-ingress', namespace: 'test' } });
+  });
+});

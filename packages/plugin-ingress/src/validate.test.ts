@@ -13,7 +13,8 @@ describe('validateIngress', () => {
     source: { file: 'topology.yaml', text: '', positionOf: () => ({ line: 1, column: 1 }) },
     diagnostic: (path, message, fix): Diagnostic => ({ file: 'topology.yaml', line: 1, column: 1, path: path.join('.'), message, ...(fix ? { fix } : {}), source: 'ingress' }),
   };
-  const run = (s: IngressSection) => validateIngress(topology(s), s, vctx).map((d) => `${d.path}: ${d.message}`);
+  const errors = (s: IngressSection, t = topology(s)) => validateIngress(t, s, vctx).filter((d) => d.severity !== 'warning');
+  const run = (s: IngressSection) => errors(s).map((d) => `${d.path}: ${d.message}`);
 
   it.each<[string, IngressSection, string]>([
     ['unknown placeholder', { hostPattern: '{svc}.example.com' }, 'ingress.hostPattern: unknown placeholder {svc}'],
@@ -28,5 +29,27 @@ describe('validateIngress', () => {
 
   it('accepts the seed section', () => {
     expect(run({ expose: [frontend] })).toEqual([]);
+  });
+
+  it('warns that ingress-nginx is retired, with the switch to the Gateway API ingress as the fix', () => {
+    const [warning, ...rest] = validateIngress(topology({ expose: [frontend] }), { expose: [frontend] }, vctx);
+    expect(rest).toEqual([]);
+    expect(warning).toMatchObject({
+      severity: 'warning',
+      path: 'ingress.controller',
+      message: 'ingress-nginx is retired: no releases or security fixes after March 2026',
+      fix: 'switch to the Gateway API ingress: ingress.controller: envoy-gateway (Envoy Gateway, HTTPRoutes to the meshed Services)',
+    });
+    expect(validateIngress(topology({ controller: 'envoy-gateway' }), { controller: 'envoy-gateway' }, vctx)).toEqual([]);
+  });
+
+  it.each([
+    ['stable-2.13.3', ['ingress.controller: envoy-gateway needs the Gateway API CRDs that meshspec installs with Linkerd 2.18+; linkerd.version stable-2.13.3 is Linkerd 2.13']],
+    ['version-2.17', ['ingress.controller: envoy-gateway needs the Gateway API CRDs that meshspec installs with Linkerd 2.18+; linkerd.version version-2.17 is Linkerd 2.17']],
+    ['edge-26.6.3', []],
+  ])('envoy-gateway with Linkerd %s', (version, expected) => {
+    const s: IngressSection = { controller: 'envoy-gateway', expose: [frontend] };
+    const t = { ...topology(s), linkerd: { version } };
+    expect(errors(s, t).map((d) => `${d.path}: ${d.message}`)).toEqual(expected);
   });
 });

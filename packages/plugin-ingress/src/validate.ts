@@ -1,11 +1,33 @@
-import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
+import { asWarning, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { linkerdReleaseOf } from '@meshspec/plugin-linkerd';
 import { unknownPlaceholders } from './render.js';
-import type { IngressSection } from './schema.js';
+import { ingressOptions, type IngressSection } from './schema.js';
 
 export function validateIngress(topology: Topology, section: IngressSection | undefined, ctx: ValidateContext): Diagnostic[] {
   if (!section) return [];
   const problems: Diagnostic[] = [];
   const clusters = Object.keys(topology.clusters);
+  const controller = ingressOptions(section).controller;
+  if (controller === 'ingress-nginx') {
+    problems.push(
+      asWarning(
+        ctx.diagnostic(['ingress', 'controller'], 'ingress-nginx is retired: no releases or security fixes after March 2026', 'switch to the Gateway API ingress: ingress.controller: envoy-gateway (Envoy Gateway, HTTPRoutes to the meshed Services)'),
+      ),
+    );
+  } else {
+    // Gateway/GatewayClass CRDs come from linkerd:gateway-api, which exists only for Linkerd 2.18+.
+    const version = (topology['linkerd'] as { version?: string } | undefined)?.version;
+    const release = version === undefined ? undefined : linkerdReleaseOf(version);
+    if (release && release.minor < 18) {
+      problems.push(
+        ctx.diagnostic(
+          ['ingress', 'controller'],
+          `envoy-gateway needs the Gateway API CRDs that meshspec installs with Linkerd 2.18+; linkerd.version ${version} is Linkerd 2.${release.minor}`,
+          'use Linkerd 2.18 or newer (e.g. linkerd.version: edge-26.6.3), or controller: ingress-nginx for this older Linkerd',
+        ),
+      );
+    }
+  }
   const unknown = unknownPlaceholders(section.hostPattern ?? '');
   if (unknown.length > 0) {
     problems.push(ctx.diagnostic(['ingress', 'hostPattern'], `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{${u}}`).join(', ')}`, 'use {service}, {namespace}, {cluster} or {context}'));

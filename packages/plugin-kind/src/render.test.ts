@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Topology } from '@meshspec/core';
 import { renderKindConfig, renderKindConfigYaml } from './render.js';
+import { NODE_IMAGE_PINS } from './pins.js';
 import { resolveKind } from './resolve.js';
 import { DEFAULT_NODE_IMAGE, type KindClusterSpec, type KindSection } from './section.js';
 
@@ -40,13 +41,15 @@ describe('resolveKind', () => {
 
 describe('renderKindConfig', () => {
   // The seed's clusters, corrected (demo3 gets its own service range), with the seed's node image.
+  const SEED_NODE_IMAGE = NODE_IMAGE_PINS.find((p) => p.kubernetes === '1.24')!.image;
   const seed = resolveKind(
     topology({ demo: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' }, demo3: { podSubnet: '10.245.0.0/16', serviceSubnet: '10.112.0.0/12' } }, { workers: 2 }),
     { workers: 2 },
   );
 
   it.each(['demo', 'demo3'])('seed cluster %s', async (name) => {
-    const config = renderKindConfig(name, seed.clusters[name] as KindClusterSpec, { workers: 2 });
+    // The seed names its node image (Kubernetes 1.24), as examples/linkerd-multicluster does.
+    const config = renderKindConfig(name, seed.clusters[name] as KindClusterSpec, { workers: 2, nodeImage: SEED_NODE_IMAGE });
     expect(config.nodes.map((n) => n.role)).toEqual(['control-plane', 'worker', 'worker']);
     await expect(renderKindConfigYaml(config)).toMatchFileSnapshot(`__golden__/kind-${name}.yaml`);
   });

@@ -1,8 +1,13 @@
 // The `kind` section of a topology, its cluster keys, their JSON Schemas and defaults.
 import type { ClusterSpec, JsonSchema } from '@meshspec/core';
+import { pinnedNodeImageWithin } from './pins.js';
 
-/** The node image the seed procedure names; pinned by digest so every machine runs the same Kubernetes. */
-export const DEFAULT_NODE_IMAGE = 'kindest/node:v1.24.7@sha256:577c630ce8e509131eab1aea12c022190978dd2f745aac5eb1fe65c0807eb315';
+/**
+ * Kubernetes 1.35 (kind v0.33.0), pinned by digest so every machine runs the same Kubernetes: the newest
+ * minor that the default Linkerd (2.20, Kubernetes 1.31-1.35) supports. Not kind v0.33's own default
+ * (1.37), which no Linkerd release supports yet. The seed example names its 1.24 image explicitly.
+ */
+export const DEFAULT_NODE_IMAGE = pinnedNodeImageWithin(31, 35)!.image;
 export const DEFAULT_WORKERS = 2;
 export const DEFAULT_NETWORK = 'kind';
 /** kind's own defaults: the first cluster gets exactly what `kind create cluster` would give it. */

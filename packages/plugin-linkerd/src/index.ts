@@ -6,7 +6,7 @@ import { linkerdSteps } from './steps.js';
 import { validateLinkerd } from './validate.js';
 
 export * from './section.js';
-export { parseLinkerdVersion, capabilitiesOf, defaultClusterNetworks, EDGE_OF_RELEASE, VERSION_PATTERN, type LinkerdVersion, type LinkerdCapabilities, type LinkerdChannel } from './version.js';
+export { parseLinkerdVersion, linkerdReleaseOf, capabilitiesOf, defaultClusterNetworks, EDGE_OF_RELEASE, NEWEST_KNOWN_MINOR, VERSION_PATTERN, type LinkerdVersion, type LinkerdCapabilities, type LinkerdChannel } from './version.js';
 // identity.js, not certs.js: the generator (and @peculiar/x509) loads on the first generating call.
 export { ensureLinkerdCertificates, generateTrustAnchor, issueIssuer, keyMatchesCert, fingerprintOf, CERT_FILES, TRUST_ANCHOR_CN, ISSUER_CN } from './identity.js';
 export type { EnsureResult, PemPair, CertificateOptions } from './certs.js';
@@ -37,3 +37,6 @@ export const linkerdPlugin = definePlugin<LinkerdSection>({
 });
 
 export default linkerdPlugin;
+export { PLUGIN_LINKERD_PINS, LINKERD_PIN, GATEWAY_API_PIN, GATEWAY_API_SUPPORT, gatewayApiStandardUrl, type Pin } from './pins.js';
+export { KUBERNETES_SUPPORT, kubernetesRangeOf, linkerdLinesSupporting, type KubernetesRange } from './kubernetes-support.js';
+export { gatewayApiStep, gatewayApiStepId, gatewayApiSource, gatewayApiCrdsOf, GATEWAY_API_GROUP, type GatewayApiSource } from './gateway-api.js';

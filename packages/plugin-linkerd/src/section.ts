@@ -1,9 +1,14 @@
 // The `linkerd` section of a topology: its JSON Schema, types and defaults.
 import type { JsonSchema } from '@meshspec/core';
+import { GATEWAY_API_PIN, LINKERD_PIN } from './pins.js';
 import { VERSION_PATTERN } from './version.js';
 
-/** The release the seed procedure was written against. */
-export const DEFAULT_VERSION = 'stable-2.13.3';
+/**
+ * Linkerd 2.20, what a user starting today gets (the seed example names its stable-2.13.3). Kept in step
+ * with plugin-kind's default node image (Kubernetes 1.35, inside 2.20's 1.31-1.35).
+ */
+export const DEFAULT_VERSION = LINKERD_PIN.version;
+export const DEFAULT_GATEWAY_API_VERSION = GATEWAY_API_PIN.version;
 export const DEFAULT_CLI = 'linkerd';
 /** Trust anchor: 10 years, like `step certificate create --profile root-ca`. */
 export const DEFAULT_TRUST_ANCHOR_VALIDITY = '87600h';
@@ -24,6 +29,14 @@ export interface ExportEntry {
   service: string;
 }
 
+/** The Gateway API CRDs meshspec applies before Linkerd 2.18+ (see gateway-api.ts). */
+export interface GatewayApiSection {
+  install?: boolean;
+  version?: string;
+  /** URL or file path (relative to the topology's folder) of the standard-channel CRDs. */
+  manifest?: string;
+}
+
 export interface LinkerdSection {
   version?: string;
   cliPath?: string;
@@ -33,6 +46,7 @@ export interface LinkerdSection {
   viz?: boolean;
   multicluster?: { enabled?: boolean; gateway?: boolean };
   installGatewayApi?: boolean;
+  gatewayApi?: GatewayApiSection;
   links?: 'full-mesh' | 'none' | LinkPair[];
   clusterNetworks?: string[];
   export?: ExportEntry[];
@@ -47,6 +61,7 @@ export interface ResolvedLinkerdSection {
   viz: boolean;
   multicluster: { enabled: boolean; gateway: boolean };
   installGatewayApi: boolean;
+  gatewayApi: { install: boolean; version: string; manifest?: string };
   links: 'full-mesh' | 'none' | LinkPair[];
   clusterNetworks: string[];
   export: ExportEntry[];
@@ -61,7 +76,12 @@ export function withDefaults(section: LinkerdSection): ResolvedLinkerdSection {
     issuerRenewBefore: section.issuerRenewBefore ?? DEFAULT_ISSUER_RENEW_BEFORE,
     viz: section.viz ?? true,
     multicluster: { enabled: section.multicluster?.enabled ?? true, gateway: section.multicluster?.gateway ?? true },
-    installGatewayApi: section.installGatewayApi ?? true,
+    installGatewayApi: section.installGatewayApi ?? false,
+    gatewayApi: {
+      install: section.gatewayApi?.install ?? true,
+      version: section.gatewayApi?.version ?? DEFAULT_GATEWAY_API_VERSION,
+      ...(section.gatewayApi?.manifest !== undefined ? { manifest: section.gatewayApi.manifest } : {}),
+    },
     links: section.multicluster?.enabled === false ? 'none' : (section.links ?? 'full-mesh'),
     clusterNetworks: section.clusterNetworks ?? [],
     export: section.export ?? [],
@@ -100,8 +120,19 @@ export const linkerdSectionSchema: JsonSchema = {
     },
     installGatewayApi: {
       type: 'boolean',
-      default: true,
-      description: 'For Linkerd 2.18+, which no longer installs the Gateway API CRDs by default: have `linkerd install --crds` install them (`--set installGatewayAPI=true`). false: they must already exist.',
+      default: false,
+      description: 'For Linkerd 2.18+: have `linkerd install --crds` install its bundled (experimental-channel) Gateway API CRDs (`--set installGatewayAPI=true`) instead of meshspec applying the standard channel (`gatewayApi`). Set gatewayApi.install: false with it.',
+    },
+    gatewayApi: {
+      type: 'object',
+      additionalProperties: false,
+      default: { install: true, version: DEFAULT_GATEWAY_API_VERSION },
+      description: 'Linkerd 2.18+ needs the Gateway API CRDs before `linkerd install --crds`: meshspec applies the standard-channel CRDs per cluster (server-side) as their own step.',
+      properties: {
+        install: { type: 'boolean', default: true, description: 'Apply the Gateway API CRDs (Linkerd 2.18+ only; older lines install their own). false: they must already exist.' },
+        version: { type: 'string', pattern: '^v[0-9]+\\.[0-9]+\\.[0-9]+$', default: DEFAULT_GATEWAY_API_VERSION, description: `Gateway API release, e.g. ${DEFAULT_GATEWAY_API_VERSION} (what Linkerd 2.20 recommends; 2.18-2.19 support 1.1.1-1.2.1).` },
+        manifest: { type: 'string', minLength: 1, description: 'URL or file path (relative to the topology file) of the standard-channel CRDs; default the `standard-install.yaml` asset of `version` on GitHub.' },
+      },
     },
     links: {
       default: 'full-mesh',

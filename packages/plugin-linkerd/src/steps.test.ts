@@ -50,7 +50,7 @@ describe('linkerd steps', () => {
     const old = plan('stable-2.13.3');
     const current = plan('version-2.18');
     expect(byId(old, 'linkerd:crds@demo').plan![1]).toMatch(/install --crds$/);
-    expect(byId(current, 'linkerd:crds@demo').plan![1]).toMatch(/install --crds --set installGatewayAPI=true$/);
+    expect(byId(current, 'linkerd:crds@demo').plan![1]).toMatch(/install --crds --set installGatewayAPI=false$/);
     expect(byId(old, 'linkerd:multicluster@demo3').plan![0]).toMatch(/multicluster install$/);
     expect(byId(current, 'linkerd:multicluster@demo3').plan![0]).toMatch(/multicluster install --set controllers\[0\]\.link\.ref\.name=demo$/);
     expect(byId(old, 'linkerd:link:demo@demo3').plan![0]).toContain('linkerd --context kind-demo multicluster link --cluster-name demo --api-server-address <kind:cluster@demo.apiServerUrl>');
@@ -69,7 +69,7 @@ describe('linkerd steps', () => {
   });
 
   it('explicit links, no viz, no gateway', () => {
-    const s: LinkerdSection = { links: [{ from: 'demo3', to: 'demo' }], viz: false, multicluster: { gateway: false } };
+    const s: LinkerdSection = { version: 'stable-2.13.3', links: [{ from: 'demo3', to: 'demo' }], viz: false, multicluster: { gateway: false } };
     const steps = linkerdSteps(topology(s), s, stepsCtx);
     expect(steps.map((x) => x.id).filter((id) => /:(viz|gateway)@|:link:/.test(id))).toEqual(['linkerd:link:demo3@demo']);
     expect(byId(steps, 'linkerd:multicluster@demo').plan![0]).toMatch(/multicluster install --set gateway.enabled=false$/);
@@ -105,7 +105,7 @@ describe('linkerd steps', () => {
     ctx.exec.on('linkerd version', { stdout: 'edge-25.4.4\n' });
     await step.run(ctx);
     expect(ctx.logs.filter((l) => l.startsWith('warn'))).toEqual([]);
-    expect(ctx.exec.lines[1]).toBe('linkerd --context kind-demo install --crds --set installGatewayAPI=true');
+    expect(ctx.exec.lines[1]).toBe('linkerd --context kind-demo install --crds --set installGatewayAPI=false');
     const missing = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
     missing.exec.on('linkerd version', { exitCode: 127, stderr: 'not found' });
     await expect(step.run(missing)).rejects.toThrow(/install the linkerd CLI a 2.18 release/);

@@ -7,6 +7,8 @@ import { CERT_FILES, ensureLinkerdCertificates, notAfterOf } from './identity.js
 import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, uninstallArgs, unlinkArgs, versionArgs, vizArgs, type IdentityFiles } from './commands.js';
 import { durationMs } from './duration.js';
 import { clusterNetworksFor, linkPairs, sourcesLinkedInto, versionOf } from './mesh.js';
+import { gatewayApiPlan } from './gateway-api-plan.js';
+import { gatewayApiStep, gatewayApiStepId } from './gateway-api.js';
 import { registerKeyPem } from './redaction.js';
 import { issuerRenewalReason, readStoredIdentity } from './renewal.js';
 import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair, type ResolvedLinkerdSection } from './section.js';
@@ -377,8 +379,15 @@ export function linkerdSteps(topology: Topology, raw: LinkerdSection | undefined
   const pairs = mc ? linkPairs(clusters, section.links) : [];
   const manifestNames = workloadManifestNames(topology);
   const steps: Step[] = [certsStep(b)];
+  const gatewayApi = gatewayApiPlan(section, caps, ctx.topologyDir);
   for (const c of clusters) {
-    steps.push(crdsStep(b, c), controlPlaneStep(b, c));
+    const crds = crdsStep(b, c);
+    if (gatewayApi) {
+      // Linkerd 2.18+ refuses `install --crds` until the Gateway API CRDs exist.
+      steps.push(gatewayApiStep(c, ctx.contextOf(c), gatewayApi));
+      crds.needs = [...(crds.needs ?? []), gatewayApiStepId(c)];
+    }
+    steps.push(crds, controlPlaneStep(b, c));
     if (section.viz) steps.push(vizStep(b, c));
     if (mc) steps.push(multiclusterStep(b, c, pairs));
     if (mc && section.multicluster.gateway) steps.push(gatewayStep(b, c));

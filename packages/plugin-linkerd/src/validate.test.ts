@@ -54,3 +54,22 @@ describe('validateLinkerd', () => {
     expect(withDefaults({ multicluster: { enabled: false }, links: 'full-mesh' }).links).toBe('none');
   });
 });
+
+describe('validateLinkerd: Gateway API', () => {
+  it('warns when installGatewayApi makes Linkerd bundle its experimental CRDs instead of the pinned standard ones', () => {
+    const found = validateLinkerd(topology({ version: 'edge-26.6.3', installGatewayApi: true }), { version: 'edge-26.6.3', installGatewayApi: true }, ctx);
+    expect(found.map((d) => `${d.severity ?? 'error'} ${d.path}: ${d.message}`)).toEqual([
+      'warning linkerd.installGatewayApi: installGatewayApi: true has linkerd install --crds bundle its experimental-channel Gateway API CRDs; meshspec then skips the standard-channel v1.2.1 step (gatewayApi)',
+    ]);
+  });
+
+  it('rejects a Gateway API version the Linkerd release does not support', () => {
+    expect(check({ version: 'edge-26.6.3', gatewayApi: { version: 'v1.0.0' } })).toEqual([
+      'linkerd.gatewayApi.version: Linkerd 2.20 supports Gateway API v1.2.1-v1.5.1, not v1.0.0',
+    ]);
+    expect(check({ version: 'version-2.18', gatewayApi: { version: 'v1.5.1' } })).toEqual(['linkerd.gatewayApi.version: Linkerd 2.18 supports Gateway API v1.1.1-v1.2.1, not v1.5.1']);
+    expect(check({ version: 'edge-26.6.3', gatewayApi: { version: 'v1.5.1' } })).toEqual([]);
+    // Before 2.18 Linkerd installs its own: the setting is not used, so not judged.
+    expect(check({ version: 'stable-2.13.3', gatewayApi: { version: 'v1.5.1' } })).toEqual([]);
+  });
+});

@@ -1,7 +1,9 @@
 // Semantic checks of the linkerd section that JSON Schema cannot express.
 import { formatCidr, hasHostBits, networkOf, parseCidr, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
 import { parseDuration } from './duration.js';
-import type { LinkerdSection } from './section.js';
+import { gatewayApiProblems } from './gateway-api-plan.js';
+import { kubernetesSupportProblems } from './kubernetes-support.js';
+import { DEFAULT_VERSION, type LinkerdSection } from './section.js';
 import { parseLinkerdVersion } from './version.js';
 
 const KEY = 'linkerd';
@@ -12,8 +14,12 @@ export function validateLinkerd(topology: Topology, section: LinkerdSection | un
   const at = (path: Array<string | number>, message: string, fix: string) => problems.push(ctx.diagnostic([KEY, ...path], message, fix));
   const clusters = Object.keys(topology.clusters);
 
-  if (section.version !== undefined && !parseLinkerdVersion(section.version)) {
-    at(['version'], `"${section.version}" is not a Linkerd release name`, 'write e.g. stable-2.13.3, stable-2.14.10, edge-25.4.4 or version-2.18');
+  const version = parseLinkerdVersion(section.version ?? DEFAULT_VERSION);
+  if (!version) {
+    at(['version'], `"${section.version}" is not a Linkerd release name`, 'write e.g. stable-2.13.3, stable-2.14.10, edge-26.6.3 or version-2.20');
+  } else {
+    problems.push(...kubernetesSupportProblems(topology, version, ctx));
+    problems.push(...gatewayApiProblems(section, version, ctx));
   }
 
   const validity = parseDuration(section.issuerValidity ?? '8760h');

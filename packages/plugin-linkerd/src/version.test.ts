@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilitiesOf, defaultClusterNetworks, parseLinkerdVersion } from './version.js';
+import { capabilitiesOf, defaultClusterNetworks, linkerdReleaseOf, parseLinkerdVersion } from './version.js';
 
 describe('parseLinkerdVersion', () => {
   it.each([
@@ -8,14 +8,22 @@ describe('parseLinkerdVersion', () => {
     ['enterprise-2.18.1', { channel: 'enterprise', minor: 18, patch: 1 }],
     ['version-2.18', { channel: 'version', minor: 18 }],
     ['version-2.19', { channel: 'version', minor: 19 }],
+    ['version-2.20', { channel: 'version', minor: 20 }],
+    // Before the first edge of 2.14 the table knows nothing: 2.13 or older.
     ['edge-23.5.1', { channel: 'edge', minor: 13, edge: { year: 23, month: 5, build: 1 } }],
-    ['edge-24.8.1', { channel: 'edge', minor: 15 }],
+    // A release's own edge is that release; an edge between two releases is a build toward the next one.
+    ['edge-24.8.1', { channel: 'edge', minor: 16 }],
     ['edge-24.8.2', { channel: 'edge', minor: 16 }],
+    ['edge-24.8.3', { channel: 'edge', minor: 17 }],
     ['edge-24.11.8', { channel: 'edge', minor: 17 }],
-    ['edge-25.3.4', { channel: 'edge', minor: 17 }],
+    ['edge-25.3.4', { channel: 'edge', minor: 18 }],
     ['edge-25.4.4', { channel: 'edge', minor: 18 }],
+    ['edge-25.4.5', { channel: 'edge', minor: 19 }],
     ['edge-25.10.7', { channel: 'edge', minor: 19 }],
-    ['edge-26.1.1', { channel: 'edge', minor: 19 }],
+    ['edge-26.1.1', { channel: 'edge', minor: 20 }],
+    ['edge-26.6.3', { channel: 'edge', minor: 20 }],
+    // After the newest known release: the next one.
+    ['edge-26.7.1', { channel: 'edge', minor: 21 }],
   ])('%s', (text, expected) => {
     expect(parseLinkerdVersion(text)).toMatchObject({ text, ...expected });
   });
@@ -36,6 +44,7 @@ describe('capabilitiesOf', () => {
     ['edge-25.4.4', true, true, true, false, true],
     ['version-2.18', true, true, true, false, true],
     ['version-2.19', true, true, true, false, true],
+    ['edge-26.6.3', true, true, true, false, true],
   ])('%s', (v, usesLinkGen, prefersHttpRoute, smiRemoved, installsGatewayApiCrds, ipv6ClusterNetworks) => {
     expect(caps(v)).toEqual({ usesLinkGen, prefersHttpRoute, smiRemoved, installsGatewayApiCrds, ipv6ClusterNetworks });
   });
@@ -43,5 +52,19 @@ describe('capabilitiesOf', () => {
   it('adds fd00::/8 to the default clusterNetworks only where Linkerd does', () => {
     expect(defaultClusterNetworks(caps('stable-2.13.3'))).toEqual(['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16']);
     expect(defaultClusterNetworks(caps('version-2.18')).at(-1)).toBe('fd00::/8');
+  });
+});
+
+describe('linkerdReleaseOf (the one reading other plugins use)', () => {
+  it.each([
+    ['stable-2.13.3', { minor: 13 }],
+    ['enterprise-2.18.1', { minor: 18 }],
+    ['version-2.20', { minor: 20 }],
+    ['edge-26.6.3', { minor: 20, edge: [26, 6, 3] }],
+    ['edge-22.12.1', { minor: 13, edge: [22, 12, 1] }],
+  ])('%s', (text, expected) => expect(linkerdReleaseOf(text)).toEqual(expected));
+
+  it('is undefined for what is no Linkerd release name', () => {
+    expect(linkerdReleaseOf('latest')).toBeUndefined();
   });
 });

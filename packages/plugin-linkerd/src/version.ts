@@ -19,19 +19,27 @@ export interface LinkerdVersion {
 }
 
 /**
- * The edge build each 2.N line started from (Linkerd's own release notes). Open-source Linkerd stopped
- * publishing stable tags after stable-2.14.10; later lines are named by their edge build.
+ * The edge build each 2.N release is (Linkerd's release notes: "stable-2.N.0 / version-2.N = edge-yy.m.n").
+ * Open-source Linkerd stopped publishing stable tags after stable-2.14.10; later lines are named by their
+ * edge build. An edge build between two releases is a step toward the next one, so it belongs to that
+ * next minor (edge-25.5.1 is a 2.19 pre-release); a build after the newest release here belongs to the
+ * minor after it. This is the only table of Linkerd versions in meshspec: other plugins read it through
+ * `linkerdReleaseOf`.
  */
 export const EDGE_OF_RELEASE: ReadonlyArray<{ minor: number; edge: [number, number, number] }> = [
+  { minor: 20, edge: [26, 6, 3] },
   { minor: 19, edge: [25, 10, 7] },
   { minor: 18, edge: [25, 4, 4] },
   { minor: 17, edge: [24, 11, 8] },
   { minor: 16, edge: [24, 8, 2] },
-  // 2.14 and 2.15 came out in August 2023 and February 2024; their exact first edge builds matter to no
+  // 2.14 and 2.15 came out in August 2023 and February 2024; their exact edge builds matter to no
   // capability below, so the month is precise enough.
   { minor: 15, edge: [24, 2, 0] },
   { minor: 14, edge: [23, 8, 0] },
 ];
+
+/** The newest release line this table knows; `linkerd.version` defaults to it. */
+export const NEWEST_KNOWN_MINOR = EDGE_OF_RELEASE[0]!.minor;
 
 export const VERSION_PATTERN = '^(stable-2\\.[0-9]+\\.[0-9]+|enterprise-2\\.[0-9]+\\.[0-9]+|version-2\\.[0-9]+|edge-[0-9]{2}\\.[0-9]{1,2}\\.[0-9]+)$';
 
@@ -39,7 +47,16 @@ const STABLE = /^(stable|enterprise)-2\.(\d+)\.(\d+)$/;
 const LINE = /^version-2\.(\d+)$/;
 const EDGE = /^edge-(\d{2})\.(\d{1,2})\.(\d+)$/;
 
-const compareEdge = (a: [number, number, number], b: [number, number, number]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+const compareEdge = (a: readonly number[], b: readonly number[]) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+
+/** The release line of an edge build (see EDGE_OF_RELEASE). */
+function minorOfEdge(parts: [number, number, number]): number {
+  const ascending = [...EDGE_OF_RELEASE].reverse();
+  const oldest = ascending[0]!;
+  // Before the first edge of 2.14 nothing here tells the lines apart: 2.13 or older.
+  if (compareEdge(parts, oldest.edge) < 0) return oldest.minor - 1;
+  return ascending.find((r) => compareEdge(parts, r.edge) <= 0)?.minor ?? NEWEST_KNOWN_MINOR + 1;
+}
 
 /** Parses a Linkerd version name; undefined when it is none of the known schemes. */
 export function parseLinkerdVersion(text: string): LinkerdVersion | undefined {
@@ -51,11 +68,19 @@ export function parseLinkerdVersion(text: string): LinkerdVersion | undefined {
   if (edge) {
     const parts: [number, number, number] = [Number(edge[1]), Number(edge[2]), Number(edge[3])];
     if (parts[1] < 1 || parts[1] > 12) return undefined;
-    // Edges before the 2.14 line belong to 2.13 or older; nothing here distinguishes those.
-    const minor = EDGE_OF_RELEASE.find((r) => compareEdge(parts, r.edge) >= 0)?.minor ?? 13;
-    return { text, channel: 'edge', major: 2, minor, edge: { year: parts[0], month: parts[1], build: parts[2] } };
+    return { text, channel: 'edge', major: 2, minor: minorOfEdge(parts), edge: { year: parts[0], month: parts[1], build: parts[2] } };
   }
   return undefined;
+}
+
+/**
+ * The small reading other plugins may use (plugin-smi picks its split API with it): the 2.N line and, for
+ * edge builds, the build. undefined when the text is no Linkerd release name.
+ */
+export function linkerdReleaseOf(text: string): { minor: number; edge?: [number, number, number] } | undefined {
+  const version = parseLinkerdVersion(text);
+  if (!version) return undefined;
+  return version.edge ? { minor: version.minor, edge: [version.edge.year, version.edge.month, version.edge.build] } : { minor: version.minor };
 }
 
 export interface LinkerdCapabilities {

@@ -8,3 +8,4 @@ export { renderPoolObjects } from './render.js';
 export { validateMetallb } from './validate.js';
 export { metallbSteps, installStepId, poolsStepId, hasReadyAddress, KIND_NETWORK_STEP } from './steps.js';
 export { applyWithWebhookRetry, isWebhookError, WEBHOOK_RETRY } from './retry.js';
+export { PLUGIN_METALLB_PINS, METALLB_SEED_PIN, METALLB_CURRENT_PIN } from './pins.js';

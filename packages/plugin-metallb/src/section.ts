@@ -1,8 +1,9 @@
 // The `metallb` section of a topology, its JSON Schema and defaults.
+import { METALLB_SEED_PIN } from './pins.js';
 import type { JsonSchema } from '@meshspec/core';
 
 /** A chart version known to install cleanly with Kubernetes 1.24+ (metallb.io/v1beta1 pools, webhooks). */
-export const DEFAULT_CHART_VERSION = '0.14.9';
+export const DEFAULT_CHART_VERSION = METALLB_SEED_PIN.version;
 export const DEFAULT_NAMESPACE = 'metallb-system';
 export const DEFAULT_POOL_SIZE = 10;
 export const CHART = { release: 'metallb', chart: 'metallb', repo: 'https://metallb.github.io/metallb' } as const;

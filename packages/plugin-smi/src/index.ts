@@ -1,10 +1,10 @@
 import { definePlugin } from '@meshspec/core';
 import { smiSchema, type SmiSection } from './schema.js';
-import { smiSteps } from './steps.js';
+import { smiSteps, splitApiOf } from './steps.js';
 import { validateSmi } from './validate.js';
 
 export * from './schema.js';
-export { parseLinkerdVersion, splitApiFor, needsSmi023, type SplitApi, type LinkerdVersionInfo } from './linkerd-version.js';
+export { splitApiFor, needsSmi023, type SplitApi } from './linkerd-version.js';
 export { backendsFor, equalWeights, isExported, mirrorName, renderHttpRoute, renderTrafficSplit, type Backend } from './render.js';
 export { installStep, renderSplitFor, smiSteps, splitApiOf, splitStep, SMI_ADAPTOR, SMI_NAMESPACE } from './steps.js';
 export { validateSmi } from './validate.js';
@@ -22,6 +22,8 @@ export const smiPlugin = definePlugin<SmiSection>({
       versionArgs: ['version'],
       parseVersion: (out) => /v?\d+\.\d+\.\d+/.exec(out)?.[0],
       why: 'renders the linkerd-smi extension (TrafficSplit mode, Linkerd before 2.18)',
+      // Linkerd 2.18+ splits with HTTPRoutes and installs no linkerd-smi.
+      neededFor: (topology) => splitApiOf(topology) === 'trafficsplit',
     },
   ],
 });

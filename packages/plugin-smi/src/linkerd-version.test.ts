@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { needsSmi023, parseLinkerdVersion, splitApiFor } from './linkerd-version.js';
+import { needsSmi023, splitApiFor } from './linkerd-version.js';
 
 describe('splitApiFor', () => {
   it.each([
@@ -12,19 +12,14 @@ describe('splitApiFor', () => {
     ['enterprise-2.18.2', 'httproute'],
     ['edge-25.4.4', 'httproute'],
     ['edge-25.10.7', 'httproute'],
+    // Read through plugin-linkerd's table: a 2.18 pre-release edge and Linkerd 2.20.
+    ['edge-25.3.4', 'httproute'],
+    ['edge-26.6.3', 'httproute'],
+    ['version-2.20', 'httproute'],
     ['2.19.0', 'httproute'],
     ['something-else', 'httproute'],
   ])('%s → %s', (version, api) => {
     expect(splitApiFor(version)).toBe(api);
-  });
-});
-
-describe('parseLinkerdVersion', () => {
-  it('reads the minor of named and recent edge releases', () => {
-    expect(parseLinkerdVersion('stable-2.13.3')).toEqual({ minor: 13 });
-    expect(parseLinkerdVersion('edge-24.8.2')).toEqual({ minor: 16, edge: [24, 8, 2] });
-    expect(parseLinkerdVersion('edge-24.8.1')).toEqual({ edge: [24, 8, 1] });
-    expect(parseLinkerdVersion('latest')).toBeUndefined();
   });
 });
 

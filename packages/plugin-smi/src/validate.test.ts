@@ -47,6 +47,21 @@ describe('validateSmi', () => {
   });
 
   it('does not ask for linkerd-smi v0.2.3 when Linkerd uses HTTPRoute', () => {
-    expect(run({ extensionVersion: 'v0.2.1', splits: [] }, { version: 'version-2.18', export: [] })).toEqual([]);
+    expect(run({ extensionVersion: 'v0.2.1', splits: [] }, { version: 'version-2.18', export: [] }).filter((d) => d.severity !== 'warning')).toEqual([]);
+  });
+
+  it.each(['version-2.18', 'edge-25.4.4', 'edge-26.6.3'])('warns that SMI is deprecated with Linkerd %s: the splits are HTTPRoutes', (version) => {
+    expect(run({ splits: [] }, { version, export: [] })).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        path: 'smi',
+        message: `SMI is deprecated in Linkerd's docs and linkerd-smi targets Linkerd before 2.18; with ${version} the smi splits are Gateway API HTTPRoutes (no TrafficSplit, no linkerd-smi)`,
+        fix: 'nothing to install: HTTPRoute is the way from 2.18, and meshspec renders it from this section; drop smi.extensionVersion, which is unused',
+      }),
+    ]);
+  });
+
+  it('no SMI deprecation warning where SMI is the split API (Linkerd before 2.18)', () => {
+    expect(run({ splits: [] }, { version: 'stable-2.13.3', export: [] })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
+import { asWarning, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
 import { isOlderExtension, needsSmi023, splitApiFor } from './linkerd-version.js';
 import { isExported, isLinked } from './render.js';
 import { DEFAULT_EXTENSION_VERSION, type SmiSection } from './schema.js';
@@ -13,6 +13,17 @@ export function validateSmi(topology: Topology, section: SmiSection | undefined,
     return problems;
   }
   const extensionVersion = section.extensionVersion ?? DEFAULT_EXTENSION_VERSION;
+  if (splitApiFor(linkerd.version) === 'httproute') {
+    problems.push(
+      asWarning(
+        ctx.diagnostic(
+          ['smi'],
+          `SMI is deprecated in Linkerd's docs and linkerd-smi targets Linkerd before 2.18; with ${linkerd.version ?? 'this Linkerd'} the smi splits are Gateway API HTTPRoutes (no TrafficSplit, no linkerd-smi)`,
+          'nothing to install: HTTPRoute is the way from 2.18, and meshspec renders it from this section; drop smi.extensionVersion, which is unused',
+        ),
+      ),
+    );
+  }
   if (splitApiFor(linkerd.version) === 'trafficsplit' && needsSmi023(linkerd.version) && isOlderExtension(extensionVersion, 'v0.2.3')) {
     problems.push(ctx.diagnostic(['smi', 'extensionVersion'], `linkerd-smi ${extensionVersion} does not work with Linkerd ${linkerd.version} (2.13 and later need v0.2.3+)`, `set extensionVersion: ${DEFAULT_EXTENSION_VERSION}`));
   }

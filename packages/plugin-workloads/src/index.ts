@@ -15,7 +15,15 @@ export const workloadsPlugin = definePlugin<WorkloadsSection>({
   schema: workloadsSchema,
   validate: validateWorkloads,
   steps: workloadsSteps,
-  tools: [{ command: 'kubectl', versionArgs: ['version', '--client'], why: 'renders kustomize directories (workloads.manifests[].kustomize)' }],
+  tools: [
+    {
+      command: 'kubectl',
+      versionArgs: ['version', '--client'],
+      why: 'renders kustomize directories (workloads.manifests[].kustomize)',
+      neededFor: (topology) => ((topology['workloads'] as { manifests?: Array<{ kustomize?: unknown }> } | undefined)?.manifests ?? []).some((m) => m?.kustomize !== undefined),
+    },
+  ],
 });
 
 export default workloadsPlugin;
+export { PLUGIN_WORKLOADS_PINS, PODINFO_SEED_PIN, PODINFO_CURRENT_PIN, podinfoImage } from './pins.js';

@@ -1,6 +1,7 @@
+import { podinfoImage, PODINFO_SEED_PIN } from './pins.js';
 import type { JsonSchema } from '@meshspec/core';
 
-export const DEFAULT_PODINFO_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.1';
+export const DEFAULT_PODINFO_IMAGE = podinfoImage(PODINFO_SEED_PIN);
 export const DEFAULT_NGINX_IMAGE = 'nginx:1.27.3-alpine';
 export const DEFAULT_SLOW_COOKER_IMAGE = 'buoyantio/slow_cooker:1.3.0';
 export const DEFAULT_CLUSTER_DNS = 'kube-dns.kube-system.svc.cluster.local';

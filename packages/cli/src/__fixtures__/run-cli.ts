@@ -50,3 +50,24 @@ export function builtCoreUrl(): string {
   }
   return pathToFileURL(file).href;
 }
+
+/**
+ * The validation warnings the examples carry on purpose (deprecations the seed keeps as it was; the smi
+ * section's SMI notice with Linkerd 2.18+), by field path: commands print them on stderr.
+ */
+export const EXAMPLE_WARNINGS: Record<string, string[]> = {
+  'linkerd-multicluster': ['ingress.controller'],
+  'three-clusters': ['ingress.controller'],
+  'modern-linkerd': ['smi'],
+  'custom-plugin': [],
+};
+
+/** Field paths of the `file:line:col warning path: message` lines of a command's stderr. */
+export function warningPaths(stderr: string): string[] {
+  return [...stderr.matchAll(/^\S+:\d+:\d+ warning (\S+): /gm)].map((m) => m[1]!);
+}
+
+/** stderr is nothing but the formatted warnings with these paths. */
+export function onlyWarnings(stderr: string): { paths: string[]; errors: number } {
+  return { paths: warningPaths(stderr), errors: [...stderr.matchAll(/^\S+:\d+:\d+ error /gm)].length };
+}

@@ -4,6 +4,11 @@ import { openSession } from './run.js';
 
 export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): Promise<number> {
   const session = await (await openSession(ctx)).prepare();
+  if (mode === 'apply') {
+    const { createCommandRunner } = await import('@meshspec/core');
+    const { preflight } = await import('./preflight.js');
+    await preflight(session, ctx.options.only, createCommandRunner({ logger: ctx.log, ...(ctx.io.env ? { env: ctx.io.env } : {}) }));
+  }
   // Ctrl-C: abort the run (children are killed, state saved, lock released by the runner/session), exit 130.
   const controller = new AbortController();
   const outer = ctx.io.signal;

@@ -12,9 +12,11 @@ export function versionIn(output: string): string | undefined {
 export async function doctorCommand(ctx: CommandEnv): Promise<number> {
   // With a topology, check only the plugins it uses; without, every loaded plugin.
   let plugins = orderPlugins(ctx.plugins);
+  let needed = (_tool: ToolRequirement) => true;
   if (ctx.file) {
     const session = await openSession(ctx);
     plugins = plugins.filter((p) => session.topology[p.key] !== undefined);
+    needed = (tool) => tool.neededFor?.(session.topology) ?? true;
   }
   const { createCommandRunner } = await import('@meshspec/core');
   // io.env (when given) decides the PATH searched, so callers and tests can point doctor at other tools.
@@ -23,7 +25,7 @@ export async function doctorCommand(ctx: CommandEnv): Promise<number> {
   const seen = new Set<string>();
   for (const plugin of plugins) {
     for (const tool of [...(plugin.tools ?? []), ...(plugin.name === 'kind' ? [KUBECTL] : [])]) {
-      if (seen.has(tool.command)) continue;
+      if (seen.has(tool.command) || !needed(tool)) continue;
       seen.add(tool.command);
       const path = await exec.which(tool.command);
       if (!path) {

@@ -81,7 +81,7 @@ export async function openSession(ctx: CommandEnv) {
   const kubeconfig = ctx.options.kubeconfig ? resolve(ctx.cwd, ctx.options.kubeconfig) : undefined;
   // Said once, up front, instead of once per failing step. (Contexts are not checked here: kind creates them during apply.)
   if (kubeconfig && !existsSync(kubeconfig)) throw new MeshspecError(`--kubeconfig ${ctx.options.kubeconfig}: no such file`);
-  return Session.open({
+  const session = await Session.open({
     file: sessionFile(ctx),
     plugins: ctx.plugins,
     log: ctx.log,
@@ -89,6 +89,12 @@ export async function openSession(ctx: CommandEnv) {
     ...(stateDir ? { stateDir: resolve(ctx.cwd, stateDir) } : {}),
     ...(kubeconfig ? { kubeconfig } : {}),
   });
+  // Warnings (deprecations...) go to stderr like errors, positioned with their fix; `validate -o json`
+  // also lists them in its document.
+  if (session.warnings.length > 0 && ctx.options.output !== 'json') {
+    ctx.io.stderr.write(`${formatDiagnostics(session.warnings, { color: ctx.color, sources: { [session.source.file]: session.source.text } })}\n`);
+  }
+  return session;
 }
 
 /**

@@ -18,7 +18,7 @@ import { defaultStateDir, STATE_FILE, StateStore } from '../state/state-store.js
 import type { HelmDriver } from '../tools/helm-types.js';
 import type { ParsedTopologySource } from '../topology/parse.js';
 import { loadTopologyFile } from '../topology/load.js';
-import { PluginError, StepError } from '../errors.js';
+import { PluginError, StepError, type Diagnostic } from '../errors.js';
 import { helmWithSignal, kubeWithSignal, runnerWithSignal } from './step-signal.js';
 
 export interface SessionOptions {
@@ -56,12 +56,14 @@ export class Session {
     readonly topologyDir: string,
     readonly steps: Step[],
     readonly plan: Plan,
+    /** Warnings of validation (deprecations...); the topology is valid. */
+    readonly warnings: Diagnostic[] = [],
   ) {}
 
   /** Loads and validates the topology (TopologyError with every problem), then builds the step graph (DagError). */
   static async open(options: SessionOptions): Promise<Session> {
     const plugins = orderPlugins(options.plugins);
-    const { topology, source } = await loadTopologyFile(options.file, plugins);
+    const { topology, source, warnings } = await loadTopologyFile(options.file, plugins);
     const topologyDir = dirname(resolve(options.file));
     const stateDir = resolve(options.stateDir ?? defaultStateDir(options.file, topology.metadata.name));
     const stepsContext: StepsContext = { stateDir, topologyDir, contextOf: (cluster) => contextOf(topology, cluster) };
@@ -81,7 +83,7 @@ export class Session {
       }
     }
     const plan = buildPlan(steps, { pluginOf: (step) => owner.get(step) ?? step.id });
-    return new Session(options, plugins, topology, source, stateDir, topologyDir, steps, plan);
+    return new Session(options, plugins, topology, source, stateDir, topologyDir, steps, plan, warnings);
   }
 
   /** The plan, optionally narrowed by `--only`, marking what is already up to date in state (read-only). */

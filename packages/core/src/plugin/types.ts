@@ -112,6 +112,8 @@ export interface ToolRequirement {
   /** Pull the version out of the tool's output. */
   parseVersion?(output: string): string | undefined;
   why: string;
+  /** Whether this topology needs the tool (e.g. linkerd-smi only for TrafficSplit splits); default: whenever the plugin is used. */
+  neededFor?(topology: Topology): boolean;
 }
 
 export interface DoctorCheck {

@@ -42,3 +42,17 @@ describe('formatDiagnostics', () => {
     expect(formatDiagnostics(diagnostics.slice(0, count), { color: false }).trimEnd().split('\n').at(-1)).toBe(line);
   });
 });
+
+describe('formatDiagnostics warnings', () => {
+  const warning: Diagnostic = { file: 'topology.yaml', line: 5, column: 3, path: 'clusters.demo3', source: 'ingress', message: 'deprecated', fix: 'switch', severity: 'warning' };
+
+  it('labels warnings as warnings and counts them apart from problems', () => {
+    const output = formatDiagnostics([warning, diagnostics[0]!], { color: false, sources: { 'topology.yaml': text } });
+    expect(output).toContain('topology.yaml:5:3 warning clusters.demo3: deprecated\n');
+    expect(output.trimEnd().split('\n').at(-1)).toBe('1 problem found, 1 warning');
+  });
+
+  it('warnings alone are counted as warnings', () => {
+    expect(formatDiagnostics([warning, warning], { color: false }).trimEnd().split('\n').at(-1)).toBe('2 warnings');
+  });
+});

@@ -7,7 +7,7 @@ export interface FormatDiagnosticsOptions {
   sources?: Readonly<Record<string, string>>;
 }
 
-const ANSI = { bold: '1', dim: '2', red: '31', cyan: '36' } as const;
+const ANSI = { bold: '1', dim: '2', red: '31', yellow: '33', cyan: '36' } as const;
 
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: FormatDiagnosticsOptions): string {
   const paint = (style: keyof typeof ANSI, text: string) => (options.color ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
@@ -22,7 +22,9 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: F
   const blocks = diagnostics.map((diagnostic) => {
     const location = paint('bold', `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}`);
     const subject = diagnostic.path ? `${paint('bold', diagnostic.path)}: ` : '';
-    const out = [`${location} ${paint('red', 'error')} ${subject}${diagnostic.message}`];
+    const warning = diagnostic.severity === 'warning';
+    const label = warning ? paint('yellow', 'warning') : paint('red', 'error');
+    const out = [`${location} ${label} ${subject}${diagnostic.message}`];
     const sourceLine = linesOf(diagnostic.file)?.[diagnostic.line - 1];
     if (sourceLine !== undefined) {
       const gutter = String(diagnostic.line);
@@ -30,11 +32,14 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: F
       // Keep tabs in the padding so the caret lines up however the terminal renders them.
       const padding = sourceLine.slice(0, Math.max(0, diagnostic.column - 1)).replace(/[^\t]/g, ' ');
       out.push(`  ${paint('dim', `${gutter} |`)} ${sourceLine}`);
-      out.push(`  ${paint('dim', `${blank} |`)} ${padding}${paint('red', '^')}`);
+      out.push(`  ${paint('dim', `${blank} |`)} ${padding}${paint(warning ? 'yellow' : 'red', '^')}`);
     }
     if (diagnostic.fix) out.push(`  ${paint('cyan', 'fix:')} ${diagnostic.fix}`);
     return out.join('\n');
   });
-  const count = `${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} found`;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  const errors = diagnostics.length - warnings;
+  const warningCount = `${warnings} warning${warnings === 1 ? '' : 's'}`;
+  const count = errors === 0 && warnings > 0 ? warningCount : `${errors} problem${errors === 1 ? '' : 's'} found${warnings > 0 ? `, ${warningCount}` : ''}`;
   return [...blocks, paint('bold', count)].join('\n\n') + '\n';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TopologyError, type Diagnostic } from '../errors.js';
+import { asWarning, TopologyError, type Diagnostic } from '../errors.js';
 import type { Plugin } from '../plugin/types.js';
 import { crashingPlugin, kindLike, linkerdLike } from './__fixtures__/test-plugins.js';
 import { validateTopology } from './validate.js';
@@ -247,5 +247,28 @@ describe('validateTopology diagnostics', () => {
     const error = await validateTopology({ text, file: 'x.yaml', plugins }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TopologyError);
     expect((error as TopologyError).sources).toEqual({ 'x.yaml': text });
+  });
+});
+
+describe('validateTopology warnings', () => {
+  const warner: Plugin = {
+    name: 'warner',
+    key: 'warner',
+    schema: { type: 'object', description: 'A plugin that warns.', properties: { fail: { type: 'boolean', description: 'Also report an error.' } } },
+    validate: (_t, section, ctx) => [
+      asWarning(ctx.diagnostic(['warner'], 'this is deprecated', 'use the new thing')),
+      ...((section as { fail?: boolean } | undefined)?.fail ? [ctx.diagnostic(['warner', 'fail'], 'this is wrong', 'fix it')] : []),
+    ],
+    steps: () => [],
+  };
+
+  it('a warning alone does not reject the topology; it comes back positioned beside it', async () => {
+    const result = await validateTopology({ text: lines(...HEAD, 'clusters: { demo: { context: demo } }', 'warner: {}'), file: 'topology.yaml', plugins: [warner] });
+    expect(result.warnings).toEqual([{ file: 'topology.yaml', line: 5, column: 9, path: 'warner', message: 'this is deprecated', fix: 'use the new thing', source: 'warner', severity: 'warning' }]);
+  });
+
+  it('with an error, the warnings are reported too, all at once', async () => {
+    const found = await diagnosticsOf(lines(...HEAD, 'clusters: { demo: { context: demo } }', 'warner: { fail: true }'), [warner]);
+    expect(found.map((d) => `${d.severity ?? 'error'} ${d.path}`)).toEqual(['warning warner', 'error warner.fail']);
   });
 });

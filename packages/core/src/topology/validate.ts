@@ -1,6 +1,6 @@
 // Topology text -> resolved Topology, or a TopologyError holding every problem found, in file order.
 import type { Diagnostic } from '../errors.js';
-import { TopologyError } from '../errors.js';
+import { isWarning, TopologyError } from '../errors.js';
 import { orderPlugins } from '../plugin/registry.js';
 import type { JsonSchema, Plugin, Topology, ValidateContext } from '../plugin/types.js';
 import { composeSchema } from '../schema/compose.js';
@@ -19,6 +19,8 @@ export interface ValidateTopologyOptions {
 export interface ValidatedTopology {
   topology: Topology;
   source: ParsedTopologySource;
+  /** Plugin diagnostics marked as warnings (deprecations...): positioned, with a fix, not rejecting. */
+  warnings: Diagnostic[];
 }
 
 /**
@@ -72,8 +74,9 @@ export async function validateTopology({ text, file, plugins }: ValidateTopology
       diagnostics.push(pluginCrash(plugin, 'validating', error, source));
     }
   }
-  if (diagnostics.length > 0) fail(diagnostics);
-  return { topology, source };
+  // Warnings ride along with the errors so one run shows everything; alone they do not reject.
+  if (diagnostics.some((d) => !isWarning(d))) fail(diagnostics);
+  return { topology, source, warnings: sortDiagnostics(diagnostics) };
 }
 
 async function checkSchema(schema: JsonSchema, data: unknown): Promise<SchemaProblem[]> {
