@@ -48,7 +48,7 @@ describe('Kubernetes version of the clusters vs the Linkerd release (validate)',
       'topology.yaml:6:22 clusters.west.nodeImage: cluster west runs Kubernetes 1.24 (kindest/node:v1.24.7), but Linkerd 2.20 (version-2.20) supports Kubernetes 1.31-1.35',
     ]);
     expect(found[0]!.fix).toContain(`nodeImage: ${K135}`);
-    expect(found[0]!.fix).toContain('or a Linkerd release that supports Kubernetes 1.24: 2.18, 2.17 ... (linkerd.version)');
+    expect(found[0]!.fix).toContain('or a Linkerd release that supports Kubernetes 1.24: 2.19, 2.18 ... (linkerd.version)');
   });
 
   it.each([

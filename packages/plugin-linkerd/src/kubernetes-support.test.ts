@@ -5,7 +5,7 @@ import { KUBERNETES_SUPPORT, kubernetesRangeOf, linkerdLinesSupporting } from '.
 describe('Kubernetes support of Linkerd releases', () => {
   it.each([
     [20, 31, 35],
-    [19, 29, 34],
+    [19, 22, 35],
     [18, 22, 32],
     [13, 21, 28],
   ])('Linkerd 2.%i supports Kubernetes 1.%i-1.%i', (linkerd, min, max) => {
@@ -19,6 +19,6 @@ describe('Kubernetes support of Linkerd releases', () => {
 
   it('no Linkerd line supports Kubernetes 1.37 (kind v0.33\'s default)', () => {
     expect(linkerdLinesSupporting(37)).toEqual([]);
-    expect(linkerdLinesSupporting(35)).toEqual([20]);
+    expect(linkerdLinesSupporting(35)).toEqual([20, 19]);
   });
 });

@@ -1,7 +1,8 @@
 // Which Kubernetes minors each Linkerd release line supports, and the check of a topology's clusters
 // against it. Linkerd's own table: https://linkerd.io/2/reference/k8s-versions (2.10-2.19). Linkerd 2.20
 // (June 2026) supports 1.31-1.35 (Linkerd's docs, as recorded in ../shared/conformance/README.md).
-// Note: the k8s-versions page read for this lists 2.19 as 1.29-1.34; it is kept as that page says.
+// 2.19 follows ../shared/reference/seed-procedure.md (read from the k8s-versions page on 2026-11-29:
+// 1.22-1.35); an older stored copy of that page said 1.29-1.34, before 2.19's range was widened.
 import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
 import { kubernetesVersionOfNodeImage, nodeImagesOf, pinnedNodeImageWithin } from '@meshspec/plugin-kind';
 import type { LinkerdVersion } from './version.js';
@@ -20,7 +21,7 @@ const K8S_VERSIONS_PAGE = 'https://linkerd.io/2/reference/k8s-versions';
 /** Newest first. */
 export const KUBERNETES_SUPPORT: readonly KubernetesRange[] = [
   { linkerd: 20, min: 31, max: 35, source: 'Linkerd 2.20 docs (k8s-versions), per ../shared/conformance/README.md' },
-  { linkerd: 19, min: 29, max: 34, source: K8S_VERSIONS_PAGE },
+  { linkerd: 19, min: 22, max: 35, source: `${K8S_VERSIONS_PAGE} (as of 2026-11-29, ../shared/reference/seed-procedure.md)` },
   { linkerd: 18, min: 22, max: 32, source: K8S_VERSIONS_PAGE },
   { linkerd: 17, min: 22, max: 31, source: K8S_VERSIONS_PAGE },
   { linkerd: 16, min: 22, max: 29, source: K8S_VERSIONS_PAGE },
