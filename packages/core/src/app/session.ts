@@ -81,6 +81,7 @@ export class Session {
       }
     }
     const plan = buildPlan(steps, { pluginOf: (step) => owner.get(step) ?? step.id });
+    for (const warning of plan.warnings ?? []) options.log.warn(warning);
     return new Session(options, plugins, topology, source, stateDir, topologyDir, steps, plan);
   }
 
