@@ -70,3 +70,32 @@ describe('Ctrl-C during apply (built binary)', () => {
     expect(stderr).not.toMatch(/^\s+at /m);
   }, 30_000);
 });
+
+describe('Ctrl-C during validation and output (built binary)', () => {
+  // ~0.9 MiB: 18,000 exports. Validating and planning it takes seconds on a shared CI core, so the signal
+  // arrives in the middle of the synchronous parse / plan build, or while plan's output is blocked on a full pipe.
+  const dir = mkdtempSync(join(tmpdir(), 'meshspec-interrupt-validate-'));
+  const example = readFileSync(join(REPO, 'examples/linkerd-multicluster/topology.yaml'), 'utf8');
+  const exports = Array.from({ length: 18_000 }, (_, i) => `    - { namespace: test, service: ${i === 0 ? 'podinfo' : `svc${i}`} }`).join('\n');
+  writeFileSync(join(dir, 'big.yaml'), example.replace(/ {2}export: .*\n/, `  export:\n${exports}\n`));
+
+  it.each(['validate', 'plan'])('%s stops within a second of SIGINT', async (command) => {
+    const cli = spawn(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), command, 'big.yaml'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Never read stdout: plan's output fills the pipe and its write blocks, as with a terminal that is not scrolled.
+    cli.stdout.pause();
+    let exitedAt: number | undefined;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      cli.on('exit', (code, signal) => {
+        exitedAt = performance.now();
+        resolve({ code, signal });
+      }),
+    );
+    await sleep(700);
+    expect(exitedAt, `${command} finished before the signal; the file is not big enough to test this`).toBeUndefined();
+    const signalledAt = performance.now();
+    cli.kill('SIGINT');
+    const { code, signal } = await exited;
+    expect(code === 130 || signal === 'SIGINT', `code ${code}, signal ${signal}`).toBe(true);
+    expect(exitedAt! - signalledAt).toBeLessThan(1_000);
+  }, 30_000);
+});

@@ -3,7 +3,10 @@ import type { CommandEnv } from './run.js';
 import { openSession } from './run.js';
 
 export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): Promise<number> {
-  const session = await (await openSession(ctx)).prepare();
+  const opened = await openSession(ctx);
+  // From here on there is something to clean up on Ctrl-C (state dir, lock, children): handle signals gracefully.
+  ctx.io.armSignals?.();
+  const session = await opened.prepare();
   // Ctrl-C: abort the run (children are killed, state saved, lock released by the runner/session), exit 130.
   const controller = new AbortController();
   const outer = ctx.io.signal;
