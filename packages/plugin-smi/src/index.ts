@@ -1,6 +1,6 @@
 import { definePlugin } from '@meshspec/core';
 import { smiSchema, type SmiSection } from './schema.js';
-import { smiSteps } from './steps.js';
+import { smiSteps, splitApiOf } from './steps.js';
 import { validateSmi } from './validate.js';
 
 export * from './schema.js';
@@ -24,6 +24,10 @@ export const smiPlugin = definePlugin<SmiSection>({
       why: 'renders the linkerd-smi extension (TrafficSplit mode, Linkerd before 2.18)',
     },
   ],
+  // HTTPRoute mode (Linkerd 2.18+) applies objects only; no CLI runs.
+  toolsFor(topology, section) {
+    return section !== undefined && splitApiOf(topology) === 'trafficsplit' ? (this.tools ?? []) : [];
+  },
 });
 
 export default smiPlugin;

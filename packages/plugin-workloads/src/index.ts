@@ -16,6 +16,10 @@ export const workloadsPlugin = definePlugin<WorkloadsSection>({
   validate: validateWorkloads,
   steps: workloadsSteps,
   tools: [{ command: 'kubectl', versionArgs: ['version', '--client'], why: 'renders kustomize directories (workloads.manifests[].kustomize)' }],
+  // Only kustomize entries run kubectl; the demo and plain manifests are applied through the API.
+  toolsFor(_topology, section) {
+    return section?.manifests?.some((entry) => entry.kustomize !== undefined) ? (this.tools ?? []) : [];
+  },
 });
 
 export default workloadsPlugin;

@@ -4,6 +4,8 @@ import { openSession } from './run.js';
 
 export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): Promise<number> {
   const opened = await openSession(ctx);
+  // Every tool the selected steps run, checked before anything is written (state dir, keys, state.json).
+  await opened.preflight({ only: ctx.options.only, ...(ctx.io.signal ? { signal: ctx.io.signal } : {}) });
   // From here on there is something to clean up on Ctrl-C (state dir, lock, children): handle signals gracefully.
   ctx.io.armSignals?.();
   const session = await opened.prepare();

@@ -96,6 +96,7 @@ export async function openSession(ctx: CommandEnv) {
     verbose: ctx.options.verbose,
     ...(stateDir ? { stateDir: resolve(ctx.cwd, stateDir) } : {}),
     ...(kubeconfig ? { kubeconfig } : {}),
+    ...(ctx.io.env ? { toolEnv: ctx.io.env } : {}),
   });
 }
 

@@ -19,6 +19,7 @@ import type { HelmDriver } from '../tools/helm-types.js';
 import type { ParsedTopologySource } from '../topology/parse.js';
 import { loadTopologyFile } from '../topology/load.js';
 import { PluginError, StepError } from '../errors.js';
+import { checkTools, toolsNeeded, type ToolFound } from './preflight.js';
 import { helmWithSignal, kubeWithSignal, runnerWithSignal } from './step-signal.js';
 
 export interface SessionOptions {
@@ -34,6 +35,8 @@ export interface SessionOptions {
   runner?: CommandRunner;
   kube?: KubeClientFactory;
   helm?: HelmDriver;
+  /** Environment in which preflight looks tools up (PATH); default the process's. */
+  toolEnv?: NodeJS.ProcessEnv;
 }
 
 export interface RunOptions {
@@ -190,6 +193,20 @@ export class Session {
   private driversSync(): { runner: CommandRunner; kube: KubeClientFactory; helm: HelmDriver } {
     if (!this.drivers) throw new Error('Session.prepare() must run before steps (loads the command runner and Kubernetes client)');
     return this.drivers;
+  }
+
+  /**
+   * Checks that every tool the selected steps need is on PATH and answers its version command, before
+   * anything is written (no state dir, lock, keys or state.json yet). Throws a MeshspecError naming all
+   * missing or broken tools. The CLI runs it before apply/destroy; Session.apply itself does not, so
+   * callers that inject their own runner decide.
+   */
+  async preflight(options: { only?: string[]; signal?: AbortSignal } = {}): Promise<ToolFound[]> {
+    const selected = options.only && options.only.length > 0 ? selectSteps(this.plan, options.only) : this.plan;
+    // Step ids are `<plugin>:<what>[@<cluster>]` (stepId); the prefix names the plugin that runs the step.
+    const owners = new Set(selected.steps.map((node) => node.id.split(':')[0]!));
+    const runner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false, ...(this.options.toolEnv ? { env: this.options.toolEnv } : {}) });
+    return checkTools(toolsNeeded(this.plugins, this.topology, owners), runner, options.signal);
   }
 
   /** Loads the heavy drivers (execa, client-node) only for commands that talk to clusters or tools. */

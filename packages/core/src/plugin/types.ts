@@ -147,6 +147,11 @@ export interface PluginDefinition<Section = unknown> {
   /** The steps of this plugin for the topology. An unused plugin (no section) usually returns []. */
   steps(topology: Topology, section: Section | undefined, ctx: StepsContext): Step[];
   tools?: ToolRequirement[];
+  /**
+   * The tools this topology needs, when that depends on the section (a configured CLI path, an optional
+   * mode); default `tools`. apply/destroy check them before the first step (preflight).
+   */
+  toolsFor?(topology: Topology, section: Section | undefined): ToolRequirement[];
   doctor?(ctx: { exec: CommandRunner }): Promise<DoctorCheck[]>;
   status?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<StatusLine[]>;
   /** Lines printed after a successful apply (URLs, /etc/hosts entries...). */

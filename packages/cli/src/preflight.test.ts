@@ -1,0 +1,66 @@
+// apply checks every tool its steps will run before the first step: with docker missing it says so (with
+// everything else that is missing) and writes nothing — no state dir, trust anchor, keys or state.json.
+// The other tools are the recorded FAKE toolchain (test/fake-toolchain), so only their `version` answers run.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLES, REPO, runCli, stackFrames } from './__fixtures__/run-cli.js';
+
+const FAKE_BIN = join(REPO, 'test/fake-toolchain/bin');
+
+/** A PATH holding node and the named FAKE tools only. */
+function pathWith(tools: string[]): string {
+  const bin = mkdtempSync(join(tmpdir(), 'meshspec-preflight-bin-'));
+  for (const tool of tools) symlinkSync(join(FAKE_BIN, tool), join(bin, tool));
+  return `${bin}:${dirname(process.execPath)}`;
+}
+
+function project(example: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'meshspec-preflight-'));
+  cpSync(join(EXAMPLES, example, 'topology.yaml'), join(dir, 'topology.yaml'));
+  return dir;
+}
+
+describe('preflight before apply (FAKE toolchain for the tools that are present)', () => {
+  it('docker missing: one error naming it, exit 1, and nothing written', async () => {
+    const dir = project('linkerd-multicluster');
+    const { code, stderr } = await runCli(['apply', 'topology.yaml'], { cwd: dir, env: { PATH: pathWith(['kind', 'helm', 'linkerd', 'linkerd-smi']) } });
+    expect(code).toBe(1);
+    expect(stderr).toContain('preflight');
+    expect(stderr).toMatch(/docker is not on PATH \(plugin kind uses it/);
+    expect(stderr).toContain('nothing was changed');
+    expect(stderr).not.toMatch(/\bhelm is not on PATH/);
+    expect(stackFrames(stderr)).toEqual([]);
+    expect(readdirSync(dir)).toEqual(['topology.yaml']);
+    expect(existsSync(join(dir, '.meshspec'))).toBe(false);
+  });
+
+  it('names every missing tool at once', async () => {
+    const dir = project('linkerd-multicluster');
+    const { code, stderr } = await runCli(['apply', 'topology.yaml'], { cwd: dir, env: { PATH: pathWith([]) } });
+    expect(code).toBe(1);
+    for (const tool of ['docker', 'kind', 'helm', 'linkerd', 'linkerd-smi']) expect(stderr).toContain(`${tool} is not on PATH`);
+    expect(existsSync(join(dir, '.meshspec'))).toBe(false);
+  });
+
+  it('a tool that answers no version is reported as broken', async () => {
+    const dir = project('linkerd-multicluster');
+    const bin = mkdtempSync(join(tmpdir(), 'meshspec-preflight-broken-'));
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'docker'), '#!/bin/sh\necho "Segmentation fault" >&2\nexit 139\n', { mode: 0o755 });
+    const { code, stderr } = await runCli(['apply', 'topology.yaml'], { cwd: dir, env: { PATH: `${bin}:${pathWith(['kind', 'helm', 'linkerd', 'linkerd-smi'])}` } });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/docker at .* does not work: `docker version --format \{\{\.Client\.Version\}\}` printed no version \(exit 139: Segmentation fault\)/);
+    expect(existsSync(join(dir, '.meshspec'))).toBe(false);
+  });
+
+  it('Linkerd 2.18+ (HTTPRoute) does not need linkerd-smi; --only narrows to the tools of the selected steps', async () => {
+    const dir = project('modern-linkerd');
+    const { stderr } = await runCli(['apply', 'topology.yaml'], { cwd: dir, env: { PATH: pathWith([]) } });
+    expect(stderr).not.toContain('linkerd-smi');
+    const only = await runCli(['apply', 'topology.yaml', '--only', 'kind:*'], { cwd: dir, env: { PATH: pathWith([]) } });
+    expect(only.stderr).toContain('docker is not on PATH');
+    expect(only.stderr).not.toMatch(/\b(helm|linkerd) is not on PATH/);
+  });
+});
