@@ -124,7 +124,10 @@ export function checkStructure(document: Document, text: string, file: string, a
 function keyName(key: unknown): string {
   if (isScalar(key)) return String(key.value);
   if (isAlias(key)) return `*${key.source}`;
-  return String(key);
+  // Never String(collection): the library stringifies it through toJS, exponential for nested flow keys.
+  if (isMap(key)) return '{...}';
+  if (isSeq(key)) return '[...]';
+  return '?';
 }
 
 /** The tag written before a value (`!!omap [..]`, `&a !tag x`): point at the tag, not the value after it. */
