@@ -1,5 +1,6 @@
 import { definePlugin } from '@meshspec/core';
 import { metallbSectionSchema, type MetallbSection } from './section.js';
+import { metallbAddresses } from './addresses.js';
 import { metallbSteps } from './steps.js';
 import { validateMetallb } from './validate.js';
 
@@ -9,5 +10,6 @@ export const metallbPlugin = definePlugin<MetallbSection>({
   schema: metallbSectionSchema,
   validate: validateMetallb,
   steps: (topology, section, ctx) => metallbSteps(topology, section, ctx.contextOf),
+  addresses: metallbAddresses,
   tools: [{ command: 'helm', versionArgs: ['version', '--short'], parseVersion: (out) => /v\d+\.\d+\.\d+\S*/.exec(out)?.[0], why: 'installs the MetalLB chart' }],
 });

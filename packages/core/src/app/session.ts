@@ -11,7 +11,7 @@ import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
 import type { MeshspecLogger } from '../log/logger.js';
 import { orderPlugins } from '../plugin/registry.js';
-import type { Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
+import type { PlannedAddress, Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
 import { acquireLock } from '../state/lock.js';
 import { createSecretStore } from '../state/secret-store.js';
 import { defaultStateDir, STATE_FILE, StateStore } from '../state/state-store.js';
@@ -96,6 +96,13 @@ export class Session {
     if (state) for (const node of this.plan.steps) if (isUpToDate(node, this.plan, state)) upToDate.add(node.id);
     const plan = only.length > 0 ? selectSteps(this.plan, only, (id) => upToDate.has(id)) : this.plan;
     return { plan, upToDate };
+  }
+
+  /** Every address range the plugins will use, in plugin order; reads state (read-only) for what an earlier apply learnt. */
+  async plannedAddresses(): Promise<PlannedAddress[]> {
+    const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
+    const known = { outputOf: <T>(id: string) => state?.get(id)?.outputs as T | undefined };
+    return this.plugins.flatMap((plugin) => (plugin.addresses && this.topology[plugin.key] !== undefined ? plugin.addresses(this.topology, this.topology[plugin.key] as never, known) : []));
   }
 
   async apply(options: RunOptions = {}): Promise<RunSummary> {

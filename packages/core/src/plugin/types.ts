@@ -114,6 +114,17 @@ export interface ToolRequirement {
   why: string;
 }
 
+/** An address range the plan will use, shown by `meshspec plan` so disjointness is visible before apply. */
+export interface PlannedAddress {
+  cluster: string;
+  /** What the range is for, e.g. `pods`, `services`, `MetalLB pool`. */
+  what: string;
+  /** The range (CIDR or a-b); absent while it depends on something only apply learns. */
+  range?: string;
+  /** Where it comes from, or why it is not known yet. */
+  note?: string;
+}
+
 export interface DoctorCheck {
   name: string;
   ok: boolean;
@@ -154,6 +165,11 @@ export interface PluginDefinition<Section = unknown> {
   toolsFor?(topology: Topology, section: Section | undefined): ToolRequirement[];
   doctor?(ctx: { exec: CommandRunner }): Promise<DoctorCheck[]>;
   status?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<StatusLine[]>;
+  /**
+   * The address ranges this plugin will use (given or computed), for `meshspec plan`. `outputOf` reads a
+   * step's outputs recorded by an earlier apply (undefined if none), e.g. the docker network's subnet.
+   */
+  addresses?(topology: Topology, section: Section | undefined, known: { outputOf<T>(stepId: string): T | undefined }): PlannedAddress[];
   /** Lines printed after a successful apply (URLs, /etc/hosts entries...). */
   summary?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<string[]>;
 }
