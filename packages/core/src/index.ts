@@ -11,7 +11,7 @@ export { buildPlan, selectSteps, ancestorsOf, type Plan, type PlannedStep, type 
 export { runPlan, formatSummary, isUpToDate, RunCancelledError, type RunPlanOptions, type RunSummary, type FailedStep, type SkippedStep, type RunMode } from './engine/runner.js';
 export type { RendererChoice, RunEvent, OutputStream } from './engine/view.js';
 export { StateStore, defaultStateDir, fingerprint, stableStringify, type StateFile, type StepRecord } from './state/state-store.js';
-export { FileSecretStore, createSecretStore } from './state/secret-store.js';
+export { FileSecretStore, createSecretStore, tightenSecrets } from './state/secret-store.js';
 export { acquireLock, type Lock, type LockHolder, type AcquireLockOptions } from './state/lock.js';
 export { createLogger, registerSecret, redact, LOG_FILE, type LoggerOptions, type LogLevel, type MeshspecLogger } from './log/logger.js';
 export * from './topology/index.js';

@@ -13,7 +13,7 @@ import type { MeshspecLogger } from '../log/logger.js';
 import { orderPlugins } from '../plugin/registry.js';
 import type { PlannedAddress, Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
 import { acquireLock } from '../state/lock.js';
-import { createSecretStore } from '../state/secret-store.js';
+import { createSecretStore, tightenSecrets } from '../state/secret-store.js';
 import { defaultStateDir, STATE_FILE, StateStore } from '../state/state-store.js';
 import type { HelmDriver } from '../tools/helm-types.js';
 import type { ParsedTopologySource } from '../topology/parse.js';
@@ -151,6 +151,7 @@ export class Session {
     const lock = await acquireLock(this.stateDir, { command: `meshspec ${mode} ${this.options.file}`, topology: this.topology.metadata.name, warn: (m) => this.options.log.warn(m) });
     try {
       const state = await StateStore.open(this.stateDir, this.topology.metadata.name);
+      await tightenSecrets(this.stateDir, (message) => this.options.log.warn(message));
       return await runPlan({
         plan: this.plan,
         mode,
@@ -176,7 +177,7 @@ export class Session {
       topology: this.topology,
       stateDir: this.stateDir,
       topologyDir: this.topologyDir,
-      secrets: createSecretStore(this.stateDir),
+      secrets: createSecretStore(this.stateDir, { warn: (message) => log.warn(message) }),
       log,
       exec: runnerWithSignal(drivers.runner, signal),
       helm: helmWithSignal(drivers.helm, signal),
