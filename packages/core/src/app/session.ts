@@ -9,7 +9,7 @@ import { isUpToDate, runPlan, type RunSummary } from '../engine/runner.js';
 import type { OutputStream, RendererChoice } from '../engine/view.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
-import type { MeshspecLogger } from '../log/logger.js';
+import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
 import { orderPlugins } from '../plugin/registry.js';
 import type { PlannedAddress, Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
 import { acquireLock } from '../state/lock.js';
@@ -151,6 +151,9 @@ export class Session {
     const lock = await acquireLock(this.stateDir, { command: `meshspec ${mode} ${this.options.file}`, topology: this.topology.metadata.name, warn: (m) => this.options.log.warn(m) });
     try {
       const state = await StateStore.open(this.stateDir, this.topology.metadata.name);
+      // The state dir exists from here on: keep a redacted, bounded, rotated record of the run in it.
+      this.options.log.logTo?.(join(this.stateDir, LOG_FILE));
+      this.options.log.debug(`meshspec ${mode} ${this.options.file} (pid ${process.pid})`);
       await tightenSecrets(this.stateDir, (message) => this.options.log.warn(message));
       return await runPlan({
         plan: this.plan,
