@@ -1,7 +1,7 @@
 // Ctrl-C on the real binary: the running step's child process is killed, what completed is saved in
 // state, the lock is released, and the exit code is 130. Runs the built CLI (pnpm build) as a process.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -98,4 +98,43 @@ describe('Ctrl-C during validation and output (built binary)', () => {
     expect(code === 130 || signal === 'SIGINT', `code ${code}, signal ${signal}`).toBe(true);
     expect(exitedAt! - signalledAt).toBeLessThan(1_000);
   }, 30_000);
+});
+
+describe('kill -9 of meshspec during apply (built binary)', () => {
+  it('the orphaned child group is recorded; the next apply stops it before re-running, and removes leftover temp files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshspec-kill9-'));
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
+    // Same plugin as above, but the forever step ends at once when HANG=0 (the second run).
+    writeFileSync(join(dir, 'hang-plugin.mjs'), PLUGIN(builtCoreUrl()).replace("await step.exec.run('sh'", "if (process.env.HANG === '0') return; await step.exec.run('sh'"));
+    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: killed }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+    const bin = join(REPO, 'packages/cli/dist/bin.js');
+
+    const first = spawn(process.execPath, [bin, 'apply', 'topology.yaml'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<void>((resolve) => first.on('exit', () => resolve()));
+    const pidFile = join(dir, 'child.pid');
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
+    expect(existsSync(pidFile), 'the step never started its child').toBe(true);
+    const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+    const stateDir = join(dir, '.meshspec', 'killed');
+    first.kill('SIGKILL');
+    await exited;
+    // The situation the issue describes: meshspec is gone, its child's group lives on, recorded in the state dir.
+    expect(alive(grandchild), 'the orphan should outlive a SIGKILLed meshspec (nothing can stop that)').toBe(true);
+    expect(readdirSync(join(stateDir, 'running')).length).toBe(1);
+    // A forced quit in the middle of a state write leaves this behind.
+    writeFileSync(join(stateDir, 'state.json.999999.0badc0de.tmp'), '{"half":');
+
+    const second = spawn(process.execPath, [bin, 'apply', 'topology.yaml'], { cwd: dir, env: { ...process.env, CI: 'true', HANG: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    second.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => second.on('exit', (c) => resolve(c)));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/stopped a process an earlier meshspec left running when it was killed: sh -c/);
+    expect(stderr).toMatch(/removed 1 temporary file an interrupted write left behind: .*state\.json\.999999\.0badc0de\.tmp/);
+    for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
+    expect(alive(grandchild), 'the orphan survived the next apply').toBe(false);
+    expect(existsSync(join(stateDir, 'state.json.999999.0badc0de.tmp'))).toBe(false);
+    expect(readdirSync(join(stateDir, 'running'))).toEqual([]);
+  }, 60_000);
 });

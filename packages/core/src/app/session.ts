@@ -13,6 +13,7 @@ import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
 import { orderPlugins } from '../plugin/registry.js';
 import type { PlannedAddress, Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
 import { acquireLock } from '../state/lock.js';
+import { recordProcessGroups, removeLeftoverTempFiles, stopLeftoverGroups } from '../state/leftovers.js';
 import { createSecretStore, tightenSecrets } from '../state/secret-store.js';
 import { defaultStateDir, STATE_FILE, StateStore } from '../state/state-store.js';
 import type { HelmDriver } from '../tools/helm-types.js';
@@ -155,6 +156,7 @@ export class Session {
       this.options.log.logTo?.(join(this.stateDir, LOG_FILE));
       this.options.log.debug(`meshspec ${mode} ${this.options.file} (pid ${process.pid})`);
       await tightenSecrets(this.stateDir, (message) => this.options.log.warn(message));
+      await this.clearLeftovers();
       return await runPlan({
         plan: this.plan,
         mode,
@@ -170,6 +172,14 @@ export class Session {
     } finally {
       lock.release();
     }
+  }
+
+  /** What a killed meshspec left: its children still running (stopped before any step re-runs) and temp files. */
+  private async clearLeftovers(): Promise<void> {
+    const stopped = await stopLeftoverGroups(this.stateDir);
+    for (const line of stopped) this.options.log.warn(`stopped a process an earlier meshspec left running when it was killed: ${line}`);
+    const removed = removeLeftoverTempFiles([this.stateDir, join(this.stateDir, 'secrets')]);
+    if (removed.length > 0) this.options.log.warn(`removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} an interrupted write left behind: ${removed.join(', ')}`);
   }
 
   private stepContext(step: Step, signal: AbortSignal, state: StateStore): StepContext {
@@ -223,7 +233,7 @@ export class Session {
   /** Loads the heavy drivers (execa, client-node) only for commands that talk to clusters or tools. */
   async prepare(): Promise<this> {
     if (this.drivers) return this;
-    const runner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false });
+    const runner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false, groups: recordProcessGroups(this.stateDir) });
     const kube = this.options.kube ?? (await import('../kube/client.js')).createKubeClientFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
     let helm = this.options.helm;
     if (!helm) {
