@@ -64,3 +64,43 @@ describe('preflight before apply (FAKE toolchain for the tools that are present)
     expect(only.stderr).not.toMatch(/\b(helm|linkerd) is not on PATH/);
   });
 });
+
+describe('preflight: MetalLB pools against the real docker network (FAKE docker answering network inspect)', () => {
+  function seedPools(dockerSubnet?: string): { dir: string; env: Record<string, string> } {
+    const dir = mkdtempSync(join(tmpdir(), 'meshspec-preflight-pools-'));
+    writeFileSync(
+      join(dir, 'topology.yaml'),
+      [
+        'apiVersion: meshspec.dev/v1alpha1',
+        'kind: Topology',
+        'metadata: { name: pools }',
+        'clusters: { demo: {}, demo3: {} }',
+        'kindClusters: {}',
+        // The seed procedure's pools, from docker's default bridge, while kind's network is 172.18.0.0/16.
+        `metallb: { pools: { demo: 172.17.0.200-172.17.0.209, demo3: 172.17.0.210-172.17.0.219 }${dockerSubnet ? `, dockerSubnet: ${dockerSubnet}` : ''} }`,
+        '',
+      ].join('\n'),
+    );
+    const fakeState = join(dir, 'fake-state');
+    mkdirSync(join(fakeState, 'docker', 'networks'), { recursive: true });
+    // What `docker network create kind` left (as the fake records it): kind's usual 172.18.0.0/16.
+    writeFileSync(join(fakeState, 'docker', 'networks', 'kind.json'), JSON.stringify({ Name: 'kind', Id: 'f'.repeat(64), Driver: 'bridge', IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }, { Subnet: 'fc00:f853:ccd:e793::/64' }] } }));
+    return { dir, env: { PATH: pathWith(['kind', 'docker', 'helm']), MESHSPEC_FAKE_STATE: fakeState, MESHSPEC_FAKE_LOG: join(dir, 'fake.log') } };
+  }
+
+  it('pools outside the existing kind network stop apply before anything is written', async () => {
+    const { dir, env } = seedPools();
+    const { code, stderr } = await runCli(['apply', 'topology.yaml'], { cwd: dir, env });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/metallb\.pools\.demo: pool 172\.17\.0\.200-172\.17\.0\.209 is outside the docker network kind \(172\.18\.0\.0\/16\)/);
+    expect(stderr).toMatch(/metallb\.pools\.demo3: pool 172\.17\.0\.210-172\.17\.0\.219 is outside/);
+    expect(existsSync(join(dir, '.meshspec'))).toBe(false);
+  });
+
+  it('with dockerSubnet given, validate already says so (positioned)', async () => {
+    const { dir } = seedPools('172.18.0.0/16');
+    const { code, stderr } = await runCli(['validate', 'topology.yaml'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/topology\.yaml:6:\d+ error metallb\.pools\.demo: pool 172\.17\.0\.200-172\.17\.0\.209 of cluster demo is outside the docker network 172\.18\.0\.0\/16/);
+  });
+});

@@ -19,7 +19,7 @@ import { defaultStateDir, STATE_FILE, StateStore } from '../state/state-store.js
 import type { HelmDriver } from '../tools/helm-types.js';
 import type { ParsedTopologySource } from '../topology/parse.js';
 import { loadTopologyFile } from '../topology/load.js';
-import { PluginError, StepError } from '../errors.js';
+import { MeshspecError, PluginError, StepError } from '../errors.js';
 import { checkTools, toolsNeeded, type ToolFound } from './preflight.js';
 import { helmWithSignal, kubeWithSignal, runnerWithSignal } from './step-signal.js';
 
@@ -227,7 +227,18 @@ export class Session {
     // Step ids are `<plugin>:<what>[@<cluster>]` (stepId); the prefix names the plugin that runs the step.
     const owners = new Set(selected.steps.map((node) => node.id.split(':')[0]!));
     const runner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false, ...(this.options.toolEnv ? { env: this.options.toolEnv } : {}) });
-    return checkTools(toolsNeeded(this.plugins, this.topology, owners), runner, options.signal);
+    const found = await checkTools(toolsNeeded(this.plugins, this.topology, owners), runner, options.signal);
+    const problems: string[] = [];
+    for (const plugin of this.plugins) {
+      if (!plugin.preflight || !owners.has(plugin.name)) continue;
+      try {
+        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner })));
+      } catch (error) {
+        problems.push(`plugin ${plugin.name} could not run its preflight checks: ${(error as Error).message}`);
+      }
+    }
+    if (problems.length > 0) throw new MeshspecError(`preflight: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was changed\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    return found;
   }
 
   /** Loads the heavy drivers (execa, client-node) only for commands that talk to clusters or tools. */

@@ -164,6 +164,11 @@ export interface PluginDefinition<Section = unknown> {
    */
   toolsFor?(topology: Topology, section: Section | undefined): ToolRequirement[];
   doctor?(ctx: { exec: CommandRunner }): Promise<DoctorCheck[]>;
+  /**
+   * Checks that need the host (e.g. the docker network's subnet) and must pass before apply changes
+   * anything; runs after the tools were found. Returns problems (each a full sentence with its fix).
+   */
+  preflight?(topology: Topology, section: Section | undefined, ctx: { exec: CommandRunner }): Promise<string[]>;
   status?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<StatusLine[]>;
   /**
    * The address ranges this plugin will use (given or computed), for `meshspec plan`. `outputOf` reads a
