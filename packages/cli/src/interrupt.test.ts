@@ -138,3 +138,32 @@ describe('kill -9 of meshspec during apply (built binary)', () => {
     expect(readdirSync(join(stateDir, 'running'))).toEqual([]);
   }, 60_000);
 });
+
+describe('a second Ctrl-C (built binary)', () => {
+  it('quits at once with a summary of what it cuts short; the child group is killed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshspec-forced-'));
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
+    // A step that ignores SIGTERM for a while, so the first Ctrl-C cannot finish before the second.
+    writeFileSync(join(dir, 'hang-plugin.mjs'), PLUGIN(builtCoreUrl()).replace("'sleep 600 & echo $! > \"$0\"; wait'", "'trap \"\" TERM; sleep 600 & echo $! > \"$0\"; wait'"));
+    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: forced }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+    const cli = spawn(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), 'apply', 'topology.yaml'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+    const pidFile = join(dir, 'child.pid');
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
+    const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+    cli.kill('SIGINT');
+    await sleep(200);
+    const second = performance.now();
+    cli.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(performance.now() - second).toBeLessThan(1_000);
+    expect(stderr).toContain('forced quit');
+    expect(stderr).toMatch(/killing 1 running command:\n {4}sh -c /);
+    expect(stderr).toContain('the next apply re-runs the interrupted ones');
+    for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
+    expect(alive(grandchild)).toBe(false);
+  }, 30_000);
+});

@@ -50,13 +50,31 @@ function write(stream: CliIo['stdout'], text: string): number {
  * aborts the run so running steps' children are killed, state is saved and the lock released before exiting
  * with 130; a second Ctrl-C exits at once.
  */
+/** Second Ctrl-C: say what is being cut short, then exit (the runner's exit hook kills the children's groups). */
+async function forcedQuit(signal: NodeJS.Signals): Promise<never> {
+  let running: string[] = [];
+  try {
+    // Already loaded by the command that armed the signals; this import only fetches it from the cache.
+    running = (await import('@meshspec/core')).runningCommands();
+  } catch {
+    // Nothing more to say.
+  }
+  const lines = [
+    `\nmeshspec: ${signal} again: forced quit.`,
+    running.length > 0 ? `  killing ${running.length} running command${running.length === 1 ? '' : 's'}:\n${running.map((c) => `    ${c.length > 200 ? `${c.slice(0, 199)}…` : c}`).join('\n')}` : '  no command was running.',
+    '  state.json keeps the steps that completed; the next apply re-runs the interrupted ones and clears what is left (lock, temp files, stray processes).',
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+  process.exit(130);
+}
+
 function processIo(): CliIo {
   const controller = new AbortController();
   let armed = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      process.stderr.write(`\nmeshspec: ${signal} again: quitting now; steps that were running may be left half done (the next apply re-runs them)\n`);
-      process.exit(130);
+      void forcedQuit(signal);
+      return;
     }
     process.stderr.write(`\nmeshspec: ${signal}: stopping running steps and saving state (again to force quit)\n`);
     controller.abort();

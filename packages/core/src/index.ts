@@ -12,6 +12,7 @@ export { runPlan, formatSummary, isUpToDate, RunCancelledError, type RunPlanOpti
 export type { RendererChoice, RunEvent, OutputStream } from './engine/view.js';
 export { StateStore, defaultStateDir, fingerprint, stableStringify, type StateFile, type StepRecord } from './state/state-store.js';
 export { FileSecretStore, createSecretStore, tightenSecrets } from './state/secret-store.js';
+export { runningCommands } from './state/leftovers.js';
 export { acquireLock, type Lock, type LockHolder, type AcquireLockOptions } from './state/lock.js';
 export { createLogger, registerSecret, redact, LOG_FILE, type LoggerOptions, type LogLevel, type MeshspecLogger } from './log/logger.js';
 export * from './topology/index.js';

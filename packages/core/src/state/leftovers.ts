@@ -24,11 +24,20 @@ export interface ProcessGroupRecorder {
   ended(pgid: number): void;
 }
 
+/** Groups started by this process and not ended yet, for the summary of a forced quit. */
+const running = new Map<number, string>();
+
+/** The commands still running in this process's recorded groups (what a forced quit is about to kill). */
+export function runningCommands(): string[] {
+  return [...running.values()];
+}
+
 /** Records each process group a runner starts (and forgets it when it ends), synchronously: a SIGKILL may come at any time. */
 export function recordProcessGroups(stateDir: string): ProcessGroupRecorder {
   const dir = join(stateDir, RUNNING_DIR);
   return {
     started(pgid, command) {
+      running.set(pgid, command);
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         const record: GroupRecord = { pgid, command, owner: process.pid, startedAt: new Date().toISOString() };
@@ -38,6 +47,7 @@ export function recordProcessGroups(stateDir: string): ProcessGroupRecorder {
       }
     },
     ended(pgid) {
+      running.delete(pgid);
       rmSync(join(dir, `${pgid}.json`), { force: true });
     },
   };
