@@ -39,7 +39,7 @@ function alive(pid: number): boolean {
 }
 
 describe('Ctrl-C during apply (built binary)', () => {
-  it("kills the running step's process tree, saves state, releases the lock and exits 130", async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)("%s kills the running step's process tree, saves state, releases the lock and exits 130", async (signal) => {
     const dir = mkdtempSync(join(tmpdir(), 'meshspec-interrupt-'));
     writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
     writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
@@ -59,14 +59,14 @@ describe('Ctrl-C during apply (built binary)', () => {
     const stateDir = join(dir, '.meshspec', 'interrupted');
     expect(existsSync(join(stateDir, 'lock'))).toBe(true);
 
-    cli.kill('SIGINT');
+    cli.kill(signal);
     expect(await exited).toBe(130);
     for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
     expect(alive(grandchild), 'the step\'s grandchild process survived Ctrl-C').toBe(false);
     const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { steps: Record<string, unknown> };
     expect(Object.keys(state.steps)).toEqual(['hang:quick']);
     expect(existsSync(join(stateDir, 'lock')), 'the lock outlived the process').toBe(false);
-    expect(stderr).toContain('SIGINT');
+    expect(stderr).toContain(signal);
     expect(stderr).not.toMatch(/^\s+at /m);
   }, 30_000);
 });
