@@ -66,6 +66,18 @@ describe('createLogger', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
+  it('logTo keeps a file the logger was created with unless asked to replace it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshspec-log-'));
+    const log = createLogger({ stream: sink().stream, file: join(dir, 'chosen.log') });
+    log.logTo(join(dir, 'meshspec.log'));
+    log.info('one');
+    expect(existsSync(join(dir, 'meshspec.log'))).toBe(false);
+    expect(readFileSync(join(dir, 'chosen.log'), 'utf8')).toMatch(/info  one\n$/);
+    log.logTo(join(dir, 'meshspec.log'), { replace: true });
+    log.info('two');
+    expect(readFileSync(join(dir, 'meshspec.log'), 'utf8')).toMatch(/info  two\n$/);
+  });
+
   it('ignores values too short to redact safely', () => {
     registerSecret('ab');
     expect(redact('abc cab')).toBe('abc cab');

@@ -64,9 +64,10 @@ export interface MeshspecLogger extends Logger {
   child(scope: string): MeshspecLogger;
   /**
    * From now on also append every line (debug included) to `file`, for this logger and all its children:
-   * the CLI learns the state dir only after the topology is validated.
+   * the CLI learns the state dir only after the topology is validated. A file given to createLogger (or an
+   * earlier logTo) is kept unless `replace` is set: whoever configured one chose where the log goes.
    */
-  logTo(file: string): void;
+  logTo(file: string, options?: { replace?: boolean }): void;
 }
 
 /** meshspec.log is rotated to meshspec.log.1 (one old file kept) when it passes this size. */
@@ -121,7 +122,8 @@ export function createLogger(options: LoggerOptions = {}): MeshspecLogger {
       warn: (m) => emit('warn', m),
       error: (m) => emit('error', m),
       child: (child) => make(scope ? `${scope} ${child}` : child),
-      logTo: (path) => {
+      logTo: (path, logOptions) => {
+        if (sink.file && !logOptions?.replace) return;
         sink.file = path;
         sink.written = -1;
       },
