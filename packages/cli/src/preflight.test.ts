@@ -36,6 +36,13 @@ describe('preflight before apply (FAKE toolchain for the tools that are present)
     expect(existsSync(join(dir, '.meshspec'))).toBe(false);
   });
 
+  it('-o json: the preflight failure is a JSON line on stdout', async () => {
+    const dir = project('linkerd-multicluster');
+    const { code, stdout } = await runCli(['apply', 'topology.yaml', '-o', 'json'], { cwd: dir, env: { PATH: pathWith([]) } });
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { kind: 'MeshspecError', message: expect.stringContaining('docker is not on PATH') } });
+  });
+
   it('names every missing tool at once', async () => {
     const dir = project('linkerd-multicluster');
     const { code, stderr } = await runCli(['apply', 'topology.yaml'], { cwd: dir, env: { PATH: pathWith([]) } });

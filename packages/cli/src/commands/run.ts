@@ -60,7 +60,7 @@ export function reportError(error: unknown, { io, options, color }: { io: CliIo;
     return 1;
   }
   // -o json promises a JSON answer on stdout for every outcome, not only for topology diagnostics.
-  if (options.output === 'json') io.stdout.write(`${JSON.stringify(jsonFailure(error))}\n`);
+  if (options.output === 'json') io.stdout.write(`${JSON.stringify({ ...(options.command === 'validate' ? { valid: false } : {}), ...jsonFailure(error) })}\n`);
   if (error instanceof CancelledError) {
     io.stderr.write(`meshspec: ${error.message}\n`);
     return 130;
@@ -76,10 +76,11 @@ export function reportError(error: unknown, { io, options, color }: { io: CliIo;
   return 1;
 }
 
-function jsonFailure(error: unknown): { valid: false; ok: false; error: { kind: string; message: string } } {
+/** `-o json` answer for a failure that is not a topology diagnostic (stdout must hold JSON for every outcome). */
+function jsonFailure(error: unknown): { ok: false; error: { kind: string; message: string } } {
   const internal = !(error instanceof MeshspecError);
   const message = error instanceof Error ? error.message : String(error);
-  return { valid: false, ok: false, error: { kind: internal ? 'internal' : error.name, message } };
+  return { ok: false, error: { kind: internal ? 'internal' : error.name, message } };
 }
 
 /** Opens a session for the command's topology with config-level defaults applied. */
