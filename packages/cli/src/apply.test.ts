@@ -97,6 +97,18 @@ describe('apply', () => {
     expect(text.stderr).toMatch(/^done: 0 completed, 6 up to date /);
   });
 
+  it('writes meshspec.log in the state dir (0600): the run, each step started, debug lines included', async () => {
+    const dir = project();
+    expect((await runCli(['apply', 'topology.yaml'], { cwd: dir })).code).toBe(0);
+    const file = join(dir, '.meshspec', 'apply-test', 'meshspec.log');
+    expect(existsSync(file), 'meshspec.log was not written').toBe(true);
+    const { statSync } = await import('node:fs');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/debug meshspec apply \S*topology\.yaml \(pid \d+\)/);
+    for (const id of ALL) expect(text).toContain(`running ${id}`);
+  });
+
   it('changed inputs rerun only the steps they define', async () => {
     const dir = project();
     expect((await runCli(['apply', 'topology.yaml'], { cwd: dir })).code).toBe(0);

@@ -76,6 +76,15 @@ describe('doctor (fake tool executables on PATH)', () => {
     expect(code).toBe(0);
   });
 
+  it('with a topology, lists what apply will need: no linkerd-smi for Linkerd 2.18+ (HTTPRoute), the configured linkerd cliPath', async () => {
+    const bin = fakeBin('modern', ['linkerd', 'helm', 'linkerd-smi']);
+    writeFileSync(join(temp, 'modern.yaml'), NO_KIND.replace(/version: stable-2\.13\.3/, `version: edge-25.4.4, cliPath: ${bin}/linkerd`) + 'smi: { splits: [] }\n');
+    const { stdout } = await runCli(['doctor', 'modern.yaml'], { cwd: temp, env: { PATH: bin } });
+    expect(stdout).toContain(`linkerd (linkerd): `);
+    expect(stdout).toContain(`at ${bin}/linkerd`);
+    expect(stdout).not.toContain('linkerd-smi');
+  });
+
   it('a missing tool is a failed check with a fix, and exit 1', async () => {
     const bin = fakeBin('no-helm', ['linkerd']);
     writeFileSync(join(temp, 'no-kind.yaml'), NO_KIND);

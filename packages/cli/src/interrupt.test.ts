@@ -1,7 +1,7 @@
 // Ctrl-C on the real binary: the running step's child process is killed, what completed is saved in
 // state, the lock is released, and the exit code is 130. Runs the built CLI (pnpm build) as a process.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,7 +39,7 @@ function alive(pid: number): boolean {
 }
 
 describe('Ctrl-C during apply (built binary)', () => {
-  it("kills the running step's process tree, saves state, releases the lock and exits 130", async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)("%s kills the running step's process tree, saves state, releases the lock and exits 130", async (signal) => {
     const dir = mkdtempSync(join(tmpdir(), 'meshspec-interrupt-'));
     writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
     writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
@@ -59,14 +59,111 @@ describe('Ctrl-C during apply (built binary)', () => {
     const stateDir = join(dir, '.meshspec', 'interrupted');
     expect(existsSync(join(stateDir, 'lock'))).toBe(true);
 
-    cli.kill('SIGINT');
+    cli.kill(signal);
     expect(await exited).toBe(130);
     for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
     expect(alive(grandchild), 'the step\'s grandchild process survived Ctrl-C').toBe(false);
     const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { steps: Record<string, unknown> };
     expect(Object.keys(state.steps)).toEqual(['hang:quick']);
     expect(existsSync(join(stateDir, 'lock')), 'the lock outlived the process').toBe(false);
-    expect(stderr).toContain('SIGINT');
+    expect(stderr).toContain(signal);
     expect(stderr).not.toMatch(/^\s+at /m);
+  }, 30_000);
+});
+
+describe('Ctrl-C during validation and output (built binary)', () => {
+  // ~0.9 MiB: 18,000 exports. Validating and planning it takes seconds on a shared CI core, so the signal
+  // arrives in the middle of the synchronous parse / plan build, or while plan's output is blocked on a full pipe.
+  const dir = mkdtempSync(join(tmpdir(), 'meshspec-interrupt-validate-'));
+  const example = readFileSync(join(REPO, 'examples/linkerd-multicluster/topology.yaml'), 'utf8');
+  const exports = Array.from({ length: 18_000 }, (_, i) => `    - { namespace: test, service: ${i === 0 ? 'podinfo' : `svc${i}`} }`).join('\n');
+  writeFileSync(join(dir, 'big.yaml'), example.replace(/ {2}export: .*\n/, `  export:\n${exports}\n`));
+
+  it.each(['validate', 'plan'])('%s stops within a second of SIGINT', async (command) => {
+    const cli = spawn(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), command, 'big.yaml'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Never read stdout: plan's output fills the pipe and its write blocks, as with a terminal that is not scrolled.
+    cli.stdout.pause();
+    let exitedAt: number | undefined;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      cli.on('exit', (code, signal) => {
+        exitedAt = performance.now();
+        resolve({ code, signal });
+      }),
+    );
+    await sleep(700);
+    expect(exitedAt, `${command} finished before the signal; the file is not big enough to test this`).toBeUndefined();
+    const signalledAt = performance.now();
+    cli.kill('SIGINT');
+    const { code, signal } = await exited;
+    expect(code === 130 || signal === 'SIGINT', `code ${code}, signal ${signal}`).toBe(true);
+    expect(exitedAt! - signalledAt).toBeLessThan(1_000);
+  }, 30_000);
+});
+
+describe('kill -9 of meshspec during apply (built binary)', () => {
+  it('the orphaned child group is recorded; the next apply stops it before re-running, and removes leftover temp files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshspec-kill9-'));
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
+    // Same plugin as above, but the forever step ends at once when HANG=0 (the second run).
+    writeFileSync(join(dir, 'hang-plugin.mjs'), PLUGIN(builtCoreUrl()).replace("await step.exec.run('sh'", "if (process.env.HANG === '0') return; await step.exec.run('sh'"));
+    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: killed }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+    const bin = join(REPO, 'packages/cli/dist/bin.js');
+
+    const first = spawn(process.execPath, [bin, 'apply', 'topology.yaml'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<void>((resolve) => first.on('exit', () => resolve()));
+    const pidFile = join(dir, 'child.pid');
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
+    expect(existsSync(pidFile), 'the step never started its child').toBe(true);
+    const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+    const stateDir = join(dir, '.meshspec', 'killed');
+    first.kill('SIGKILL');
+    await exited;
+    // The situation the issue describes: meshspec is gone, its child's group lives on, recorded in the state dir.
+    expect(alive(grandchild), 'the orphan should outlive a SIGKILLed meshspec (nothing can stop that)').toBe(true);
+    expect(readdirSync(join(stateDir, 'running')).length).toBe(1);
+    // A forced quit in the middle of a state write leaves this behind.
+    writeFileSync(join(stateDir, 'state.json.999999.0badc0de.tmp'), '{"half":');
+
+    const second = spawn(process.execPath, [bin, 'apply', 'topology.yaml'], { cwd: dir, env: { ...process.env, CI: 'true', HANG: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    second.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => second.on('exit', (c) => resolve(c)));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/stopped a process an earlier meshspec left running when it was killed: sh -c/);
+    expect(stderr).toMatch(/removed 1 temporary file an interrupted write left behind: .*state\.json\.999999\.0badc0de\.tmp/);
+    for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
+    expect(alive(grandchild), 'the orphan survived the next apply').toBe(false);
+    expect(existsSync(join(stateDir, 'state.json.999999.0badc0de.tmp'))).toBe(false);
+    expect(readdirSync(join(stateDir, 'running'))).toEqual([]);
+  }, 60_000);
+});
+
+describe('a second Ctrl-C (built binary)', () => {
+  it('quits at once with a summary of what it cuts short; the child group is killed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshspec-forced-'));
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
+    // A step that ignores SIGTERM for a while, so the first Ctrl-C cannot finish before the second.
+    writeFileSync(join(dir, 'hang-plugin.mjs'), PLUGIN(builtCoreUrl()).replace("'sleep 600 & echo $! > \"$0\"; wait'", "'trap \"\" TERM; sleep 600 & echo $! > \"$0\"; wait'"));
+    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: forced }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+    const cli = spawn(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), 'apply', 'topology.yaml'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+    const pidFile = join(dir, 'child.pid');
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
+    const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+    cli.kill('SIGINT');
+    await sleep(200);
+    const second = performance.now();
+    cli.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(performance.now() - second).toBeLessThan(1_000);
+    expect(stderr).toContain('forced quit');
+    expect(stderr).toMatch(/killing 1 running command:\n {4}sh -c /);
+    expect(stderr).toContain('the next apply re-runs the interrupted ones');
+    for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
+    expect(alive(grandchild)).toBe(false);
   }, 30_000);
 });

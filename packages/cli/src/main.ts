@@ -7,8 +7,14 @@ export interface CliIo {
   stderr: { write(chunk: string): unknown; isTTY?: boolean };
   /** Current directory for resolving relative paths; default process.cwd(). */
   cwd?: string;
-  /** Aborted on Ctrl-C; the binary wires SIGINT/SIGTERM to it. */
+  /** Aborted on Ctrl-C once `armSignals` ran; the binary wires SIGINT/SIGTERM to it. */
   signal?: AbortSignal;
+  /**
+   * Called by commands with something to clean up (apply, destroy: children, state, lock) before their
+   * first side effect. Until then Ctrl-C keeps its default action and ends the process at once, even in
+   * the middle of a long synchronous parse or a blocked write.
+   */
+  armSignals?(): void;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -39,17 +45,45 @@ function write(stream: CliIo['stdout'], text: string): number {
 }
 
 /**
- * The real process: Ctrl-C (or SIGTERM) aborts the run so running steps' children are killed, state is
- * saved and the lock released before exiting with 130; a second Ctrl-C exits at once.
+ * The real process. Until a command arms signals, SIGINT/SIGTERM keep their default action (the process ends
+ * at once: validate, plan, schema, status and doctor have nothing to save). Once armed (apply, destroy), Ctrl-C
+ * aborts the run so running steps' children are killed, state is saved and the lock released before exiting
+ * with 130; a second Ctrl-C exits at once.
  */
+/** Second Ctrl-C: say what is being cut short, then exit (the runner's exit hook kills the children's groups). */
+async function forcedQuit(signal: NodeJS.Signals): Promise<never> {
+  let running: string[] = [];
+  try {
+    // Already loaded by the command that armed the signals; this import only fetches it from the cache.
+    running = (await import('@meshspec/core')).runningCommands();
+  } catch {
+    // Nothing more to say.
+  }
+  const lines = [
+    `\nmeshspec: ${signal} again: forced quit.`,
+    running.length > 0 ? `  killing ${running.length} running command${running.length === 1 ? '' : 's'}:\n${running.map((c) => `    ${c.length > 200 ? `${c.slice(0, 199)}…` : c}`).join('\n')}` : '  no command was running.',
+    '  state.json keeps the steps that completed; the next apply re-runs the interrupted ones and clears what is left (lock, temp files, stray processes).',
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+  process.exit(130);
+}
+
 function processIo(): CliIo {
   const controller = new AbortController();
+  let armed = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) {
+      void forcedQuit(signal);
+      return;
+    }
     process.stderr.write(`\nmeshspec: ${signal}: stopping running steps and saving state (again to force quit)\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return { stdout: process.stdout, stderr: process.stderr, signal: controller.signal };
+  const armSignals = () => {
+    if (armed) return;
+    armed = true;
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  };
+  return { stdout: process.stdout, stderr: process.stderr, signal: controller.signal, armSignals };
 }

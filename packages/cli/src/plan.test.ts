@@ -157,3 +157,35 @@ describe('plan has no side effects', () => {
     expect(existsSync(stateDir)).toBe(false);
   });
 });
+
+describe('plan: addresses', () => {
+  it('lists every subnet and MetalLB pool, given or computed, per cluster', async () => {
+    const dir = mkdtempSync(join(temp, 'addresses-'));
+    const file = join(dir, 'topology.yaml');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: meshspec.dev/v1alpha1',
+        'kind: Topology',
+        'metadata: { name: addresses }',
+        'clusters: { demo: { podSubnet: 10.244.0.0/16 }, demo3: {} }',
+        'kindClusters: {}',
+        'metallb: { dockerSubnet: 172.18.0.0/16, poolSize: 8, pools: { demo: 172.18.0.200-172.18.0.209 } }',
+        '',
+      ].join('\n'),
+    );
+    const { stdout } = await runCli(['plan', file, '-o', 'json']);
+    const { addresses } = JSON.parse(stdout) as { addresses: Array<{ cluster: string; what: string; range?: string; note?: string }> };
+    expect(addresses).toEqual([
+      { cluster: 'demo', what: 'pods', range: '10.244.0.0/16' },
+      { cluster: 'demo', what: 'services', range: '10.96.0.0/16' },
+      { cluster: 'demo3', what: 'pods', range: '10.245.0.0/16' },
+      { cluster: 'demo3', what: 'services', range: '10.97.0.0/16' },
+      { cluster: 'demo', what: 'MetalLB pool', range: '172.18.0.200-172.18.0.209', note: 'given' },
+      { cluster: 'demo3', what: 'MetalLB pool', range: expect.stringMatching(/^172\.18\.255\.\d+-172\.18\.255\.\d+$/), note: '8 addresses carved from dockerSubnet 172.18.0.0/16' },
+    ]);
+    const text = await runCli(['plan', file]);
+    expect(text.stdout).toMatch(/^Addresses:\n {2}demo {3}pods {10}10\.244\.0\.0\/16\n/m);
+  });
+});

@@ -11,12 +11,14 @@ export { buildPlan, selectSteps, ancestorsOf, type Plan, type PlannedStep, type 
 export { runPlan, formatSummary, isUpToDate, RunCancelledError, type RunPlanOptions, type RunSummary, type FailedStep, type SkippedStep, type RunMode } from './engine/runner.js';
 export type { RendererChoice, RunEvent, OutputStream } from './engine/view.js';
 export { StateStore, defaultStateDir, fingerprint, stableStringify, type StateFile, type StepRecord } from './state/state-store.js';
-export { FileSecretStore, createSecretStore } from './state/secret-store.js';
+export { FileSecretStore, createSecretStore, tightenSecrets } from './state/secret-store.js';
+export { runningCommands } from './state/leftovers.js';
 export { acquireLock, type Lock, type LockHolder, type AcquireLockOptions } from './state/lock.js';
 export { createLogger, registerSecret, redact, LOG_FILE, type LoggerOptions, type LogLevel, type MeshspecLogger } from './log/logger.js';
 export * from './topology/index.js';
 export { composeSchema, findMissingDescriptions, TOPOLOGY_API_VERSION, TOPOLOGY_SCHEMA_ID } from './schema/compose.js';
 export { didYouMean, levenshtein } from './schema/did-you-mean.js';
+export { K8S_NAMESPACE, K8S_OBJECT_NAME, K8S_SERVICE_NAME, KUBE_CONTEXT } from './schema/names.js';
 export { orderPlugins } from './plugin/registry.js';
 export { loadConfig, loadConfiguredPlugins, CONFIG_SEARCH_PLACES, type MeshspecConfig, type LoadedConfig, type PluginReference } from './config/load-config.js';
 export { Session, contextOf, type SessionOptions, type RunOptions as SessionRunOptions } from './app/session.js';

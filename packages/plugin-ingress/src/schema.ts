@@ -1,4 +1,4 @@
-import type { JsonSchema } from '@meshspec/core';
+import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core';
 import { ENVOY_GATEWAY_PIN, INGRESS_NGINX_PIN } from './pins.js';
 
 export const DEFAULT_CHART_VERSION = INGRESS_NGINX_PIN.version;
@@ -81,8 +81,8 @@ export const ingressSchema: JsonSchema = {
         required: ['namespace', 'service', 'port'],
         description: 'One Ingress (named after the service) or HTTPRoute (`<service>-ingress`) per cluster.',
         properties: {
-          namespace: { type: 'string', description: 'Namespace of the service (and of the Ingress).' },
-          service: { type: 'string', description: 'Service to expose.' },
+          namespace: { ...K8S_NAMESPACE, description: 'Namespace of the service (and of the Ingress).' },
+          service: { ...K8S_SERVICE_NAME, description: 'Service to expose.' },
           port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Service port.' },
           path: { type: 'string', pattern: '^/', default: '/', description: 'Path prefix routed to the service.' },
           clusters: { type: 'array', items: { type: 'string', description: 'Cluster name.' }, description: 'Clusters to expose it in; default all.' },

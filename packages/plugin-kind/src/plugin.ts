@@ -15,5 +15,13 @@ export const kindPlugin = definePlugin<KindSection>({
   validate: validateKind,
   steps: (topology, section) => kindSteps(topology, section),
   tools: kindTools,
+  addresses: (topology) =>
+    Object.entries(topology.clusters).flatMap(([cluster, spec]) => {
+      const { podSubnet, serviceSubnet } = spec as { podSubnet?: string; serviceSubnet?: string };
+      return [
+        { cluster, what: 'pods', ...(podSubnet ? { range: podSubnet } : { note: 'no free /16 left' }) },
+        { cluster, what: 'services', ...(serviceSubnet ? { range: serviceSubnet } : { note: 'no free /16 left' }) },
+      ];
+    }),
   doctor: async () => [await checkInotifyLimits()],
 });

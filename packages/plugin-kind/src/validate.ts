@@ -19,6 +19,12 @@ type SubnetKey = 'podSubnet' | 'serviceSubnet';
 const SUBNET_KEYS: SubnetKey[] = ['podSubnet', 'serviceSubnet'];
 /** kube-apiserver refuses IPv4 service ranges larger than /12 (at most 20 host bits). */
 const MIN_SERVICE_PREFIX = 12;
+/** kind puts kube-dns at the 10th address of the service range, so it needs at least 16 addresses. */
+const MAX_SERVICE_PREFIX = 28;
+/** Pod ranges wider than a /8 swallow the docker network and other clusters' ranges (0.0.0.0/0 is every address). */
+const MIN_POD_PREFIX = 8;
+/** kube-controller-manager gives each node a /24 of the pod range (--node-cidr-mask-size), so the range must hold one. */
+const MAX_POD_PREFIX = 24;
 
 interface SubnetEntry {
   cluster: string;
@@ -87,6 +93,15 @@ export function validateKind(topology: Topology, section: KindSection | undefine
         `${entry.key} ${shown} of cluster ${entry.cluster} overlaps ${whose}${clash.cluster === entry.cluster ? ` ${clash.text}` : ''}; clusters must not share pod or service ranges`,
         free ? `use a free /${entry.network.prefix} such as ${entry.key}: ${free}` : `choose a /${entry.network.prefix} that overlaps no other cluster's pod or service range`,
       );
+    }
+    if (entry.key === 'serviceSubnet' && entry.network.prefix > MAX_SERVICE_PREFIX) {
+      report(path, `serviceSubnet ${entry.text} is too small: it holds ${2 ** (32 - entry.network.prefix)} addresses, and kind puts kube-dns at the 10th`, `use a /${MAX_SERVICE_PREFIX} or larger range, e.g. ${formatCidr({ ...entry.network, prefix: 16 })}`);
+    }
+    if (entry.key === 'podSubnet' && entry.network.prefix < MIN_POD_PREFIX) {
+      report(path, `podSubnet ${entry.text} is too large: it covers ${entry.network.prefix === 0 ? 'every address' : `2^${32 - entry.network.prefix} addresses`}, including the docker network and the service ranges`, `use a /16 such as ${freeLike({ ...entry, network: { ...entry.network, prefix: 16 } }) ?? '10.244.0.0/16'}`);
+    }
+    if (entry.key === 'podSubnet' && entry.network.prefix > MAX_POD_PREFIX) {
+      report(path, `podSubnet ${entry.text} is too small: each node gets a /${MAX_POD_PREFIX} of it`, `use a /16 such as ${formatCidr({ ...entry.network, prefix: 16 })}`);
     }
     if (entry.key === 'serviceSubnet' && entry.network.prefix < MIN_SERVICE_PREFIX) {
       report(path, `serviceSubnet ${entry.text} is larger than /${MIN_SERVICE_PREFIX}, which kube-apiserver refuses`, `use a /${MIN_SERVICE_PREFIX} or smaller range, e.g. ${formatCidr({ ...entry.network, prefix: 16 })}`);

@@ -1,4 +1,4 @@
-import { definePlugin } from '@meshspec/core';
+import { definePlugin, type ToolRequirement } from '@meshspec/core';
 import { CERT_FILES } from './identity.js';
 import { linkerdSectionSchema, type LinkerdSection } from './section.js';
 import { linkerdStatus } from './status.js';
@@ -15,6 +15,13 @@ export { linkerdSteps, linkerdStepIds, EXPORT_LABEL, GATEWAY_SERVICE, MULTICLUST
 export { validateLinkerd } from './validate.js';
 export { linkerdStatus } from './status.js';
 
+const LINKERD_TOOL: ToolRequirement = {
+  command: 'linkerd',
+  versionArgs: ['version', '--client', '--short'],
+  parseVersion: (output) => /(stable|edge|enterprise)-[0-9.]+/.exec(output)?.[0],
+  why: 'renders the Linkerd control plane, viz and multicluster manifests and the links between clusters',
+};
+
 /** Linkerd on every cluster with one shared identity, multicluster links and exported services. */
 export const linkerdPlugin = definePlugin<LinkerdSection>({
   name: 'linkerd',
@@ -26,14 +33,8 @@ export const linkerdPlugin = definePlugin<LinkerdSection>({
     if (section === undefined || !(await ctx.secrets.has(CERT_FILES.caKey))) return [];
     return [`Linkerd trust anchor: ${ctx.secrets.path(CERT_FILES.caCert)} — back up ${CERT_FILES.caKey}: losing it means re-keying every cluster of the mesh`];
   },
-  tools: [
-    {
-      command: 'linkerd',
-      versionArgs: ['version', '--client', '--short'],
-      parseVersion: (output) => /(stable|edge|enterprise)-[0-9.]+/.exec(output)?.[0],
-      why: 'renders the Linkerd control plane, viz and multicluster manifests and the links between clusters',
-    },
-  ],
+  tools: [LINKERD_TOOL],
+  toolsFor: (_topology, section) => (section === undefined ? [] : [{ ...LINKERD_TOOL, command: section.cliPath ?? LINKERD_TOOL.command }]),
 });
 
 export default linkerdPlugin;

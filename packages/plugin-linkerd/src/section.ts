@@ -1,5 +1,5 @@
 // The `linkerd` section of a topology: its JSON Schema, types and defaults.
-import type { JsonSchema } from '@meshspec/core';
+import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core';
 import { GATEWAY_API_PIN, LINKERD_PIN } from './pins.js';
 import { VERSION_PATTERN } from './version.js';
 
@@ -168,8 +168,8 @@ export const linkerdSectionSchema: JsonSchema = {
         required: ['namespace', 'service'],
         description: 'One exported service.',
         properties: {
-          namespace: { type: 'string', minLength: 1, description: 'Namespace of the service.' },
-          service: { type: 'string', minLength: 1, description: 'Name of the service.' },
+          namespace: { ...K8S_NAMESPACE, description: 'Namespace of the service.' },
+          service: { ...K8S_SERVICE_NAME, description: 'Name of the service.' },
         },
       },
     },

@@ -1,6 +1,6 @@
 // The `metallb` section of a topology, its JSON Schema and defaults.
+import { K8S_NAMESPACE, type JsonSchema } from '@meshspec/core';
 import { METALLB_SEED_PIN } from './pins.js';
-import type { JsonSchema } from '@meshspec/core';
 
 /** A chart version known to install cleanly with Kubernetes 1.24+ (metallb.io/v1beta1 pools, webhooks). */
 export const DEFAULT_CHART_VERSION = METALLB_SEED_PIN.version;
@@ -41,7 +41,7 @@ export const metallbSectionSchema: JsonSchema = {
   additionalProperties: false,
   properties: {
     chartVersion: { type: 'string', pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$', default: DEFAULT_CHART_VERSION, description: 'Version of the metallb chart from https://metallb.github.io/metallb.' },
-    namespace: { type: 'string', default: DEFAULT_NAMESPACE, description: 'Namespace MetalLB is installed in.' },
+    namespace: { ...K8S_NAMESPACE, default: DEFAULT_NAMESPACE, description: 'Namespace MetalLB is installed in.' },
     poolSize: { type: 'integer', minimum: 1, maximum: 1024, default: DEFAULT_POOL_SIZE, description: 'Addresses per cluster in automatic pools.' },
     pools: {
       type: 'object',

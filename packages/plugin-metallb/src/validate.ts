@@ -4,6 +4,9 @@ import { contains, formatCidr, hasHostBits, networkOf, overlaps, parseCidr, pars
 import { automaticClusters, planPools, suggestFreeRange } from './pools.js';
 import { withDefaults, type MetallbSection } from './section.js';
 
+/** A /16: a cluster's gateways and ingress need a handful of addresses; anything near 0.0.0.0/0 is a mistake. */
+const MAX_POOL_SIZE = 65_536;
+
 /** The kind plugin's topology key (its section must be present for `kind:network` to exist). */
 const KIND_SECTION_KEY = 'kindClusters';
 
@@ -35,6 +38,10 @@ export function validateMetallb(topology: Topology, rawSection: MetallbSection |
     const range = parseIpv4Range(text);
     if (!range) {
       report(path, `pool ${JSON.stringify(text)} of cluster ${cluster} is not an address range (a.b.c.d-a.b.c.e) or IPv4 CIDR`, `write a range such as 172.18.255.200-172.18.255.209`);
+      continue;
+    }
+    if (rangeSize(range) > MAX_POOL_SIZE) {
+      report(path, `pool ${text} of cluster ${cluster} is too large: ${rangeSize(range)} addresses (at most ${MAX_POOL_SIZE}); MetalLB would announce addresses that belong to other networks`, `use a small range inside the docker network, e.g. ${cluster}: 172.18.255.200-172.18.255.209`);
       continue;
     }
     const cidr = parseCidr(text);

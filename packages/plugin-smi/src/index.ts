@@ -22,10 +22,12 @@ export const smiPlugin = definePlugin<SmiSection>({
       versionArgs: ['version'],
       parseVersion: (out) => /v?\d+\.\d+\.\d+/.exec(out)?.[0],
       why: 'renders the linkerd-smi extension (TrafficSplit mode, Linkerd before 2.18)',
-      // Linkerd 2.18+ splits with HTTPRoutes and installs no linkerd-smi.
-      neededFor: (topology) => splitApiOf(topology) === 'trafficsplit',
     },
   ],
+  // HTTPRoute mode (Linkerd 2.18+) applies objects only; no CLI runs.
+  toolsFor(topology, section) {
+    return section !== undefined && splitApiOf(topology) === 'trafficsplit' ? (this.tools ?? []) : [];
+  },
 });
 
 export default smiPlugin;

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '@meshspec/core';
+import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core';
 
 /** Latest linkerd-smi release; Linkerd 2.13+ needs v0.2.3 or later. */
 export const DEFAULT_EXTENSION_VERSION = 'v0.2.7';
@@ -27,7 +27,6 @@ export interface SmiSection {
   splits?: SplitSpec[];
 }
 
-const NAME = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
 
 export const smiSchema: JsonSchema = {
   type: 'object',
@@ -51,8 +50,8 @@ export const smiSchema: JsonSchema = {
         required: ['namespace', 'service'],
         description: 'Splits traffic for a service between the local service and the mirrors of remote clusters.',
         properties: {
-          namespace: { ...NAME, description: 'Namespace of the service.' },
-          service: { ...NAME, description: 'The apex service clients call; also the name of the TrafficSplit/HTTPRoute.' },
+          namespace: { ...K8S_NAMESPACE, description: 'Namespace of the service.' },
+          service: { ...K8S_SERVICE_NAME, description: 'The apex service clients call; also the name of the TrafficSplit/HTTPRoute.' },
           port: { type: 'integer', minimum: 1, maximum: 65535, default: DEFAULT_SPLIT_PORT, description: 'Service port (HTTPRoute mode attaches to and forwards to it). Default 9898, the demo podinfo port.' },
           clusters: { type: 'array', items: { type: 'string', description: 'Cluster name.' }, description: 'Clusters that get the split; default all.' },
           backends: {
@@ -66,7 +65,7 @@ export const smiSchema: JsonSchema = {
               description: 'A share of the traffic. In each cluster it becomes the local service (its own cluster) or the mirror `<service>-<cluster>` (any other).',
               properties: {
                 cluster: { type: 'string', description: 'Cluster that serves this share; absent = the cluster the split is applied in.' },
-                service: { ...NAME, description: 'Service in that cluster; default the split service.' },
+                service: { ...K8S_SERVICE_NAME, description: 'Service in that cluster; default the split service.' },
                 weight: { type: 'integer', minimum: 0, description: 'Relative weight (the weights of a split need not add up to 100).' },
               },
             },

@@ -23,10 +23,11 @@ describe('validateSmi', () => {
   it.each<[string, SmiSection, string]>([
     ['unknown backend cluster', { splits: [{ namespace: 'test', service: 'podinfo', backends: [{ cluster: 'demo2', weight: 1 }] }] }, 'smi.splits.0.backends.0.cluster: unknown cluster "demo2"'],
     ['backend service not exported', { splits: [{ namespace: 'test', service: 'podinfo', backends: [{ cluster: 'demo3', service: 'web', weight: 1 }] }] }, 'smi.splits.0.backends.0.service: test/web is not exported from demo3'],
-    ['negative weight', { splits: [{ namespace: 'test', service: 'podinfo', backends: [{ weight: -1 }, { weight: 2 }] }] }, 'smi.splits.0.backends.0.weight: weight -1 must be a whole number >= 0'],
+    ['negative weight', { splits: [{ namespace: 'test', service: 'podinfo', backends: [{ weight: -1 }, { cluster: 'demo3', weight: 2 }] }] }, 'smi.splits.0.backends.0.weight: weight -1 must be a whole number >= 0'],
     ['all weights zero', { splits: [{ namespace: 'test', service: 'podinfo', backends: [{ weight: 0 }, { cluster: 'demo3', weight: 0 }] }] }, 'smi.splits.0.backends: all backends of test/podinfo have weight 0'],
     ['default backends without export', { splits: [{ namespace: 'test', service: 'web' }] }, 'smi.splits.0.service: test/web is not exported by any cluster'],
     ['unknown split cluster', { splits: [{ namespace: 'test', service: 'podinfo', clusters: ['nope'] }] }, 'smi.splits.0.clusters.0: unknown cluster "nope"'],
+    ['a backend listed twice', { splits: [{ namespace: 'test', service: 'podinfo', backends: [{ cluster: 'demo3', weight: 30 }, { weight: 50 }, { cluster: 'demo3', weight: 20 }] }] }, 'smi.splits.0.backends.2: backend demo3/podinfo is listed twice (also backends[0]); weights are relative, so write it once with weight 50'],
     ['old extension with 2.13', { extensionVersion: 'v0.2.1', splits: [] }, 'smi.extensionVersion: linkerd-smi v0.2.1 does not work with Linkerd stable-2.13.3'],
   ])('reports %s at its position', (_, smi, expected) => {
     const problems = run(smi);

@@ -43,8 +43,17 @@ export function validateSmi(topology: Topology, section: SmiSection | undefined,
       }
       return;
     }
+    // Weights are relative shares (they need not add up to 100). A backend written twice is refused rather
+    // than silently summed: it is almost always a copy-paste slip, and the sum would hide it.
+    const firstOf = new Map<string, number>();
     split.backends.forEach((b, j) => {
       const bat = [...at, 'backends', j];
+      const id = `${b.cluster ?? '(local)'}/${b.service ?? split.service}`;
+      const first = firstOf.get(id);
+      if (first !== undefined) {
+        const total = split.backends![first]!.weight + b.weight;
+        problems.push(ctx.diagnostic(bat, `backend ${id} is listed twice (also backends[${first}]); weights are relative, so write it once with weight ${total}`, `remove this entry and set weight: ${total} on backends[${first}]`));
+      } else firstOf.set(id, j);
       if (b.weight < 0 || !Number.isInteger(b.weight)) problems.push(ctx.diagnostic([...bat, 'weight'], `weight ${b.weight} must be a whole number >= 0`, 'use a non-negative integer weight'));
       if (b.cluster === undefined) return;
       if (!clusters.includes(b.cluster)) {

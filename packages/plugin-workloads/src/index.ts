@@ -15,14 +15,11 @@ export const workloadsPlugin = definePlugin<WorkloadsSection>({
   schema: workloadsSchema,
   validate: validateWorkloads,
   steps: workloadsSteps,
-  tools: [
-    {
-      command: 'kubectl',
-      versionArgs: ['version', '--client'],
-      why: 'renders kustomize directories (workloads.manifests[].kustomize)',
-      neededFor: (topology) => ((topology['workloads'] as { manifests?: Array<{ kustomize?: unknown }> } | undefined)?.manifests ?? []).some((m) => m?.kustomize !== undefined),
-    },
-  ],
+  tools: [{ command: 'kubectl', versionArgs: ['version', '--client'], why: 'renders kustomize directories (workloads.manifests[].kustomize)' }],
+  // Only kustomize entries run kubectl; the demo and plain manifests are applied through the API.
+  toolsFor(_topology, section) {
+    return section?.manifests?.some((entry) => entry.kustomize !== undefined) ? (this.tools ?? []) : [];
+  },
 });
 
 export default workloadsPlugin;

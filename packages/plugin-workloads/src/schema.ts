@@ -1,5 +1,5 @@
+import { K8S_NAMESPACE, type JsonSchema } from '@meshspec/core';
 import { podinfoImage, PODINFO_SEED_PIN } from './pins.js';
-import type { JsonSchema } from '@meshspec/core';
 
 export const DEFAULT_PODINFO_IMAGE = podinfoImage(PODINFO_SEED_PIN);
 export const DEFAULT_NGINX_IMAGE = 'nginx:1.27.3-alpine';
@@ -54,7 +54,7 @@ export const demoSchema: JsonSchema = {
   description: 'Deploys the demo app in every cluster: podinfo, and an nginx frontend that proxies / to the local podinfo and /<cluster> to each remote mirror, with slow_cooker load generators.',
   additionalProperties: false,
   properties: {
-    namespace: { type: 'string', pattern: NAME_PATTERN, default: 'test', description: 'Namespace of the demo workloads (created, annotated for proxy injection).' },
+    namespace: { ...K8S_NAMESPACE, default: 'test', description: 'Namespace of the demo workloads (created, annotated for proxy injection).' },
     podinfoImage: { type: 'string', default: DEFAULT_PODINFO_IMAGE, description: 'podinfo image, pinned.' },
     nginxImage: { type: 'string', default: DEFAULT_NGINX_IMAGE, description: 'nginx image of the frontend, pinned.' },
     loadGenerators: { type: 'boolean', default: true, description: 'Run slow_cooker containers in the frontend pod, 1 qps to podinfo and to every remote mirror.' },
@@ -87,7 +87,7 @@ export const workloadsSchema: JsonSchema = {
           path: { type: 'string', description: 'A YAML file or a directory of .yaml/.yml files, relative to the topology file.' },
           kustomize: { type: 'string', description: 'A kustomization directory rendered with `kubectl kustomize`, relative to the topology file.' },
           clusters: { type: 'array', items: { type: 'string', description: 'Cluster name.' }, description: 'Clusters to apply to; default all.' },
-          namespace: { type: 'string', pattern: NAME_PATTERN, description: 'Namespace for namespaced objects that carry none.' },
+          namespace: { ...K8S_NAMESPACE, description: 'Namespace for namespaced objects that carry none.' },
         },
       },
     },

@@ -3,12 +3,12 @@ import type { CommandEnv } from './run.js';
 import { openSession } from './run.js';
 
 export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): Promise<number> {
-  const session = await (await openSession(ctx)).prepare();
-  if (mode === 'apply') {
-    const { createCommandRunner } = await import('@meshspec/core');
-    const { preflight } = await import('./preflight.js');
-    await preflight(session, ctx.options.only, createCommandRunner({ logger: ctx.log, ...(ctx.io.env ? { env: ctx.io.env } : {}) }));
-  }
+  const opened = await openSession(ctx);
+  // Every tool the selected steps run, checked before anything is written (state dir, keys, state.json).
+  await opened.preflight({ only: ctx.options.only, ...(ctx.io.signal ? { signal: ctx.io.signal } : {}) });
+  // From here on there is something to clean up on Ctrl-C (state dir, lock, children): handle signals gracefully.
+  ctx.io.armSignals?.();
+  const session = await opened.prepare();
   // Ctrl-C: abort the run (children are killed, state saved, lock released by the runner/session), exit 130.
   const controller = new AbortController();
   const outer = ctx.io.signal;

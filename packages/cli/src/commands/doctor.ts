@@ -12,11 +12,13 @@ export function versionIn(output: string): string | undefined {
 export async function doctorCommand(ctx: CommandEnv): Promise<number> {
   // With a topology, check only the plugins it uses; without, every loaded plugin.
   let plugins = orderPlugins(ctx.plugins);
-  let needed = (_tool: ToolRequirement) => true;
+  // With a topology, the tools it needs as apply's preflight sees them (a configured linkerd cliPath,
+  // linkerd-smi only in TrafficSplit mode, kubectl only for kustomize entries).
+  let toolsOf = (plugin: (typeof plugins)[number]) => plugin.tools ?? [];
   if (ctx.file) {
-    const session = await openSession(ctx);
-    plugins = plugins.filter((p) => session.topology[p.key] !== undefined);
-    needed = (tool) => tool.neededFor?.(session.topology) ?? true;
+    const { topology } = await openSession(ctx);
+    plugins = plugins.filter((p) => topology[p.key] !== undefined);
+    toolsOf = (plugin) => (plugin.toolsFor ? plugin.toolsFor(topology, topology[plugin.key] as never) : (plugin.tools ?? []));
   }
   const { createCommandRunner } = await import('@meshspec/core');
   // io.env (when given) decides the PATH searched, so callers and tests can point doctor at other tools.
@@ -24,8 +26,8 @@ export async function doctorCommand(ctx: CommandEnv): Promise<number> {
   const checks: (DoctorCheck & { plugin: string })[] = [];
   const seen = new Set<string>();
   for (const plugin of plugins) {
-    for (const tool of [...(plugin.tools ?? []), ...(plugin.name === 'kind' ? [KUBECTL] : [])]) {
-      if (seen.has(tool.command) || !needed(tool)) continue;
+    for (const tool of [...toolsOf(plugin), ...(plugin.name === 'kind' ? [KUBECTL] : [])]) {
+      if (seen.has(tool.command)) continue;
       seen.add(tool.command);
       const path = await exec.which(tool.command);
       if (!path) {

@@ -1,4 +1,4 @@
-import type { PlannedStep } from '@meshspec/core';
+import type { PlannedAddress, PlannedStep } from '@meshspec/core';
 import type { CommandEnv } from './run.js';
 import { openSession } from './run.js';
 
@@ -27,8 +27,19 @@ export function planEntries(steps: readonly PlannedStep[], upToDate: ReadonlySet
 }
 
 /** The human plan: numbered steps in run order, what each waits for and runs. Deterministic (golden-tested). */
-export function formatPlan(name: string, entries: readonly PlanEntry[]): string {
+export function formatPlan(name: string, entries: readonly PlanEntry[], addresses: readonly PlannedAddress[] = []): string {
   const lines = [`Plan for topology '${name}': ${entries.length} steps${entries.some((e) => e.upToDate) ? ` (${entries.filter((e) => e.upToDate).length} up to date)` : ''}`, ''];
+  if (addresses.length > 0) {
+    // Every range side by side, so overlaps between clusters (and with the docker network) show before apply.
+    lines.push('Addresses:');
+    const clusterWidth = Math.max(...addresses.map((a) => a.cluster.length));
+    const whatWidth = Math.max(...addresses.map((a) => a.what.length));
+    for (const a of addresses) {
+      const value = a.range ?? '(not known yet)';
+      lines.push(`  ${a.cluster.padEnd(clusterWidth)}  ${a.what.padEnd(whatWidth)}  ${value}${a.note ? `  (${a.note})` : ''}`.trimEnd());
+    }
+    lines.push('');
+  }
   const width = String(entries.length).length;
   for (const e of entries) {
     lines.push(`${String(e.index).padStart(width)}. ${e.id}${e.upToDate ? '  [up to date]' : ''}`);
@@ -45,10 +56,11 @@ export async function planCommand(ctx: CommandEnv): Promise<number> {
   const session = await openSession(ctx);
   const { plan, upToDate } = await session.planView(ctx.options.only);
   const entries = planEntries(plan.steps, upToDate);
+  const addresses = await session.plannedAddresses();
   if (ctx.options.output === 'json') {
-    ctx.io.stdout.write(`${JSON.stringify({ topology: session.topology.metadata.name, stateDir: session.stateDir, steps: entries }, null, 2)}\n`);
+    ctx.io.stdout.write(`${JSON.stringify({ topology: session.topology.metadata.name, stateDir: session.stateDir, addresses, steps: entries }, null, 2)}\n`);
   } else {
-    ctx.io.stdout.write(`${formatPlan(session.topology.metadata.name, entries)}\n`);
+    ctx.io.stdout.write(`${formatPlan(session.topology.metadata.name, entries, addresses)}\n`);
   }
   return 0;
 }

@@ -2,7 +2,7 @@
 // never a stack trace (unless --verbose, for internal errors only).
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { CancelledError, MeshspecError, TopologyError, createLogger, formatDiagnostics, loadConfig, loadConfiguredPlugins, type MeshspecConfig, type MeshspecLogger, type Plugin } from '@meshspec/core';
+import { CancelledError, MeshspecError, TopologyError, createLogger, diagnosticsForJson, formatDiagnostics, loadConfig, loadConfiguredPlugins, type MeshspecConfig, type MeshspecLogger, type Plugin } from '@meshspec/core';
 import type { CliOptions } from '../args.js';
 import type { CliIo } from '../main.js';
 import { builtinPlugins } from '../builtin-plugins.js';
@@ -55,10 +55,12 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 
 export function reportError(error: unknown, { io, options, color }: { io: CliIo; options: CliOptions; color: boolean }): number {
   if (error instanceof TopologyError) {
-    if (options.output === 'json') io.stdout.write(`${JSON.stringify({ valid: false, diagnostics: error.diagnostics }, null, 2)}\n`);
+    if (options.output === 'json') io.stdout.write(`${JSON.stringify({ valid: false, ...diagnosticsForJson(error.diagnostics) }, null, 2)}\n`);
     else io.stderr.write(`${formatDiagnostics(error.diagnostics, { color, sources: error.sources })}\n`);
     return 1;
   }
+  // -o json promises a JSON answer on stdout for every outcome, not only for topology diagnostics.
+  if (options.output === 'json') io.stdout.write(`${JSON.stringify({ ...(options.command === 'validate' ? { valid: false } : {}), ...jsonFailure(error) })}\n`);
   if (error instanceof CancelledError) {
     io.stderr.write(`meshspec: ${error.message}\n`);
     return 130;
@@ -72,6 +74,13 @@ export function reportError(error: unknown, { io, options, color }: { io: CliIo;
   if (options.verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   else io.stderr.write(`(this is a bug in meshspec or a plugin; rerun with --verbose for details and report it)\n`);
   return 1;
+}
+
+/** `-o json` answer for a failure that is not a topology diagnostic (stdout must hold JSON for every outcome). */
+function jsonFailure(error: unknown): { ok: false; error: { kind: string; message: string } } {
+  const internal = !(error instanceof MeshspecError);
+  const message = error instanceof Error ? error.message : String(error);
+  return { ok: false, error: { kind: internal ? 'internal' : error.name, message } };
 }
 
 /** Opens a session for the command's topology with config-level defaults applied. */
@@ -88,6 +97,7 @@ export async function openSession(ctx: CommandEnv) {
     verbose: ctx.options.verbose,
     ...(stateDir ? { stateDir: resolve(ctx.cwd, stateDir) } : {}),
     ...(kubeconfig ? { kubeconfig } : {}),
+    ...(ctx.io.env ? { toolEnv: ctx.io.env } : {}),
   });
   // Warnings (deprecations...) go to stderr like errors, positioned with their fix; `validate -o json`
   // also lists them in its document.

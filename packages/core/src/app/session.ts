@@ -9,16 +9,18 @@ import { isUpToDate, runPlan, type RunSummary } from '../engine/runner.js';
 import type { OutputStream, RendererChoice } from '../engine/view.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
-import type { MeshspecLogger } from '../log/logger.js';
+import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
 import { orderPlugins } from '../plugin/registry.js';
-import type { Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
+import type { PlannedAddress, Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
 import { acquireLock } from '../state/lock.js';
-import { createSecretStore } from '../state/secret-store.js';
+import { recordProcessGroups, removeLeftoverTempFiles, stopLeftoverGroups } from '../state/leftovers.js';
+import { createSecretStore, tightenSecrets } from '../state/secret-store.js';
 import { defaultStateDir, STATE_FILE, StateStore } from '../state/state-store.js';
 import type { HelmDriver } from '../tools/helm-types.js';
 import type { ParsedTopologySource } from '../topology/parse.js';
 import { loadTopologyFile } from '../topology/load.js';
-import { PluginError, StepError, type Diagnostic } from '../errors.js';
+import { MeshspecError, PluginError, StepError, type Diagnostic } from '../errors.js';
+import { checkTools, toolsNeeded, type ToolFound } from './preflight.js';
 import { helmWithSignal, kubeWithSignal, runnerWithSignal } from './step-signal.js';
 
 export interface SessionOptions {
@@ -34,6 +36,8 @@ export interface SessionOptions {
   runner?: CommandRunner;
   kube?: KubeClientFactory;
   helm?: HelmDriver;
+  /** Environment in which preflight looks tools up (PATH); default the process's. */
+  toolEnv?: NodeJS.ProcessEnv;
 }
 
 export interface RunOptions {
@@ -83,6 +87,7 @@ export class Session {
       }
     }
     const plan = buildPlan(steps, { pluginOf: (step) => owner.get(step) ?? step.id });
+    for (const warning of plan.warnings ?? []) options.log.warn(warning);
     return new Session(options, plugins, topology, source, stateDir, topologyDir, steps, plan, warnings);
   }
 
@@ -94,6 +99,13 @@ export class Session {
     if (state) for (const node of this.plan.steps) if (isUpToDate(node, this.plan, state)) upToDate.add(node.id);
     const plan = only.length > 0 ? selectSteps(this.plan, only, (id) => upToDate.has(id)) : this.plan;
     return { plan, upToDate };
+  }
+
+  /** Every address range the plugins will use, in plugin order; reads state (read-only) for what an earlier apply learnt. */
+  async plannedAddresses(): Promise<PlannedAddress[]> {
+    const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
+    const known = { outputOf: <T>(id: string) => state?.get(id)?.outputs as T | undefined };
+    return this.plugins.flatMap((plugin) => (plugin.addresses && this.topology[plugin.key] !== undefined ? plugin.addresses(this.topology, this.topology[plugin.key] as never, known) : []));
   }
 
   async apply(options: RunOptions = {}): Promise<RunSummary> {
@@ -142,6 +154,11 @@ export class Session {
     const lock = await acquireLock(this.stateDir, { command: `meshspec ${mode} ${this.options.file}`, topology: this.topology.metadata.name, warn: (m) => this.options.log.warn(m) });
     try {
       const state = await StateStore.open(this.stateDir, this.topology.metadata.name);
+      // The state dir exists from here on: keep a redacted, bounded, rotated record of the run in it.
+      this.options.log.logTo?.(join(this.stateDir, LOG_FILE));
+      this.options.log.debug(`meshspec ${mode} ${this.options.file} (pid ${process.pid})`);
+      await tightenSecrets(this.stateDir, (message) => this.options.log.warn(message));
+      await this.clearLeftovers();
       return await runPlan({
         plan: this.plan,
         mode,
@@ -159,6 +176,14 @@ export class Session {
     }
   }
 
+  /** What a killed meshspec left: its children still running (stopped before any step re-runs) and temp files. */
+  private async clearLeftovers(): Promise<void> {
+    const stopped = await stopLeftoverGroups(this.stateDir);
+    for (const line of stopped) this.options.log.warn(`stopped a process an earlier meshspec left running when it was killed: ${line}`);
+    const removed = removeLeftoverTempFiles([this.stateDir, join(this.stateDir, 'secrets')]);
+    if (removed.length > 0) this.options.log.warn(`removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} an interrupted write left behind: ${removed.join(', ')}`);
+  }
+
   private stepContext(step: Step, signal: AbortSignal, state: StateStore): StepContext {
     const drivers = this.driversSync();
     const clients = new Map<string, KubeClient>();
@@ -167,7 +192,7 @@ export class Session {
       topology: this.topology,
       stateDir: this.stateDir,
       topologyDir: this.topologyDir,
-      secrets: createSecretStore(this.stateDir),
+      secrets: createSecretStore(this.stateDir, { warn: (message) => log.warn(message) }),
       log,
       exec: runnerWithSignal(drivers.runner, signal),
       helm: helmWithSignal(drivers.helm, signal),
@@ -193,10 +218,35 @@ export class Session {
     return this.drivers;
   }
 
+  /**
+   * Checks that every tool the selected steps need is on PATH and answers its version command, before
+   * anything is written (no state dir, lock, keys or state.json yet). Throws a MeshspecError naming all
+   * missing or broken tools. The CLI runs it before apply/destroy; Session.apply itself does not, so
+   * callers that inject their own runner decide.
+   */
+  async preflight(options: { only?: string[]; signal?: AbortSignal } = {}): Promise<ToolFound[]> {
+    const selected = options.only && options.only.length > 0 ? selectSteps(this.plan, options.only) : this.plan;
+    // Step ids are `<plugin>:<what>[@<cluster>]` (stepId); the prefix names the plugin that runs the step.
+    const owners = new Set(selected.steps.map((node) => node.id.split(':')[0]!));
+    const runner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false, ...(this.options.toolEnv ? { env: this.options.toolEnv } : {}) });
+    const found = await checkTools(toolsNeeded(this.plugins, this.topology, owners), runner, options.signal);
+    const problems: string[] = [];
+    for (const plugin of this.plugins) {
+      if (!plugin.preflight || !owners.has(plugin.name)) continue;
+      try {
+        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner })));
+      } catch (error) {
+        problems.push(`plugin ${plugin.name} could not run its preflight checks: ${(error as Error).message}`);
+      }
+    }
+    if (problems.length > 0) throw new MeshspecError(`preflight: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was changed\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    return found;
+  }
+
   /** Loads the heavy drivers (execa, client-node) only for commands that talk to clusters or tools. */
   async prepare(): Promise<this> {
     if (this.drivers) return this;
-    const runner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false });
+    const runner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false, groups: recordProcessGroups(this.stateDir) });
     const kube = this.options.kube ?? (await import('../kube/client.js')).createKubeClientFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
     let helm = this.options.helm;
     if (!helm) {

@@ -19,6 +19,8 @@ export interface Plan {
   steps: PlannedStep[];
   /** The whole graph, including steps a selection left out (their outputs may still be read from state). */
   graph: ReadonlyMap<string, PlannedStep>;
+  /** Problems that do not stop the plan, e.g. an `after` that looks like a typo of an existing step id. */
+  warnings?: string[];
 }
 
 export interface BuildPlanOptions {
@@ -54,10 +56,19 @@ export function buildPlan(steps: Step[], options: BuildPlanOptions = {}): Plan {
   if (problems.length) throw new DagError(problems.join('\n'));
 
   const graph = new Map<string, PlannedStep>();
+  const warnings: string[] = [];
+  const kinds = stepKinds(byId.keys());
   for (const step of byId.values()) {
     const needs = unique(step.needs ?? []);
-    // A soft edge to an absent step (plugin unused) or one already hard is just dropped.
-    const after = unique(step.after ?? []).filter((id) => byId.has(id) && id !== step.id && !needs.includes(id));
+    const hard = new Set(needs);
+    // A soft edge to an absent step (plugin unused, or not for this cluster) or one already hard is just dropped,
+    // unless it looks like a typo: the owning plugin has steps, none of this kind, and one with a close id.
+    const after = unique(step.after ?? []).filter((id) => {
+      if (byId.has(id)) return id !== step.id && !hard.has(id);
+      const typo = afterTypo(id, kinds, allIds);
+      if (typo) warnings.push(`step ${step.id} (plugin ${pluginOf(step)}) is ordered after step ${id}, which no plugin provides; did you mean ${typo.join(', ')}?`);
+      return false;
+    });
     graph.set(step.id, { id: step.id, step, needs, after, dependents: [] });
   }
   for (const node of graph.values()) {
@@ -65,30 +76,104 @@ export function buildPlan(steps: Step[], options: BuildPlanOptions = {}): Plan {
   }
   for (const node of graph.values()) node.dependents.sort(compareIds);
 
-  return { steps: topologicalOrder(graph), graph };
+  return { steps: topologicalOrder(graph), graph, warnings };
 }
 
-/** Kahn's algorithm, always taking the smallest ready id, so the same steps always give the same order. */
+/** `plugin:kind` of a step id: `linkerd:export:podinfo@demo` -> `linkerd:export`. */
+function kindOf(id: string): string {
+  const [plugin = '', kind = ''] = id.split('@')[0]!.split(':');
+  return `${plugin}:${kind}`;
+}
+
+function stepKinds(ids: Iterable<string>): { plugins: Set<string>; kinds: Set<string> } {
+  const plugins = new Set<string>();
+  const kinds = new Set<string>();
+  for (const id of ids) {
+    plugins.add(id.split(':')[0]!);
+    kinds.add(kindOf(id));
+  }
+  return { plugins, kinds };
+}
+
+/**
+ * Close ids when `after: [id]` looks like a typo rather than an optional step: the owning plugin is present,
+ * it has no step of this kind anywhere (so it is not just absent for this cluster), and an id of another
+ * kind is close. Optional kinds switched off by config can look the same, hence a warning, not an error.
+ */
+function afterTypo(id: string, { plugins, kinds }: { plugins: Set<string>; kinds: Set<string> }, allIds: string[]): string[] | undefined {
+  if (!plugins.has(id.split(':')[0]!) || kinds.has(kindOf(id))) return undefined;
+  const near = nearbyIds(id, allIds.filter((other) => other.startsWith(`${id.split(':')[0]!}:`)), 1);
+  return near.length > 0 ? near : undefined;
+}
+
+/**
+ * Kahn's algorithm, always taking the smallest ready id, so the same steps always give the same order.
+ * The ready set is a binary heap: tens of thousands of steps (one per export) must not cost a sorted-array
+ * insertion each.
+ */
 function topologicalOrder(graph: Map<string, PlannedStep>): PlannedStep[] {
   const waitingOn = new Map<string, number>();
-  for (const node of graph.values()) waitingOn.set(node.id, node.needs.length + node.after.length);
-  const ready = [...graph.values()].filter((n) => waitingOn.get(n.id) === 0).map((n) => n.id).sort(compareIds);
+  const ready = new MinHeap<string>(compareIds);
+  for (const node of graph.values()) {
+    const count = node.needs.length + node.after.length;
+    waitingOn.set(node.id, count);
+    if (count === 0) ready.push(node.id);
+  }
   const order: PlannedStep[] = [];
-  while (ready.length) {
-    const id = ready.shift()!;
+  const ordered = new Set<string>();
+  while (ready.size > 0) {
+    const id = ready.pop()!;
     const node = graph.get(id)!;
     order.push(node);
+    ordered.add(id);
     for (const dependent of node.dependents) {
       const left = waitingOn.get(dependent)! - 1;
       waitingOn.set(dependent, left);
-      if (left === 0) insertSorted(ready, dependent);
+      if (left === 0) ready.push(dependent);
     }
   }
   if (order.length !== graph.size) {
-    const stuck = new Set([...graph.keys()].filter((id) => !order.some((n) => n.id === id)));
+    const stuck = new Set([...graph.keys()].filter((id) => !ordered.has(id)));
     throw new DagError(`steps form a cycle: ${findCycle(graph, stuck).join(' -> ')} (each step waits for the next)`);
   }
   return order;
+}
+
+class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+  get size(): number {
+    return this.items.length;
+  }
+  push(item: T): void {
+    const items = this.items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.compare(items[i]!, items[parent]!) >= 0) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+  pop(): T | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return top;
+    items[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < items.length && this.compare(items[left]!, items[smallest]!) < 0) smallest = left;
+      if (right < items.length && this.compare(items[right]!, items[smallest]!) < 0) smallest = right;
+      if (smallest === i) return top;
+      [items[i], items[smallest]] = [items[smallest]!, items[i]!];
+      i = smallest;
+    }
+  }
 }
 
 /** One cycle among the steps Kahn could not order, starting at its smallest id. */
@@ -193,11 +278,5 @@ function editDistance(a: string, b: string): number {
 }
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function insertSorted(list: string[], id: string): void {
-  const at = list.findIndex((x) => compareIds(id, x) < 0);
-  if (at === -1) list.push(id);
-  else list.splice(at, 0, id);
-}
 
 const unique = (ids: string[]) => [...new Set(ids)];

@@ -16,6 +16,8 @@ export interface CommandRunnerOptions {
   env?: Record<string, string | undefined>;
   /** Time between SIGTERM and SIGKILL when a process tree is stopped; default 5 s. */
   killGraceMs?: number;
+  /** Told of each process group started and ended (meshspec records them so a run after a kill -9 can stop orphans). */
+  groups?: { started(pgid: number, command: string): void; ended(pgid: number): void };
 }
 
 const STDERR_TAIL_LINES = 20;
@@ -84,6 +86,7 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
     });
     const pgid = subprocess.pid;
     if (pgid !== undefined) trackGroup(pgid);
+    if (pgid !== undefined) options.groups?.started(pgid, shown);
 
     if (verbose) {
       for (const stream of [subprocess.stdout, subprocess.stderr]) {
@@ -123,6 +126,7 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
       if (timeoutTimer) clearTimeout(timeoutTimer);
       signal?.removeEventListener('abort', onAbort);
       if (pgid !== undefined && !stopReason) liveGroups.delete(pgid);
+      if (pgid !== undefined) options.groups?.ended(pgid);
       if (pgid !== undefined && stopReason) {
         // Forget the group once the SIGKILL escalation has had its chance.
         setTimeout(() => liveGroups.delete(pgid), grace + 100).unref();

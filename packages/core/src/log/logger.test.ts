@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearSecrets, createLogger, redact, registerSecret } from './logger.js';
+import { clearSecrets, createLogger, MAX_LOG_FILE_BYTES, MAX_LOG_LINE_CHARS, redact, registerSecret } from './logger.js';
 
 const sink = () => {
   const lines: string[] = [];
@@ -45,6 +45,37 @@ describe('createLogger', () => {
     expect(text).not.toContain('MHcCAQEE');
     expect(text).toMatch(/debug key line \*\*\* leaked\?/);
     expect(out.lines.join('\n')).not.toContain('MHcCAQEE');
+  });
+
+  it('logTo: children made earlier write to the file too; lines are bounded; the file is rotated and 0600', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'meshspec-log-')), 'meshspec.log');
+    writeFileSync(file, 'x'.repeat(MAX_LOG_FILE_BYTES - 100));
+    chmodSync(file, 0o644);
+    const log = createLogger({ stream: sink().stream });
+    const step = log.child('kind:cluster@demo');
+    step.info('before logTo: not in the file');
+    log.logTo(file);
+    step.debug('y'.repeat(MAX_LOG_LINE_CHARS * 3));
+    step.info('after');
+    expect(existsSync(`${file}.1`)).toBe(true);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain('before logTo');
+    expect(text).toMatch(/debug \[kind:cluster@demo\] y+… \(\d+ more characters\)\n/);
+    expect(text).toMatch(/info  \[kind:cluster@demo\] after\n$/);
+    expect(text.length).toBeLessThan(MAX_LOG_LINE_CHARS + 200);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('logTo keeps a file the logger was created with unless asked to replace it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshspec-log-'));
+    const log = createLogger({ stream: sink().stream, file: join(dir, 'chosen.log') });
+    log.logTo(join(dir, 'meshspec.log'));
+    log.info('one');
+    expect(existsSync(join(dir, 'meshspec.log'))).toBe(false);
+    expect(readFileSync(join(dir, 'chosen.log'), 'utf8')).toMatch(/info  one\n$/);
+    log.logTo(join(dir, 'meshspec.log'), { replace: true });
+    log.info('two');
+    expect(readFileSync(join(dir, 'meshspec.log'), 'utf8')).toMatch(/info  two\n$/);
   });
 
   it('ignores values too short to redact safely', () => {

@@ -1,6 +1,6 @@
 // The Logger every step gets: levels, a verbose switch, per-step scopes, an optional log file, and
 // redaction of every secret registered anywhere in the process (keys must never reach a terminal or file).
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, renameSync, statSync } from 'node:fs';
 import type { Logger } from './types.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -62,12 +62,46 @@ export interface LoggerOptions {
 
 export interface MeshspecLogger extends Logger {
   child(scope: string): MeshspecLogger;
+  /**
+   * From now on also append every line (debug included) to `file`, for this logger and all its children:
+   * the CLI learns the state dir only after the topology is validated. A file given to createLogger (or an
+   * earlier logTo) is kept unless `replace` is set: whoever configured one chose where the log goes.
+   */
+  logTo(file: string, options?: { replace?: boolean }): void;
 }
+
+/** meshspec.log is rotated to meshspec.log.1 (one old file kept) when it passes this size. */
+export const MAX_LOG_FILE_BYTES = 1024 * 1024;
+/** One log line at most: a tool's whole output belongs in a failure message, not in every log line. */
+export const MAX_LOG_LINE_CHARS = 4_000;
 
 export function createLogger(options: LoggerOptions = {}): MeshspecLogger {
   const stream = options.stream ?? process.stderr;
   const minimum = options.verbose ? RANK.debug : RANK[options.level ?? 'info'];
-  const file = options.file;
+  // Shared by every child, so logTo on the root reaches the step loggers made earlier too.
+  const sink = { file: options.file, written: -1 };
+  const append = (line: string) => {
+    const file = sink.file;
+    if (!file) return;
+    try {
+      let fresh = false;
+      if (sink.written < 0) {
+        sink.written = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+        fresh = true;
+      }
+      if (sink.written + line.length > MAX_LOG_FILE_BYTES) {
+        renameSync(file, `${file}.1`);
+        sink.written = 0;
+        fresh = true;
+      }
+      appendFileSync(file, line, { mode: 0o600 });
+      // The log may quote commands and names; like the state dir it is for the owner only.
+      if (fresh) chmodSync(file, 0o600);
+      sink.written += Buffer.byteLength(line);
+    } catch {
+      // The log file is a convenience; never fail a step because it cannot be written.
+    }
+  };
 
   const make = (scope: string | undefined): MeshspecLogger => {
     const emit = (level: LogLevel, message: string) => {
@@ -77,12 +111,9 @@ export function createLogger(options: LoggerOptions = {}): MeshspecLogger {
         const tag = level === 'info' ? '' : `${level}: `;
         stream.write(`${tag}${body}\n`);
       }
-      if (file) {
-        try {
-          appendFileSync(file, `${new Date().toISOString()} ${level.padEnd(5)} ${body}\n`, { mode: 0o600 });
-        } catch {
-          // The log file is a convenience; never fail a step because it cannot be written.
-        }
+      if (sink.file) {
+        const line = body.length > MAX_LOG_LINE_CHARS ? `${body.slice(0, MAX_LOG_LINE_CHARS)}… (${body.length - MAX_LOG_LINE_CHARS} more characters)` : body;
+        append(`${new Date().toISOString()} ${level.padEnd(5)} ${line}\n`);
       }
     };
     return {
@@ -91,6 +122,11 @@ export function createLogger(options: LoggerOptions = {}): MeshspecLogger {
       warn: (m) => emit('warn', m),
       error: (m) => emit('error', m),
       child: (child) => make(scope ? `${scope} ${child}` : child),
+      logTo: (path, logOptions) => {
+        if (sink.file && !logOptions?.replace) return;
+        sink.file = path;
+        sink.written = -1;
+      },
     };
   };
   return make(options.scope);

@@ -112,8 +112,17 @@ export interface ToolRequirement {
   /** Pull the version out of the tool's output. */
   parseVersion?(output: string): string | undefined;
   why: string;
-  /** Whether this topology needs the tool (e.g. linkerd-smi only for TrafficSplit splits); default: whenever the plugin is used. */
-  neededFor?(topology: Topology): boolean;
+}
+
+/** An address range the plan will use, shown by `meshspec plan` so disjointness is visible before apply. */
+export interface PlannedAddress {
+  cluster: string;
+  /** What the range is for, e.g. `pods`, `services`, `MetalLB pool`. */
+  what: string;
+  /** The range (CIDR or a-b); absent while it depends on something only apply learns. */
+  range?: string;
+  /** Where it comes from, or why it is not known yet. */
+  note?: string;
 }
 
 export interface DoctorCheck {
@@ -149,8 +158,23 @@ export interface PluginDefinition<Section = unknown> {
   /** The steps of this plugin for the topology. An unused plugin (no section) usually returns []. */
   steps(topology: Topology, section: Section | undefined, ctx: StepsContext): Step[];
   tools?: ToolRequirement[];
+  /**
+   * The tools this topology needs, when that depends on the section (a configured CLI path, an optional
+   * mode); default `tools`. apply/destroy check them before the first step (preflight).
+   */
+  toolsFor?(topology: Topology, section: Section | undefined): ToolRequirement[];
   doctor?(ctx: { exec: CommandRunner }): Promise<DoctorCheck[]>;
+  /**
+   * Checks that need the host (e.g. the docker network's subnet) and must pass before apply changes
+   * anything; runs after the tools were found. Returns problems (each a full sentence with its fix).
+   */
+  preflight?(topology: Topology, section: Section | undefined, ctx: { exec: CommandRunner }): Promise<string[]>;
   status?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<StatusLine[]>;
+  /**
+   * The address ranges this plugin will use (given or computed), for `meshspec plan`. `outputOf` reads a
+   * step's outputs recorded by an earlier apply (undefined if none), e.g. the docker network's subnet.
+   */
+  addresses?(topology: Topology, section: Section | undefined, known: { outputOf<T>(stepId: string): T | undefined }): PlannedAddress[];
   /** Lines printed after a successful apply (URLs, /etc/hosts entries...). */
   summary?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<string[]>;
 }

@@ -25,7 +25,7 @@ function coreClusterProperties(): Record<string, JsonSchema> {
       description:
         'Kube context used to reach this cluster. Defaults to what the cluster-creating plugin decides (kind: `kind-<name>`).',
       type: 'string',
-      minLength: 1,
+      format: 'kube-context',
     },
   };
 }

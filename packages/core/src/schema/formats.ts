@@ -14,6 +14,15 @@ export const FORMATS: Record<string, (value: string) => boolean> = {
     return extra === undefined && from !== undefined && to !== undefined && IPV4.test(from) && IPV4.test(to);
   },
   'dns-label': (value) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value),
+  /** Service names: a DNS-1035 label (starts with a letter), at most 63 characters. */
+  'dns-1035-label': (value) => /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value),
+  /** Most object names: a DNS-1123 subdomain, at most 253 characters. */
+  'dns-subdomain': (value) => value.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value),
+  /**
+   * A kube context name: kubeconfig allows almost anything, but it is passed as a command argument
+   * (`--context <name>`), so no leading '-', no whitespace or control characters, at most 253 characters.
+   */
+  'kube-context': (value) => value.length <= 253 && /^[^-\s\p{Cc}][^\s\p{Cc}]*$/u.test(value),
 };
 
 /** "is not <words>" / "write <words>" for each format. */
@@ -22,4 +31,7 @@ export const FORMAT_DESCRIPTIONS: Record<string, string> = {
   cidr: 'an IPv4 CIDR range like 10.96.0.0/16',
   'ipv4-range': 'an IPv4 address range like 172.18.255.200-172.18.255.250',
   'dns-label': 'a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters)',
+  'dns-1035-label': 'a DNS-1035 label (a lowercase letter, then lowercase letters, digits and "-", at most 63 characters)',
+  'dns-subdomain': 'a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)',
+  'kube-context': 'a kube context name (no spaces or control characters, not starting with "-", at most 253 characters)',
 };

@@ -1,9 +1,10 @@
 // YAML text -> plain data + positions. Every YAML problem becomes a Diagnostic; nothing here throws.
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import type { Document, Node, Pair, YAMLError } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import type { Diagnostic } from '../errors.js';
 import type { TopologySource } from '../plugin/types.js';
-import { formatFieldPath, type FieldPath } from './path.js';
+import type { FieldPath } from './path.js';
+import { checkStructure } from './structure.js';
 
 export interface Position {
   line: number;
@@ -17,7 +18,7 @@ export interface ParsedTopologySource extends TopologySource {
 }
 
 export interface ParsedTopologyText {
-  /** The document as plain JS data; `undefined` when the file is empty. */
+  /** The document as plain JS data; `undefined` when the file is empty or malformed. */
   data: unknown;
   source: ParsedTopologySource;
   diagnostics: Diagnostic[];
@@ -25,31 +26,61 @@ export interface ParsedTopologyText {
   malformed: boolean;
 }
 
-export function parseTopologyText(text: string, file: string): ParsedTopologyText {
+/** Topology files above this size are refused before parsing: a topology is a short file, and parsing cost must stay bounded. */
+export const MAX_TOPOLOGY_BYTES = 1024 * 1024;
+
+/** The diagnostic for a file above MAX_TOPOLOGY_BYTES; shared with the file loader, which checks the size before reading. */
+export function oversizeDiagnostic(file: string, bytes: number): Diagnostic {
+  return {
+    file, line: 1, column: 1, path: '', source: 'yaml',
+    message: `the topology file is ${(bytes / 1024 / 1024).toFixed(1)} MiB (${bytes} bytes); the limit is 1 MiB (${MAX_TOPOLOGY_BYTES} bytes)`,
+    fix: 'a topology is a short file: keep large manifests in their own files (workloads can point at manifest files or kustomize dirs)',
+  };
+}
+
+export function parseTopologyText(rawText: string, file: string): ParsedTopologyText {
+  const bytes = Buffer.byteLength(rawText, 'utf8');
+  if (bytes > MAX_TOPOLOGY_BYTES) {
+    const top = (): Position => ({ line: 1, column: 1 });
+    const source: ParsedTopologySource = { file, text: '', positionOf: top, keyPositionOf: top };
+    return { data: undefined, source, diagnostics: [oversizeDiagnostic(file, bytes)], malformed: true };
+  }
+  // YAML 1.2 counts a lone CR as a line break (b-break); the parser and the excerpts split on LF only.
+  // Same length, so every offset still points at the same character.
+  const text = rawText.includes('\r') ? rawText.replace(/\r(?!\n)/g, '\n') : rawText;
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, keepSourceTokens: true, prettyErrors: false });
+  // uniqueKeys is off: the library's check is quadratic in a map's keys; checkStructure does it in linear time.
+  // logLevel 'error': the library must never print warnings itself; they all become diagnostics here.
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, keepSourceTokens: true, prettyErrors: false, logLevel: 'error' });
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
   const source = createSource(document, text, file, at);
 
+  const structure = checkStructure(document, text, file, at);
   const diagnostics: Diagnostic[] = [];
-  let malformed = false;
+  let malformed = structure.malformed;
   const syntaxErrorOffsets = new Set<number>();
   for (const error of document.errors) {
-    if (error.code !== 'DUPLICATE_KEY') {
-      malformed = true;
-      // yaml often reports a cascade at the spot of the first error (unclosed quote -> unclosed map).
-      if (syntaxErrorOffsets.has(error.pos[0])) continue;
-      syntaxErrorOffsets.add(error.pos[0]);
-    }
-    diagnostics.push(yamlDiagnostic(error, document, file, at));
+    // The library's complaint about a tag we already refuse ("omap used for map collection") would only confuse.
+    if (structure.taggedOffsets.has(error.pos[0]) || structure.taggedOffsets.has(error.pos[1])) continue;
+    malformed = true;
+    // yaml often reports a cascade at the spot of the first error (unclosed quote -> unclosed map).
+    if (syntaxErrorOffsets.has(error.pos[0])) continue;
+    syntaxErrorOffsets.add(error.pos[0]);
+    diagnostics.push(yamlDiagnostic(error, file, at));
   }
-  for (const warning of document.warnings) diagnostics.push(yamlDiagnostic(warning, document, file, at));
+  for (const warning of document.warnings) {
+    // Tags and broken aliases get their own, clearer diagnostics from checkStructure.
+    if (warning.code === 'TAG_RESOLVE_FAILED' || (warning.code === 'BAD_ALIAS' && structure.aliasProblem)) continue;
+    diagnostics.push(yamlDiagnostic(warning, file, at));
+  }
+  diagnostics.push(...structure.diagnostics);
 
   const root = document.contents;
   if (root === null || root === undefined) {
+    if (malformed) return { data: undefined, source, diagnostics, malformed: true };
     diagnostics.push({
       file, line: 1, column: 1, path: '', source: 'yaml',
       message: 'the topology file is empty',
@@ -65,33 +96,17 @@ export function parseTopologyText(text: string, file: string): ParsedTopologyTex
       message: `a topology must be a map of keys (apiVersion, kind, metadata, clusters, ...), but this file holds ${what}`,
       fix: 'write the topology as top-level "key: value" lines, starting with apiVersion: meshspec.dev/v1alpha1',
     });
-    return { data: document.toJS(), source, diagnostics, malformed: true };
+    return { data: undefined, source, diagnostics, malformed: true };
   }
-  return { data: document.toJS({ maxAliasCount: 1000 }), source, diagnostics, malformed };
+  // Only after aliases, tags and keys were checked is converting to plain data safe and bounded.
+  if (malformed) return { data: undefined, source, diagnostics, malformed };
+  return { data: document.toJS({ maxAliasCount: -1 }), source, diagnostics, malformed };
 }
 
-function yamlDiagnostic(
-  error: YAMLError,
-  document: Document,
-  file: string,
-  at: (offset: number) => Position,
-): Diagnostic {
+function yamlDiagnostic(error: YAMLError, file: string, at: (offset: number) => Position): Diagnostic {
   const position = at(error.pos[0]);
   const base = { file, ...position, path: '', source: 'yaml' };
   switch (error.code) {
-    case 'DUPLICATE_KEY': {
-      const duplicate = findDuplicate(document, error.pos[0]);
-      if (!duplicate) {
-        return { ...base, message: 'a key appears twice in the same map', fix: 'remove or rename one of the two entries' };
-      }
-      const first = at(duplicate.first.range?.[0] ?? 0);
-      return {
-        ...base,
-        path: formatFieldPath([...duplicate.parentPath, duplicate.key]),
-        message: `duplicate key '${duplicate.key}': it is already set on line ${first.line}`,
-        fix: `keep one '${duplicate.key}' entry (merge their contents if both matter); YAML keeps only the last one`,
-      };
-    }
     case 'MULTIPLE_DOCS':
       return {
         ...base,
@@ -131,48 +146,6 @@ function syntaxFix(error: YAMLError): string {
   }
 }
 
-interface Duplicate {
-  key: string;
-  first: Node;
-  parentPath: Array<string | number>;
-}
-
-/** Finds the map holding the duplicate key at `offset` and that key's first occurrence. */
-function findDuplicate(document: Document, offset: number): Duplicate | undefined {
-  let found: Duplicate | undefined;
-  visit(document, {
-    Map(_key, map, ancestry) {
-      const seen = new Map<string, Node>();
-      for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
-        const name = String(pair.key.value);
-        const first = seen.get(name);
-        if (first && pair.key.range?.[0] === offset) {
-          found = { key: name, first, parentPath: pathOf([...ancestry, map]) };
-          return visit.BREAK;
-        }
-        if (!first) seen.set(name, pair.key);
-      }
-      return undefined;
-    },
-  });
-  return found;
-}
-
-/** Field path of a node from the visitor's ancestry (document, pairs, collections). */
-function pathOf(ancestry: readonly unknown[]): Array<string | number> {
-  const path: Array<string | number> = [];
-  for (let i = 0; i < ancestry.length; i++) {
-    const item = ancestry[i];
-    if (isPair(item) && isScalar(item.key)) path.push(String(item.key.value));
-    else if (isSeq(item)) {
-      const child = ancestry[i + 1];
-      const index = item.items.indexOf(child as never);
-      if (index >= 0) path.push(index);
-    }
-  }
-  return path;
-}
 
 function createSource(
   document: Document,
@@ -182,6 +155,21 @@ function createSource(
 ): ParsedTopologySource {
   const start = (node: { range?: [number, number, number] | null } | null | undefined): number | undefined =>
     node?.range?.[0];
+  // Key -> pair per map, built on first lookup: thousands of diagnostics in a big map must not each scan it.
+  const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const pairOf = (map: YAMLMap, name: string): Pair | undefined => {
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
+        if (!isScalar(item.key)) continue;
+        const key = String(item.key.value);
+        if (!index.has(key)) index.set(key, item);
+      }
+      indexes.set(map, index);
+    }
+    return index.get(name);
+  };
 
   /** Walks `path` as far as it exists; returns the last pair passed through and the deepest node reached. */
   const walk = (path: FieldPath) => {
@@ -190,7 +178,7 @@ function createSource(
     let matched = 0;
     for (const segment of path) {
       if (isMap(node)) {
-        const next = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+        const next = pairOf(node, String(segment));
         if (!next) break;
         pair = next;
         node = next.value;

@@ -35,18 +35,21 @@ export async function validateTopology({ text, file, plugins }: ValidateTopology
   const parsed = parseTopologyText(text, file);
   const { source } = parsed;
   const fail = (diagnostics: Diagnostic[]): never => {
-    throw new TopologyError(sortDiagnostics(diagnostics), { [file]: text });
+    // source.text, not text: it is what positions count in (lone CRs read as line breaks; empty when refused for size).
+    throw new TopologyError(sortDiagnostics(diagnostics.map(insideLine)), { [file]: source.text });
   };
+  const insideLine = lineClamp(source.text);
 
   // Malformed YAML yields data the author did not write; schema errors about it would mislead.
   if (parsed.malformed) fail(parsed.diagnostics);
 
   const problems = await checkSchema(schema, parsed.data);
   // Under a duplicated key the data holds only the last occurrence; the duplicate diagnostic is the story.
-  const duplicated = parsed.diagnostics.filter((d) => d.path !== '').map((d) => d.path);
+  // A Set and the path's own prefixes: thousands of duplicates times thousands of schema errors must stay linear.
+  const duplicated = new Set(parsed.diagnostics.filter((d) => d.path !== '').map((d) => d.path));
   const schemaDiagnostics = problems
     .map((problem) => schemaDiagnostic(problem, source))
-    .filter((d) => !duplicated.some((path) => d.path === path || d.path.startsWith(`${path}.`) || d.path.startsWith(`${path}[`)));
+    .filter((d) => duplicated.size === 0 || !pathPrefixes(d.path).some((prefix) => duplicated.has(prefix)));
   const shapeDiagnostics = [...parsed.diagnostics, ...schemaDiagnostics].map((d) => withSectionHint(d, ordered));
   if (shapeDiagnostics.length > 0) fail(shapeDiagnostics);
 
@@ -77,6 +80,28 @@ export async function validateTopology({ text, file, plugins }: ValidateTopology
   // Warnings ride along with the errors so one run shows everything; alone they do not reject.
   if (diagnostics.some((d) => !isWarning(d))) fail(diagnostics);
   return { topology, source, warnings: sortDiagnostics(diagnostics) };
+}
+
+/** `a.b[0].c` -> `a`, `a.b`, `a.b[0]`, `a.b[0].c`. */
+function pathPrefixes(path: string): string[] {
+  const prefixes: string[] = [];
+  for (let i = 1; i < path.length; i++) if (path[i] === '.' || path[i] === '[') prefixes.push(path.slice(0, i));
+  prefixes.push(path);
+  return prefixes;
+}
+
+/**
+ * Positions always inside the file and the line (at most one past its last character), whatever a
+ * plugin or the YAML library computed: an editor jumps there and the caret sits under real text.
+ */
+function lineClamp(text: string): (diagnostic: Diagnostic) => Diagnostic {
+  let lengths: number[] | undefined;
+  return (diagnostic) => {
+    lengths ??= text.split('\n').map((line) => line.replace(/\r$/, '').length);
+    const line = Math.min(Math.max(1, Math.trunc(diagnostic.line) || 1), lengths.length);
+    const column = Math.min(Math.max(1, Math.trunc(diagnostic.column) || 1), lengths[line - 1]! + 1);
+    return line === diagnostic.line && column === diagnostic.column ? diagnostic : { ...diagnostic, line, column };
+  };
 }
 
 async function checkSchema(schema: JsonSchema, data: unknown): Promise<SchemaProblem[]> {
