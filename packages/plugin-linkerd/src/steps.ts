@@ -151,7 +151,7 @@ function expectedCli(version: LinkerdVersion): string {
 async function checkCliVersion(run: StepContext, b: Build): Promise<void> {
   const out = await run.exec.run(b.cli, versionArgs, { timeout: 30_000, signal: run.signal, reject: false });
   if (out.exitCode !== 0) {
-    throw new StepError(run.step.id, `${b.cli} ${versionArgs.join(' ')} failed: install the linkerd CLI ${expectedCli(b.version)} or set linkerd.cliPath`, { ...(run.step.cluster ? { cluster: run.step.cluster } : {}), command: out.command, stderrTail: out.stderr.slice(-500) });
+    throw new StepError(run.step.id, `${b.cli} ${versionArgs.join(' ')} failed: install the linkerd CLI ${expectedCli(b.version)} or set linkerd.cliPath`, { ...(run.step.cluster ? { cluster: run.step.cluster } : {}), command: out.command, stderrTail: out.stderr });
   }
   const reported = out.stdout.trim();
   const parsed = parseLinkerdVersion(reported);

@@ -198,6 +198,22 @@ describe('runPlan: failures', () => {
   });
 });
 
+describe('runPlan: what a failed command said', () => {
+  // Issue 8 problem 5: a StepError carrying a tool's whole stderr kept only its last lines (usage text).
+  it('shows the first Error line and the end of a long stderr, in -o json events and in the text summary', async () => {
+    const rec = new Recorder();
+    const usage = Array.from({ length: 40 }, (_, i) => `  --flag-${i} usage`);
+    const stderr = ['Error: could not find service account token secret for linkerd-service-mirror-remote-access-default', 'Usage:', ...usage].join('\n');
+    const { run, events } = await setup([testStep(rec, 'a:link', { fail: new StepError('a:link', 'linkerd multicluster link failed', { stderrTail: stderr }) })]);
+    const summary = await run();
+    const failed = events().find((e) => e['type'] === 'step-fail')!;
+    for (const tail of [failed['stderrTail'] as string, summary.failed[0]!.stderrTail!, formatSummary(summary)]) {
+      expect(tail).toContain('Error: could not find service account token secret');
+      expect(tail).toContain('--flag-39 usage');
+    }
+  });
+});
+
 describe('runPlan: cancellation', () => {
   it('aborts the running step, starts nothing else, saves what completed, and throws CancelledError', async () => {
     const rec = new Recorder();

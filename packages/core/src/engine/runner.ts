@@ -4,6 +4,7 @@
 import { CancelledError, CommandError, StepError } from '../errors.js';
 import type { Logger } from '../log/types.js';
 import { redact } from '../log/logger.js';
+import { stderrExcerpt } from '../exec/stderr-excerpt.js';
 import type { Step, StepContext } from '../plugin/types.js';
 import { fingerprint, type StateStore } from '../state/state-store.js';
 import { ancestorsOf, selectSteps, type Plan, type PlannedStep } from './dag.js';
@@ -69,8 +70,6 @@ export class RunCancelledError extends CancelledError {
     super(`cancelled: ${summary.completed.length} step(s) completed and saved; rerun to continue`);
   }
 }
-
-const STDERR_TAIL_LINES = 20;
 
 type Status = 'waiting' | 'ready' | 'running' | 'ok' | 'failed' | 'skipped';
 
@@ -323,7 +322,8 @@ export function describeFailure(error: unknown): { message: string; stderrTail?:
   }
   const trimmed = tail?.trimEnd();
   if (!trimmed) return { message };
-  return { message, stderrTail: redact(trimmed.split('\n').slice(-STDERR_TAIL_LINES).join('\n')) };
+  // First error lines + the end, not just the end: the same excerpt in text and in `-o json`.
+  return { message, stderrTail: redact(stderrExcerpt(trimmed)) };
 }
 
 async function createView(options: RunPlanOptions, order: PlannedStep[]): Promise<RunView> {

@@ -1,4 +1,5 @@
 import { CommandError } from '../errors.js';
+import { stderrExcerpt } from '../exec/stderr-excerpt.js';
 import type { CommandRunner, RunOptions, RunResult } from '../exec/types.js';
 
 export interface RecordedCall {
@@ -33,7 +34,7 @@ export class RecordingRunner implements CommandRunner {
     const answer = this.responders.map((r) => r(call)).find((a) => a !== undefined) ?? {};
     const result: RunResult = { command: commandLine(call), exitCode: answer.exitCode ?? 0, stdout: answer.stdout ?? '', stderr: answer.stderr ?? '' };
     if (result.exitCode !== 0 && options.reject !== false) {
-      throw new CommandError(`${result.command} exited with ${result.exitCode}`, result.command, result.exitCode, result.stderr.slice(-2000));
+      throw new CommandError(`${result.command} exited with ${result.exitCode}`, result.command, result.exitCode, stderrExcerpt(result.stderr));
     }
     return result;
   }
