@@ -373,6 +373,78 @@ describe('runPlan: destroy failures', () => {
   });
 });
 
+describe('runPlan: repair and resume (issue 8 problems 3 and 4)', () => {
+  it('apply consults verify for a step recorded up to date: anything but true runs it again, and what was built on it', async () => {
+    const rec = new Recorder();
+    let tokenSecret: true | string = true;
+    const multicluster = testStep(rec, 'l:multicluster');
+    multicluster.verify = async () => tokenSecret;
+    const steps = [testStep(rec, 'l:control-plane'), multicluster, testStep(rec, 'l:link', { needs: ['l:multicluster'] })];
+    multicluster.needs = ['l:control-plane'];
+    const { run } = await setup(steps);
+    await run();
+    rec.runs = [];
+    expect(await run()).toMatchObject({ ok: true, completed: [], upToDate: ['l:control-plane', 'l:multicluster', 'l:link'] });
+    expect(rec.runs).toEqual([]);
+    tokenSecret = 'Secret linkerd-multicluster/linkerd-service-mirror-remote-access-default-token is missing';
+    const repaired = await run();
+    expect(rec.runs).toEqual(['l:multicluster', 'l:link']);
+    expect(repaired).toMatchObject({ ok: true, completed: ['l:multicluster', 'l:link'], upToDate: ['l:control-plane'] });
+  });
+
+  it('a verify that throws counts as "not in place"', async () => {
+    const rec = new Recorder();
+    const step = testStep(rec, 'a:1');
+    let calls = 0;
+    step.verify = async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('API server unreachable');
+      return true;
+    };
+    const { run } = await setup([step]);
+    await run();
+    rec.runs = [];
+    await run();
+    expect(rec.runs).toEqual(['a:1']);
+  });
+
+  it('a destroy resumed after a failure skips what the first one undid ("already gone") and finishes the rest', async () => {
+    const rec = new Recorder();
+    const present = new Set<string>();
+    let refuse = true;
+    const make = (id: string, needs: string[] = []): Step => ({
+      id,
+      title: id,
+      needs,
+      run: async () => void present.add(id),
+      status: async () => present.has(id),
+      destroy: async () => {
+        if (!present.has(id)) throw new Error(`${id}: No resources found to uninstall`);
+        if (id === 'l:control-plane' && refuse) throw new Error('Please uninstall the following extensions before uninstalling the control-plane');
+        rec.runs.push(`destroy ${id}`);
+        present.delete(id);
+      },
+    });
+    const steps = [make('l:control-plane'), make('l:viz', ['l:control-plane']), make('l:multicluster', ['l:control-plane'])];
+    const { run, state } = await setup(steps);
+    await run();
+    const first = await run({ mode: 'destroy' });
+    expect(first.failed.map((f) => f.id)).toEqual(['l:control-plane']);
+    expect(rec.runs.sort()).toEqual(['destroy l:multicluster', 'destroy l:viz']);
+    expect(state.ids()).toEqual(['l:control-plane']);
+    refuse = false;
+    rec.runs = [];
+    const resumed = await run({ mode: 'destroy' });
+    expect(resumed).toMatchObject({ ok: true, completed: ['l:control-plane'] });
+    expect(resumed.upToDate.sort()).toEqual(['l:multicluster', 'l:viz']);
+    expect(rec.runs).toEqual(['destroy l:control-plane']);
+    expect(formatSummary(resumed)).toContain('2 already gone');
+    expect(state.ids()).toEqual([]);
+    // And once more: nothing left, nothing fails.
+    expect(await run({ mode: 'destroy' })).toMatchObject({ ok: true, completed: [], failed: [] });
+  });
+});
+
 describe('runPlan: secrets', () => {
   afterEach(() => clearSecrets());
   it('redacts registered secrets from failure messages and stderr tails', async () => {
