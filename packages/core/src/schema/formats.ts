@@ -14,6 +14,15 @@ export const FORMATS: Record<string, (value: string) => boolean> = {
     return extra === undefined && from !== undefined && to !== undefined && IPV4.test(from) && IPV4.test(to);
   },
   'dns-label': (value) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value),
+  /** An absolute http(s) URL with a host, e.g. an API server address. */
+  url: (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  },
 };
 
 /** "is not <words>" / "write <words>" for each format. */
@@ -22,4 +31,5 @@ export const FORMAT_DESCRIPTIONS: Record<string, string> = {
   cidr: 'an IPv4 CIDR range like 10.96.0.0/16',
   'ipv4-range': 'an IPv4 address range like 172.18.255.200-172.18.255.250',
   'dns-label': 'a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters)',
+  url: 'an http(s) URL like https://172.18.0.2:6443',
 };
