@@ -21,7 +21,7 @@ export { linkerdStatus } from './status.js';
 export const linkerdPlugin = definePlugin<LinkerdSection>({
   name: 'linkerd',
   schema: linkerdSectionSchema,
-  clusterSchema: { apiServerAddress: apiServerAddressSchema },
+  clusterSchema: { apiServerUrl: apiServerAddressSchema },
   validate: validateLinkerd,
   steps: linkerdSteps,
   status: linkerdStatus,

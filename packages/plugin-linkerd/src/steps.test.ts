@@ -167,8 +167,8 @@ describe('linkerd steps', () => {
   it.each([
     ['kind clusters: the kind control plane address', { kindClusters: {} }, {}, '--api-server-address <kind:cluster@demo.apiServerUrl>', 'https://172.18.0.2:6443'],
     ['clusters by context: the kubeconfig server (the CLI copies it; no flag)', {}, {}, '', undefined],
-    ['clusters by context with apiServerAddress: that address', {}, { apiServerAddress: 'https://east.example:6443' }, '--api-server-address https://east.example:6443', 'https://east.example:6443'],
-    ['kind clusters with apiServerAddress: the override wins', { kindClusters: {} }, { apiServerAddress: 'https://east.example:6443' }, '--api-server-address https://east.example:6443', 'https://east.example:6443'],
+    ['clusters by context with apiServerUrl: that address', {}, { apiServerUrl: 'https://east.example:6443' }, '--api-server-address https://east.example:6443', 'https://east.example:6443'],
+    ['kind clusters with apiServerUrl: the override wins', { kindClusters: {} }, { apiServerUrl: 'https://east.example:6443' }, '--api-server-address https://east.example:6443', 'https://east.example:6443'],
   ])('link address, %s', async (_name, extra, demoCluster, planFlag, runAddress) => {
     const base = topology(section('stable-2.13.3'));
     const { kindClusters: _k, ...rest } = base;
