@@ -14,7 +14,7 @@
 //    refused, the rendered manifests apply server-side, `status()` reads the trust roots back.
 // Both use Linkerd's fixed namespaces: (1) runs first and leaves both clusters without Linkerd.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -35,7 +35,7 @@ import {
   VIZ_NAMESPACE,
   type LinkerdSection,
 } from '@meshspec/plugin-linkerd';
-import { chooseLinkerdCli } from './fixtures/linkerd-cli.js';
+import { chooseLinkerdCli, linkerdSmiDir } from './fixtures/linkerd-cli.js';
 import { REPO_ROOT } from './harness/control-plane.js';
 import { rawRequest } from './harness/raw-request.js';
 import { createRealDrivers, openTopology, StepRunner, type RealDrivers } from './fixtures/real-steps.js';
@@ -114,11 +114,16 @@ interface RunEvent {
   stderrTail?: string;
 }
 
+/** Before 2.18, splits are SMI TrafficSplits: the topology then installs the linkerd-smi extension too. */
+const WITH_SMI = MINOR < 18;
+/** PATH gets `linkerd-smi` (for `linkerd smi ...`) but no `linkerd`: steps must run linkerd.cliPath (problem 9). */
+const smi = linkerdSmiDir();
+
 /** The environment meshspec runs in: this process's minus KUBECONFIG (the point of problem 1), plus the fake's variables. */
 function cliEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'KUBECONFIG') env[k] = v;
-  return { ...env, ...cli.env, CI: 'true', NO_COLOR: '1' };
+  return { ...env, ...cli.env, PATH: `${smi.dir}:${env['PATH'] ?? ''}`, CI: 'true', NO_COLOR: '1' };
 }
 
 function meshspec(cwd: string, args: string[], timeoutMs = 600_000): Promise<CliRun> {
@@ -157,7 +162,7 @@ linkerd:
   version: ${LINKERD_VERSION}
   cliPath: ${cli.path}
   viz: true
-`;
+${WITH_SMI ? 'smi: { extensionVersion: v0.2.7 }\n' : ''}`;
 }
 
 /** The server of a context in the harness kubeconfig (what a link to a context-given cluster must carry). */
@@ -199,6 +204,8 @@ describe(`linkerd end to end through the meshspec binary (real kube-apiservers g
   beforeAll(() => {
     expect(inject('controllers'), 'rollouts, namespace deletion and service-account tokens need kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`').toBe(true);
     expect(readFileSync(BIN, 'utf8').length, `the built CLI ${BIN}: run \`scripts/pnpm build\` first`).toBeGreaterThan(0);
+    const onPath = (cliEnv()['PATH'] ?? '').split(':').filter((d) => d && existsSync(join(d, 'linkerd')));
+    expect(onPath, 'no `linkerd` may be on PATH: every step must run linkerd.cliPath').toEqual([]);
     project = mkdtempSync(join(tmpdir(), 'meshspec-it-linkerd-e2e-'));
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'it-linkerd-e2e', private: true })}\n`);
     writeFileSync(join(project, 'topology.yaml'), e2eTopology());
@@ -224,7 +231,7 @@ describe(`linkerd end to end through the meshspec binary (real kube-apiservers g
     expect(first.stderr).not.toMatch(/kind:cluster|no apiServerUrl/);
     const events = eventsOf(first);
     expect(idsOf(events, 'step-fail')).toEqual([]);
-    expect(idsOf(events, 'step-done')).toEqual(expect.arrayContaining(['linkerd:certs', 'linkerd:link:east@west', 'linkerd:link:west@east', 'linkerd:viz@east', 'linkerd:viz@west']));
+    expect(idsOf(events, 'step-done')).toEqual(expect.arrayContaining(['linkerd:certs', 'linkerd:link:east@west', 'linkerd:link:west@east', 'linkerd:viz@east', 'linkerd:viz@west', ...(WITH_SMI ? ['smi:install@east', 'smi:install@west'] : [])]));
 
     for (const [source, target] of [['east', 'west'], ['west', 'east']] as const) {
       const link = await kubeOf(target).get(LINK_API, 'Link', source, MULTICLUSTER_NAMESPACE);
@@ -271,7 +278,7 @@ describe(`linkerd end to end through the meshspec binary (real kube-apiservers g
     expect(`${failure.error}\n${failure.stderrTail}`).toContain('Please uninstall the following extensions before uninstalling the control-plane');
     // Problem 2: viz and multicluster were gone (namespaces deleted) before east's uninstall ran, which succeeded.
     expect(idsOf(blockedEvents, 'step-done')).toEqual(expect.arrayContaining(['linkerd:control-plane@east', 'linkerd:viz@west', 'linkerd:multicluster@west', 'linkerd:link:east@west']));
-    for (const ns of [VIZ_NAMESPACE, MULTICLUSTER_NAMESPACE]) expect(await kubeOf('west').get('v1', 'Namespace', ns), `${ns} in west`).toBeUndefined();
+    for (const ns of [VIZ_NAMESPACE, MULTICLUSTER_NAMESPACE, ...(WITH_SMI ? ['linkerd-smi'] : [])]) expect(await kubeOf('west').get('v1', 'Namespace', ns), `${ns} in west`).toBeUndefined();
     const undone = idsOf(blockedEvents, 'step-done');
 
     await kubeOf('west').delete('v1', 'Namespace', BLOCKER_NS);
@@ -284,7 +291,7 @@ describe(`linkerd end to end through the meshspec binary (real kube-apiservers g
     for (const id of undone) expect(resumedEvents.find((e) => e.id === id), id).toMatchObject({ type: 'step-skip', reason: 'already gone' });
 
     for (const c of Object.keys(CLUSTERS) as Cluster[]) {
-      for (const ns of [LINKERD_NAMESPACE, VIZ_NAMESPACE, MULTICLUSTER_NAMESPACE]) expect(await kubeOf(c).get('v1', 'Namespace', ns), `${ns} in ${c}`).toBeUndefined();
+      for (const ns of [LINKERD_NAMESPACE, VIZ_NAMESPACE, MULTICLUSTER_NAMESPACE, 'linkerd-smi']) expect(await kubeOf(c).get('v1', 'Namespace', ns), `${ns} in ${c}`).toBeUndefined();
       expect(await kubeOf(c).get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'serverauthorizations.policy.linkerd.io'), `Linkerd CRDs in ${c}`).toBeUndefined();
     }
     const once = await run(['destroy', '-o', 'json']);
