@@ -2,6 +2,8 @@
 // just enough controllers to make meshspec's waits satisfiable the way a real cluster would:
 // - helm: a release recorded by the fake `helm` is applied (and removed on uninstall), like helm would;
 // - endpoints: a Service whose selector matches a workload gets a ready Endpoints object;
+// - service-account tokens: a `kubernetes.io/service-account-token` Secret gets its token once its
+//   ServiceAccount exists, and is deleted when that ServiceAccount is missing (kube-controller-manager's token controller);
 // - MetalLB: once its controller runs and an IPAddressPool exists, LoadBalancer Services get an address
 //   from the pool (published to the fake state so `linkerd multicluster link` can read it);
 // - Linkerd service mirror: a Link whose credentials point at a reachable cluster mirrors that cluster's
@@ -74,6 +76,7 @@ export class FakeClusters implements KubeClientFactory {
     for (const live of this.live.values()) {
       await this.syncHelm(live);
       await this.syncEndpoints(live);
+      await this.syncServiceAccountTokens(live);
       await this.syncLoadBalancers(live);
     }
     for (const live of this.live.values()) await this.syncMirrors(live);
@@ -150,6 +153,23 @@ export class FakeClusters implements KubeClientFactory {
       } else if (!backed && existing?.metadata.labels?.[CONTROLLER_MARK] === 'endpoints') {
         await live.kube.delete('v1', 'Endpoints', svc.metadata.name, ns);
       }
+    }
+  }
+
+  /** The token controller: fills token Secrets whose ServiceAccount exists, deletes those whose ServiceAccount does not. */
+  private async syncServiceAccountTokens(live: LiveCluster): Promise<void> {
+    for (const secret of await live.kube.list('v1', 'Secret')) {
+      if ((secret as { type?: string }).type !== 'kubernetes.io/service-account-token') continue;
+      const ns = secret.metadata.namespace;
+      const account = secret.metadata.annotations?.['kubernetes.io/service-account.name'];
+      if (!account || !(await live.kube.get('v1', 'ServiceAccount', account, ns))) {
+        await live.kube.delete('v1', 'Secret', secret.metadata.name, ns);
+        continue;
+      }
+      const data = (secret['data'] ?? {}) as Record<string, string>;
+      if (data['token']) continue;
+      const token = Buffer.from(`eyJhbGciOiJSUzI1NiJ9.fake-token-for-${ns}-${account}`).toString('base64');
+      await live.kube.apply([{ ...secret, data: { ...data, token } }]);
     }
   }
 

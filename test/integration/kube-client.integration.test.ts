@@ -218,6 +218,24 @@ metadata: { name: ${ns} }
     expect(await waiting).toBe('172.18.255.200');
   });
 
+  // Issue 8 problem 4: a `kubernetes.io/service-account-token` Secret applied at the same time as its
+  // ServiceAccount was deleted by the real token controller (it saw no ServiceAccount), and linkerd
+  // multicluster link then failed with "could not find service account token secret".
+  it('applies a ServiceAccount before its token Secret in one apply: the token controller fills the Secret instead of deleting it', async () => {
+    expect(inject('controllers'), 'the token controller runs in kube-controller-manager: run `bash scripts/test-assets/provision.sh`').toBe(true);
+    const ns = unique('it-satoken');
+    const token = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'mirror-token', namespace: ns, annotations: { 'kubernetes.io/service-account.name': 'mirror' } } };
+    // The Secret first and the ServiceAccount behind many objects, as in a rendered chart: any order works.
+    const filler = Array.from({ length: 24 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `filler-${i}`, namespace: ns }, data: { i: String(i) } }));
+    await kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, token, ...filler, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'mirror', namespace: ns } }]);
+    const filled = await kube.waitFor('v1', 'Secret', 'mirror-token', ns, (o) => o === undefined || typeof (o['data'] as Record<string, string> | undefined)?.['token'] === 'string', { timeoutMs: 30_000, intervalMs: 200 });
+    expect(filled, 'the token controller deleted the token Secret: it was applied before its ServiceAccount existed').toBeDefined();
+    expect(Buffer.from((filled!['data'] as Record<string, string>)['token']!, 'base64').toString()).toMatch(/^ey/);
+    // ... and it stays (the controller does not come back for it).
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await kube.get('v1', 'Secret', 'mirror-token', ns)).toBeDefined();
+  });
+
   it('waitForRollout completes for a Deployment scheduled onto the kwok node, and its Service gets endpoints', async () => {
     expect(inject('controllers'), 'rollouts need kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`').toBe(true);
     const ns = unique('it-rollout');

@@ -1,4 +1,4 @@
-import type { Topology } from '@meshspec/core';
+import { TopologyError, validateTopology, type Topology } from '@meshspec/core';
 import { createTestStepContext } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CERT_FILES, linkerdPlugin, parseLinkerdVersion } from './index.js';
@@ -23,5 +23,16 @@ describe('linkerdPlugin', () => {
     expect(await linkerdPlugin.summary!(topology, {}, ctx)).toEqual([]);
     await ctx.secrets.write(CERT_FILES.caKey, 'k');
     expect((await linkerdPlugin.summary!(topology, {}, ctx))[0]).toContain(ctx.secrets.path(CERT_FILES.caCert));
+  });
+
+  it('clusters.<name>.apiServerUrl: a URL is accepted and used; anything else is a positioned schema error', async () => {
+    const text = (address: string) => `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: t }\nclusters:\n  east: { context: east, apiServerUrl: ${address} }\n  west: { context: west }\nlinkerd: {}\n`;
+    const ok = await validateTopology({ text: text('https://192.0.2.10:6443'), file: 't.yaml', plugins: [linkerdPlugin] });
+    expect(ok.topology.clusters['east']).toMatchObject({ apiServerUrl: 'https://192.0.2.10:6443' });
+    const error = await validateTopology({ text: text('192.0.2.10:6443'), file: 't.yaml', plugins: [linkerdPlugin] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TopologyError);
+    const [d] = (error as TopologyError).diagnostics;
+    expect(d).toMatchObject({ line: 5, path: 'clusters.east.apiServerUrl' });
+    expect(`${d!.message} ${d!.fix ?? ''}`).toContain('https://172.18.0.2:6443');
   });
 });

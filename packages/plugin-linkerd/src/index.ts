@@ -1,5 +1,6 @@
 import { definePlugin, type ToolRequirement } from '@meshspec/core';
 import { CERT_FILES } from './identity.js';
+import { apiServerAddressSchema } from './api-server-address.js';
 import { linkerdSectionSchema, type LinkerdSection } from './section.js';
 import { linkerdStatus } from './status.js';
 import { linkerdSteps } from './steps.js';
@@ -11,7 +12,8 @@ export { parseLinkerdVersion, linkerdReleaseOf, capabilitiesOf, defaultClusterNe
 export { ensureLinkerdCertificates, generateTrustAnchor, issueIssuer, keyMatchesCert, fingerprintOf, CERT_FILES, TRUST_ANCHOR_CN, ISSUER_CN } from './identity.js';
 export type { EnsureResult, PemPair, CertificateOptions } from './certs.js';
 export { linkPairs, clusterNetworksFor, mirrorServiceName, helmList } from './mesh.js';
-export { linkerdSteps, linkerdStepIds, EXPORT_LABEL, GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, LINKERD_NAMESPACE } from './steps.js';
+export { linkerdSteps, linkerdStepIds, EXPORT_LABEL, GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, LINKERD_NAMESPACE, VIZ_NAMESPACE, REMOTE_ACCESS_SERVICE_ACCOUNT, REMOTE_ACCESS_TOKEN_SECRET } from './steps.js';
+export { apiServerAddressOf, type ApiServerAddress } from './api-server-address.js';
 export { validateLinkerd } from './validate.js';
 export { linkerdStatus } from './status.js';
 
@@ -26,6 +28,7 @@ const LINKERD_TOOL: ToolRequirement = {
 export const linkerdPlugin = definePlugin<LinkerdSection>({
   name: 'linkerd',
   schema: linkerdSectionSchema,
+  clusterSchema: { apiServerUrl: apiServerAddressSchema },
   validate: validateLinkerd,
   steps: linkerdSteps,
   status: linkerdStatus,

@@ -15,6 +15,7 @@ const topology = (linkerd: LinkerdSection): Topology => ({
   },
   linkerd,
   workloads: { demo: { namespace: 'test' }, manifests: [{ name: 'extra', path: 'x' }] },
+  kindClusters: {},
 });
 const stepsCtx = { stateDir: '/nonexistent-state', topologyDir: '/topo', contextOf: (c: string) => `kind-${c}` };
 const section = (version: string): LinkerdSection => ({ version, links: 'full-mesh', export: [{ namespace: 'test', service: 'podinfo' }] });
@@ -159,6 +160,69 @@ describe('linkerd steps', () => {
     await step.run(ctx);
     expect(ctx.exec.lines).toEqual(['linkerd --context kind-demo3 multicluster link --cluster-name demo3']);
     expect(ctx.logs.some((l) => l.startsWith('warn') && l.includes('kind:cluster@demo3'))).toBe(true);
+  });
+
+  // Issue 8 problem 7: clusters given by context printed `--api-server-address <kind:cluster@east.apiServerUrl>`
+  // and warned about kind at apply. The address comes from whoever provides the cluster.
+  it.each([
+    ['kind clusters: the kind control plane address', { kindClusters: {} }, {}, '--api-server-address <kind:cluster@demo.apiServerUrl>', 'https://172.18.0.2:6443'],
+    ['clusters by context: the kubeconfig server (the CLI copies it; no flag)', {}, {}, '', undefined],
+    ['clusters by context with apiServerUrl: that address', {}, { apiServerUrl: 'https://east.example:6443' }, '--api-server-address https://east.example:6443', 'https://east.example:6443'],
+    ['kind clusters with apiServerUrl: the override wins', { kindClusters: {} }, { apiServerUrl: 'https://east.example:6443' }, '--api-server-address https://east.example:6443', 'https://east.example:6443'],
+  ])('link address, %s', async (_name, extra, demoCluster, planFlag, runAddress) => {
+    const base = topology(section('stable-2.13.3'));
+    const { kindClusters: _k, ...rest } = base;
+    const t: Topology = { ...rest, ...extra, clusters: { ...base.clusters, demo: { ...base.clusters['demo']!, ...demoCluster } } } as Topology;
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:link:demo@demo3');
+    const line = step.plan![0]!;
+    expect(line).toContain(`multicluster link --cluster-name demo${planFlag ? ` ${planFlag}` : ''} |`.replace(' |', ''));
+    if (!planFlag) expect(line).not.toContain('--api-server-address');
+    if (!planFlag) expect(line).toContain('the server of context kind-demo in the kubeconfig');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' }, outputs: { 'kind:cluster@demo': { context: 'kind-demo', apiServerUrl: 'https://172.18.0.2:6443' } } });
+    ctx.exec.on('linkerd', { stdout: LINK_YAML('demo') });
+    await step.run(ctx);
+    expect(ctx.exec.lines).toEqual([`linkerd --context kind-demo multicluster link --cluster-name demo${runAddress ? ` --api-server-address ${runAddress}` : ''}`]);
+    expect(ctx.logs.filter((l) => l.startsWith('warn'))).toEqual([]);
+  });
+
+  // Issue 8 problem 3: a resumed destroy re-ran steps already undone and failed on "No resources found to
+  // uninstall" or an unlink against a Link CRD that was gone. "Already gone" is success.
+  it.each([
+    ['linkerd:viz@demo', 'viz uninstall'],
+    ['linkerd:multicluster@demo', 'multicluster uninstall'],
+  ])('destroy of %s when nothing is left (`%s` says "No resources found to uninstall", exit 1) succeeds', async (id, command) => {
+    const t = topology({ ...section('stable-2.13.3'), viz: true });
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), id);
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
+    ctx.exec.on(`linkerd --context kind-demo ${command}`, { exitCode: 1, stderr: 'No resources found to uninstall\n' });
+    await expect(step.destroy!(ctx)).resolves.toBeUndefined();
+    expect(ctx.exec.lines).toEqual([`linkerd --context kind-demo ${command}`]);
+  });
+
+  it('destroy of a 2.13 link whose Link is gone deletes the credentials by name instead of running unlink', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:link:demo@demo3');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' } });
+    await ctx.kube('demo3').apply(LINK_YAML('demo').split('---')[0]!);
+    await step.destroy!(ctx);
+    expect(ctx.exec.lines).toEqual([]);
+    expect(ctx.kubes.get('kind-demo3')!.objects.size).toBe(0);
+  });
+
+  // Issue 8 problem 4: the multicluster step was recorded done while its token Secret was gone, so links
+  // kept failing with "could not find service account token secret"; verify makes the next apply repair it.
+  it('multicluster verify: true while the remote-access ServiceAccount and token Secret exist, else names what is missing', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:multicluster@demo');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
+    const kube = ctx.kube('demo');
+    await kube.apply([
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'linkerd-service-mirror-remote-access-default', namespace: 'linkerd-multicluster' } },
+      { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'linkerd-service-mirror-remote-access-default-token', namespace: 'linkerd-multicluster' } },
+    ]);
+    expect(await step.verify!(ctx)).toBe(true);
+    await kube.delete('v1', 'Secret', 'linkerd-service-mirror-remote-access-default-token', 'linkerd-multicluster');
+    expect(await step.verify!(ctx)).toBe('Secret linkerd-multicluster/linkerd-service-mirror-remote-access-default-token is missing');
   });
 
   it('run: the 2.13 link destroy deletes what unlink renders; 2.18 deletes the Link and credentials', async () => {

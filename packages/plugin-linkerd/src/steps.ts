@@ -2,7 +2,8 @@
 // → gateway, then links between clusters and exported services. Manifests are rendered by the linkerd
 // CLI (never piped to kubectl) and server-side applied through the kube client.
 import { parseAllDocuments } from 'yaml';
-import { StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { CommandError, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { apiServerAddressOf, plannedAddress } from './api-server-address.js';
 import { CERT_FILES, ensureLinkerdCertificates, notAfterOf } from './identity.js';
 import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, uninstallArgs, unlinkArgs, versionArgs, vizArgs, type IdentityFiles } from './commands.js';
 import { durationMs } from './duration.js';
@@ -20,11 +21,19 @@ export const MULTICLUSTER_NAMESPACE = 'linkerd-multicluster';
 export const GATEWAY_SERVICE = 'linkerd-gateway';
 export const CONTROL_PLANE_DEPLOYMENTS = ['linkerd-identity', 'linkerd-destination', 'linkerd-proxy-injector'];
 export const EXPORT_LABEL = 'mirror.linkerd.io/exported';
+/** The service-mirror's ServiceAccount and its token Secret, which `multicluster link` reads in the source. */
+export const REMOTE_ACCESS_SERVICE_ACCOUNT = 'linkerd-service-mirror-remote-access-default';
+export const REMOTE_ACCESS_TOKEN_SECRET = `${REMOTE_ACCESS_SERVICE_ACCOUNT}-token`;
 
 const ROLLOUT_TIMEOUT_MS = 5 * 60_000;
 const LB_TIMEOUT_MS = 5 * 60_000;
 const SERVICE_TIMEOUT_MS = 5 * 60_000;
 const RENDER_TIMEOUT_MS = 2 * 60_000;
+/** Deleting a namespace waits for everything in it (finalizers included). */
+const DELETION_TIMEOUT_MS = 5 * 60_000;
+const TOKEN_TIMEOUT_MS = 2 * 60_000;
+/** What the CLI's uninstall commands print when nothing of theirs is left in the cluster. */
+const NOTHING_TO_UNINSTALL = /No resources found to uninstall/;
 
 /** Everything the step builders share. */
 interface Build {
@@ -69,11 +78,38 @@ function objectsOf(text: string): KubeObject[] {
     .filter((o): o is KubeObject => !!o && typeof o === 'object' && typeof o.kind === 'string');
 }
 
-/** Deletes what the CLI renders (newest first), for destroy. */
+/**
+ * Deletes what the CLI renders (newest first), for destroy, and returns once the Namespaces and CRDs
+ * among them are gone: `linkerd uninstall` refuses while an extension's namespace exists, even
+ * Terminating, and a CRD is only gone once its custom resources are. Nothing left is success: the
+ * uninstall commands say "No resources found to uninstall" (exit 1 for extensions, 0 for the control plane).
+ */
 async function deleteRendered(run: StepContext, cluster: string, cli: string, args: string[]): Promise<void> {
+  let text: string;
+  try {
+    text = await render(run, cli, args);
+  } catch (e) {
+    if (e instanceof CommandError && NOTHING_TO_UNINSTALL.test(e.stderrTail)) {
+      run.log.debug(`${cli} ${args.join(' ')}: nothing left to uninstall`);
+      return;
+    }
+    throw e;
+  }
+  await deleteAndWait(run, cluster, objectsOf(text).reverse());
+}
+
+/** Deletes `objects` in order, then waits until the Namespaces and CRDs among them no longer exist. */
+async function deleteAndWait(run: StepContext, cluster: string, objects: KubeObject[]): Promise<void> {
   const kube = run.kube(cluster);
-  for (const o of objectsOf(await render(run, cli, args)).reverse()) {
-    await kube.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
+  for (const o of objects) await kube.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
+  const lasting = objects.filter((o) => (o.apiVersion === 'v1' && o.kind === 'Namespace') || o.kind === 'CustomResourceDefinition');
+  for (const o of lasting) {
+    run.progress(`waiting for ${o.kind} ${o.metadata.name} to be deleted`);
+    await kube.waitFor(o.apiVersion, o.kind, o.metadata.name, undefined, (x) => x === undefined, {
+      timeoutMs: DELETION_TIMEOUT_MS,
+      signal: run.signal,
+      description: `${o.kind} ${o.metadata.name} to be deleted`,
+    });
   }
 }
 
@@ -153,7 +189,7 @@ function expectedCli(version: LinkerdVersion): string {
 async function checkCliVersion(run: StepContext, b: Build): Promise<void> {
   const out = await run.exec.run(b.cli, versionArgs, { timeout: 30_000, signal: run.signal, reject: false });
   if (out.exitCode !== 0) {
-    throw new StepError(run.step.id, `${b.cli} ${versionArgs.join(' ')} failed: install the linkerd CLI ${expectedCli(b.version)} or set linkerd.cliPath`, { ...(run.step.cluster ? { cluster: run.step.cluster } : {}), command: out.command, stderrTail: out.stderr.slice(-500) });
+    throw new StepError(run.step.id, `${b.cli} ${versionArgs.join(' ')} failed: install the linkerd CLI ${expectedCli(b.version)} or set linkerd.cliPath`, { ...(run.step.cluster ? { cluster: run.step.cluster } : {}), command: out.command, stderrTail: out.stderr });
   }
   const reported = out.stdout.trim();
   const parsed = parseLinkerdVersion(reported);
@@ -243,10 +279,30 @@ function multiclusterStep(b: Build, c: string, pairs: LinkPair[]): Step {
     plan: [applyLine(ctx, b.cli, args)],
     inputs: { version: b.version.text, cli: b.cli, args },
     async run(run) {
-      await run.kube(c).apply(await render(run, b.cli, args), { signal: run.signal });
+      const kube = run.kube(c);
+      const objects = objectsOf(await render(run, b.cli, args));
+      await kube.apply(objects, { signal: run.signal });
+      // Links into other clusters read this token (`multicluster link` fails without its data): wait for
+      // the token controller to fill it, so a failure shows here, at the step that made it.
+      if (objects.some((o) => o.kind === 'Secret' && o.metadata.name === REMOTE_ACCESS_TOKEN_SECRET)) {
+        run.progress(`waiting for the token controller to fill ${REMOTE_ACCESS_TOKEN_SECRET}`);
+        await kube.waitFor('v1', 'Secret', REMOTE_ACCESS_TOKEN_SECRET, MULTICLUSTER_NAMESPACE, hasToken, {
+          timeoutMs: TOKEN_TIMEOUT_MS,
+          signal: run.signal,
+          description: `Secret ${MULTICLUSTER_NAMESPACE}/${REMOTE_ACCESS_TOKEN_SECRET} to get its token (kube-controller-manager's token controller fills it)`,
+        });
+      }
     },
     async status(run) {
-      return (await run.kube(c).get('v1', 'ServiceAccount', 'linkerd-service-mirror-remote-access-default', MULTICLUSTER_NAMESPACE)) !== undefined;
+      return (await run.kube(c).get('v1', 'ServiceAccount', REMOTE_ACCESS_SERVICE_ACCOUNT, MULTICLUSTER_NAMESPACE)) !== undefined;
+    },
+    // Links made from this cluster read its remote-access token; if it is gone (deleted by hand, or by
+    // the token controller), re-apply so the next link can be made.
+    async verify(run) {
+      const kube = run.kube(c);
+      if (!(await kube.get('v1', 'ServiceAccount', REMOTE_ACCESS_SERVICE_ACCOUNT, MULTICLUSTER_NAMESPACE))) return `ServiceAccount ${MULTICLUSTER_NAMESPACE}/${REMOTE_ACCESS_SERVICE_ACCOUNT} is missing`;
+      if (!(await kube.get('v1', 'Secret', REMOTE_ACCESS_TOKEN_SECRET, MULTICLUSTER_NAMESPACE))) return `Secret ${MULTICLUSTER_NAMESPACE}/${REMOTE_ACCESS_TOKEN_SECRET} is missing`;
+      return true;
     },
     // Links are destroyed first (they depend on this step); uninstall refuses while Links remain.
     async destroy(run) {
@@ -286,19 +342,24 @@ function linkStep(b: Build, pair: LinkPair): Step {
   const targetCtx = b.contextOf(target);
   const gateway = b.section.multicluster.gateway;
   const kindCluster = stepId('kind', 'cluster', source);
-  const planArgs = linkArgs(sourceCtx, source, b.caps, gateway, `<${kindCluster}.apiServerUrl>`);
+  const address = apiServerAddressOf(b.topology, source);
+  const planArgs = linkArgs(sourceCtx, source, b.caps, gateway, plannedAddress(address));
   return {
     id: ids.link(pair),
     title: `Link ${target} to ${source} (mirror ${source}'s services in ${target})`,
     cluster: target,
     needs: [ids.multicluster(source), ids.multicluster(target), ...(gateway ? [ids.gateway(source)] : [])],
     after: [kindCluster],
-    plan: [applyLine(targetCtx, b.cli, planArgs)],
+    plan: [
+      applyLine(targetCtx, b.cli, planArgs) + (address.from === 'kubeconfig' ? `   (API server address: the server of context ${sourceCtx} in the kubeconfig)` : ''),
+    ],
     inputs: { version: b.version.text, cli: b.cli, args: planArgs },
     async run(run) {
-      const apiServerUrl = apiServerUrlOf(run, kindCluster);
-      if (!apiServerUrl) {
-        run.log.warn(`no apiServerUrl recorded by ${kindCluster}: the link uses ${source}'s kubeconfig address, which ${target} may not reach`);
+      let apiServerUrl: string | undefined;
+      if (address.from === 'topology') apiServerUrl = address.url;
+      else if (address.from === 'kind') {
+        apiServerUrl = apiServerUrlOf(run, address.step);
+        if (!apiServerUrl) run.log.warn(`no apiServerUrl recorded by ${address.step}: the link uses ${source}'s kubeconfig address, which ${target} may not reach`);
       }
       const args = linkArgs(sourceCtx, source, b.caps, gateway, apiServerUrl);
       await run.kube(target).apply(await render(run, b.cli, args), { signal: run.signal });
@@ -308,17 +369,23 @@ function linkStep(b: Build, pair: LinkPair): Step {
       return (await run.kube(target).get('v1', 'Secret', `cluster-credentials-${source}`, MULTICLUSTER_NAMESPACE)) !== undefined;
     },
     async destroy(run) {
-      if (!b.caps.usesLinkGen) return deleteRendered(run, target, b.cli, unlinkArgs(targetCtx, source));
-      // 2.18+: no unlink command; delete what link-gen created (Linkerd's documented unlink steps).
       const kube = run.kube(target);
-      await kube.delete('multicluster.linkerd.io/v1alpha3', 'Link', source, MULTICLUSTER_NAMESPACE);
+      // Without its Link (or the Link CRD: multicluster already uninstalled) `unlink` fails; what the
+      // link made is then gone with the namespace, or deleted by name below. "Already gone" is success.
+      const link = await kube.get(LINK_API_VERSION(b.caps), 'Link', source, MULTICLUSTER_NAMESPACE).catch(() => undefined);
+      if (link && !b.caps.usesLinkGen) return deleteRendered(run, target, b.cli, unlinkArgs(targetCtx, source));
+      // 2.18+ (no unlink command; Linkerd's documented unlink steps), or a Link already gone.
+      if (link) await kube.delete(LINK_API_VERSION(b.caps), 'Link', source, MULTICLUSTER_NAMESPACE);
       await kube.delete('v1', 'Secret', `cluster-credentials-${source}`, MULTICLUSTER_NAMESPACE);
       await kube.delete('v1', 'Secret', `cluster-credentials-${source}`, LINKERD_NAMESPACE);
     },
   };
 }
 
-/** The source's API address as the kind plugin discovered it; undefined when clusters are not kind's. */
+/** The Link version each line's CLI writes (2.13: v1alpha1; link-gen: v1alpha3). */
+const LINK_API_VERSION = (caps: LinkerdCapabilities) => (caps.usesLinkGen ? 'multicluster.linkerd.io/v1alpha3' : 'multicluster.linkerd.io/v1alpha1');
+
+/** The source's API address as the kind plugin discovered it; undefined when it recorded none. */
 function apiServerUrlOf(run: StepContext, kindCluster: string): string | undefined {
   try {
     const url = run.outputOf<{ apiServerUrl?: unknown }>(kindCluster).apiServerUrl;
@@ -395,4 +462,10 @@ export function linkerdSteps(topology: Topology, raw: LinkerdSection | undefined
   for (const pair of pairs) steps.push(linkStep(b, pair));
   for (const entry of section.export) for (const c of clusters) steps.push(exportStep(b, entry, c, manifestNames));
   return steps;
+}
+
+/** The token controller has written the token into a service-account-token Secret. */
+function hasToken(secret: KubeObject | undefined): boolean {
+  const token = (secret?.['data'] as Record<string, unknown> | undefined)?.['token'];
+  return typeof token === 'string' && token.length > 0;
 }

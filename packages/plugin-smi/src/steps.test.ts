@@ -69,4 +69,20 @@ describe('smi steps', () => {
     await expect(install.run(ctx)).rejects.toThrow(/linkerd-smi on PATH is v0.2.1, the topology pins v0.2.7/);
     expect(ctx.exec.lines).toEqual(['linkerd-smi version']);
   });
+
+  // Issue 8 problem 9: `linkerd smi install` ran whatever `linkerd` was on PATH, not linkerd.cliPath.
+  it.each([
+    [undefined, 'linkerd'],
+    ['/opt/linkerd-stable-2.13.3/bin/linkerd', '/opt/linkerd-stable-2.13.3/bin/linkerd'],
+  ])('install with linkerd.cliPath %s runs `%s smi install` (plan and run)', async (cliPath, cli) => {
+    const t = topology('stable-2.13.3');
+    (t['linkerd'] as Record<string, unknown>)['cliPath'] = cliPath;
+    const install = smiSteps(t, section(t), stepsCtx)[0]!;
+    expect(install.plan!.join('\n')).toContain(`${cli} smi install --context kind-demo`);
+    const ctx = createTestStepContext(t, { step: { id: install.id, cluster: 'demo' } });
+    ctx.exec.on('linkerd-smi version', { stdout: 'v0.2.7\n' });
+    ctx.exec.on(`${cli} smi install`, { stdout: 'apiVersion: v1\nkind: Namespace\nmetadata: { name: linkerd-smi }\n' });
+    await install.run(ctx).catch(() => {});
+    expect(ctx.exec.lines).toEqual(['linkerd-smi version', `${cli} smi install --context kind-demo`]);
+  });
 });

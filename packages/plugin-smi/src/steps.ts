@@ -16,9 +16,18 @@ export function renderSplitFor(split: SplitSpec, cluster: string, topology: Topo
   return splitApiOf(topology) === 'httproute' ? renderHttpRoute(split, backends) : renderTrafficSplit(split, backends);
 }
 
+/** The linkerd CLI the topology names (`linkerd.cliPath`): `linkerd smi` must be run by that one, not by PATH's. */
+export function linkerdCliOf(topology: Topology): string {
+  const cliPath = (topology['linkerd'] as { cliPath?: unknown } | undefined)?.cliPath;
+  return typeof cliPath === 'string' && cliPath ? cliPath : 'linkerd';
+}
+
+/** How long destroy waits for the extension's namespace to be gone (finalizers done). */
+const NAMESPACE_GONE_TIMEOUT_MS = 5 * 60_000;
+
 const sameVersion = (a: string, b: string) => a.trim().replace(/^v/, '') === b.trim().replace(/^v/, '');
 
-export function installStep(cluster: string, extensionVersion: string, ctx: StepsContext): Step {
+export function installStep(cluster: string, extensionVersion: string, ctx: StepsContext, linkerd = 'linkerd'): Step {
   const id = stepId('smi', 'install', cluster);
   const context = ctx.contextOf(cluster);
   return {
@@ -28,10 +37,10 @@ export function installStep(cluster: string, extensionVersion: string, ctx: Step
     after: [stepId('kind', 'cluster', cluster), stepId('linkerd', 'control-plane', cluster)],
     plan: [
       `linkerd-smi version   (must print ${extensionVersion})`,
-      applyPlanLine(context, `linkerd smi install --context ${context}`),
+      applyPlanLine(context, `${linkerd} smi install --context ${context}`),
       `kubectl rollout status deployment/${SMI_ADAPTOR} -n ${SMI_NAMESPACE} --context ${context}`,
     ],
-    inputs: { cluster, context, extensionVersion },
+    inputs: { cluster, context, extensionVersion, ...(linkerd !== 'linkerd' ? { linkerd } : {}) },
     async run(run: StepContext) {
       // The CLI renders the extension with its own version as image tag: the binary IS the pinned version.
       const { stdout } = await run.exec.run('linkerd-smi', ['version'], { signal: run.signal });
@@ -40,7 +49,7 @@ export function installStep(cluster: string, extensionVersion: string, ctx: Step
         throw new StepError(id, `linkerd-smi on PATH is ${found || 'unknown'}, the topology pins ${extensionVersion}: install https://github.com/linkerd/linkerd-smi/releases/tag/${extensionVersion} as linkerd-smi, or change smi.extensionVersion`, { cluster, command: 'linkerd-smi version' });
       }
       run.progress('rendering linkerd smi install');
-      const rendered = await run.exec.run('linkerd', ['smi', 'install', '--context', context], { signal: run.signal, timeout: 6 * 60_000 });
+      const rendered = await run.exec.run(linkerd, ['smi', 'install', '--context', context], { signal: run.signal, timeout: 6 * 60_000 });
       const kube = run.kube(cluster);
       await kube.apply(rendered.stdout, { signal: run.signal });
       run.progress(`waiting for ${SMI_ADAPTOR}`);
@@ -50,8 +59,12 @@ export function installStep(cluster: string, extensionVersion: string, ctx: Step
     async status(run: StepContext) {
       return (await run.kube(cluster).get('apps/v1', 'Deployment', SMI_ADAPTOR, SMI_NAMESPACE)) !== undefined;
     },
+    // The namespace carries linkerd.io/extension=smi: `linkerd uninstall` refuses while it exists, even
+    // Terminating, so destroy returns only once it is gone.
     async destroy(run: StepContext) {
-      await run.kube(cluster).delete('v1', 'Namespace', SMI_NAMESPACE);
+      const kube = run.kube(cluster);
+      await kube.delete('v1', 'Namespace', SMI_NAMESPACE);
+      await kube.waitFor('v1', 'Namespace', SMI_NAMESPACE, undefined, (o) => o === undefined, { timeoutMs: NAMESPACE_GONE_TIMEOUT_MS, signal: run.signal, description: `namespace ${SMI_NAMESPACE} to be deleted` });
     },
   };
 }
@@ -91,7 +104,7 @@ export function smiSteps(topology: Topology, section: SmiSection | undefined, ct
   const api = splitApiOf(topology);
   const clusters = Object.keys(topology.clusters);
   const steps: Step[] = [];
-  if (api === 'trafficsplit') for (const c of clusters) steps.push(installStep(c, section.extensionVersion ?? DEFAULT_EXTENSION_VERSION, ctx));
+  if (api === 'trafficsplit') for (const c of clusters) steps.push(installStep(c, section.extensionVersion ?? DEFAULT_EXTENSION_VERSION, ctx, linkerdCliOf(topology)));
   for (const split of section.splits ?? []) {
     for (const c of split.clusters ?? clusters) steps.push(splitStep(split, c, topology, api));
   }

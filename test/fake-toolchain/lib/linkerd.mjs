@@ -7,6 +7,7 @@
 // test/integration): the fake checks the context exists there but never talks to the server.
 import { spawnSync } from 'node:child_process';
 import { b64, fail, flag, flags, hasFlag, loadBalancerAddress, positionals, readFileSync, requireCluster, fakeApiPort, toYamlStream, YAML } from './common.mjs';
+import * as cluster from './linkerd-cluster.mjs';
 
 const VALUED = ['--context', '--kubeconfig', '--set', '--cluster-name', '--api-server-address', '--identity-trust-anchors-file', '--identity-issuer-certificate-file', '--identity-issuer-key-file', '-o', '--output', '--namespace', '-n'];
 const version = () => process.env.MESHSPEC_FAKE_LINKERD_VERSION ?? 'stable-2.13.3';
@@ -23,6 +24,11 @@ export async function run(argv) {
   const context = flag(argv, '--context');
   if (kubeconfigMode()) requireKubeconfigContext(argv, context);
   else requireCluster(context, 'linkerd');
+  // Against real API servers, the commands that read the cluster behave like the real CLI (linkerd-cluster.mjs).
+  if (kubeconfigMode()) {
+    const read = readsCluster(key, argv);
+    if (read) return read;
+  }
   switch (key) {
     case 'install':
       if (hasFlag(argv, '--crds')) return toYamlStream(crds(argv));
@@ -39,7 +45,6 @@ export async function run(argv) {
       return toYamlStream(multicluster(argv));
     case 'multicluster link':
     case 'multicluster link-gen':
-      if (kubeconfigMode()) fail('fake linkerd: multicluster link reads the gateway address from the simulated clusters; it is not supported with MESHSPEC_FAKE_CLUSTERS=kubeconfig', 2);
       return toYamlStream(link(argv, context, words[1] === 'link-gen'));
     case 'multicluster unlink':
       return toYamlStream(linkSkeleton(flag(argv, '--cluster-name'), 'v1alpha1'));
@@ -52,6 +57,28 @@ export async function run(argv) {
 }
 
 const kubeconfigMode = () => process.env.MESHSPEC_FAKE_CLUSTERS === 'kubeconfig';
+
+/** The commands answered from the real cluster in kubeconfig mode; undefined for the rest. */
+function readsCluster(key, argv) {
+  switch (key) {
+    case 'multicluster link':
+    case 'multicluster link-gen':
+      return toYamlStream(cluster.link(argv, { linkGen: key.endsWith('link-gen'), version: version() }));
+    case 'multicluster unlink':
+      return toYamlStream(cluster.unlink(argv));
+    case 'uninstall': {
+      const { objects, stderr } = cluster.uninstallControlPlane(argv);
+      if (stderr) process.stderr.write(stderr);
+      return objects.length > 0 ? toYamlStream(objects) : '';
+    }
+    case 'viz uninstall':
+      return toYamlStream(cluster.uninstallExtension(argv, 'viz', 'linkerd-viz'));
+    case 'multicluster uninstall':
+      return toYamlStream(cluster.uninstallExtension(argv, 'multicluster', 'linkerd-multicluster'));
+    default:
+      return undefined;
+  }
+}
 
 /** Like client-go's loader: the context must be in the kubeconfig (`--kubeconfig`, else $KUBECONFIG). */
 function requireKubeconfigContext(argv, context) {
@@ -125,7 +152,7 @@ function service(name, namespace, component, port, extra = {}) {
 function controlPlaneSkeleton() {
   const ns = 'linkerd';
   return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'linkerd.io/is-control-plane': 'true', 'config.linkerd.io/admission-webhooks': 'disabled' }, annotations: { 'linkerd.io/inject': 'disabled' } } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'linkerd.io/is-control-plane': 'true', 'config.linkerd.io/admission-webhooks': 'disabled', 'linkerd.io/control-plane-ns': ns }, annotations: { 'linkerd.io/inject': 'disabled' } } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'linkerd-identity', namespace: ns } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'linkerd-destination', namespace: ns } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'linkerd-config', namespace: ns }, data: { values: '' } },
@@ -138,7 +165,7 @@ function controlPlaneSkeleton() {
     deployment('linkerd-identity', ns, 'identity', `cr.l5d.io/linkerd/controller:${version()}`),
     deployment('linkerd-destination', ns, 'destination', `cr.l5d.io/linkerd/controller:${version()}`),
     deployment('linkerd-proxy-injector', ns, 'proxy-injector', `cr.l5d.io/linkerd/controller:${version()}`),
-    { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'linkerd-proxy-injector-webhook-config' } },
+    { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'linkerd-proxy-injector-webhook-config', labels: { 'linkerd.io/control-plane-ns': ns } } },
   ];
 }
 

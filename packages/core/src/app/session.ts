@@ -22,6 +22,7 @@ import { loadTopologyFile } from '../topology/load.js';
 import { MeshspecError, PluginError, StepError, type Diagnostic } from '../errors.js';
 import { checkTools, toolsNeeded, type ToolFound } from './preflight.js';
 import { helmWithSignal, kubeWithSignal, runnerWithSignal } from './step-signal.js';
+import { runnerWithKubeconfig } from './tool-kubeconfig.js';
 
 export interface SessionOptions {
   /** Topology file, as the user wrote it (shown in diagnostics). */
@@ -246,8 +247,10 @@ export class Session {
   /** Loads the heavy drivers (execa, client-node) only for commands that talk to clusters or tools. */
   async prepare(): Promise<this> {
     if (this.drivers) return this;
-    const runner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false, groups: recordProcessGroups(this.stateDir) });
-    const kube = this.options.kube ?? (await import('../kube/client.js')).createKubeClientFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
+    const baseRunner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false, groups: recordProcessGroups(this.stateDir) });
+    // The kubeconfig the kube client reads is the one every tool gets (see tool-kubeconfig.ts).
+    const runner = runnerWithKubeconfig(baseRunner, this.options.kubeconfig);
+    const kube = this.options.kube ?? (await import('../kube/client.js')).createKubeClientFactory(this.options.kubeconfig ? { kubeconfigPath: resolve(this.options.kubeconfig) } : {});
     let helm = this.options.helm;
     if (!helm) {
       // Values files may hold secrets: keep them under the private (0700) state dir, not a shared /tmp.

@@ -198,6 +198,22 @@ describe('runPlan: failures', () => {
   });
 });
 
+describe('runPlan: what a failed command said', () => {
+  // Issue 8 problem 5: a StepError carrying a tool's whole stderr kept only its last lines (usage text).
+  it('shows the first Error line and the end of a long stderr, in -o json events and in the text summary', async () => {
+    const rec = new Recorder();
+    const usage = Array.from({ length: 40 }, (_, i) => `  --flag-${i} usage`);
+    const stderr = ['Error: could not find service account token secret for linkerd-service-mirror-remote-access-default', 'Usage:', ...usage].join('\n');
+    const { run, events } = await setup([testStep(rec, 'a:link', { fail: new StepError('a:link', 'linkerd multicluster link failed', { stderrTail: stderr }) })]);
+    const summary = await run();
+    const failed = events().find((e) => e['type'] === 'step-fail')!;
+    for (const tail of [failed['stderrTail'] as string, summary.failed[0]!.stderrTail!, formatSummary(summary)]) {
+      expect(tail).toContain('Error: could not find service account token secret');
+      expect(tail).toContain('--flag-39 usage');
+    }
+  });
+});
+
 describe('runPlan: cancellation', () => {
   it('aborts the running step, starts nothing else, saves what completed, and throws CancelledError', async () => {
     const rec = new Recorder();
@@ -354,6 +370,78 @@ describe('runPlan: destroy failures', () => {
     expect(summary.failed.map((f) => f.id)).toEqual(['linkerd:cp@demo']);
     expect(summary.skipped).toEqual([{ id: 'kind:cluster@demo', reason: 'linkerd:cp@demo, which depends on it, failed to destroy' }]);
     expect(state.ids().sort()).toEqual(['kind:cluster@demo', 'linkerd:cp@demo']);
+  });
+});
+
+describe('runPlan: repair and resume (issue 8 problems 3 and 4)', () => {
+  it('apply consults verify for a step recorded up to date: anything but true runs it again, and what was built on it', async () => {
+    const rec = new Recorder();
+    let tokenSecret: true | string = true;
+    const multicluster = testStep(rec, 'l:multicluster');
+    multicluster.verify = async () => tokenSecret;
+    const steps = [testStep(rec, 'l:control-plane'), multicluster, testStep(rec, 'l:link', { needs: ['l:multicluster'] })];
+    multicluster.needs = ['l:control-plane'];
+    const { run } = await setup(steps);
+    await run();
+    rec.runs = [];
+    expect(await run()).toMatchObject({ ok: true, completed: [], upToDate: ['l:control-plane', 'l:multicluster', 'l:link'] });
+    expect(rec.runs).toEqual([]);
+    tokenSecret = 'Secret linkerd-multicluster/linkerd-service-mirror-remote-access-default-token is missing';
+    const repaired = await run();
+    expect(rec.runs).toEqual(['l:multicluster', 'l:link']);
+    expect(repaired).toMatchObject({ ok: true, completed: ['l:multicluster', 'l:link'], upToDate: ['l:control-plane'] });
+  });
+
+  it('a verify that throws counts as "not in place"', async () => {
+    const rec = new Recorder();
+    const step = testStep(rec, 'a:1');
+    let calls = 0;
+    step.verify = async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('API server unreachable');
+      return true;
+    };
+    const { run } = await setup([step]);
+    await run();
+    rec.runs = [];
+    await run();
+    expect(rec.runs).toEqual(['a:1']);
+  });
+
+  it('a destroy resumed after a failure skips what the first one undid ("already gone") and finishes the rest', async () => {
+    const rec = new Recorder();
+    const present = new Set<string>();
+    let refuse = true;
+    const make = (id: string, needs: string[] = []): Step => ({
+      id,
+      title: id,
+      needs,
+      run: async () => void present.add(id),
+      status: async () => present.has(id),
+      destroy: async () => {
+        if (!present.has(id)) throw new Error(`${id}: No resources found to uninstall`);
+        if (id === 'l:control-plane' && refuse) throw new Error('Please uninstall the following extensions before uninstalling the control-plane');
+        rec.runs.push(`destroy ${id}`);
+        present.delete(id);
+      },
+    });
+    const steps = [make('l:control-plane'), make('l:viz', ['l:control-plane']), make('l:multicluster', ['l:control-plane'])];
+    const { run, state } = await setup(steps);
+    await run();
+    const first = await run({ mode: 'destroy' });
+    expect(first.failed.map((f) => f.id)).toEqual(['l:control-plane']);
+    expect(rec.runs.sort()).toEqual(['destroy l:multicluster', 'destroy l:viz']);
+    expect(state.ids()).toEqual(['l:control-plane']);
+    refuse = false;
+    rec.runs = [];
+    const resumed = await run({ mode: 'destroy' });
+    expect(resumed).toMatchObject({ ok: true, completed: ['l:control-plane'] });
+    expect(resumed.upToDate.sort()).toEqual(['l:multicluster', 'l:viz']);
+    expect(rec.runs).toEqual(['destroy l:control-plane']);
+    expect(formatSummary(resumed)).toContain('2 already gone');
+    expect(state.ids()).toEqual([]);
+    // And once more: nothing left, nothing fails.
+    expect(await run({ mode: 'destroy' })).toMatchObject({ ok: true, completed: [], failed: [] });
   });
 });
 

@@ -4,6 +4,7 @@
 import { CancelledError, CommandError, StepError } from '../errors.js';
 import type { Logger } from '../log/types.js';
 import { redact } from '../log/logger.js';
+import { stderrExcerpt } from '../exec/stderr-excerpt.js';
 import type { Step, StepContext } from '../plugin/types.js';
 import { fingerprint, type StateStore } from '../state/state-store.js';
 import { ancestorsOf, selectSteps, type Plan, type PlannedStep } from './dag.js';
@@ -51,7 +52,7 @@ export interface RunSummary {
   completed: string[];
   /** Not run because something they depend on failed (or, in destroy, there was nothing to undo). */
   skipped: SkippedStep[];
-  /** Fingerprint unchanged ("up to date") or found done by `status` ("already present"). */
+  /** apply: fingerprint unchanged ("up to date") or found done by `status` ("already present"); destroy: found gone by `status` ("already gone"). */
   upToDate: string[];
   failed: FailedStep[];
   cancelled: boolean;
@@ -69,8 +70,6 @@ export class RunCancelledError extends CancelledError {
     super(`cancelled: ${summary.completed.length} step(s) completed and saved; rerun to continue`);
   }
 }
-
-const STDERR_TAIL_LINES = 20;
 
 type Status = 'waiting' | 'ready' | 'running' | 'ok' | 'failed' | 'skipped';
 
@@ -180,6 +179,20 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
         summary.skipped.push({ id: n.id, cluster: n.step.cluster, reason: 'nothing to undo' });
         return 'skipped';
       }
+      // Resumable like apply: a destroyed step's record is removed, so a step state does not know was
+      // undone by an earlier (interrupted or failed) destroy, or never applied. Its status says whether
+      // anything is left; "already gone" is success. Without a status hook, destroy runs (and must
+      // treat "already gone" as success itself).
+      if (!state.get(n.id) && n.step.status) {
+        const present = await n.step.status(ctx).catch((e: unknown) => {
+          log?.debug(`${n.id}: status check failed (${(e as Error).message}); destroying it`);
+          return true;
+        });
+        if (!present) {
+          view.skip(n, 'already gone');
+          return 'up-to-date';
+        }
+      }
       view.start(n);
       log?.debug(`destroying ${n.id}`);
       await n.step.destroy(ctx);
@@ -188,6 +201,14 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
       return 'ran';
     }
     const print = fingerprint(n.step);
+    if (n.step.verify && isUpToDate(n, plan, state)) {
+      const verdict = await n.step.verify(ctx).catch((e: unknown) => `its check failed (${(e as Error).message})`);
+      if (verdict === true) {
+        view.skip(n, 'up to date');
+        return 'up-to-date';
+      }
+      log?.info(`${n.id}: recorded as done, but ${verdict}; running it again`);
+    }
     // `status` is only for steps state knows nothing about (state dir lost, cluster made by hand):
     // a recorded step whose inputs changed must run again.
     if (!state.get(n.id) && n.step.status) {
@@ -239,7 +260,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
       while (settledSome && !aborted()) {
         settledSome = false;
         for (const n of [...ready]) {
-          if (!isUpToDate(n, plan, state)) continue;
+          // A step with a verify hook takes a slot: its check talks to the cluster (see execute).
+          if (n.step.verify || !isUpToDate(n, plan, state)) continue;
           ready.splice(ready.indexOf(n), 1);
           summary.upToDate.push(n.id);
           view.skip(n, 'up to date');
@@ -323,7 +345,8 @@ export function describeFailure(error: unknown): { message: string; stderrTail?:
   }
   const trimmed = tail?.trimEnd();
   if (!trimmed) return { message };
-  return { message, stderrTail: redact(trimmed.split('\n').slice(-STDERR_TAIL_LINES).join('\n')) };
+  // First error lines + the end, not just the end: the same excerpt in text and in `-o json`.
+  return { message, stderrTail: redact(stderrExcerpt(trimmed)) };
 }
 
 async function createView(options: RunPlanOptions, order: PlannedStep[]): Promise<RunView> {
@@ -340,7 +363,7 @@ export function formatSummary(summary: RunSummary): string {
   const verb = summary.mode === 'apply' ? 'completed' : 'destroyed';
   const lines: string[] = [];
   const counts = [`${summary.completed.length} ${verb}`];
-  if (summary.upToDate.length) counts.push(`${summary.upToDate.length} up to date`);
+  if (summary.upToDate.length) counts.push(`${summary.upToDate.length} ${summary.mode === 'apply' ? 'up to date' : 'already gone'}`);
   if (summary.skipped.length) counts.push(`${summary.skipped.length} skipped`);
   if (summary.failed.length) counts.push(`${summary.failed.length} failed`);
   if (summary.interrupted.length) counts.push(`${summary.interrupted.length} interrupted`);

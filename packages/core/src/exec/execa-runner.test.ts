@@ -75,6 +75,19 @@ describe('createCommandRunner (real child processes)', () => {
     expect(e.message).not.toContain('line 10\n');
   });
 
+  // Issue 8 problem 5: the last 20 lines of a linkerd failure are usage text; the `Error:` line said why.
+  it('keeps the first error lines of stderr as well as its end, in the message and in stderrTail', async () => {
+    const runner = createCommandRunner({ logger: memoryLogger() });
+    const script = 'echo \'Error: context "west" does not exist\' >&2; echo Usage: >&2; for i in $(seq 1 40); do echo "  --flag-$i usage" >&2; done; exit 1';
+    const e = (await runner.run('sh', ['-c', script]).catch((x: unknown) => x)) as CommandError;
+    expect(e).toBeInstanceOf(CommandError);
+    for (const text of [e.stderrTail, e.message]) {
+      expect(text).toContain('Error: context "west" does not exist');
+      expect(text).toContain('--flag-40 usage');
+    }
+    expect(e.stderrTail.split('\n').length).toBeLessThanOrEqual(20);
+  });
+
   it('returns the result instead of throwing when reject is false', async () => {
     const runner = createCommandRunner({ logger: memoryLogger() });
     const result = await runner.run('sh', ['-c', 'echo out; echo err >&2; exit 4'], { reject: false });

@@ -6,6 +6,7 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { CommandError } from '../errors.js';
 import { redact } from '../log/logger.js';
 import type { Logger } from '../log/types.js';
+import { stderrExcerpt } from './stderr-excerpt.js';
 import type { CommandRunner, RunOptions, RunResult } from './types.js';
 
 export interface CommandRunnerOptions {
@@ -20,7 +21,6 @@ export interface CommandRunnerOptions {
   groups?: { started(pgid: number, command: string): void; ended(pgid: number): void };
 }
 
-const STDERR_TAIL_LINES = 20;
 const DEFAULT_KILL_GRACE_MS = 5_000;
 
 /**
@@ -137,7 +137,8 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
     const stderr = String(result.stderr ?? '');
     const exitCode = typeof result.exitCode === 'number' ? result.exitCode : -1;
     logger.debug(`  ${file} finished in ${Date.now() - started} ms (${stopReason ?? (result.signal ? `signal ${result.signal}` : `exit ${exitCode}`)})`);
-    const tail = hide(lastLines(stderr, STDERR_TAIL_LINES));
+    // The lines that say what went wrong plus the end (linkerd prints `Error: ...`, then usage text).
+    const tail = hide(stderrExcerpt(stderr));
 
     if (stopReason === 'timeout') {
       throw new CommandError(`${shown} timed out after ${formatDuration(timeout ?? 0)}; its process tree was killed${tailBlock(tail)}`, shown, result.exitCode, tail, 'timeout');
@@ -218,11 +219,6 @@ export function redactAll(text: string, secrets: string[]): string {
   // Longest first, so a secret containing another one is hidden whole.
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
   return out;
-}
-
-function lastLines(text: string, count: number): string {
-  const lines = text.replace(/\s+$/, '').split('\n');
-  return lines.slice(-count).join('\n');
 }
 
 function tailBlock(tail: string): string {

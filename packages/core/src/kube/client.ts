@@ -176,7 +176,7 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       list.forEach((o, i) => checkObject(o, `object ${i + 1} of the apply`));
       const fieldManager = opts.fieldManager ?? defaultFieldManager;
       const c = await connect();
-      const { namespaces, crds, rest } = applyOrder(list);
+      const { namespaces, crds, serviceAccounts, rest } = applyOrder(list);
       const result: ApplyResult = { objects: [] };
 
       for (const ns of namespaces) result.objects.push(pick(await applyOne(c, ns, opts, fieldManager, 0)));
@@ -190,14 +190,16 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       }
       const servedByBatch = new Set(crds.map((crd) => (crd.spec as { group?: string } | undefined)?.group));
 
-      // Independent objects go in parallel (an apply is a round trip each); admission webhooks and
-      // aggregated APIs go last, one by one, so the Services and Deployments behind them exist first.
-      const gatekeepers = rest.filter(isGatekeeper);
+      // Independent objects go in parallel (an apply is a round trip each); ServiceAccounts before the
+      // rest (see applyOrder: token Secrets and Pods name them); admission webhooks and aggregated APIs
+      // go last, one by one, so the Services and Deployments behind them exist first.
       const applyRest = async (obj: KubeObject) => {
         if (opts.signal?.aborted) throw new CancelledError(`apply cancelled on context ${context}`);
         const retry = servedByBatch.has(groupOf(obj.apiVersion)) ? DISCOVERY_RETRY_MS : 0;
         return pick(await applyOne(c, obj, opts, fieldManager, retry));
       };
+      result.objects.push(...(await mapInOrder(serviceAccounts, APPLY_CONCURRENCY, applyRest)));
+      const gatekeepers = rest.filter(isGatekeeper);
       result.objects.push(...(await mapInOrder(rest.filter((o) => !isGatekeeper(o)), APPLY_CONCURRENCY, applyRest)));
       for (const obj of gatekeepers) result.objects.push(await applyRest(obj));
       return result;

@@ -31,7 +31,16 @@ describe('applyOrder', () => {
     const ns = obj('v1', 'Namespace', 'n');
     const cm = obj('v1', 'ConfigMap', 'c');
     const order = applyOrder([cr, cm, crd, ns]);
-    expect([...order.namespaces, ...order.crds, ...order.rest].map(refOf)).toEqual(['Namespace/n', 'CustomResourceDefinition/widgets.example.com', 'Widget/w', 'ConfigMap/c']);
+    expect([...order.namespaces, ...order.crds, ...order.serviceAccounts, ...order.rest].map(refOf)).toEqual(['Namespace/n', 'CustomResourceDefinition/widgets.example.com', 'Widget/w', 'ConfigMap/c']);
+  });
+
+  // Issue 8 problem 4: a token Secret applied in parallel with its ServiceAccount was deleted by the token controller.
+  it('puts ServiceAccounts in their own group before the rest, so a token Secret never goes out with its ServiceAccount', () => {
+    const token = obj('v1', 'Secret', 'sa-token', { type: 'kubernetes.io/service-account-token', metadata: { name: 'sa-token', annotations: { 'kubernetes.io/service-account.name': 'sa' } } });
+    const sa = obj('v1', 'ServiceAccount', 'sa');
+    const order = applyOrder([token, obj('v1', 'ConfigMap', 'c'), sa, obj('v1', 'Namespace', 'n')]);
+    expect(order.serviceAccounts.map(refOf)).toEqual(['ServiceAccount/sa']);
+    expect(order.rest.map(refOf)).toEqual(['Secret/sa-token', 'ConfigMap/c']);
   });
 });
 

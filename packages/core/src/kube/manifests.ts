@@ -41,12 +41,23 @@ export function checkObject(obj: Partial<KubeObject>, where: string): void {
 export const isNamespace = (o: KubeObject) => o.apiVersion === 'v1' && o.kind === 'Namespace';
 export const isCrd = (o: KubeObject) => o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith('apiextensions.k8s.io/');
 
-/** Apply order: Namespaces, then CRDs, then everything else; stable within each group. */
-export function applyOrder(objects: KubeObject[]): { namespaces: KubeObject[]; crds: KubeObject[]; rest: KubeObject[] } {
+export const isServiceAccount = (o: KubeObject) => o.apiVersion === 'v1' && o.kind === 'ServiceAccount';
+
+/**
+ * Apply order, stable within each group: objects that others in the same apply depend on exist first.
+ * - Namespaces before the namespaced objects in them (the API server refuses objects in a missing one);
+ * - CRDs before their custom resources (not served until Established);
+ * - ServiceAccounts before everything else: the token controller deletes a `kubernetes.io/service-account-token`
+ *   Secret whose ServiceAccount does not exist when it looks (linkerd multicluster's
+ *   `linkerd-service-mirror-remote-access-default-token` was lost that way when both went in parallel), and
+ *   Pods naming a missing ServiceAccount are refused by the ReplicaSet controller until it exists.
+ */
+export function applyOrder(objects: KubeObject[]): { namespaces: KubeObject[]; crds: KubeObject[]; serviceAccounts: KubeObject[]; rest: KubeObject[] } {
   return {
     namespaces: objects.filter(isNamespace),
     crds: objects.filter(isCrd),
-    rest: objects.filter((o) => !isNamespace(o) && !isCrd(o)),
+    serviceAccounts: objects.filter(isServiceAccount),
+    rest: objects.filter((o) => !isNamespace(o) && !isCrd(o) && !isServiceAccount(o)),
   };
 }
 

@@ -99,8 +99,19 @@ export interface Step {
    */
   inputs?: unknown;
   run(ctx: StepContext): Promise<StepOutputs | void>;
-  /** Already done? Consulted when state has no record (e.g. state dir lost); true skips `run`. */
+  /**
+   * Already done? Consulted on apply when state has no record (e.g. state dir lost): true skips `run`.
+   * Consulted on destroy when state has no record (undone by an earlier, interrupted destroy, or never
+   * applied): false skips `destroy` ("already gone").
+   */
   status?(ctx: StepContext): Promise<boolean>;
+  /**
+   * Is what `run` made still in place? Consulted on apply for a step state records as up to date (status
+   * is not: it answers "done at all?"); anything but `true` — e.g. a string naming the missing object —
+   * runs the step again, and the steps built on it after it. Lets a later step's failure that points at
+   * this step's object (a deleted token Secret) be repaired by the next apply. Keep it cheap: a few GETs.
+   */
+  verify?(ctx: StepContext): Promise<true | string>;
   /** Undo what `run` did; destroy runs in reverse dependency order. */
   destroy?(ctx: StepContext): Promise<void>;
 }

@@ -23,6 +23,15 @@ export const FORMATS: Record<string, (value: string) => boolean> = {
    * (`--context <name>`), so no leading '-', no whitespace or control characters, at most 253 characters.
    */
   'kube-context': (value) => value.length <= 253 && /^[^-\s\p{Cc}][^\s\p{Cc}]*$/u.test(value),
+  /** An absolute http(s) URL with a host, e.g. an API server address. */
+  url: (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  },
 };
 
 /** "is not <words>" / "write <words>" for each format. */
@@ -34,4 +43,5 @@ export const FORMAT_DESCRIPTIONS: Record<string, string> = {
   'dns-1035-label': 'a DNS-1035 label (a lowercase letter, then lowercase letters, digits and "-", at most 63 characters)',
   'dns-subdomain': 'a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)',
   'kube-context': 'a kube context name (no spaces or control characters, not starting with "-", at most 253 characters)',
+  url: 'an http(s) URL like https://172.18.0.2:6443',
 };

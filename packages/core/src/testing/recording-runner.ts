@@ -1,10 +1,13 @@
 import { CommandError } from '../errors.js';
+import { stderrExcerpt } from '../exec/stderr-excerpt.js';
 import type { CommandRunner, RunOptions, RunResult } from '../exec/types.js';
 
 export interface RecordedCall {
   file: string;
   args: string[];
   input?: string;
+  /** Variables the call set on top of the runner's environment (absent when none). */
+  env?: Record<string, string | undefined>;
 }
 
 /** Answer for a call: a result, or a function of the call. Unmatched calls answer exit 0 with empty output. */
@@ -26,12 +29,12 @@ export class RecordingRunner implements CommandRunner {
   }
 
   async run(file: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-    const call: RecordedCall = { file, args: [...args], ...(options.input !== undefined ? { input: options.input.toString() } : {}) };
+    const call: RecordedCall = { file, args: [...args], ...(options.input !== undefined ? { input: options.input.toString() } : {}), ...(options.env ? { env: { ...options.env } } : {}) };
     this.calls.push(call);
     const answer = this.responders.map((r) => r(call)).find((a) => a !== undefined) ?? {};
     const result: RunResult = { command: commandLine(call), exitCode: answer.exitCode ?? 0, stdout: answer.stdout ?? '', stderr: answer.stderr ?? '' };
     if (result.exitCode !== 0 && options.reject !== false) {
-      throw new CommandError(`${result.command} exited with ${result.exitCode}`, result.command, result.exitCode, result.stderr.slice(-2000));
+      throw new CommandError(`${result.command} exited with ${result.exitCode}`, result.command, result.exitCode, stderrExcerpt(result.stderr));
     }
     return result;
   }

@@ -1,0 +1,38 @@
+// Where a linked cluster reaches the SOURCE cluster's API server: the address written into the link's
+// credentials. It comes from whoever provides the cluster (a typed provider contract comes later):
+// - `clusters.<name>.apiServerUrl` in the topology, when written (overrides everything);
+// - kind, when the topology's clusters are kind's: the control plane's address on the docker network,
+//   an output of `kind:cluster@<name>` (the kubeconfig's 127.0.0.1 is useless from another cluster);
+// - otherwise (a cluster given by kube context) the server of that context in the kubeconfig, which
+//   the linkerd CLI copies itself when `--api-server-address` is not given.
+import { stepId, type Topology } from '@meshspec/core';
+
+export type ApiServerAddress =
+  | { from: 'topology'; url: string }
+  | { from: 'kind'; step: string }
+  | { from: 'kubeconfig' };
+
+/** The topology key of the kind plugin: present means every cluster is a kind cluster. */
+const KIND_SECTION = 'kindClusters';
+
+export function apiServerAddressOf(topology: Topology, cluster: string): ApiServerAddress {
+  const written = topology.clusters[cluster]?.['apiServerUrl'];
+  if (typeof written === 'string' && written) return { from: 'topology', url: written };
+  if (topology[KIND_SECTION] !== undefined) return { from: 'kind', step: stepId('kind', 'cluster', cluster) };
+  return { from: 'kubeconfig' };
+}
+
+/** What the plan shows for `--api-server-address` (undefined: the flag is left out). */
+export function plannedAddress(address: ApiServerAddress): string | undefined {
+  if (address.from === 'topology') return address.url;
+  if (address.from === 'kind') return `<${address.step}.apiServerUrl>`;
+  return undefined;
+}
+
+/** clusterSchema entry: lets a cluster given by context say where other clusters reach its API server. */
+export const apiServerAddressSchema = {
+  type: 'string',
+  format: 'url',
+  description:
+    "URL other clusters reach this cluster's API server at (Linkerd multicluster links write it into their credentials; kind's apiServerAddress is only the host address it listens on), e.g. https://172.18.0.2:6443. Default: the kind control plane's docker address for kind clusters, else the server of the cluster's context in the kubeconfig.",
+};
