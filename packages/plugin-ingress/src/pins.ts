@@ -1,10 +1,8 @@
 // Every version plugin-ingress pins, with where it comes from.
 
-export interface Pin {
-  what: string;
-  version: string;
-  source: string;
-}
+import type { Pin } from '@meshspec/core';
+
+export type { Pin };
 
 /**
  * The seed's controller. ingress-nginx is retired: no releases or security fixes after March 2026

@@ -1,11 +1,9 @@
 // Every version plugin-linkerd pins, with where it comes from. (Kubernetes support per release line is in
 // kubernetes-support.ts; the release/edge table in version.ts.)
 
-export interface Pin {
-  what: string;
-  version: string;
-  source: string;
-}
+import type { Pin } from '@meshspec/core';
+
+export type { Pin };
 
 /** Linkerd 2.20: the default `linkerd.version`. */
 export const LINKERD_PIN: Pin = {

@@ -1,10 +1,8 @@
 // Every version plugin-metallb pins, with where it comes from.
 
-export interface Pin {
-  what: string;
-  version: string;
-  source: string;
-}
+import type { Pin } from '@meshspec/core';
+
+export type { Pin };
 
 /** The seed's chart (and the default): metallb.io/v1beta1 pools, Kubernetes 1.24+. */
 export const METALLB_SEED_PIN: Pin = {

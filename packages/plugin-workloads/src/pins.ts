@@ -1,10 +1,8 @@
 // Every image version plugin-workloads pins for the demo app, with where it comes from.
 
-export interface Pin {
-  what: string;
-  version: string;
-  source: string;
-}
+import type { Pin } from '@meshspec/core';
+
+export type { Pin };
 
 /** The seed's podinfo (and the default image). */
 export const PODINFO_SEED_PIN: Pin = { what: 'podinfo (seed, default)', version: '6.7.1', source: 'https://github.com/stefanprodan/podinfo/releases/tag/6.7.1 (../shared/conformance/podinfo/6.7.1)' };

@@ -191,3 +191,10 @@ export interface PluginDefinition<Section = unknown> {
 }
 
 export type Plugin<Section = unknown> = Readonly<PluginDefinition<Section>> & { readonly key: string; readonly __meshspecPlugin: 1 };
+
+/** A version a plugin pins, with where it comes from (one table per plugin; docs/compatibility.md renders them). */
+export interface Pin {
+  what: string;
+  version: string;
+  source: string;
+}
