@@ -151,3 +151,13 @@ describe('FAKE linkerd CLI: version-specific renders', () => {
     expect(execFileSync(LINKERD, ['version', '--client', '--short'], { encoding: 'utf8', env: { ...process.env, MESHSPEC_FAKE_LINKERD_VERSION: 'stable-2.14.10' } }).trim()).toBe('stable-2.14.10');
   });
 });
+
+describe('FAKE linkerd-smi CLI answers with the recorded output of the real CLI (linkerd-smi/v0.2.7)', () => {
+  it('smi install: the recorded objects; another version is refused', () => {
+    expect(render('stable-2.13.3', ['smi', 'install'])).toEqual(conformanceObjects('linkerd-smi/v0.2.7/install.yaml'));
+    const env = { ...process.env, MESHSPEC_FAKE_CLUSTERS: 'kubeconfig', KUBECONFIG: join(dir, 'kubeconfig'), MESHSPEC_FAKE_LINKERD_SMI_VERSION: 'v0.2.6' };
+    const r = spawnSync(LINKERD, ['--context', 'c1', 'smi', 'install'], { encoding: 'utf8', env });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no recorded output of linkerd-smi v0\.2\.6/);
+  });
+});

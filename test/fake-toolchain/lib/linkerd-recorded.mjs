@@ -291,3 +291,16 @@ export function renderMulticluster(argv, version) {
 export function recordedControlPlane(version) {
   return recordedObjects(recordedRelease(version).folder, 'install-control-plane.yaml');
 }
+
+/** `linkerd smi install` (linkerd-smi's own CLI): the recorded v0.2.7 render (namespace, adaptor, RBAC, TrafficSplit CRD). */
+export function renderSmi(smiVersion) {
+  if (smiVersion !== 'v0.2.7') fail(`fake linkerd-smi: there is no recorded output of linkerd-smi ${smiVersion} (recorded: v0.2.7)`, 2);
+  let text;
+  try {
+    text = readConformanceText(`linkerd-smi/${smiVersion}/install.yaml`);
+  } catch (e) {
+    if (e instanceof ConformanceDataError) fail(`fake linkerd-smi: ${e.message}`, 2);
+    throw e;
+  }
+  return YAML.parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o !== null && o !== undefined);
+}

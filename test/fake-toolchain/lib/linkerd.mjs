@@ -1,14 +1,15 @@
 // Fake `linkerd` CLI (and `linkerd-smi`, run as `linkerd smi ...`): `install --crds`, `install`/`upgrade`,
-// `viz install`, `multicluster install` and their uninstalls answer with the real CLI's recorded output
-// (linkerd-recorded.mjs, from ../shared/conformance), the identity replaced by the given files; `link` and
-// `smi` still render small real-shaped manifests. `multicluster link` reads the source gateway's LoadBalancer
-// address as published by the test's cluster simulation, and fails without one like the real CLI.
+// `viz install`, `multicluster install`, `smi install` and their uninstalls answer with the real CLIs'
+// recorded output (linkerd-recorded.mjs, from ../shared/conformance), the identity replaced by the given
+// files. `multicluster link` still renders a small real-shaped Link: it reads the source gateway's
+// LoadBalancer address as published by the test's cluster simulation, and fails without one like the real CLI.
 // `install|upgrade` validate the issuer credentials with openssl as the real CLI does with Go's x509.
 // With MESHSPEC_FAKE_CLUSTERS=kubeconfig the contexts are those of $KUBECONFIG (real API servers, as in
-// test/integration): the fake checks the context exists there but never talks to the server.
+// test/integration): the fake checks the context exists there, and reads the cluster (kubectl) only where
+// the real CLI refuses to render (see linkerd-recorded.mjs).
 import { spawnSync } from 'node:child_process';
 import { b64, fail, flag, hasFlag, loadBalancerAddress, positionals, readFileSync, requireCluster, fakeApiPort, toYamlStream, YAML } from './common.mjs';
-import { recordedControlPlane, renderControlPlane, renderCrds, renderMulticluster, renderViz } from './linkerd-recorded.mjs';
+import { recordedControlPlane, renderControlPlane, renderCrds, renderMulticluster, renderSmi, renderViz } from './linkerd-recorded.mjs';
 
 const VALUED = ['--context', '--kubeconfig', '--set', '--cluster-name', '--api-server-address', '--identity-trust-anchors-file', '--identity-issuer-certificate-file', '--identity-issuer-key-file', '-o', '--output', '--namespace', '-n'];
 const version = () => process.env.MESHSPEC_FAKE_LINKERD_VERSION ?? 'stable-2.13.3';
@@ -48,7 +49,7 @@ export async function run(argv) {
       return toYamlStream(linkSkeleton(flag(argv, '--cluster-name'), 'v1alpha1'));
     case 'smi install':
     case 'smi uninstall':
-      return toYamlStream(smi());
+      return toYamlStream(renderSmi(smiVersion()));
     default:
       fail(`Error: unknown command "${words.join(' ')}" for "linkerd"\nRun 'linkerd --help' for usage.`);
   }
@@ -69,20 +70,6 @@ function requireKubeconfigContext(argv, context) {
   const name = context ?? config?.['current-context'];
   if (!name) fail('Error: no current context set');
   if (!(config?.contexts ?? []).some((c) => c?.name === name)) fail(`Error: context "${name}" does not exist`);
-}
-
-function crd(group, kind, plural, versions) {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
-      scope: 'Namespaced',
-      versions: versions.map((name, i) => ({ name, served: true, storage: i === versions.length - 1, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } })),
-    },
-  };
 }
 
 function readRequired(argv, name, what) {
@@ -204,16 +191,5 @@ function link(argv, sourceContext, linkGen) {
           { ...mirror, spec: { replicas: 1, selector: { matchLabels: mirrorLabels }, template: { metadata: { labels: mirrorLabels }, spec: { containers: [{ name: 'service-mirror', image: `cr.l5d.io/linkerd/controller:${version()}`, args: ['service-mirror', `-link-name=${name}`] }] } } } },
           { ...probe, spec: { ports: [{ name: 'mc-probe', port: 4191 }] } },
         ]),
-  ];
-}
-
-function smi() {
-  const ns = 'linkerd-smi';
-  const labels = { 'linkerd.io/extension': 'smi', component: 'smi-adaptor' };
-  return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'linkerd.io/extension': 'smi' } } },
-    crd('split.smi-spec.io', 'TrafficSplit', 'trafficsplits', ['v1alpha1', 'v1alpha2']),
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'smi-adaptor', namespace: ns } },
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'smi-adaptor', namespace: ns, labels }, spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'smi-adaptor', image: `cr.l5d.io/linkerd/smi-adaptor:${smiVersion()}` }] } } } },
   ];
 }
