@@ -57,6 +57,12 @@ export async function run(argv) {
 
 const kubeconfigMode = () => process.env.MESHSPEC_FAKE_CLUSTERS === 'kubeconfig';
 
+/** Minor release of the version the fake reports (13 for stable-2.13.3; edge releases count as the newest line). */
+function minorVersion() {
+  const m = /^(?:stable|enterprise)-2\.(\d+)\.|^version-2\.(\d+)/.exec(version());
+  return m ? Number(m[1] ?? m[2]) : Number.MAX_SAFE_INTEGER;
+}
+
 /** Like client-go's loader: the context must be in the kubeconfig (`--kubeconfig`, else $KUBECONFIG). */
 function requireKubeconfigContext(argv, context) {
   const file = flag(argv, '--kubeconfig') ?? process.env.KUBECONFIG;
@@ -178,7 +184,8 @@ function link(argv, sourceContext, linkGen) {
         gatewayPort: withGateway ? '4143' : '0',
         probeSpec: { path: '/ready', period: '3s', port: '4191' },
         selector: { matchLabels: { 'mirror.linkerd.io/exported': 'true' } },
-        remoteDiscoverySelector: { matchLabels: { 'mirror.linkerd.io/exported': 'remote-discovery' } },
+        // Linkerd 2.14 added remote discovery; 2.13's Link schema has no such field (the real CRD refuses it).
+        ...(minorVersion() >= 14 ? { remoteDiscoverySelector: { matchLabels: { 'mirror.linkerd.io/exported': 'remote-discovery' } } } : {}),
         targetClusterDomain: 'cluster.local',
         targetClusterLinkerdNamespace: 'linkerd',
         targetClusterName: name,
