@@ -2,6 +2,7 @@
 // the same objects, with meshspec's identity in place of the recorded one, the `--set` values meshspec passes
 // honoured, and anything else refused. Runs the fake executable as meshspec does (argv in, YAML out).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,8 +77,13 @@ describe.each(RELEASES)('FAKE linkerd CLI $version answers with the recorded out
     expect(everything).not.toContain(recordedAnchorLine);
     const overrides = Buffer.from(find(objects, 'Secret', 'linkerd-config-overrides')!.data!['linkerd-config-overrides']!, 'base64').toString();
     expect(overrides).toContain(anchorPem.trim().split('\n')[1]);
+    // The pods carry the anchors' sha256 (the chart's trust-root-sha256 annotation), as the real CLI renders them.
+    const anchorSha = createHash('sha256').update(anchorPem).digest('hex');
+    const podAnnotations = objects.filter((o) => o.kind === 'Deployment').map((o) => (o as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template.metadata.annotations['linkerd.io/trust-root-sha256']);
+    expect(podAnnotations.length).toBeGreaterThan(0);
+    expect(new Set(podAnnotations)).toEqual(new Set([anchorSha]));
     // Everything else is byte for byte the recorded object.
-    const unchanged = (o: KubeObject) => !['linkerd-config', 'linkerd-identity-trust-roots', 'linkerd-identity-issuer', 'linkerd-config-overrides'].includes(o.metadata.name);
+    const unchanged = (o: KubeObject) => o.kind !== 'Deployment' && !['linkerd-config', 'linkerd-identity-trust-roots', 'linkerd-identity-issuer', 'linkerd-config-overrides'].includes(o.metadata.name);
     expect(objects.filter(unchanged)).toEqual(recorded.filter(unchanged));
   });
 

@@ -12,6 +12,7 @@
 //   CLI makes before rendering: `install`/`upgrade` without any EndpointSlice (2.13 and 2.20 alike), 2.18+ `install --crds` without the
 //   Gateway API CRDs (messages from linkerd2's cli/cmd at the tags). The cluster is read with the machine's kubectl.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -184,6 +185,8 @@ function mapStrings(value, fn, path = '') {
   return value;
 }
 
+const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
+
 const decodeSecret = (objects, name, key) => {
   const secret = objects.find((o) => o.kind === 'Secret' && o.metadata?.name === name);
   const data = secret?.data?.[key];
@@ -219,13 +222,18 @@ export function renderControlPlane(argv, version, files) {
     [pemBody(recordedKey), opensslPem(['ec', '-in', files.issuerKeyFile], 'the issuer key')],
   ]);
 
+  // The chart stamps `linkerd.io/trust-root-sha256` (sha256 of the anchors as given) on the control plane's pods.
+  const recordedAnchorSha = sha256(recordedAnchor);
+  if (!JSON.stringify(objects).includes(recordedAnchorSha)) fail('fake linkerd: the recorded render carries no trust-root-sha256 of the recorded anchor', 2);
+  const anchorSha = sha256(files.anchors);
+
   const networks = sets.findLast((s) => s.key === 'clusterNetworks')?.value;
   const recordedNetworks = /^clusterNetworks: (.+)$/m.exec(objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'linkerd-config')?.data?.values ?? '')?.[1];
   if (networks !== undefined && !recordedNetworks) fail('fake linkerd: the recorded linkerd-config carries no clusterNetworks to replace', 2);
 
   const rendered = objects.map((o) => {
     let out = mapStrings(o, (s) => {
-      let t = s.includes('-----BEGIN') ? replacePemBlocks(s, byBody) : s;
+      let t = s.includes('-----BEGIN') ? replacePemBlocks(s, byBody) : s === recordedAnchorSha ? anchorSha : s;
       if (networks !== undefined) t = t.split(recordedNetworks).join(String(networks));
       return t;
     });
