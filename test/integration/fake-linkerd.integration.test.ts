@@ -1,15 +1,18 @@
 // The FAKE linkerd CLI against real kube-apiservers (MESHSPEC_FAKE_CLUSTERS=kubeconfig): it looks at the
 // cluster (with the machine's kubectl) where the real CLI does, and refuses with the real CLI's words
 // (linkerd2 pkg/k8s/authz.go, cli/cmd/install.go at stable-2.13.3 / version-2.20):
-// - `install` needs some EndpointSlice in the cluster. An API server advertising a loopback address (what the
-//   harness did before it advertised a TEST-NET-1 address) writes none, so this is what the real 2.13 CLI hit;
+// - `install` needs Linkerd's CRDs, then some EndpointSlice in the cluster. An API server advertising a
+//   loopback address (what the harness did before it advertised a TEST-NET-1 address) writes none, so this is
+//   what the real 2.13 CLI hit;
 // - 2.18+ `install --crds` needs the Gateway API CRDs, and refuses to bundle its own over external ones.
-// Uses a private API-only control plane advertising loopback, plus the shared harness cluster it1.
+// The same calls against the real stable-2.13.3 and 2.20 CLIs gave these outputs (docs/testing.md).
+// Uses two private API-only control planes, one advertising loopback as the harness once did, one advertising
+// TEST-NET-1 as it does now, so the CRDs of both Linkerd versions never meet the shared clusters.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClientFactory, parseManifestText, type KubeClient } from '@meshspec/core';
 import { generateTrustAnchor, issueIssuer } from '@meshspec/plugin-linkerd';
 import { CONFORMANCE, conformanceCrds, conformanceObjects } from '../conformance/index.js';
@@ -20,11 +23,15 @@ const DAY = 86_400_000;
 const workDir = mkdtempSync(join(tmpdir(), 'meshspec-it-fake-linkerd-'));
 let loopback: ControlPlanes;
 let loopbackKube: KubeClient;
+let advertised: ControlPlanes;
+let advertisedKube: KubeClient;
 let identity: string[];
 
 beforeAll(async () => {
   loopback = await startControlPlanes({ count: 1, workDir: join(workDir, 'cluster'), assets: resolveAssets(), controllers: false, advertiseLoopback: true });
   loopbackKube = createKubeClientFactory({ kubeconfigPath: loopback.kubeconfig }).forContext(loopback.clusters[0]!.context);
+  advertised = await startControlPlanes({ count: 1, workDir: join(workDir, 'advertised'), assets: resolveAssets(), controllers: false });
+  advertisedKube = createKubeClientFactory({ kubeconfigPath: advertised.kubeconfig }).forContext(advertised.clusters[0]!.context);
   const anchor = await generateTrustAnchor(30 * DAY);
   const issuer = await issueIssuer(anchor, 10 * DAY);
   writeFileSync(join(workDir, 'ca.crt'), anchor.cert);
@@ -35,6 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await loopback?.stop();
+  await advertised?.stop();
   rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -48,21 +56,39 @@ function fakeLinkerd(version: string, kubeconfig: string, context: string, args:
 }
 
 describe('FAKE linkerd CLI refusals against real kube-apiservers (integration harness)', () => {
-  it.each(['stable-2.13.3', 'edge-26.6.3'])('%s install refuses a cluster without EndpointSlices (API server advertising loopback), and renders on the harness clusters, which have them', async (version) => {
-    const { kubeconfig, clusters } = loopback;
-    const slices = await loopbackKube.list('discovery.k8s.io/v1', 'EndpointSlice');
-    expect(slices, 'an API server advertising loopback writes no `kubernetes` EndpointSlice').toEqual([]);
-    const refused = fakeLinkerd(version, kubeconfig, clusters[0]!.context, ['install', ...identity]);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr.split('\n')[0]).toBe('Error: no EndpointSlice resources exist in the cluster');
-    expect(refused.stdout).toBe('');
-    // --ignore-cluster skips the check, as in the real CLI.
-    expect(fakeLinkerd(version, kubeconfig, clusters[0]!.context, ['install', '--ignore-cluster', ...identity]).code).toBe(0);
+  it.each(['stable-2.13.3', 'edge-26.6.3'])('%s install refuses without Linkerd CRDs, then without EndpointSlices (API server advertising loopback), and renders where the API server advertises TEST-NET-1', async (version) => {
+    const crds = conformanceCrds(CONFORMANCE.linkerd(version as 'stable-2.13.3' | 'edge-26.6.3', 'install-crds.yaml'));
+    const at = (planes: ControlPlanes, args: string[]) => fakeLinkerd(version, planes.kubeconfig, planes.clusters[0]!.context, args);
 
-    const harness = fakeLinkerd(version, inject('kubeconfig'), inject('contexts')[0]!, ['install', ...identity]);
-    expect(harness.stderr).toBe('');
-    expect(harness.code).toBe(0);
-    expect(parseManifestText(harness.stdout).some((o) => o.kind === 'Deployment' && o.metadata.name === 'linkerd-destination')).toBe(true);
+    const noCrds = at(advertised, ['install', ...identity]);
+    expect(noCrds.code).toBe(1);
+    expect(noCrds.stderr).toBe('Linkerd CRDs must be installed first. Run linkerd install with the --crds flag.\n');
+    const noCrdsUpgrade = at(advertised, ['upgrade', ...identity]);
+    expect(noCrdsUpgrade.code).toBe(1);
+    // 2.20's upgrade renders the CRDs against the cluster first, so it stops at the Gateway API check.
+    expect(noCrdsUpgrade.stderr).toMatch(version === 'stable-2.13.3' ? /^Linkerd CRDs must be installed first\. Run linkerd upgrade with the --crds flag:\nmissing authorizationpolicies\.policy\.linkerd\.io, / : /^The Gateway API CRDs must be installed prior to installing Linkerd\./);
+
+    for (const kube of [loopbackKube, advertisedKube]) {
+      await kube.apply(crds);
+      for (const crd of crds) await kube.waitForCrdEstablished(crd.metadata.name);
+    }
+    try {
+      expect(await loopbackKube.list('discovery.k8s.io/v1', 'EndpointSlice'), 'an API server advertising loopback writes no `kubernetes` EndpointSlice').toEqual([]);
+      const refused = at(loopback, ['install', ...identity]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.split('\n')[0]).toBe('Error: no EndpointSlice resources exist in the cluster');
+      expect(refused.stdout).toBe('');
+      // --ignore-cluster skips the checks, as in the real CLI.
+      expect(at(loopback, ['install', '--ignore-cluster', ...identity]).code).toBe(0);
+
+      const rendered = at(advertised, ['install', ...identity]);
+      expect(rendered.stderr).toBe('');
+      expect(rendered.code).toBe(0);
+      expect(parseManifestText(rendered.stdout).some((o) => o.kind === 'Deployment' && o.metadata.name === 'linkerd-destination')).toBe(true);
+    } finally {
+      for (const kube of [loopbackKube, advertisedKube]) for (const crd of crds) await kube.delete('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name);
+      for (const kube of [loopbackKube, advertisedKube]) for (const crd of crds) await kube.waitFor('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name, undefined, (o) => o === undefined, { timeoutMs: 60_000 });
+    }
   });
 
   it('2.20 install --crds refuses without the Gateway API CRDs, renders once they are there, and will not bundle its own over them', async () => {

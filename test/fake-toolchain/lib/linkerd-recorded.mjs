@@ -9,8 +9,8 @@
 // - the `--set` values meshspec passes (clusterNetworks, installGatewayAPI, gateway.enabled,
 //   controllers[N].link.ref.name); any other `--set` is refused, never ignored;
 // - against a real cluster (MESHSPEC_FAKE_CLUSTERS=kubeconfig, without --ignore-cluster) the refusals the real
-//   CLI makes before rendering: `install`/`upgrade` without any EndpointSlice (2.13 and 2.20 alike), 2.18+ `install --crds` without the
-//   Gateway API CRDs (messages from linkerd2's cli/cmd at the tags). The cluster is read with the machine's kubectl.
+//   CLI makes before rendering: `install`/`upgrade` without Linkerd's CRDs or without any EndpointSlice
+//   (2.13 and 2.20 alike), 2.18+ `install --crds` without the Gateway API CRDs (messages from linkerd2's cli/cmd at the tags). The cluster is read with the machine's kubectl.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -104,6 +104,27 @@ const USAGE = {
   install: 'Usage:\n  linkerd install [flags]\n\nFlags:\n      --crds   Install Linkerd CRDs\n      --ignore-cluster   Ignore the current Kubernetes cluster when checking for existing cluster configuration (default false)\n',
 };
 
+/**
+ * pkg/healthcheck CheckCustomResourceDefinitions (both tags), run by `install` and `upgrade` before they
+ * render the control plane: every CRD of `install --crds` (without Gateway API) with its last version.
+ * `install` prints its own line, `upgrade` adds the list; both exit 1 (seen with the real CLIs).
+ */
+function requireLinkerdCrds(argv, folder, mode) {
+  const list = JSON.parse(kubectl(argv, ['get', 'customresourcedefinitions.apiextensions.k8s.io', '-o', 'json']));
+  const served = new Map(list.items.map((c) => [c.metadata?.name, (c.spec?.versions ?? []).map((v) => v.name)]));
+  const problems = [];
+  for (const crd of recordedObjects(folder, 'install-crds.yaml')) {
+    const versions = crd.spec?.versions ?? [];
+    if (versions.length === 0) continue;
+    const last = versions[versions.length - 1].name;
+    if (!served.has(crd.metadata.name)) problems.push(`missing ${crd.metadata.name}`);
+    else if (!served.get(crd.metadata.name).includes(last)) problems.push(`CRD ${crd.metadata.name} is missing version ${last}`);
+  }
+  if (problems.length === 0) return;
+  if (mode === 'install') fail('Linkerd CRDs must be installed first. Run linkerd install with the --crds flag.');
+  fail(`Linkerd CRDs must be installed first. Run linkerd upgrade with the --crds flag:\n${problems.join(', ')}`);
+}
+
 /** pkg/k8s/authz.go EndpointSliceAccess (stable-2.13.3 and version-2.20): some EndpointSlice must exist, in any namespace. */
 function requireEndpointSlices(argv) {
   const names = kubectl(argv, ['get', 'endpointslices.discovery.k8s.io', '--all-namespaces', '-o', 'name']).trim();
@@ -152,7 +173,7 @@ export function renderCrds(argv, version) {
   if (requested !== undefined && typeof requested !== 'boolean') fail(`fake linkerd: installGatewayAPI must be true or false, got ${requested}`, 2);
   const withGatewayApi = release.minor >= 18 && checksCluster(argv) ? gatewayApiDecision(argv, requested) : requested === true;
   const objects = recordedObjects(release.folder, withGatewayApi ? 'install-crds-with-gateway-api.yaml' : 'install-crds.yaml');
-  if (release.minor >= 18) process.stderr.write('Rendering Linkerd CRDs...\nNext, run `linkerd install | kubectl apply -f -` to install the control plane.\n\n');
+  process.stderr.write('Rendering Linkerd CRDs...\nNext, run `linkerd install | kubectl apply -f -` to install the control plane.\n\n');
   return objects;
 }
 
@@ -208,7 +229,14 @@ export function renderControlPlane(argv, version, files) {
   const release = recordedRelease(version);
   const sets = parseSets(argv);
   refuseUnknownSets(sets, ['clusterNetworks'], 'install');
-  if (checksCluster(argv)) requireEndpointSlices(argv);
+  if (checksCluster(argv)) {
+    const upgrade = argv.includes('upgrade');
+    // 2.18+ `upgrade` renders the CRDs against the cluster first, so the Gateway API check comes before all else.
+    if (upgrade && release.minor >= 18) gatewayApiDecision(argv, undefined);
+    // Then the CRDs, then (validating the values) the EndpointSlices.
+    requireLinkerdCrds(argv, release.folder, upgrade ? 'upgrade' : 'install');
+    requireEndpointSlices(argv);
+  }
   const objects = recordedObjects(release.folder, 'install-control-plane.yaml');
 
   const recordedAnchor = readConformanceText(`linkerd/${release.folder}/test-trust-anchor.crt`);
