@@ -1,6 +1,7 @@
 // The real upstream data for conformance tests (../shared/conformance, see its README): where it is, the
 // files it promises, and their objects. Missing data is an error that says so, never a skip.
-import { parseManifestText, type KubeObject } from '@meshspec/core';
+import { parseManifestText } from '../../packages/core/src/kube/manifests.js';
+import type { KubeObject } from '../../packages/core/src/kube/types.js';
 import { conformanceDir, listedFiles, readConformanceText } from './locate.mjs';
 
 export { CONFORMANCE_ENV, ConformanceDataError, conformanceDir, listedFiles, readConformanceText } from './locate.mjs';

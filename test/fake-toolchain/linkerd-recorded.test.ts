@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseManifestText, type KubeObject } from '@meshspec/core';
-import { fingerprintOf, generateTrustAnchor, issueIssuer, keyMatchesCert } from '@meshspec/plugin-linkerd';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseManifestText } from '../../packages/core/src/kube/manifests.js';
+import type { KubeObject } from '../../packages/core/src/kube/types.js';
+import { fingerprintOf, generateTrustAnchor, issueIssuer, keyMatchesCert } from '../../packages/plugin-linkerd/src/index.js';
 import { conformanceObjects, readConformanceText } from '../conformance/index.js';
 import { FAKE_BIN } from './index.js';
 
@@ -30,7 +31,6 @@ beforeAll(async () => {
   writeFileSync(files.key, issuer.key, { mode: 0o600 });
   writeFileSync(join(dir, 'kubeconfig'), 'apiVersion: v1\nkind: Config\ncontexts: [{ name: c1, context: { cluster: x, user: y } }]\ncurrent-context: c1\n');
 });
-afterAll(() => undefined);
 
 function linkerd(version: string, args: string[]): { code: number; stdout: string; stderr: string } {
   const env = { ...process.env, MESHSPEC_FAKE_CLUSTERS: 'kubeconfig', KUBECONFIG: join(dir, 'kubeconfig'), MESHSPEC_FAKE_LINKERD_VERSION: version };
