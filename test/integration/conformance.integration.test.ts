@@ -5,10 +5,12 @@
 // rendered objects for real (server-side apply, no dry run), and reads them back: a field the schema rejects
 // fails the apply, and a field it does not know (pruned silently by the API server) fails the read-back,
 // both naming the object and the field.
-// Cluster use: a private API-only control plane (etcd + kube-apiserver from the harness), because the rows
-// apply CRDs that cannot coexist (MetalLB 0.14.9 vs 0.16.1, Linkerd 2.13 vs 2.20, Gateway API 1.2.1 vs 1.5.1):
-// rows run one after another and each deletes its CRDs (and waits until they are gone) before the next.
-// The shared it1/it2 clusters, where other test files install their own CRDs, are not touched.
+// Cluster use: private API-only control planes (etcd + kube-apiserver from the harness), one per "stack" of
+// CRDs that can live together (the seed's: MetalLB 0.14.9, linkerd-smi, Linkerd 2.13; the modern one:
+// MetalLB 0.16.1, Gateway API 1.2.1, Linkerd 2.20; and one each for Gateway API 1.5.1 and the Gateway API that
+// Linkerd 2.20 bundles), because some versions cannot share a cluster, and because deleting a CRD right after
+// creating it can leave it Terminating for minutes (the API server's CRD finalizer backs off while the new
+// resource's storage initializes). Stacks run one after another; the shared it1/it2 clusters are not touched.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,22 +25,33 @@ import { renderDemo } from '@meshspec/plugin-workloads';
 import { linkArgs } from '../../packages/plugin-linkerd/src/commands.js';
 import { CONFORMANCE, conformanceCrds, conformanceFiles, conformanceObjects } from '../conformance/index.js';
 import { FAKE_LINKERD } from './fixtures/linkerd-cli.js';
-import { resolveAssets, startControlPlanes, type ControlPlanes } from './harness/control-plane.js';
+import { resolveAssets, startControlPlanes, type Assets, type ControlPlanes } from './harness/control-plane.js';
 
-let planes: ControlPlanes;
-let kube: KubeClient;
+type Stack = 'seed' | 'modern' | 'gateway-api-1.5.1' | 'linkerd-bundled-gateway-api';
+/** The running private control plane and the stack it serves (one at a time, to spare the machine). */
+let current: { stack: Stack; planes: ControlPlanes; kube: KubeClient } | undefined;
+/** Resolved once: provision.sh relinks its shared bin dir on every call (other runs call it too). */
+let assets: Assets;
 const workDir = mkdtempSync(join(tmpdir(), 'meshspec-it-conformance-'));
 
-beforeAll(async () => {
+async function clusterFor(stack: Stack): Promise<KubeClient> {
+  if (current?.stack === stack) return current.kube;
+  await current?.planes.stop();
+  const planes = await startControlPlanes({ count: 1, workDir: join(workDir, stack), assets, controllers: false });
+  current = { stack, planes, kube: createKubeClientFactory({ kubeconfigPath: planes.kubeconfig }).forContext(planes.clusters[0]!.context) };
+  return current.kube;
+}
+
+beforeAll(() => {
   // The data must be there (CI has it): a missing folder or file fails here with instructions.
   conformanceFiles();
-  planes = await startControlPlanes({ count: 1, workDir: join(workDir, 'cluster'), assets: resolveAssets(), controllers: false });
-  kube = createKubeClientFactory({ kubeconfigPath: planes.kubeconfig }).forContext(planes.clusters[0]!.context);
+  assets = resolveAssets();
 });
 
 afterAll(async () => {
-  await planes?.stop();
-  rmSync(workDir, { recursive: true, force: true });
+  await current?.planes.stop();
+  // MESHSPEC_IT_KEEP keeps the private control planes' logs, as the harness does for its own.
+  if (!process.env['MESHSPEC_IT_KEEP']) rmSync(workDir, { recursive: true, force: true });
 });
 
 // --- producers: meshspec's renders ------------------------------------------------------------------
@@ -108,47 +121,60 @@ function demoObjects(row: string): KubeObject[] {
 interface Row {
   /** Short unique id: also the row's namespace suffix. */
   id: string;
+  stack: Stack;
   crdSource: string;
   /** Files (in ../shared/conformance) whose CustomResourceDefinitions the row applies; none: built-in APIs only. */
   crdFiles: string[];
-  /** Only these CRDs of the files (by name); default all. */
-  crdNames?: string[];
+  /** Only the CRDs of the files that pass this; default all. */
+  crdFilter?: (crd: KubeObject) => boolean;
   producer: string;
   render: (row: string) => KubeObject[];
 }
 
 const LINK_CRD = 'links.multicluster.linkerd.io';
+/**
+ * CRDs this large (Gateway API's carry many versions and CEL rules) take the API server a while to compile
+ * and establish, much longer on a loaded 2-core machine: generous waits, and a row's own timeout.
+ */
+const CRD_WAIT_MS = 240_000;
+const ROW_TIMEOUT_MS = 600_000;
+const groupOf = (crd: KubeObject) => (crd['spec'] as { group: string }).group;
 const ROWS: Row[] = [
-  { id: 'metallb-0149', crdSource: 'MetalLB v0.14.9 crds.yaml', crdFiles: [CONFORMANCE.metallbCrds('v0.14.9')], producer: 'plugin-metallb renderPoolObjects (IPAddressPool + L2Advertisement)', render: metallbPools },
-  { id: 'metallb-0161', crdSource: 'MetalLB v0.16.1 crds.yaml', crdFiles: [CONFORMANCE.metallbCrds('v0.16.1')], producer: 'plugin-metallb renderPoolObjects (IPAddressPool + L2Advertisement)', render: metallbPools },
-  { id: 'smi-027', crdSource: 'linkerd-smi v0.2.7 trafficsplit-crd.yaml', crdFiles: [CONFORMANCE.smiTrafficSplitCrd], producer: 'plugin-smi renderTrafficSplit (70/30)', render: trafficSplit },
-  { id: 'gwapi-121', crdSource: 'Gateway API v1.2.1 standard-crds.yaml', crdFiles: [CONFORMANCE.gatewayApiCrds('v1.2.1')], producer: 'plugin-smi renderHttpRoute (gateway.networking.k8s.io/v1, Service parentRef)', render: httpRoute },
-  { id: 'gwapi-151', crdSource: 'Gateway API v1.5.1 standard-crds.yaml', crdFiles: [CONFORMANCE.gatewayApiCrds('v1.5.1')], producer: 'plugin-smi renderHttpRoute (gateway.networking.k8s.io/v1, Service parentRef)', render: httpRoute },
-  {
-    id: 'l5d220-gwapi',
-    crdSource: 'Linkerd 2.20 install --crds --set installGatewayAPI=true (bundled Gateway API v1.1.1 experimental)',
-    crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'install-crds-with-gateway-api.yaml')],
-    producer: 'plugin-smi renderHttpRoute (gateway.networking.k8s.io/v1, Service parentRef)',
-    render: httpRoute,
-  },
-  { id: 'l5d213-link', crdSource: 'Linkerd stable-2.13.3 multicluster-install.yaml (Link CRD)', crdFiles: [CONFORMANCE.linkerd('stable-2.13.3', 'multicluster-install.yaml')], crdNames: [LINK_CRD], producer: 'FAKE linkerd multicluster link (plugin-linkerd argv, 2.13)', render: () => linkRender('stable-2.13.3') },
-  { id: 'l5d220-link', crdSource: 'Linkerd edge-26.6.3 multicluster-install.yaml (Link CRD)', crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'multicluster-install.yaml')], crdNames: [LINK_CRD], producer: 'FAKE linkerd multicluster link-gen (plugin-linkerd argv, 2.20)', render: () => linkRender('edge-26.6.3') },
+  { id: 'metallb-0149', stack: 'seed', crdSource: 'MetalLB v0.14.9 crds.yaml', crdFiles: [CONFORMANCE.metallbCrds('v0.14.9')], producer: 'plugin-metallb renderPoolObjects (IPAddressPool + L2Advertisement)', render: metallbPools },
+  { id: 'smi-027', stack: 'seed', crdSource: 'linkerd-smi v0.2.7 trafficsplit-crd.yaml', crdFiles: [CONFORMANCE.smiTrafficSplitCrd], producer: 'plugin-smi renderTrafficSplit (70/30)', render: trafficSplit },
+  { id: 'l5d213-link', stack: 'seed', crdSource: 'Linkerd stable-2.13.3 multicluster-install.yaml (Link CRD)', crdFiles: [CONFORMANCE.linkerd('stable-2.13.3', 'multicluster-install.yaml')], crdFilter: (crd) => crd.metadata.name === LINK_CRD, producer: 'FAKE linkerd multicluster link (plugin-linkerd argv, 2.13)', render: () => linkRender('stable-2.13.3') },
   {
     id: 'l5d213-ext',
+    stack: 'seed',
     crdSource: 'Linkerd stable-2.13.3 install-crds.yaml',
     crdFiles: [CONFORMANCE.linkerd('stable-2.13.3', 'install-crds.yaml')],
     producer: 'FAKE linkerd multicluster install + viz install (recorded; Server, AuthorizationPolicy, ServiceProfile ...)',
     render: () => fakeLinkerdCustomResources('stable-2.13.3', [['multicluster', 'install'], ['viz', 'install']]),
   },
+  { id: 'ingress', stack: 'seed', crdSource: 'built-in networking.k8s.io/v1 (kube-apiserver)', crdFiles: [], producer: 'plugin-ingress renderIngress', render: ingressObjects },
+  { id: 'demo', stack: 'seed', crdSource: 'built-in core/apps v1 (kube-apiserver)', crdFiles: [], producer: 'plugin-workloads renderDemo (podinfo, frontend, load generators)', render: demoObjects },
+  { id: 'metallb-0161', stack: 'modern', crdSource: 'MetalLB v0.16.1 crds.yaml', crdFiles: [CONFORMANCE.metallbCrds('v0.16.1')], producer: 'plugin-metallb renderPoolObjects (IPAddressPool + L2Advertisement)', render: metallbPools },
+  { id: 'gwapi-121', stack: 'modern', crdSource: 'Gateway API v1.2.1 standard-crds.yaml', crdFiles: [CONFORMANCE.gatewayApiCrds('v1.2.1')], producer: 'plugin-smi renderHttpRoute (gateway.networking.k8s.io/v1, Service parentRef)', render: httpRoute },
+  { id: 'l5d220-link', stack: 'modern', crdSource: 'Linkerd edge-26.6.3 multicluster-install.yaml (Link CRD)', crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'multicluster-install.yaml')], crdFilter: (crd) => crd.metadata.name === LINK_CRD, producer: 'FAKE linkerd multicluster link-gen (plugin-linkerd argv, 2.20)', render: () => linkRender('edge-26.6.3') },
   {
     id: 'l5d220-ext',
+    stack: 'modern',
     crdSource: 'Linkerd edge-26.6.3 install-crds.yaml',
     crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'install-crds.yaml')],
     producer: 'FAKE linkerd multicluster install --set controllers[0].link.ref.name=west + viz install (recorded)',
     render: () => fakeLinkerdCustomResources('edge-26.6.3', [['multicluster', 'install', '--set', 'controllers[0].link.ref.name=west'], ['viz', 'install']]),
   },
-  { id: 'ingress', crdSource: 'built-in networking.k8s.io/v1 (kube-apiserver)', crdFiles: [], producer: 'plugin-ingress renderIngress', render: ingressObjects },
-  { id: 'demo', crdSource: 'built-in core/apps v1 (kube-apiserver)', crdFiles: [], producer: 'plugin-workloads renderDemo (podinfo, frontend, load generators)', render: demoObjects },
+  { id: 'gwapi-151', stack: 'gateway-api-1.5.1', crdSource: 'Gateway API v1.5.1 standard-crds.yaml', crdFiles: [CONFORMANCE.gatewayApiCrds('v1.5.1')], producer: 'plugin-smi renderHttpRoute (gateway.networking.k8s.io/v1, Service parentRef)', render: httpRoute },
+  {
+    id: 'l5d220-gwapi',
+    stack: 'linkerd-bundled-gateway-api',
+    crdSource: 'Linkerd 2.20 install --crds --set installGatewayAPI=true (bundled Gateway API v1.1.1 experimental)',
+    crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'install-crds-with-gateway-api.yaml')],
+    // Only the bundled Gateway API CRDs: Linkerd's own 2.20 CRDs have their row below.
+    crdFilter: (crd) => groupOf(crd) === 'gateway.networking.k8s.io',
+    producer: 'plugin-smi renderHttpRoute (gateway.networking.k8s.io/v1, Service parentRef)',
+    render: httpRoute,
+  },
 ];
 
 // --- checks -----------------------------------------------------------------------------------------------
@@ -168,46 +194,37 @@ function droppedFields(sent: unknown, stored: unknown, path = ''): string[] {
 
 const refOf = (o: KubeObject) => `${o.apiVersion} ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 
-async function deleteCrdsAndWait(names: string[]): Promise<void> {
-  for (const name of names) await kube.delete('apiextensions.k8s.io/v1', 'CustomResourceDefinition', name);
-  for (const name of names) await kube.waitFor('apiextensions.k8s.io/v1', 'CustomResourceDefinition', name, undefined, (o) => o === undefined, { timeoutMs: 60_000, description: `CRD ${name} deleted` });
-}
-
 describe('conformance integration (real kube-apiserver, real upstream CRDs from ../shared/conformance)', () => {
   it('the droppedFields check names fields the server did not keep', () => {
     expect(droppedFields({ spec: { a: 1, b: [{ c: 'x' }] } }, { spec: { a: 1, b: [{}] } })).toEqual(['spec.b[0].c']);
     expect(droppedFields({ spec: { a: 1 } }, { spec: { a: 1, extra: true } })).toEqual([]);
   });
 
-  it.each(ROWS)('$crdSource accepts $producer', async (row) => {
-    const crds = row.crdFiles.flatMap((f) => conformanceCrds(f)).filter((c) => !row.crdNames || row.crdNames.includes(c.metadata.name));
+  it.each(ROWS)('[$stack] $crdSource accepts $producer', async (row) => {
+    const crds = row.crdFiles.flatMap((f) => conformanceCrds(f)).filter((c) => !row.crdFilter || row.crdFilter(c));
     expect(crds.length > 0 || row.crdFiles.length === 0, `${row.crdSource}: no CRDs found`).toBe(true);
     const crdNames = crds.map((c) => c.metadata.name);
-    try {
-      if (crds.length > 0) {
-        await kube.apply(crds);
-        for (const name of crdNames) await kube.waitForCrdEstablished(name, { timeoutMs: 60_000 });
-      }
-      const rendered = row.render(row.id);
-      // Namespaces first: the rendered ones, and those the objects live in that the render leaves to others.
-      const isNamespace = (o: KubeObject) => o.kind === 'Namespace' && o.apiVersion === 'v1';
-      const missing = [...new Set(rendered.map((o) => o.metadata.namespace).filter((n): n is string => !!n))].filter((n) => !rendered.some((o) => isNamespace(o) && o.metadata.name === n));
-      const objects = [...missing.map(namespace), ...rendered.filter(isNamespace), ...rendered.filter((o) => !isNamespace(o))];
-      const served = new Set(crds.map((c) => (c['spec'] as { group: string }).group));
-      const custom = objects.filter((o) => served.has(o.apiVersion.split('/')[0]!));
-      if (crds.length > 0) expect(custom.length, `${row.producer} rendered no object of ${[...served].join(', ')}`).toBeGreaterThan(0);
-
-      for (const object of objects) {
-        const error = await kube.apply([object]).then(() => undefined, (e: Error) => e.message);
-        expect(error, `${refOf(object)} (${row.producer}) was rejected by ${row.crdSource}`).toBeUndefined();
-        const stored = await kube.get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
-        expect(stored, `${refOf(object)} was not created`).toBeDefined();
-        const { metadata: _m, ...sentBody } = object;
-        expect(droppedFields(sentBody, stored), `${refOf(object)} (${row.producer}): fields ${row.crdSource} does not keep`).toEqual([]);
-      }
-    } finally {
-      // Namespaced objects go with the CRDs; namespaces stay (API only: nothing finalizes them) and are unique per row.
-      await deleteCrdsAndWait(crdNames);
+    const kube = await clusterFor(row.stack);
+    if (crds.length > 0) {
+      await kube.apply(crds);
+      for (const name of crdNames) await kube.waitForCrdEstablished(name, { timeoutMs: CRD_WAIT_MS });
     }
-  });
+    const rendered = row.render(row.id);
+    // Namespaces first: the rendered ones, and those the objects live in that the render leaves to others.
+    const isNamespace = (o: KubeObject) => o.kind === 'Namespace' && o.apiVersion === 'v1';
+    const missing = [...new Set(rendered.map((o) => o.metadata.namespace).filter((n): n is string => !!n))].filter((n) => !rendered.some((o) => isNamespace(o) && o.metadata.name === n));
+    const objects = [...missing.map(namespace), ...rendered.filter(isNamespace), ...rendered.filter((o) => !isNamespace(o))];
+    const served = new Set(crds.map(groupOf));
+    const custom = objects.filter((o) => served.has(o.apiVersion.split('/')[0]!));
+    if (crds.length > 0) expect(custom.length, `${row.producer} rendered no object of ${[...served].join(', ')}`).toBeGreaterThan(0);
+
+    for (const object of objects) {
+      const error = await kube.apply([object]).then(() => undefined, (e: Error) => e.message);
+      expect(error, `${refOf(object)} (${row.producer}) was rejected by ${row.crdSource}`).toBeUndefined();
+      const stored = await kube.get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
+      expect(stored, `${refOf(object)} was not created`).toBeDefined();
+      const { metadata: _m, ...sentBody } = object;
+      expect(droppedFields(sentBody, stored), `${refOf(object)} (${row.producer}): fields ${row.crdSource} does not keep`).toEqual([]);
+    }
+  }, ROW_TIMEOUT_MS);
 });
