@@ -1,13 +1,16 @@
-// Fake `linkerd` CLI (and `linkerd-smi`, run as `linkerd smi ...`): renders small but real-shaped
-// manifests (CRDs, namespaces, deployments, services, the identity issuer Secret built from the given
-// files like the chart does) to stdout. `multicluster link` reads the source gateway's LoadBalancer
-// address as published by the test's cluster simulation, and fails without one like the real CLI.
+// Fake `linkerd` CLI (and `linkerd-smi`, run as `linkerd smi ...`): `install --crds`, `install`/`upgrade`,
+// `viz install`, `multicluster install`, `smi install` and their uninstalls answer with the real CLIs'
+// recorded output (linkerd-recorded.mjs, from ../shared/conformance), the identity replaced by the given
+// files. `multicluster link` still renders a small real-shaped Link: it reads the source gateway's
+// LoadBalancer address as published by the test's cluster simulation, and fails without one like the real CLI.
 // `install|upgrade` validate the issuer credentials with openssl as the real CLI does with Go's x509.
 // With MESHSPEC_FAKE_CLUSTERS=kubeconfig the contexts are those of $KUBECONFIG (real API servers, as in
-// test/integration): the fake checks the context exists there but never talks to the server.
+// test/integration): the fake checks the context exists there, and reads the cluster (kubectl) only where
+// the real CLI refuses to render (see linkerd-recorded.mjs).
 import { spawnSync } from 'node:child_process';
-import { b64, fail, flag, flags, hasFlag, loadBalancerAddress, positionals, readFileSync, requireCluster, fakeApiPort, toYamlStream, YAML } from './common.mjs';
+import { b64, fail, flag, hasFlag, loadBalancerAddress, positionals, readFileSync, requireCluster, fakeApiPort, toYamlStream, YAML } from './common.mjs';
 import * as cluster from './linkerd-cluster.mjs';
+import { recordedControlPlane, renderControlPlane, renderCrds, renderMulticluster, renderSmi, renderViz } from './linkerd-recorded.mjs';
 
 const VALUED = ['--context', '--kubeconfig', '--set', '--cluster-name', '--api-server-address', '--identity-trust-anchors-file', '--identity-issuer-certificate-file', '--identity-issuer-key-file', '-o', '--output', '--namespace', '-n'];
 const version = () => process.env.MESHSPEC_FAKE_LINKERD_VERSION ?? 'stable-2.13.3';
@@ -31,18 +34,19 @@ export async function run(argv) {
   }
   switch (key) {
     case 'install':
-      if (hasFlag(argv, '--crds')) return toYamlStream(crds(argv));
-      return toYamlStream(controlPlane(argv, 'install'));
+      if (hasFlag(argv, '--crds')) return toYamlStream(renderCrds(argv, version()));
+      return toYamlStream(controlPlane(argv));
     case 'upgrade':
-      return toYamlStream(controlPlane(argv, 'upgrade'));
+      return toYamlStream(controlPlane(argv));
     case 'uninstall':
-      return toYamlStream([...controlPlaneSkeleton(), ...crds(argv)]);
+      // What the CLI lists for deletion: the control plane and the CRDs as installed.
+      return toYamlStream([...renderControlPlaneForUninstall(), ...renderCrds(['--ignore-cluster'], version())]);
     case 'viz install':
     case 'viz uninstall':
-      return toYamlStream(viz());
+      return toYamlStream(renderViz(version()));
     case 'multicluster install':
     case 'multicluster uninstall':
-      return toYamlStream(multicluster(argv));
+      return toYamlStream(renderMulticluster(argv, version()));
     case 'multicluster link':
     case 'multicluster link-gen':
       return toYamlStream(link(argv, context, words[1] === 'link-gen'));
@@ -50,7 +54,7 @@ export async function run(argv) {
       return toYamlStream(linkSkeleton(flag(argv, '--cluster-name'), 'v1alpha1'));
     case 'smi install':
     case 'smi uninstall':
-      return toYamlStream(smi());
+      return toYamlStream(renderSmi(smiVersion()));
     default:
       fail(`Error: unknown command "${words.join(' ')}" for "linkerd"\nRun 'linkerd --help' for usage.`);
   }
@@ -80,6 +84,12 @@ function readsCluster(key, argv) {
   }
 }
 
+/** Minor release of the version the fake reports (13 for stable-2.13.3; edge releases count as the newest line). */
+function minorVersion() {
+  const m = /^(?:stable|enterprise)-2\.(\d+)\.|^version-2\.(\d+)/.exec(version());
+  return m ? Number(m[1] ?? m[2]) : Number.MAX_SAFE_INTEGER;
+}
+
 /** Like client-go's loader: the context must be in the kubeconfig (`--kubeconfig`, else $KUBECONFIG). */
 function requireKubeconfigContext(argv, context) {
   const file = flag(argv, '--kubeconfig') ?? process.env.KUBECONFIG;
@@ -93,80 +103,6 @@ function requireKubeconfigContext(argv, context) {
   const name = context ?? config?.['current-context'];
   if (!name) fail('Error: no current context set');
   if (!(config?.contexts ?? []).some((c) => c?.name === name)) fail(`Error: context "${name}" does not exist`);
-}
-
-/** Minor release of the version the fake reports (13 for stable-2.13.3; edge releases count as the newest line). */
-function minorVersion() {
-  const m = /^(?:stable|enterprise)-2\.(\d+)\.|^version-2\.(\d+)/.exec(version());
-  return m ? Number(m[1] ?? m[2]) : Number.MAX_SAFE_INTEGER;
-}
-
-function crd(group, kind, plural, versions) {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: {
-      name: `${plural}.${group}`,
-      labels: { 'linkerd.io/control-plane-ns': 'linkerd' },
-      // A real API server refuses CRDs of *.k8s.io groups without it (the Gateway API CRDs carry it).
-      ...(group.endsWith('.k8s.io') ? { annotations: { 'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/1538' } } : {}),
-    },
-    spec: {
-      group,
-      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
-      scope: 'Namespaced',
-      versions: versions.map((name, i) => ({ name, served: true, storage: i === versions.length - 1, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } })),
-    },
-  };
-}
-
-/** Linkerd's CRD names per release; the Gateway API HTTPRoute CRD ships with the CLI from 2.14 on. */
-function crds(argv) {
-  const gatewayApi = minorVersion() >= 14 && !flags(argv, '--set').includes('installGatewayAPI=false');
-  return [
-    crd('policy.linkerd.io', 'AuthorizationPolicy', 'authorizationpolicies', ['v1alpha1']),
-    crd('policy.linkerd.io', 'HTTPRoute', 'httproutes', ['v1alpha1', 'v1beta1', 'v1beta2']),
-    crd('policy.linkerd.io', 'MeshTLSAuthentication', 'meshtlsauthentications', ['v1alpha1']),
-    crd('policy.linkerd.io', 'NetworkAuthentication', 'networkauthentications', ['v1alpha1']),
-    crd('policy.linkerd.io', 'ServerAuthorization', 'serverauthorizations', ['v1beta1']),
-    crd('policy.linkerd.io', 'Server', 'servers', ['v1beta1']),
-    crd('linkerd.io', 'ServiceProfile', 'serviceprofiles', ['v1alpha2']),
-    ...(gatewayApi ? [crd('gateway.networking.k8s.io', 'HTTPRoute', 'httproutes', ['v1alpha2', 'v1beta1', 'v1'])] : []),
-  ];
-}
-
-function deployment(name, namespace, component, image = `cr.l5d.io/linkerd/${component}:${version()}`) {
-  const selector = { 'linkerd.io/control-plane-component': component };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace, labels: selector },
-    spec: { replicas: 1, selector: { matchLabels: selector }, template: { metadata: { labels: selector }, spec: { containers: [{ name: component, image }] } } },
-  };
-}
-
-function service(name, namespace, component, port, extra = {}) {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { ports: [{ name: 'grpc', port, targetPort: port }], selector: { 'linkerd.io/control-plane-component': component }, ...extra } };
-}
-
-function controlPlaneSkeleton() {
-  const ns = 'linkerd';
-  return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'linkerd.io/is-control-plane': 'true', 'config.linkerd.io/admission-webhooks': 'disabled', 'linkerd.io/control-plane-ns': ns }, annotations: { 'linkerd.io/inject': 'disabled' } } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'linkerd-identity', namespace: ns } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'linkerd-destination', namespace: ns } },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'linkerd-config', namespace: ns }, data: { values: '' } },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'linkerd-identity-trust-roots', namespace: ns }, data: { 'ca-bundle.crt': '' } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'linkerd-identity-issuer', namespace: ns } },
-    service('linkerd-identity', ns, 'identity', 8080),
-    service('linkerd-dst', ns, 'destination', 8086),
-    service('linkerd-policy', ns, 'destination', 8090),
-    service('linkerd-proxy-injector', ns, 'proxy-injector', 443),
-    deployment('linkerd-identity', ns, 'identity', `cr.l5d.io/linkerd/controller:${version()}`),
-    deployment('linkerd-destination', ns, 'destination', `cr.l5d.io/linkerd/controller:${version()}`),
-    deployment('linkerd-proxy-injector', ns, 'proxy-injector', `cr.l5d.io/linkerd/controller:${version()}`),
-    { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'linkerd-proxy-injector-webhook-config', labels: { 'linkerd.io/control-plane-ns': ns } } },
-  ];
 }
 
 function readRequired(argv, name, what) {
@@ -187,16 +123,12 @@ function controlPlane(argv) {
   if (!/-----BEGIN CERTIFICATE-----/.test(anchors) || !/-----BEGIN CERTIFICATE-----/.test(issuerCrt)) fail('Error: failed to validate issuer credentials: not a PEM certificate');
   if (!/-----BEGIN (EC )?PRIVATE KEY-----/.test(issuerKey)) fail('Error: failed to validate issuer credentials: failed to decode the issuer private key (want an ECDSA P-256 key in PEM)');
   validateIssuer(flag(argv, '--identity-trust-anchors-file'), flag(argv, '--identity-issuer-certificate-file'), flag(argv, '--identity-issuer-key-file'));
-  const sets = flags(argv, '--set');
-  const values = [`identityTrustAnchorsPEM: |\n${indent(anchors.trim())}`, ...sets.map((s) => `# --set ${s}`), `linkerdVersion: ${version()}`].join('\n');
-  return controlPlaneSkeleton().map((o) => {
-    if (o.metadata.name === 'linkerd-config') return { ...o, data: { values } };
-    if (o.metadata.name === 'linkerd-identity-trust-roots') return { ...o, data: { 'ca-bundle.crt': anchors.trim() } };
-    // What the chart does with the issuer: base64 PEMs in a Secret (so stdout holds the key). The CLI
-    // re-encodes the certificate (Go's pem.EncodeToMemory: ends with a newline).
-    if (o.metadata.name === 'linkerd-identity-issuer') return { ...o, data: { 'crt.pem': b64(`${issuerCrt.trim()}\n`), 'key.pem': b64(issuerKey.trim()) } };
-    return o;
-  });
+  return renderControlPlane(argv, version(), { anchors, issuerCrtFile: flag(argv, '--identity-issuer-certificate-file'), issuerKeyFile: flag(argv, '--identity-issuer-key-file') });
+}
+
+/** `linkerd uninstall` lists objects to delete: the recorded control plane, Secrets and ConfigMaps without their contents. */
+function renderControlPlaneForUninstall() {
+  return recordedControlPlane(version()).map((o) => (o.kind === 'Secret' || o.kind === 'ConfigMap' ? { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata } : o));
 }
 
 function openssl(args) {
@@ -228,46 +160,6 @@ function validateIssuer(anchorsFile, crtFile, keyFile) {
 const lastLine = (text) => text.split('\n').filter(Boolean).pop() ?? text;
 
 const indent = (text) => text.split('\n').map((l) => `  ${l}`).join('\n');
-
-function viz() {
-  const ns = 'linkerd-viz';
-  return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'linkerd.io/extension': 'viz' } } },
-    ...['metrics-api', 'tap', 'tap-injector', 'web', 'prometheus'].flatMap((name) => [
-      service(name, ns, name, 8085),
-      { ...deployment(name, ns, name, `cr.l5d.io/linkerd/${name}:${version()}`), metadata: { name, namespace: ns, labels: { 'linkerd.io/extension': 'viz', component: name } } },
-    ]),
-  ];
-}
-
-function multicluster(argv) {
-  const ns = 'linkerd-multicluster';
-  const gateway = !flags(argv, '--set').includes('gateway.enabled=false');
-  const gatewayLabels = { app: 'linkerd-gateway', 'linkerd.io/extension': 'multicluster' };
-  return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'linkerd.io/extension': 'multicluster' } } },
-    crd('multicluster.linkerd.io', 'Link', 'links', ['v1alpha1', 'v1alpha2', 'v1alpha3']),
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'linkerd-service-mirror-remote-access-default', namespace: ns } },
-    { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'linkerd-service-mirror-remote-access-default-token', namespace: ns, annotations: { 'kubernetes.io/service-account.name': 'linkerd-service-mirror-remote-access-default' } } },
-    ...(gateway
-      ? [
-          { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'linkerd-gateway', namespace: ns } },
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            metadata: { name: 'linkerd-gateway', namespace: ns, labels: gatewayLabels },
-            spec: { replicas: 1, selector: { matchLabels: { app: 'linkerd-gateway' } }, template: { metadata: { labels: gatewayLabels, annotations: { 'linkerd.io/inject': 'enabled' } }, spec: { containers: [{ name: 'pause', image: 'gcr.io/google_containers/pause:3.2' }] } } },
-          },
-          {
-            apiVersion: 'v1',
-            kind: 'Service',
-            metadata: { name: 'linkerd-gateway', namespace: ns, annotations: { 'mirror.linkerd.io/gateway-identity': 'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local', 'mirror.linkerd.io/probe-path': '/ready', 'mirror.linkerd.io/probe-period': '3' } },
-            spec: { type: 'LoadBalancer', selector: { app: 'linkerd-gateway' }, ports: [{ name: 'mc-gateway', port: 4143 }, { name: 'mc-probe', port: 4191 }] },
-          },
-        ]
-      : []),
-  ];
-}
 
 function linkSkeleton(name, linkVersion) {
   const ns = 'linkerd-multicluster';
@@ -319,7 +211,8 @@ function link(argv, sourceContext, linkGen) {
         gatewayPort: withGateway ? '4143' : '0',
         probeSpec: { path: '/ready', period: '3s', port: '4191' },
         selector: { matchLabels: { 'mirror.linkerd.io/exported': 'true' } },
-        remoteDiscoverySelector: { matchLabels: { 'mirror.linkerd.io/exported': 'remote-discovery' } },
+        // Linkerd 2.14 added remote discovery; 2.13's Link schema has no such field (the real CRD refuses it).
+        ...(minorVersion() >= 14 ? { remoteDiscoverySelector: { matchLabels: { 'mirror.linkerd.io/exported': 'remote-discovery' } } } : {}),
         targetClusterDomain: 'cluster.local',
         targetClusterLinkerdNamespace: 'linkerd',
         targetClusterName: name,
@@ -332,16 +225,5 @@ function link(argv, sourceContext, linkGen) {
           { ...mirror, spec: { replicas: 1, selector: { matchLabels: mirrorLabels }, template: { metadata: { labels: mirrorLabels }, spec: { containers: [{ name: 'service-mirror', image: `cr.l5d.io/linkerd/controller:${version()}`, args: ['service-mirror', `-link-name=${name}`] }] } } } },
           { ...probe, spec: { ports: [{ name: 'mc-probe', port: 4191 }] } },
         ]),
-  ];
-}
-
-function smi() {
-  const ns = 'linkerd-smi';
-  const labels = { 'linkerd.io/extension': 'smi', component: 'smi-adaptor' };
-  return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'linkerd.io/extension': 'smi' } } },
-    crd('split.smi-spec.io', 'TrafficSplit', 'trafficsplits', ['v1alpha1', 'v1alpha2']),
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'smi-adaptor', namespace: ns } },
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'smi-adaptor', namespace: ns, labels }, spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'smi-adaptor', image: `cr.l5d.io/linkerd/smi-adaptor:${smiVersion()}` }] } } } },
   ];
 }

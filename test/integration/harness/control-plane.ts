@@ -74,6 +74,11 @@ export interface TestCluster {
   context: string;
   /** Loopback address all of this cluster's components bind to. */
   host: string;
+  /**
+   * Address the API server advertises (and writes into the `kubernetes` Endpoints/EndpointSlice): from
+   * TEST-NET-1 (192.0.2.0/24, RFC 5737), never bound and never dialled by anything in the tests.
+   */
+  advertiseAddress: string;
   server: string;
   pki: ClusterPki;
   /** Single-context kubeconfig used by this cluster's own components. */
@@ -97,12 +102,56 @@ export interface StartOptions {
   assets: Assets;
   /** Start controllers (when built). Default true. */
   controllers?: boolean;
+  /**
+   * Advertise the loopback address the API server binds to, as the harness once did: the API server then
+   * writes no `kubernetes` Endpoints/EndpointSlice. Only for tests showing what tools do in that case.
+   */
+  advertiseLoopback?: boolean;
   log?: (message: string) => void;
 }
 
 const SERVICE_CIDR = '10.0.0.0/24';
 const SERVICE_IP = '10.0.0.1';
 export const FAKE_NODE = 'kwok-node-0';
+/**
+ * How long kwok's node Lease lasts (it renews it well before). Without a Lease kube-controller-manager's
+ * node lifecycle controller marks the fake Node NotReady after its grace period, and long tests see pods
+ * evicted and Deployments stop being available.
+ */
+export const NODE_LEASE_SECONDS = 40;
+
+/**
+ * The API server must advertise an address it may write into the `kubernetes` Endpoints/EndpointSlice:
+ * the API refuses loopback addresses there, so with 127.0.N.1 the slice is never written, and tools that
+ * look for it refuse to run (the real `linkerd install` 2.13: "no EndpointSlice resources exist in the
+ * cluster"). TEST-NET-1 (RFC 5737) is reserved for documentation: nobody owns it, and nothing here binds
+ * or dials it (no pod runs, so no client ever uses the `kubernetes` Service).
+ */
+export const advertiseAddressOf = (index: number): string => {
+  if (!Number.isInteger(index) || index < 1 || index > 254) throw new Error(`cluster index ${index} is outside 1..254`);
+  return `192.0.2.${index}`;
+};
+
+/**
+ * Where the API server sends traffic meant for the cluster network (admission webhooks and aggregated
+ * APIs backed by Services, proxy/exec): an HTTP CONNECT proxy on a unix socket that nobody creates. Without
+ * it the API server would dial Service cluster IPs (10.0.0.x) and kwok's fake pod IPs, which are not
+ * this machine's, for every webhook Linkerd registers; with it, such calls fail at once, on this machine.
+ */
+export function egressSelectorConfig(socketPath: string): string {
+  return [
+    'apiVersion: apiserver.k8s.io/v1beta1',
+    'kind: EgressSelectorConfiguration',
+    'egressSelections:',
+    '- name: cluster',
+    '  connection:',
+    '    proxyProtocol: HTTPConnect',
+    '    transport:',
+    '      uds:',
+    `        udsName: ${socketPath}`,
+    '',
+  ].join('\n');
+}
 
 export async function startControlPlanes(options: StartOptions): Promise<ControlPlanes> {
   const { count, workDir, assets } = options;
@@ -115,7 +164,7 @@ export async function startControlPlanes(options: StartOptions): Promise<Control
   };
   // Clusters start in parallel, each waiting on its own health checks. allSettled, not all: a cluster
   // still starting when another fails must finish spawning before everything is stopped.
-  const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => startCluster(i + 1, workDir, assets, withControllers, log, (c) => started.push(c))));
+  const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => startCluster(i + 1, workDir, assets, withControllers, options.advertiseLoopback ?? false, log, (c) => started.push(c))));
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) {
     await stop();
@@ -127,7 +176,7 @@ export async function startControlPlanes(options: StartOptions): Promise<Control
   return { clusters, kubeconfig, workDir, stop };
 }
 
-async function startCluster(index: number, workDir: string, assets: Assets, withControllers: boolean, log: (m: string) => void, register: (c: TestCluster) => void): Promise<TestCluster> {
+async function startCluster(index: number, workDir: string, assets: Assets, withControllers: boolean, advertiseLoopback: boolean, log: (m: string) => void, register: (c: TestCluster) => void): Promise<TestCluster> {
   const name = `it${index}`;
   const host = `127.0.${index}.1`;
   const dir = join(workDir, name);
@@ -141,7 +190,8 @@ async function startCluster(index: number, workDir: string, assets: Assets, with
   const [etcdPort, etcdPeerPort, apiPort] = [await freePort(host), await freePort(host), await freePort(host)];
   const server = `https://${host}:${apiPort}`;
   const componentKubeconfig = join(dir, 'component.kubeconfig');
-  const cluster: TestCluster = { name, context: name, host, server, pki, componentKubeconfig, processes: [], controllers: false };
+  const advertiseAddress = advertiseLoopback ? host : advertiseAddressOf(index);
+  const cluster: TestCluster = { name, context: name, host, advertiseAddress, server, pki, componentKubeconfig, processes: [], controllers: false };
   register(cluster);
   writeKubeconfig(componentKubeconfig, [cluster]);
 
@@ -165,7 +215,9 @@ async function startCluster(index: number, workDir: string, assets: Assets, with
   ]);
   await waitUntil(`${name} etcd /health`, 30_000, etcd, () => httpOk(`http://${host}:${etcdPort}/health`));
 
-  log(`${name}: kube-apiserver on ${server}`);
+  const egressConfig = join(dir, 'egress-selector.yaml');
+  writeFileSync(egressConfig, egressSelectorConfig(join(dir, 'no-cluster-network.sock')));
+  log(`${name}: kube-apiserver on ${server} (advertising ${advertiseAddress})`);
   const apiserver = start('kube-apiserver', bin('kube-apiserver'), [
     `--etcd-servers=http://${host}:${etcdPort}`,
     `--cert-dir=${join(dir, 'apiserver-certs')}`,
@@ -173,7 +225,8 @@ async function startCluster(index: number, workDir: string, assets: Assets, with
     `--tls-private-key-file=${pki.servingKey}`,
     `--secure-port=${apiPort}`,
     `--bind-address=${host}`,
-    `--advertise-address=${host}`,
+    `--advertise-address=${advertiseAddress}`,
+    `--egress-selector-config-file=${egressConfig}`,
     `--service-cluster-ip-range=${SERVICE_CIDR}`,
     '--allow-privileged=true',
     '--authorization-mode=RBAC',
@@ -209,6 +262,7 @@ async function startCluster(index: number, workDir: string, assets: Assets, with
       '--manage-all-nodes=false',
       '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
       `--node-ip=${host}`,
+      `--node-lease-duration-seconds=${NODE_LEASE_SECONDS}`,
       `--node-name=kwok-controller-${name}`,
       `--node-port=${kwokPort}`,
       `--server-address=${host}:${kwokPort}`,
