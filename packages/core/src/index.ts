@@ -26,3 +26,4 @@ export { parseManifestText } from './kube/manifests.js';
 export { createHelmDriver, type HelmDriverOptions } from './tools/helm.js';
 export { appliedObjectHooks } from './plugin/object-hooks.js';
 export { applyPlanLine } from './plugin/plan-lines.js';
+export { binomialAcceptance, judgeSplit, formatSplitTable, SPLIT_CONFIDENCE, type WeightedBackend, type BackendVerdict, type SplitVerdict } from './verify/shares.js';
