@@ -19,6 +19,7 @@ import type { HelmDriver } from '../tools/helm-types.js';
 import type { ParsedTopologySource } from '../topology/parse.js';
 import { loadTopologyFile } from '../topology/load.js';
 import { PluginError, StepError } from '../errors.js';
+import type { PodReaderFactory, VerifyCheck, VerifyOptions } from '../verify/types.js';
 import { helmWithSignal, kubeWithSignal, runnerWithSignal } from './step-signal.js';
 
 export interface SessionOptions {
@@ -34,6 +35,8 @@ export interface SessionOptions {
   runner?: CommandRunner;
   kube?: KubeClientFactory;
   helm?: HelmDriver;
+  /** Pod logs / pod proxy for `verify`; default: through the API server of each context. */
+  pods?: PodReaderFactory;
 }
 
 export interface RunOptions {
@@ -109,6 +112,16 @@ export class Session {
     ]);
   }
 
+  /** Each plugin's traffic checks (`meshspec verify`); a plugin whose verify throws reports that as a failed check. */
+  async verify(options: VerifyOptions): Promise<VerifyCheck[]> {
+    const pods = this.options.pods ?? (await import('../verify/pod-reader.js')).createPodReaderFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
+    return this.eachUsedPlugin(
+      'verify',
+      (plugin, section, ctx) => plugin.verify!(this.topology, section, { ...ctx, options, pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)) }),
+      (plugin, error) => [{ name: `${plugin.name} verify`, ok: false, level: 'error', detail: error.message }],
+    );
+  }
+
   /** Lines plugins print after a successful apply (URLs, /etc/hosts entries). */
   async summaryLines(): Promise<string[]> {
     return this.eachUsedPlugin('summary', (plugin, section, ctx) => plugin.summary!(this.topology, section, ctx), (plugin, error) => [
@@ -118,7 +131,7 @@ export class Session {
 
   /** Calls `hook` of every plugin the topology uses that defines it, with a state-backed context; a throw becomes `onError`'s lines. */
   private async eachUsedPlugin<T>(
-    hook: 'status' | 'summary',
+    hook: 'status' | 'summary' | 'verify',
     call: (plugin: Plugin, section: never, ctx: StepContext) => Promise<T[]>,
     onError: (plugin: Plugin, error: Error) => T[],
   ): Promise<T[]> {

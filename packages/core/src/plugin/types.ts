@@ -6,6 +6,7 @@ import type { KubeClient } from '../kube/types.js';
 import type { Logger } from '../log/types.js';
 import type { SecretStore } from '../state/types.js';
 import type { HelmDriver } from '../tools/helm-types.js';
+import type { VerifyCheck, VerifyContext } from '../verify/types.js';
 
 /** A JSON Schema (draft 2020-12 / draft-07 subset accepted by ajv). Every key should carry a description. */
 export type JsonSchema = Record<string, unknown>;
@@ -149,6 +150,11 @@ export interface PluginDefinition<Section = unknown> {
   tools?: ToolRequirement[];
   doctor?(ctx: { exec: CommandRunner }): Promise<DoctorCheck[]>;
   status?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<StatusLine[]>;
+  /**
+   * Checks that send real traffic (`meshspec verify`, `status --verify`): e.g. split shares, ingress URLs,
+   * mTLS. Core runs them for every used plugin; it never knows what they check.
+   */
+  verify?(topology: Topology, section: Section | undefined, ctx: VerifyContext): Promise<VerifyCheck[]>;
   /** Lines printed after a successful apply (URLs, /etc/hosts entries...). */
   summary?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<string[]>;
 }
