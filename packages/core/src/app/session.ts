@@ -122,6 +122,33 @@ export class Session {
     );
   }
 
+  /**
+   * `meshspec rotate --<target>`: the plugins that own `target` rotate it, under the apply lock (rotation
+   * writes secrets and clusters like apply does). Throws when no used plugin owns `target`.
+   */
+  async rotate(target: string): Promise<StatusLine[]> {
+    const lock = await acquireLock(this.stateDir, { command: `meshspec rotate --${target} ${this.options.file}`, topology: this.topology.metadata.name, warn: (m) => this.options.log.warn(m) });
+    try {
+      let handled = false;
+      const lines = await this.eachUsedPlugin(
+        'rotate',
+        async (plugin, section, ctx) => {
+          const done = await plugin.rotate!(this.topology, section, { ...ctx, target });
+          if (done) handled = true;
+          return done ?? [];
+        },
+        (plugin, error) => {
+          handled = true;
+          return [{ name: `${plugin.name} rotate --${target}`, ok: false, level: 'error' as const, detail: error.message }];
+        },
+      );
+      if (!handled) throw new PluginError(`no plugin used by ${this.options.file} can rotate '${target}'`);
+      return lines;
+    } finally {
+      lock.release();
+    }
+  }
+
   /** Lines plugins print after a successful apply (URLs, /etc/hosts entries). */
   async summaryLines(): Promise<string[]> {
     return this.eachUsedPlugin('summary', (plugin, section, ctx) => plugin.summary!(this.topology, section, ctx), (plugin, error) => [
@@ -131,7 +158,7 @@ export class Session {
 
   /** Calls `hook` of every plugin the topology uses that defines it, with a state-backed context; a throw becomes `onError`'s lines. */
   private async eachUsedPlugin<T>(
-    hook: 'status' | 'summary' | 'verify',
+    hook: 'status' | 'summary' | 'verify' | 'rotate',
     call: (plugin: Plugin, section: never, ctx: StepContext) => Promise<T[]>,
     onError: (plugin: Plugin, error: Error) => T[],
   ): Promise<T[]> {

@@ -155,6 +155,12 @@ export interface PluginDefinition<Section = unknown> {
    * mTLS. Core runs them for every used plugin; it never knows what they check.
    */
   verify?(topology: Topology, section: Section | undefined, ctx: VerifyContext): Promise<VerifyCheck[]>;
+  /**
+   * Rotates credentials the plugin owns (`meshspec rotate --<target>`, e.g. `issuer`, `trust-anchor`).
+   * Returns what it did, one line per action, or undefined when it does not own `target`. Must be
+   * resumable: an interrupted rotation continues on the next call (keep progress in `ctx.stateDir`).
+   */
+  rotate?(topology: Topology, section: Section | undefined, ctx: StepContext & { target: string }): Promise<StatusLine[] | undefined>;
   /** Lines printed after a successful apply (URLs, /etc/hosts entries...). */
   summary?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<string[]>;
 }
