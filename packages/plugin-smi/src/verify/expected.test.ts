@@ -59,6 +59,7 @@ describe('tlsEvidence', () => {
     'request_total{authority="podinfo.test.svc.cluster.local:9898",direction="outbound",dst_control_plane_ns="linkerd",dst_namespace="test",dst_service="podinfo",dst_serviceaccount="default",tls="true",server_id="default.test.serviceaccount.identity.linkerd.cluster.local"} 51',
     'request_total{authority="podinfo.test.svc.cluster.local:9898",direction="outbound",dst_service="podinfo-demo3",tls="true",server_id="linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local"} 49',
     'request_total{authority="other.test.svc.cluster.local:80",direction="outbound",tls="no_identity"} 3',
+    'request_total{authority="podinfo.test.svc.cluster.local:9898",direction="outbound",tls="true",server_id="stale.test.serviceaccount.identity.linkerd.cluster.local"} 0',
   ].join('\n');
   it('counts outbound mTLS requests to the authority by server identity', () => {
     expect(tlsEvidence(metrics, 'podinfo.test.svc.cluster.local')).toEqual({

@@ -26,6 +26,8 @@ export function tlsEvidence(metrics: string, authorityPrefix: string): TlsEviden
     const labels = parseLabels(m[1]!);
     if (labels['direction'] !== 'outbound' || !(labels['authority'] ?? '').startsWith(authorityPrefix)) continue;
     const count = Number(m[2]);
+    // A series at 0 proves nothing (Prometheus keeps series that once existed).
+    if (!(count > 0)) continue;
     if (labels['tls'] === 'true') {
       evidence.tlsRequests += count;
       const id = labels['server_id'] ?? '(no server_id)';
