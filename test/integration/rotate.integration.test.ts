@@ -144,16 +144,20 @@ beforeAll(() => {
   expect(inject('controllers'), 'restarts must roll out: kube-controller-manager, kube-scheduler and kwok are needed (bash scripts/test-assets/provision.sh)').toBe(true);
 });
 
-// Linkerd's namespace is fixed, and later files (linkerd.integration) apply the control plane there as the
-// `meshspec` field manager: leave no Deployments or rotation-owned fields behind.
-afterAll(async () => {
+// Linkerd's namespace is fixed and shared with linkerd.integration (files run one after another, in either
+// order), which leaves its own control plane there and later expects every object it applies to be new:
+// start from and leave behind no `linkerd` namespace, waiting until it is gone (a terminating namespace
+// refuses new objects).
+async function removeNamespaces(): Promise<void> {
   for (const kube of kubes()) {
-    for (const d of CONTROL_PLANE) await kube.delete('apps/v1', 'Deployment', d, 'linkerd');
-    await kube.delete('v1', 'Secret', 'linkerd-identity-issuer', 'linkerd');
-    await kube.delete('v1', 'ConfigMap', 'linkerd-identity-trust-roots', 'linkerd');
-    await kube.delete('v1', 'Namespace', APP_NS);
+    for (const ns of ['linkerd', APP_NS]) {
+      await kube.delete('v1', 'Namespace', ns);
+      await kube.waitFor('v1', 'Namespace', ns, undefined, (o) => o === undefined, { timeoutMs: 120_000, description: 'namespace deleted' });
+    }
   }
-});
+}
+beforeAll(removeNamespaces);
+afterAll(removeNamespaces);
 
 describe('meshspec rotate (real kube-apiservers, kwok rollouts)', () => {
   it('--issuer: a new issuer from the same anchor in every cluster, control planes restarted in order; an interruption resumes with the same issuer', async () => {

@@ -66,7 +66,7 @@ function fakePods(scenarios: Record<string, Scenario>, kubes: (context: string) 
       const checkPod = async (ns: string, name: string) => {
         const pod = await kubes(context).get('v1', 'Pod', name, ns);
         if (!pod) throw new Error(`pod ${ns}/${name} does not exist in ${context}`);
-        expect(pod.metadata.annotations?.['linkerd.io/inject']).toBe('enabled');
+        expect(pod.metadata.annotations).toMatchObject({ 'linkerd.io/inject': 'enabled', 'config.linkerd.io/proxy-await': 'enabled' });
         seen.push(`${context}/${name}`);
       };
       return {

@@ -7,6 +7,12 @@ import { DEFAULT_SPLIT_PORT, type SmiSection, type SplitSpec } from '../schema.j
 import { attributeAnswer, expectedBackends, type ExpectedBackend } from './expected.js';
 import { describeIdentity, tlsEvidence } from './proxy-metrics.js';
 
+/**
+ * Meshed, and curl starts only once the proxy is ready (proxy-await), else the first requests would bypass
+ * a proxy that is still starting and fail.
+ */
+const MESHED_CLIENT = { 'linkerd.io/inject': 'enabled', 'config.linkerd.io/proxy-await': 'enabled' };
+
 /** The proxy's admin port (metrics). */
 const PROXY_ADMIN_PORT = 4191;
 
@@ -34,7 +40,7 @@ async function verifySplitFrom(split: SplitSpec, from: string, topology: Topolog
   ctx.progress(`${title}: ${n} requests through a meshed client pod`);
   await withClientPod(
     { kube, pods: ctx.pods(from), timeoutMs: ctx.options.timeoutMs, signal: ctx.signal },
-    { namespace: split.namespace, url, count: n, annotations: { 'linkerd.io/inject': 'enabled' } },
+    { namespace: split.namespace, url, count: n, annotations: MESHED_CLIENT },
     async (result) => {
       if (result.answers.length + result.errors.length === 0) {
         checks.push({ cluster: from, name: title, ok: false, level: 'error', detail: `the client pod sent ${n} requests to ${url} but reported no result within ${Math.round(ctx.options.timeoutMs / 1000)} s` });
