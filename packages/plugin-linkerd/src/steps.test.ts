@@ -206,6 +206,8 @@ describe('linkerd steps', () => {
       return { certs: byId(steps, 'linkerd:certs'), controlPlane: JSON.stringify(byId(steps, 'linkerd:control-plane@demo').inputs) };
     };
     const cold = planned();
+    // Same inputs as before rotate existed (renewalDue was false then too): updating meshspec re-runs nothing.
+    expect(cold.certs.inputs).toEqual({ validity: ['87600h', '8760h', '720h'], renewalDue: false });
     await cold.certs.run(ctx);
     // The first apply wrote the identity: nothing the next plan computes may differ (a second apply is a no-op).
     expect(planned().controlPlane).toBe(cold.controlPlane);

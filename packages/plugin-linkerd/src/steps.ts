@@ -95,7 +95,10 @@ function certsStep(b: Build): Step {
       `issue when missing: <state>/secrets/${CERT_FILES.issuerCert} + ${CERT_FILES.issuerKey} (intermediate CA pathlen 0, CN identity.linkerd.cluster.local, valid ${b.section.issuerValidity})`,
       ...(renewal ? [`issuer renewal due (${renewal}): apply does not re-issue it; run meshspec rotate <file> --issuer`] : []),
     ],
-    inputs: { validity: [b.section.trustAnchorValidity, b.section.issuerValidity, b.section.issuerRenewBefore] },
+    // `renewalDue: false` is constant now; kept so the fingerprint of states written by earlier versions
+    // (where it was false whenever no renewal was due) stays the same and no apply re-runs this step and
+    // then every control plane's `linkerd upgrade` just because meshspec was updated.
+    inputs: { validity: [b.section.trustAnchorValidity, b.section.issuerValidity, b.section.issuerRenewBefore], renewalDue: false },
     async run(run) {
       let result;
       try {
