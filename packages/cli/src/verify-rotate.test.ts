@@ -50,3 +50,12 @@ describe('meshspec rotate (CLI)', () => {
     expect(code).toBe(1);
   });
 });
+
+describe('meshspec status --verify (CLI)', () => {
+  it('-o json carries the verify checks beside the status checks, with one ok', async () => {
+    const { code, stdout } = await runCli(['status', topology('plain3'), '--verify', '-o', 'json', '--state-dir', join(temp, 'state-plain3')]);
+    const out = JSON.parse(stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({ topology: 'plain3', verify: [] });
+    expect(out['ok']).toBe(code === 0);
+  });
+});
