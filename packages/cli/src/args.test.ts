@@ -14,6 +14,10 @@ describe('parseCli: accepted options per command', () => {
     ['apply', ['apply', 't.yaml', '--concurrency', '8', '--kubeconfig', 'k', '--only', 'kind:*'], { file: 't.yaml', concurrency: 8, kubeconfig: 'k', only: ['kind:*'] }],
     ['destroy', ['destroy', 't.yaml', '--concurrency', '1', '-o', 'json'], { file: 't.yaml', concurrency: 1, output: 'json' }],
     ['status', ['status', 't.yaml', '--kubeconfig', 'k', '-o', 'json'], { file: 't.yaml', kubeconfig: 'k', output: 'json' }],
+    ['status --verify', ['status', 't.yaml', '--verify', '-n', '50'], { file: 't.yaml', verify: true, requests: 50 }],
+    ['verify', ['verify', 't.yaml', '-n', '200', '-o', 'json'], { file: 't.yaml', requests: 200, output: 'json' }],
+    ['rotate --issuer', ['rotate', 't.yaml', '--issuer'], { file: 't.yaml', rotate: 'issuer' }],
+    ['rotate --trust-anchor', ['rotate', 't.yaml', '--trust-anchor'], { file: 't.yaml', rotate: 'trust-anchor' }],
     ['schema', ['schema', '--config', 'm.mjs'], { config: 'm.mjs' }],
     ['doctor without a file', ['doctor', '-o', 'json'], { output: 'json' }],
     ['doctor with a file', ['doctor', 't.yaml', '-v'], { file: 't.yaml', verbose: true }],
@@ -37,6 +41,10 @@ describe('usage errors exit 2 with the reason', () => {
     ['missing file (apply)', ['apply'], "'apply' needs a topology file"],
     ['two files', ['validate', 'a.yaml', 'b.yaml'], "'validate' takes one topology file, got 2"],
     ['file where none is taken', ['schema', 't.yaml'], "'schema' takes no file argument"],
+    ['rotate without a target', ['rotate', 't.yaml'], "'rotate' needs exactly one of --issuer or --trust-anchor"],
+    ['rotate with both targets', ['rotate', 't.yaml', '--issuer', '--trust-anchor'], "'rotate' needs exactly one of --issuer or --trust-anchor"],
+    ['verify with a bad request count', ['verify', 't.yaml', '-n', '0'], '--requests must be a whole number from 1 to 100000'],
+    ['--verify only on status', ['apply', 't.yaml', '--verify'], "'apply' does not take --verify"],
     ['unknown option', ['plan', 't.yaml', '--dry-run'], "Unknown option '--dry-run'"],
     ['option of another command', ['validate', 't.yaml', '--only', 'kind:*'], "'validate' does not take --only"],
     ['--concurrency on plan', ['plan', 't.yaml', '--concurrency', '2'], "'plan' does not take --concurrency"],
@@ -64,7 +72,7 @@ describe('usage errors exit 2 with the reason', () => {
   });
 
   it('knows every command it advertises', () => {
-    expect(COMMANDS).toEqual(['validate', 'plan', 'apply', 'destroy', 'status', 'schema', 'doctor', 'version']);
+    expect(COMMANDS).toEqual(['validate', 'plan', 'apply', 'destroy', 'status', 'verify', 'rotate', 'schema', 'doctor', 'version']);
   });
 });
 

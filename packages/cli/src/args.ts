@@ -18,6 +18,12 @@ export interface CliOptions {
   only: string[];
   concurrency?: number;
   kubeconfig?: string;
+  /** verify / status --verify: requests per split and cluster. */
+  requests?: number;
+  /** status: also run verify. */
+  verify?: boolean;
+  /** rotate: what to rotate. */
+  rotate?: 'issuer' | 'trust-anchor';
 }
 
 const OPTIONS = {
@@ -29,6 +35,10 @@ const OPTIONS = {
   only: { type: 'string', multiple: true },
   concurrency: { type: 'string' },
   kubeconfig: { type: 'string' },
+  requests: { type: 'string', short: 'n' },
+  verify: { type: 'boolean', default: false },
+  issuer: { type: 'boolean', default: false },
+  'trust-anchor': { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
 /** Which options each command accepts; anything else is a usage error, not silently ignored. */
@@ -38,7 +48,9 @@ const ACCEPTS: Record<string, { file: 'required' | 'optional' | 'none'; options:
   plan: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'kubeconfig'] },
   apply: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'kubeconfig'] },
   destroy: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'kubeconfig'] },
-  status: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig'] },
+  status: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'verify', 'requests'] },
+  verify: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'requests'] },
+  rotate: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'issuer', 'trust-anchor'] },
   schema: { file: 'none', options: ['config', 'help'] },
   doctor: { file: 'optional', options: ['config', 'help', 'output', 'verbose'] },
   version: { file: 'none', options: ['help'] },
@@ -84,6 +96,16 @@ export function parseCli(argv: string[]): CliOptions {
     const n = Number(values.concurrency);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a whole number >= 1, not '${values.concurrency}'`, command);
     options.concurrency = n;
+  }
+  if (values.requests !== undefined) {
+    const n = Number(values.requests);
+    if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`--requests must be a whole number from 1 to 100000, not '${values.requests}'`, command);
+    options.requests = n;
+  }
+  if (values.verify) options.verify = true;
+  if (command === 'rotate') {
+    if (values.issuer === values['trust-anchor']) throw new UsageError(`'rotate' needs exactly one of --issuer or --trust-anchor`, command);
+    options.rotate = values.issuer ? 'issuer' : 'trust-anchor';
   }
   if (values.config !== undefined) options.config = values.config;
   if (values['state-dir'] !== undefined) options.stateDir = values['state-dir'];

@@ -17,6 +17,8 @@ Commands:
   apply <file>      build or update everything the topology describes
   destroy <file>    remove what apply made (reverse order)
   status <file>     check the live clusters against the topology
+  verify <file>     send real requests through the mesh: split shares, ingress URLs, mTLS
+  rotate <file>     rotate the Linkerd issuer (--issuer) or trust anchor (--trust-anchor)
   schema            print the JSON Schema of topology files (for editors)
   doctor [file]     which external tools are needed, found, and at which version
   version           print meshspec's version
@@ -66,6 +68,38 @@ ${COMMON}`,
 
 Asks every plugin to check the live clusters (trust anchors, gateways, mirrors, expiry) and prints
 one line per check. Exit code 1 when a check fails.
+
+Options:
+  -o, --output <text|json>  output format (default text)
+      --verify              also run 'meshspec verify' (real traffic) after the checks
+  -n, --requests <n>        with --verify: requests per split and cluster (default 100)
+      --kubeconfig <file>   kubeconfig to use
+${COMMON}`,
+  verify: `Usage: meshspec verify <file> [options]
+
+Sends real requests through the mesh and reports what answered. For every traffic split, from inside
+each cluster that has it, a short-lived meshed client pod sends N requests to the split service; the
+clusters that served them are compared with the configured weights (weights are relative: 1/3 means
+25%/75%). An observed count passes when it lies in the central 99% interval of the exact binomial
+distribution for N requests (Bonferroni-corrected over the split's backends). Mirrors are checked for
+endpoints first, and the client proxy's metrics must show the requests went over mTLS (identities seen
+are listed). Exposed ingress URLs are requested from this host when reachable, else skipped with why.
+Exit code 1 when a check fails.
+
+Options:
+  -n, --requests <n>        requests per split and cluster (default 100)
+  -o, --output <text|json>  output format (default text)
+      --kubeconfig <file>   kubeconfig to use
+${COMMON}`,
+  rotate: `Usage: meshspec rotate <file> (--issuer | --trust-anchor) [options]
+
+--issuer: a new Linkerd issuer signed by the same trust anchor is written into every cluster's
+linkerd-identity-issuer Secret, then each control plane's identity service is restarted, cluster by
+cluster; proxies pick up new certificates as theirs renew. 'meshspec status' shows the new expiry.
+--trust-anchor: without downtime, in resumable phases: (1) every cluster trusts old + new anchor,
+(2) a new issuer from the new anchor everywhere, (3) meshed workloads restarted, (4) the old anchor
+removed. An interrupted rotation continues where it stopped on the next run. Refuses to start when the
+clusters disagree on the current anchor.
 
 Options:
   -o, --output <text|json>  output format (default text)

@@ -28,3 +28,8 @@ export { parseManifestText } from './kube/manifests.js';
 export { createHelmDriver, type HelmDriverOptions } from './tools/helm.js';
 export { appliedObjectHooks } from './plugin/object-hooks.js';
 export { applyPlanLine } from './plugin/plan-lines.js';
+export { binomialAcceptance, judgeSplit, formatSplitTable, SPLIT_CONFIDENCE, type WeightedBackend, type BackendVerdict, type SplitVerdict } from './verify/shares.js';
+export type { VerifyCheck, VerifyContext, VerifyOptions, PodReader, PodReaderFactory } from './verify/types.js';
+export { DEFAULT_VERIFY_REQUESTS, DEFAULT_VERIFY_TIMEOUT_MS } from './verify/types.js';
+export { createPodReaderFactory } from './verify/pod-reader.js';
+export { withClientPod, renderClientPod, parseClientLog, clientScript, CLIENT_IMAGE, type ClientPodSpec, type ClientPodResult, type ClientPodDeps } from './verify/client-pod.js';

@@ -3,6 +3,8 @@ import { CERT_FILES } from './identity.js';
 import { apiServerAddressSchema } from './api-server-address.js';
 import { linkerdSectionSchema, type LinkerdSection } from './section.js';
 import { linkerdStatus } from './status.js';
+import { linkerdRotate } from './rotate/rotate.js';
+import { issuerRenewalWarning } from './rotate/renewal-warning.js';
 import { linkerdSteps } from './steps.js';
 import { validateLinkerd } from './validate.js';
 
@@ -16,6 +18,9 @@ export { linkerdSteps, linkerdStepIds, EXPORT_LABEL, GATEWAY_SERVICE, MULTICLUST
 export { apiServerAddressOf, type ApiServerAddress } from './api-server-address.js';
 export { validateLinkerd } from './validate.js';
 export { linkerdStatus } from './status.js';
+export { linkerdRotate, meshedWorkloads, ANCHOR_PHASES, NEXT_ANCHOR, PREVIOUS_ANCHOR, RotationRefused } from './rotate/rotate.js';
+export { ISSUER_SECRET, TRUST_ROOTS_CONFIGMAP, TRUST_ROOTS_KEY, RESTARTED_AT, issuerCertOf } from './rotate/objects.js';
+export { ROTATION_FILE, readProgress } from './rotate/progress.js';
 
 const LINKERD_TOOL: ToolRequirement = {
   command: 'linkerd',
@@ -32,9 +37,11 @@ export const linkerdPlugin = definePlugin<LinkerdSection>({
   validate: validateLinkerd,
   steps: linkerdSteps,
   status: linkerdStatus,
+  rotate: linkerdRotate,
   async summary(_topology, section, ctx) {
     if (section === undefined || !(await ctx.secrets.has(CERT_FILES.caKey))) return [];
-    return [`Linkerd trust anchor: ${ctx.secrets.path(CERT_FILES.caCert)} — back up ${CERT_FILES.caKey}: losing it means re-keying every cluster of the mesh`];
+    return [
+      ...(await issuerRenewalWarning(section, ctx)),`Linkerd trust anchor: ${ctx.secrets.path(CERT_FILES.caCert)} — back up ${CERT_FILES.caKey}: losing it means re-keying every cluster of the mesh`];
   },
   tools: [LINKERD_TOOL],
   toolsFor: (_topology, section) => (section === undefined ? [] : [{ ...LINKERD_TOOL, command: section.cliPath ?? LINKERD_TOOL.command }]),

@@ -93,6 +93,19 @@ describe('linkerdStatus', () => {
     expect(lines[4]!.detail).toBe("endpoints [172.18.0.99] do not include demo3's gateway 172.18.0.71: re-run the link (meshspec apply)");
   });
 
+  it('shows the issuer each cluster really uses (its Secret), and warns when it is not the stored one', async () => {
+    const ctx = await healthyMesh();
+    const stored = (await ctx.secrets.read(CERT_FILES.issuerCert))!;
+    const other = await issueIssuer(anchor, 100 * HOUR);
+    const secret = (cert: string): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'linkerd-identity-issuer', namespace: 'linkerd' }, data: { 'crt.pem': Buffer.from(cert).toString('base64') } });
+    await ctx.kube('demo').apply([secret(stored)]);
+    await ctx.kube('demo3').apply([secret(other.cert)]);
+    const lines = (await linkerdStatus(topology, section, ctx)).filter((l) => l.name === 'linkerd issuer in cluster');
+    expect(lines.map((l) => [l.cluster, l.level])).toEqual([['demo', 'ok'], ['demo3', 'warn']]);
+    expect(lines[0]!.detail).toMatch(/^issuer valid until \d{4}-\d\d-\d\dT.*Z \((364|365) days\)$/);
+    expect(lines[1]!.detail).toMatch(/^issuer valid until .* \(4 days\), but not the issuer in linkerd-issuer.crt: finish the rotation with meshspec rotate <file> --issuer$/);
+  });
+
   it('returns nothing without a section', async () => {
     expect(await linkerdStatus(topology, undefined, createTestStepContext(topology))).toEqual([]);
   });

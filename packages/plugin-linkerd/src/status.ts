@@ -7,6 +7,7 @@ import { durationMs } from './duration.js';
 import { linkPairs, mirrorServiceName } from './mesh.js';
 import { withDefaults, type LinkerdSection } from './section.js';
 import { GATEWAY_SERVICE, LINKERD_NAMESPACE, MULTICLUSTER_NAMESPACE } from './steps.js';
+import { ISSUER_SECRET, issuerCertOf } from './rotate/objects.js';
 
 const DAY_MS = 86_400_000;
 
@@ -46,8 +47,8 @@ export async function linkerdStatus(topology: Topology, raw: LinkerdSection | un
     const left = notAfterOf(localIssuer).getTime() - Date.now();
     const warnWithin = durationMs(section.issuerRenewBefore);
     const days = Math.floor(left / DAY_MS);
-    if (left <= 0) lines.push({ name: 'linkerd issuer', ok: false, level: 'error', detail: `issuer certificate expired ${-days} days ago: run meshspec apply to re-issue it` });
-    else if (left <= warnWithin) lines.push({ name: 'linkerd issuer', ok: false, level: 'warn', detail: `issuer certificate expires in ${days} days: run meshspec apply to re-issue it` });
+    if (left <= 0) lines.push({ name: 'linkerd issuer', ok: false, level: 'error', detail: `issuer certificate expired ${-days} days ago: run meshspec rotate <file> --issuer` });
+    else if (left <= warnWithin) lines.push({ name: 'linkerd issuer', ok: false, level: 'warn', detail: `issuer certificate expires in ${days} days: run meshspec rotate <file> --issuer` });
     else lines.push({ name: 'linkerd issuer', ok: true, level: 'ok', detail: `issuer valid for ${days} more days` });
   }
 
@@ -64,6 +65,8 @@ export async function linkerdStatus(topology: Topology, raw: LinkerdSection | un
       lines.push({ cluster: c, name: 'linkerd trust anchor', ok: false, level: 'error', detail: `trust anchor mismatch: the control plane does not trust ${CERT_FILES.caCert}; cross-cluster mTLS fails (reinstall Linkerd in ${c} with meshspec's certificates)` });
     }
   }
+
+  lines.push(...(await clusterIssuerLines(clusters, localIssuer, ctx)));
 
   if (!section.multicluster.enabled) return lines;
   const gatewayOf = new Map<string, string | undefined>();
@@ -89,6 +92,21 @@ export async function linkerdStatus(topology: Topology, raw: LinkerdSection | un
       else if (addresses.includes(gateway)) lines.push({ cluster: target, name, ok: true, level: 'ok', detail: `endpoints -> ${source} gateway ${gateway}` });
       else lines.push({ cluster: target, name, ok: false, level: 'error', detail: `endpoints [${addresses.join(', ') || 'none'}] do not include ${source}'s gateway ${gateway}: re-run the link (meshspec apply)` });
     }
+  }
+  return lines;
+}
+
+/** The issuer each control plane really uses (its Secret), so `status` shows a rotation's new expiry per cluster. */
+async function clusterIssuerLines(clusters: string[], localIssuer: string | undefined, ctx: StepContext): Promise<StatusLine[]> {
+  const lines: StatusLine[] = [];
+  for (const c of clusters) {
+    const cert = issuerCertOf(await ctx.kube(c).get('v1', 'Secret', ISSUER_SECRET, LINKERD_NAMESPACE));
+    if (!cert) continue;
+    const until = notAfterOf(cert);
+    const detail = `issuer valid until ${until.toISOString()} (${Math.floor((until.getTime() - Date.now()) / DAY_MS)} days)`;
+    if (localIssuer && certificatesIn(localIssuer)[0] !== certificatesIn(cert)[0]) {
+      lines.push({ cluster: c, name: 'linkerd issuer in cluster', ok: false, level: 'warn', detail: `${detail}, but not the issuer in ${CERT_FILES.issuerCert}: finish the rotation with meshspec rotate <file> --issuer` });
+    } else lines.push({ cluster: c, name: 'linkerd issuer in cluster', ok: true, level: 'ok', detail });
   }
   return lines;
 }

@@ -262,35 +262,35 @@ describe('linkerd steps', () => {
     expect(await step.status!(ctx)).toBe(false);
   });
 
-  it('inputs: the control plane reads nothing from the state dir; the certs step flags a due renewal', async () => {
+  it('inputs: the control plane reads nothing from the state dir; a due renewal only warns (no re-issue, inputs unchanged)', async () => {
     const t = topology(section('stable-2.13.3'));
     const ctx = createTestStepContext(t, { step: { id: 'linkerd:certs' } });
     const planned = () => {
       const steps = linkerdSteps(t, section('stable-2.13.3'), { ...stepsCtx, stateDir: ctx.stateDir });
       return { certs: byId(steps, 'linkerd:certs'), controlPlane: JSON.stringify(byId(steps, 'linkerd:control-plane@demo').inputs) };
     };
-    const renewalDue = () => (planned().certs.inputs as { renewalDue: boolean }).renewalDue;
     const cold = planned();
-    expect(renewalDue()).toBe(false);
+    // Same inputs as before rotate existed (renewalDue was false then too): updating meshspec re-runs nothing.
+    expect(cold.certs.inputs).toEqual({ validity: ['87600h', '8760h', '720h'], renewalDue: false });
     await cold.certs.run(ctx);
     // The first apply wrote the identity: nothing the next plan computes may differ (a second apply is a no-op).
     expect(planned().controlPlane).toBe(cold.controlPlane);
     expect(JSON.stringify(planned().certs.inputs)).toBe(JSON.stringify(cold.certs.inputs));
     expect(planned().certs.plan).toEqual(cold.certs.plan);
 
-    // An issuer inside the renewal window: the certs step's inputs change (so it re-runs and re-issues,
-    // and the control planes that need it re-run after it); the control plane's inputs stay the same.
+    // An issuer inside the renewal window: neither step's inputs change (so no apply re-runs linkerd
+    // upgrade, now or on the next apply); the plan and the step say to run rotate; the issuer is kept.
     const anchor = { cert: (await ctx.secrets.read(CERT_FILES.caCert))!, key: (await ctx.secrets.read(CERT_FILES.caKey))! };
     const expiring = await issueIssuer(anchor, 3_600_000);
     await ctx.secrets.write(CERT_FILES.issuerCert, expiring.cert);
     await ctx.secrets.write(CERT_FILES.issuerKey, expiring.key);
-    expect(renewalDue()).toBe(true);
-    expect(planned().certs.plan!.at(-1)).toBe('renewal due now (issuer expires soon): re-issue the issuer, then linkerd upgrade on every cluster');
+    expect(JSON.stringify(planned().certs.inputs)).toBe(JSON.stringify(cold.certs.inputs));
     expect(planned().controlPlane).toBe(cold.controlPlane);
-    const renewed = (await planned().certs.run(ctx)) as Record<string, unknown>;
-    expect(renewed).toMatchObject({ trustAnchor: 'reused', issuer: 'reissued', reason: 'issuer expires soon' });
-    expect(ctx.logs.some((l) => l.startsWith('warn') && l.includes('linkerd upgrade') && l.includes('in this apply'))).toBe(true);
-    expect(renewalDue()).toBe(false);
+    expect(planned().certs.plan!.at(-1)).toBe('issuer renewal due (issuer expires soon): apply does not re-issue it; run meshspec rotate <file> --issuer');
+    const kept = (await planned().certs.run(ctx)) as Record<string, unknown>;
+    expect(kept).toMatchObject({ trustAnchor: 'reused', issuer: 'reused' });
+    expect(await ctx.secrets.read(CERT_FILES.issuerCert)).toBe(expiring.cert);
+    expect(ctx.logs.some((l) => l.startsWith('warn') && l.includes('meshspec rotate <file> --issuer'))).toBe(true);
   });
 
   it('run: the control plane registers the stored issuer key with the redactor before the CLI renders it', async () => {

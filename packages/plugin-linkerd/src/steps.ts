@@ -114,27 +114,29 @@ async function deleteAndWait(run: StepContext, cluster: string, objects: KubeObj
 }
 
 function certsStep(b: Build): Step {
+  const renewBeforeMs = durationMs(b.section.issuerRenewBefore);
+  // An issuer inside the renewal window is kept: apply only warns (plan line, summary) and `meshspec
+  // rotate --issuer` replaces it in every cluster without re-rendering the control planes. (Re-issuing
+  // here made the control planes re-run `linkerd upgrade`, and again on the next apply when the flag
+  // cleared.) Only a missing, unsigned or expired issuer is still re-issued, when this step runs.
   const opts = {
     trustAnchorValidityMs: durationMs(b.section.trustAnchorValidity),
     issuerValidityMs: durationMs(b.section.issuerValidity),
-    issuerRenewBeforeMs: durationMs(b.section.issuerRenewBefore),
+    issuerRenewBeforeMs: 0,
   };
-  // Renewal is decided from the stored public certificates when the plan is built. A due renewal changes
-  // this step's inputs, so the step re-runs and re-issues the issuer; every control plane `needs` this
-  // step, and the runner re-runs a step whose needs ran after it, so the same apply then runs
-  // `linkerd upgrade` with the new issuer on every cluster. The control plane's own inputs deliberately
-  // hold nothing read from the state dir: a file that only exists after the first apply would make the
-  // second apply re-run it (and everything after it) for nothing.
-  const renewal = issuerRenewalReason(readStoredIdentity(b.stateDir), opts.issuerRenewBeforeMs);
+  const renewal = issuerRenewalReason(readStoredIdentity(b.stateDir), renewBeforeMs);
   return {
     id: ids.certs(),
     title: 'Linkerd trust anchor and issuer (shared by all clusters)',
     plan: [
       `generate once, then reuse: <state>/secrets/${CERT_FILES.caCert} + ${CERT_FILES.caKey} (ECDSA P-256 root CA, CN root.linkerd.cluster.local, valid ${b.section.trustAnchorValidity})`,
-      `issue when missing or expiring within ${b.section.issuerRenewBefore}: <state>/secrets/${CERT_FILES.issuerCert} + ${CERT_FILES.issuerKey} (intermediate CA pathlen 0, CN identity.linkerd.cluster.local, valid ${b.section.issuerValidity})`,
-      ...(renewal ? [`renewal due now (${renewal}): re-issue the issuer, then linkerd upgrade on every cluster`] : []),
+      `issue when missing: <state>/secrets/${CERT_FILES.issuerCert} + ${CERT_FILES.issuerKey} (intermediate CA pathlen 0, CN identity.linkerd.cluster.local, valid ${b.section.issuerValidity})`,
+      ...(renewal ? [`issuer renewal due (${renewal}): apply does not re-issue it; run meshspec rotate <file> --issuer`] : []),
     ],
-    inputs: { validity: [b.section.trustAnchorValidity, b.section.issuerValidity, b.section.issuerRenewBefore], renewalDue: renewal !== undefined },
+    // `renewalDue: false` is constant now; kept so the fingerprint of states written by earlier versions
+    // (where it was false whenever no renewal was due) stays the same and no apply re-runs this step and
+    // then every control plane's `linkerd upgrade` just because meshspec was updated.
+    inputs: { validity: [b.section.trustAnchorValidity, b.section.issuerValidity, b.section.issuerRenewBefore], renewalDue: false },
     async run(run) {
       let result;
       try {
@@ -142,16 +144,16 @@ function certsStep(b: Build): Step {
       } catch (e) {
         throw new StepError(ids.certs(), (e as Error).message, { cause: e });
       }
-      // The control planes need this step, so they re-run (linkerd upgrade) later in this same apply.
-      if (result.issuer === 'reissued') run.log.warn(`re-issued the Linkerd issuer (${result.reason}): every control plane gets linkerd upgrade with it in this apply`);
+      if (result.issuer === 'reissued') run.log.warn(`re-issued the Linkerd issuer (${result.reason}): the control planes get it with linkerd upgrade in this apply`);
+      else if (renewal) run.log.warn(`the Linkerd issuer is due for renewal (${renewal}): run meshspec rotate <file> --issuer`);
       return { ...result };
     },
-    // Files present and the issuer still good: ensureLinkerdCertificates would change nothing.
+    // Files present and the issuer not expired: ensureLinkerdCertificates would change nothing.
     async status(run) {
       const files = await Promise.all(Object.values(CERT_FILES).map((n) => run.secrets.has(n)));
       if (!files.every(Boolean)) return false;
       const cert = await run.secrets.read(CERT_FILES.issuerCert);
-      return !!cert && notAfterOf(cert).getTime() - Date.now() > opts.issuerRenewBeforeMs;
+      return !!cert && notAfterOf(cert).getTime() > Date.now();
     },
     // No destroy: the trust anchor outlives clusters; deleting it would force re-keying every mesh that uses it.
   };

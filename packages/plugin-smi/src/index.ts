@@ -2,12 +2,16 @@ import { definePlugin } from '@meshspec/core';
 import { smiSchema, type SmiSection } from './schema.js';
 import { smiSteps, splitApiOf } from './steps.js';
 import { validateSmi } from './validate.js';
+import { verifySplits } from './verify/verify.js';
 
 export * from './schema.js';
 export { splitApiFor, needsSmi023, type SplitApi } from './linkerd-version.js';
 export { backendsFor, equalWeights, isExported, mirrorName, renderHttpRoute, renderTrafficSplit, type Backend } from './render.js';
 export { installStep, renderSplitFor, smiSteps, splitApiOf, splitStep, SMI_ADAPTOR, SMI_NAMESPACE } from './steps.js';
 export { validateSmi } from './validate.js';
+export { verifySplits } from './verify/verify.js';
+export { expectedBackends, attributeAnswer, type ExpectedBackend } from './verify/expected.js';
+export { tlsEvidence, type TlsEvidence } from './verify/proxy-metrics.js';
 
 /** Cross-cluster traffic splits: SMI TrafficSplit before Linkerd 2.18, Gateway API HTTPRoute from 2.18. */
 export const smiPlugin = definePlugin<SmiSection>({
@@ -16,6 +20,7 @@ export const smiPlugin = definePlugin<SmiSection>({
   schema: smiSchema,
   validate: validateSmi,
   steps: smiSteps,
+  verify: verifySplits,
   tools: [
     {
       command: 'linkerd-smi',

@@ -40,6 +40,10 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
         return await (await import('./apply.js')).applyCommand(ctx, options.command);
       case 'status':
         return await (await import('./status.js')).statusCommand(ctx);
+      case 'verify':
+        return await (await import('./verify.js')).verifyCommand(ctx);
+      case 'rotate':
+        return await (await import('./rotate.js')).rotateCommand(ctx);
       case 'schema':
         return await (await import('./schema.js')).schemaCommand(ctx);
       case 'doctor':

@@ -21,6 +21,7 @@ import type { ParsedTopologySource } from '../topology/parse.js';
 import { loadTopologyFile } from '../topology/load.js';
 import { MeshspecError, PluginError, StepError, type Diagnostic } from '../errors.js';
 import { checkTools, toolsNeeded, type ToolFound } from './preflight.js';
+import type { PodReaderFactory, VerifyCheck, VerifyOptions } from '../verify/types.js';
 import { helmWithSignal, kubeWithSignal, runnerWithSignal } from './step-signal.js';
 import { runnerWithKubeconfig } from './tool-kubeconfig.js';
 
@@ -39,6 +40,8 @@ export interface SessionOptions {
   helm?: HelmDriver;
   /** Environment in which preflight looks tools up (PATH); default the process's. */
   toolEnv?: NodeJS.ProcessEnv;
+  /** Pod logs / pod proxy for `verify`; default: through the API server of each context. */
+  pods?: PodReaderFactory;
 }
 
 export interface RunOptions {
@@ -124,6 +127,43 @@ export class Session {
     ]);
   }
 
+  /** Each plugin's traffic checks (`meshspec verify`); a plugin whose verify throws reports that as a failed check. */
+  async verify(options: VerifyOptions): Promise<VerifyCheck[]> {
+    const pods = this.options.pods ?? (await import('../verify/pod-reader.js')).createPodReaderFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
+    return this.eachUsedPlugin(
+      'verify',
+      (plugin, section, ctx) => plugin.verify!(this.topology, section, { ...ctx, options, pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)) }),
+      (plugin, error) => [{ name: `${plugin.name} verify`, ok: false, level: 'error', detail: error.message }],
+    );
+  }
+
+  /**
+   * `meshspec rotate --<target>`: the plugins that own `target` rotate it, under the apply lock (rotation
+   * writes secrets and clusters like apply does). Throws when no used plugin owns `target`.
+   */
+  async rotate(target: string): Promise<StatusLine[]> {
+    const lock = await acquireLock(this.stateDir, { command: `meshspec rotate --${target} ${this.options.file}`, topology: this.topology.metadata.name, warn: (m) => this.options.log.warn(m) });
+    try {
+      let handled = false;
+      const lines = await this.eachUsedPlugin(
+        'rotate',
+        async (plugin, section, ctx) => {
+          const done = await plugin.rotate!(this.topology, section, { ...ctx, target });
+          if (done) handled = true;
+          return done ?? [];
+        },
+        (plugin, error) => {
+          handled = true;
+          return [{ name: `${plugin.name} rotate --${target}`, ok: false, level: 'error' as const, detail: error.message }];
+        },
+      );
+      if (!handled) throw new PluginError(`no plugin used by ${this.options.file} can rotate '${target}'`);
+      return lines;
+    } finally {
+      lock.release();
+    }
+  }
+
   /** Lines plugins print after a successful apply (URLs, /etc/hosts entries). */
   async summaryLines(): Promise<string[]> {
     return this.eachUsedPlugin('summary', (plugin, section, ctx) => plugin.summary!(this.topology, section, ctx), (plugin, error) => [
@@ -133,7 +173,7 @@ export class Session {
 
   /** Calls `hook` of every plugin the topology uses that defines it, with a state-backed context; a throw becomes `onError`'s lines. */
   private async eachUsedPlugin<T>(
-    hook: 'status' | 'summary',
+    hook: 'status' | 'summary' | 'verify' | 'rotate',
     call: (plugin: Plugin, section: never, ctx: StepContext) => Promise<T[]>,
     onError: (plugin: Plugin, error: Error) => T[],
   ): Promise<T[]> {

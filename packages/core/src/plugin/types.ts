@@ -6,6 +6,7 @@ import type { KubeClient } from '../kube/types.js';
 import type { Logger } from '../log/types.js';
 import type { SecretStore } from '../state/types.js';
 import type { HelmDriver } from '../tools/helm-types.js';
+import type { VerifyCheck, VerifyContext } from '../verify/types.js';
 
 /** A JSON Schema (draft 2020-12 / draft-07 subset accepted by ajv). Every key should carry a description. */
 export type JsonSchema = Record<string, unknown>;
@@ -186,6 +187,17 @@ export interface PluginDefinition<Section = unknown> {
    * step's outputs recorded by an earlier apply (undefined if none), e.g. the docker network's subnet.
    */
   addresses?(topology: Topology, section: Section | undefined, known: { outputOf<T>(stepId: string): T | undefined }): PlannedAddress[];
+  /**
+   * Checks that send real traffic (`meshspec verify`, `status --verify`): e.g. split shares, ingress URLs,
+   * mTLS. Core runs them for every used plugin; it never knows what they check.
+   */
+  verify?(topology: Topology, section: Section | undefined, ctx: VerifyContext): Promise<VerifyCheck[]>;
+  /**
+   * Rotates credentials the plugin owns (`meshspec rotate --<target>`, e.g. `issuer`, `trust-anchor`).
+   * Returns what it did, one line per action, or undefined when it does not own `target`. Must be
+   * resumable: an interrupted rotation continues on the next call (keep progress in `ctx.stateDir`).
+   */
+  rotate?(topology: Topology, section: Section | undefined, ctx: StepContext & { target: string }): Promise<StatusLine[] | undefined>;
   /** Lines printed after a successful apply (URLs, /etc/hosts entries...). */
   summary?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<string[]>;
 }
