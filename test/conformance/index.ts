@@ -6,6 +6,12 @@ import { conformanceDir, listedFiles, readConformanceText } from './locate.mjs';
 
 export { CONFORMANCE_ENV, ConformanceDataError, conformanceDir, listedFiles, readConformanceText } from './locate.mjs';
 
+/** Absolute path of one file of the data (checked to exist: ConformanceDataError otherwise), for topologies that name it. */
+export function conformancePath(relPath: string, env: NodeJS.ProcessEnv = process.env): string {
+  readConformanceText(relPath, env);
+  return `${conformanceDir(env)}/${relPath}`;
+}
+
 /** Every `folder/file` the data's README names; each must exist (else ConformanceDataError). */
 export function conformanceFiles(env: NodeJS.ProcessEnv = process.env): string[] {
   const files = listedFiles(readConformanceText('README.md', env));

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KubeObject } from '@meshspec/core';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
-import { conformancePath } from './fixtures/conformance-data.js';
+import { CONFORMANCE, conformancePath } from '../conformance/index.js';
 import { createRealDrivers, openTopology, StepRunner } from './fixtures/real-steps.js';
 
 const kubeconfig = inject('kubeconfig');
@@ -15,7 +15,7 @@ let steps: StepRunner;
 
 beforeAll(async () => {
   expect(contexts.length, 'these tests need two clusters (MESHSPEC_IT_CLUSTERS >= 2)').toBeGreaterThanOrEqual(2);
-  const manifest = conformancePath('gateway-api/v1.2.1/standard-crds.yaml');
+  const manifest = conformancePath(CONFORMANCE.gatewayApiCrds('v1.2.1'));
   const drivers = createRealDrivers({ kubeconfig, binDir: inject('binDir'), helm: inject('helm') });
   const yaml = `apiVersion: meshspec.dev/v1alpha1
 kind: Topology

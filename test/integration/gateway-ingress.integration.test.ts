@@ -9,7 +9,7 @@ import { createKubeClientFactory, type KubeClient, type KubeObject, type Topolog
 import { parseManifests } from '@meshspec/core/testing';
 import { envoyGatewayNamespace, gatewayApiObjects, hostFor, ingressOptions, renderGatewayObjects, renderHttpRoute, type IngressSection } from '@meshspec/plugin-ingress';
 import { renderSplitFor, type SmiSection } from '@meshspec/plugin-smi';
-import { readConformance } from './fixtures/conformance-data.js';
+import { CONFORMANCE, readConformanceText } from '../conformance/index.js';
 
 const kubeconfig = inject('kubeconfig');
 const contexts = inject('contexts');
@@ -20,7 +20,7 @@ let modern: Topology;
 
 beforeAll(async () => {
   kube = createKubeClientFactory({ kubeconfigPath: kubeconfig }).forContext(contexts[0]!);
-  await kube.apply(readConformance('gateway-api/v1.2.1/standard-crds.yaml'));
+  await kube.apply(readConformanceText(CONFORMANCE.gatewayApiCrds('v1.2.1')));
   modern = parseManifests(readFileSync(MODERN, 'utf8'))[0] as unknown as Topology;
 });
 

@@ -35,6 +35,7 @@ import {
   VIZ_NAMESPACE,
   type LinkerdSection,
 } from '@meshspec/plugin-linkerd';
+import { CONFORMANCE, conformancePath, readConformanceText } from '../conformance/index.js';
 import { chooseLinkerdCli, linkerdSmiDir } from './fixtures/linkerd-cli.js';
 import { REPO_ROOT } from './harness/control-plane.js';
 import { rawRequest } from './harness/raw-request.js';
@@ -162,7 +163,7 @@ linkerd:
   version: ${LINKERD_VERSION}
   cliPath: ${cli.path}
   viz: true
-${WITH_SMI ? 'smi: { extensionVersion: v0.2.7 }\n' : ''}`;
+${WITH_SMI ? 'smi: { extensionVersion: v0.2.7 }\n' : `  gatewayApi: { manifest: ${conformancePath(CONFORMANCE.gatewayApiCrds('v1.2.1'))} }\n`}`;
 }
 
 /** The server of a context in the harness kubeconfig (what a link to a context-given cluster must carry). */
@@ -315,7 +316,10 @@ describe(`linkerd CLI by hand integration (real kube-apiserver, ${cli.label})`, 
     expect(certs).toMatchObject({ trustAnchor: 'generated', issuer: 'generated' });
 
     // CRDs: applied, Established, readable.
-    const crds = await run(['install', '--crds', ...(MINOR >= 18 ? ['--set', 'installGatewayAPI=true'] : [])]);
+    // 2.18+ refuses without Gateway API CRDs: install the standard channel Linkerd recommends first, as
+    // meshspec's linkerd:gateway-api step does (the e2e test above may already have; applying is idempotent).
+    if (MINOR >= 18) await kube.apply(readConformanceText(CONFORMANCE.gatewayApiCrds('v1.2.1')));
+    const crds = await run(['install', '--crds', ...(MINOR >= 18 ? ['--set', 'installGatewayAPI=false'] : [])]);
     const crdResult = await kube.apply(crds);
     expect(crdResult.objects.length).toBeGreaterThan(5);
     const authz = await kube.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'serverauthorizations.policy.linkerd.io');
