@@ -61,7 +61,7 @@ describe('Ctrl-C during apply (built binary)', () => {
 
     cli.kill(signal);
     expect(await exited).toBe(130);
-    for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
+    for (let i = 0; i < 200 && alive(grandchild); i++) await sleep(50);
     expect(alive(grandchild), 'the step\'s grandchild process survived Ctrl-C').toBe(false);
     const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { steps: Record<string, unknown> };
     expect(Object.keys(state.steps)).toEqual(['hang:quick']);
@@ -113,10 +113,13 @@ describe('kill -9 of meshspec during apply (built binary)', () => {
     const first = spawn(process.execPath, [bin, 'apply', 'topology.yaml'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<void>((resolve) => first.on('exit', () => resolve()));
     const pidFile = join(dir, 'child.pid');
-    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
+    const stateDir = join(dir, '.meshspec', 'killed');
+    // The child writes its pid as it starts; meshspec records its group just after spawning it. Wait for
+    // both, so a loaded machine cannot make the kill land between the two.
+    const recorded = () => existsSync(join(stateDir, 'running')) && readdirSync(join(stateDir, 'running')).length > 0;
+    for (let i = 0; i < 400 && !(existsSync(pidFile) && recorded()); i++) await sleep(50);
     expect(existsSync(pidFile), 'the step never started its child').toBe(true);
     const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
-    const stateDir = join(dir, '.meshspec', 'killed');
     first.kill('SIGKILL');
     await exited;
     // The situation the issue describes: meshspec is gone, its child's group lives on, recorded in the state dir.
@@ -132,7 +135,7 @@ describe('kill -9 of meshspec during apply (built binary)', () => {
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/stopped a process an earlier meshspec left running when it was killed: sh -c/);
     expect(stderr).toMatch(/removed 1 temporary file an interrupted write left behind: .*state\.json\.999999\.0badc0de\.tmp/);
-    for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
+    for (let i = 0; i < 200 && alive(grandchild); i++) await sleep(50);
     expect(alive(grandchild), 'the orphan survived the next apply').toBe(false);
     expect(existsSync(join(stateDir, 'state.json.999999.0badc0de.tmp'))).toBe(false);
     expect(readdirSync(join(stateDir, 'running'))).toEqual([]);
@@ -163,7 +166,7 @@ describe('a second Ctrl-C (built binary)', () => {
     expect(stderr).toContain('forced quit');
     expect(stderr).toMatch(/killing 1 running command:\n {4}sh -c /);
     expect(stderr).toContain('the next apply re-runs the interrupted ones');
-    for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
+    for (let i = 0; i < 200 && alive(grandchild); i++) await sleep(50);
     expect(alive(grandchild)).toBe(false);
   }, 30_000);
 });
