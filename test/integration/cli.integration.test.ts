@@ -5,7 +5,6 @@
 // Every claim about the clusters is checked on objects read back from the API server with core's KubeClient.
 // The tests run in order and build on each other: validate/plan -> apply -> no-op apply -> change -> --only
 // -> status -> destroy; the error cases use their own project dirs.
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKubeClientFactory, parseManifestText, type KubeClient, type KubeObject } from '@meshspec/core';
 import { DEFAULT_PODINFO_IMAGE } from '@meshspec/plugin-workloads';
 import { REPO_ROOT } from './harness/control-plane.js';
+import { MESHSPEC_BIN, runMeshspec, type CliRun } from './fixtures/meshspec-binary.js';
 
 const kubeconfig = inject('kubeconfig');
 const contexts = inject('contexts');
 
-const BIN = join(REPO_ROOT, 'packages/cli/dist/bin.js');
 const FIXTURE_MANIFESTS = resolve(import.meta.dirname, 'fixtures/cli/manifests');
 const TOPOLOGY_NAME = 'it-cli';
 const DEMO_NS = 'it-cli-demo';
@@ -35,31 +34,11 @@ const OTHER_PODINFO_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.0';
 /** A line of a JS stack trace (`    at fn (file:1:2)`). */
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs the built binary like a user in CI would: in the project dir, CI=true, no KUBECONFIG of its own. */
 function meshspec(cwd: string, args: string[], timeoutMs = 240_000): Promise<CliRun> {
-  return new Promise((resolvePromise, reject) => {
-    // KUBECONFIG points nowhere, so every cluster call must go through --kubeconfig.
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1', KUBECONFIG: join(cwd, 'no-such-kubeconfig') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`meshspec ${args.join(' ')} did not finish in ${timeoutMs / 1000}s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
+  // KUBECONFIG points nowhere, so every cluster call must go through --kubeconfig.
+  return runMeshspec(cwd, args, { ...process.env, CI: 'true', NO_COLOR: '1', KUBECONFIG: join(cwd, 'no-such-kubeconfig') }, timeoutMs);
 }
 
 /** What a failed run printed, for assertion messages. */
@@ -145,7 +124,7 @@ function rolledOut(d: KubeObject | undefined): boolean {
 const goneOrDeleting = (o: KubeObject | undefined) => o === undefined || !!o.metadata['deletionTimestamp'];
 
 beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error(`the built meshspec binary is missing: ${BIN}\nBuild it first: cd ${REPO_ROOT} && pnpm build`);
+  if (!existsSync(MESHSPEC_BIN)) throw new Error(`the built meshspec binary is missing: ${MESHSPEC_BIN}\nBuild it first: cd ${REPO_ROOT} && pnpm build`);
   expect(contexts.length, 'these tests need two clusters (MESHSPEC_IT_CLUSTERS >= 2)').toBeGreaterThanOrEqual(2);
   expect(inject('controllers'), 'Deployments only roll out with kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`').toBe(true);
   const factory = createKubeClientFactory({ kubeconfigPath: kubeconfig });

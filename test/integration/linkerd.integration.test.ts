@@ -13,7 +13,7 @@
 // 2. The CLI by hand: meshspec's certificates pass the CLI's issuer/anchor validation and bad issuers are
 //    refused, the rendered manifests apply server-side, `status()` reads the trust roots back.
 // Both use Linkerd's fixed namespaces: (1) runs first and leaves both clusters without Linkerd.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,7 @@ import {
   type LinkerdSection,
 } from '@meshspec/plugin-linkerd';
 import { CONFORMANCE, conformancePath, readConformanceText } from '../conformance/index.js';
+import { MESHSPEC_BIN, runMeshspec, type CliRun } from './fixtures/meshspec-binary.js';
 import { chooseLinkerdCli, linkerdSmiDir } from './fixtures/linkerd-cli.js';
 import { REPO_ROOT } from './harness/control-plane.js';
 import { rawRequest } from './harness/raw-request.js';
@@ -92,7 +93,6 @@ afterAll(async () => {
 const dataOf = (o: KubeObject | undefined) => (o?.['data'] ?? {}) as Record<string, string>;
 const established = (crd: KubeObject | undefined) => ((crd?.['status'] as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
 
-const BIN = join(REPO_ROOT, 'packages/cli/dist/bin.js');
 const E2E_NAME = 'it-linkerd-e2e';
 const CLUSTERS = { east: 0, west: 1 } as const;
 type Cluster = keyof typeof CLUSTERS;
@@ -102,11 +102,6 @@ const GATEWAY_IPS: Record<Cluster, string> = { east: '172.18.255.240', west: '17
 const LINK_API = MINOR >= 18 ? 'multicluster.linkerd.io/v1alpha3' : 'multicluster.linkerd.io/v1alpha1';
 const BLOCKER_NS = 'it-linkerd-e2e-blocker';
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 interface RunEvent {
   type: string;
   id?: string;
@@ -128,24 +123,9 @@ function cliEnv(): Record<string, string> {
 }
 
 function meshspec(cwd: string, args: string[], timeoutMs = 600_000): Promise<CliRun> {
-  return new Promise((resolvePromise, reject) => {
-    const env = cliEnv();
-    expect(env['KUBECONFIG'], 'KUBECONFIG must not be exported to meshspec: --kubeconfig alone has to reach every tool').toBeUndefined();
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`meshspec ${args.join(' ')} did not finish in ${timeoutMs / 1000}s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
+  const env = cliEnv();
+  expect(env['KUBECONFIG'], 'KUBECONFIG must not be exported to meshspec: --kubeconfig alone has to reach every tool').toBeUndefined();
+  return runMeshspec(cwd, args, env, timeoutMs);
 }
 
 const shown = (r: CliRun) => `exit ${r.code}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-6000)}`;
@@ -204,7 +184,7 @@ describe(`linkerd end to end through the meshspec binary (real kube-apiservers g
 
   beforeAll(() => {
     expect(inject('controllers'), 'rollouts, namespace deletion and service-account tokens need kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`').toBe(true);
-    expect(readFileSync(BIN, 'utf8').length, `the built CLI ${BIN}: run \`scripts/pnpm build\` first`).toBeGreaterThan(0);
+    expect(readFileSync(MESHSPEC_BIN, 'utf8').length, `the built CLI ${MESHSPEC_BIN}: run \`scripts/pnpm build\` first`).toBeGreaterThan(0);
     const onPath = (cliEnv()['PATH'] ?? '').split(':').filter((d) => d && existsSync(join(d, 'linkerd')));
     expect(onPath, 'no `linkerd` may be on PATH: every step must run linkerd.cliPath').toEqual([]);
     project = mkdtempSync(join(tmpdir(), 'meshspec-it-linkerd-e2e-'));
