@@ -10,6 +10,7 @@ import type { OutputStream, RendererChoice } from '../engine/view.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
 import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
+import { factsAccess } from '../plugin/facts.js';
 import { orderPlugins } from '../plugin/registry.js';
 import type { PlannedAddress, Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
 import { acquireLock } from '../state/lock.js';
@@ -74,10 +75,11 @@ export class Session {
     const { topology, source, warnings } = await loadTopologyFile(options.file, plugins);
     const topologyDir = dirname(resolve(options.file));
     const stateDir = resolve(options.stateDir ?? defaultStateDir(options.file, topology.metadata.name));
-    const stepsContext: StepsContext = { stateDir, topologyDir, contextOf: (cluster) => contextOf(topology, cluster) };
     const steps: Step[] = [];
     const owner = new Map<Step, string>();
     for (const plugin of plugins) {
+      const { facts } = factsAccess(topology, plugin);
+      const stepsContext: StepsContext = { stateDir, topologyDir, contextOf: (cluster) => contextOf(topology, cluster), facts };
       let pluginSteps: Step[];
       try {
         pluginSteps = plugin.steps(topology, topology[plugin.key] as never, stepsContext);
