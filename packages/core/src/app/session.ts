@@ -111,7 +111,9 @@ export class Session {
   async plannedAddresses(): Promise<PlannedAddress[]> {
     const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
     const known = { outputOf: <T>(id: string) => state?.get(id)?.outputs as T | undefined };
-    return this.plugins.flatMap((plugin) => (plugin.addresses && this.topology[plugin.key] !== undefined ? plugin.addresses(this.topology, this.topology[plugin.key] as never, known) : []));
+    return this.plugins.flatMap((plugin) =>
+      plugin.addresses && this.topology[plugin.key] !== undefined ? plugin.addresses(this.topology, this.topology[plugin.key] as never, { ...known, facts: factsAccess(this.topology, plugin).facts }) : [],
+    );
   }
 
   async apply(options: RunOptions = {}): Promise<RunSummary> {
@@ -277,7 +279,7 @@ export class Session {
     for (const plugin of this.plugins) {
       if (!plugin.preflight || !owners.has(plugin.name)) continue;
       try {
-        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner })));
+        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner, facts: factsAccess(this.topology, plugin).facts })));
       } catch (error) {
         problems.push(`plugin ${plugin.name} could not run its preflight checks: ${(error as Error).message}`);
       }

@@ -208,13 +208,13 @@ export interface PluginDefinition<Section = unknown, Facts = undefined> {
    * Checks that need the host (e.g. the docker network's subnet) and must pass before apply changes
    * anything; runs after the tools were found. Returns problems (each a full sentence with its fix).
    */
-  preflight?(topology: Topology, section: Section | undefined, ctx: { exec: CommandRunner }): Promise<string[]>;
+  preflight?(topology: Topology, section: Section | undefined, ctx: { exec: CommandRunner } & FactsAccess): Promise<string[]>;
   status?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<StatusLine[]>;
   /**
    * The address ranges this plugin will use (given or computed), for `meshspec plan`. `outputOf` reads a
    * step's outputs recorded by an earlier apply (undefined if none), e.g. the docker network's subnet.
    */
-  addresses?(topology: Topology, section: Section | undefined, known: { outputOf<T>(stepId: string): T | undefined }): PlannedAddress[];
+  addresses?(topology: Topology, section: Section | undefined, known: { outputOf<T>(stepId: string): T | undefined } & FactsAccess): PlannedAddress[];
   /**
    * Checks that send real traffic (`meshspec verify`, `status --verify`): e.g. split shares, ingress URLs,
    * mTLS. Core runs them for every used plugin; it never knows what they check.
