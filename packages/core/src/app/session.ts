@@ -136,7 +136,7 @@ export class Session {
     const pods = this.options.pods ?? (await import('../verify/pod-reader.js')).createPodReaderFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
     return this.eachUsedPlugin(
       'verify',
-      (plugin, section, ctx) => plugin.verify!(this.topology, section, { ...ctx, options, pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)) }),
+      (plugin, section, ctx) => plugin.verify!(this.topology, section, { ...ctx, options, pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)), facts: factsAccess(this.topology, plugin).facts }),
       (plugin, error) => [{ name: `${plugin.name} verify`, ok: false, level: 'error', detail: error.message }],
     );
   }

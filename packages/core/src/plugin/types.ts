@@ -202,7 +202,7 @@ export interface PluginDefinition<Section = unknown, Facts = undefined> {
    * The tools this topology needs, when that depends on the section (a configured CLI path, an optional
    * mode); default `tools`. apply/destroy check them before the first step (preflight).
    */
-  toolsFor?(topology: Topology, section: Section | undefined): ToolRequirement[];
+  toolsFor?(topology: Topology, section: Section | undefined, ctx: FactsAccess): ToolRequirement[];
   doctor?(ctx: { exec: CommandRunner }): Promise<DoctorCheck[]>;
   /**
    * Checks that need the host (e.g. the docker network's subnet) and must pass before apply changes

@@ -15,3 +15,11 @@ export function testStepsContext(topology: Topology, plugin?: FactsConsumer, opt
     facts: factsAccess(topology, plugin).facts,
   };
 }
+
+/**
+ * Wraps a plugin's steps function so tests can pass a StepsContext without `facts`: the wrapper adds the
+ * engine's `facts` for the topology of each call, checked against `plugin`'s declared dependencies.
+ */
+export function withEngineFacts<S, R>(plugin: FactsConsumer, steps: (topology: Topology, section: S, ctx: StepsContext) => R): (topology: Topology, section: S, ctx: Omit<StepsContext, 'facts'>) => R {
+  return (topology, section, ctx) => steps(topology, section, { ...ctx, facts: factsAccess(topology, plugin).facts });
+}
