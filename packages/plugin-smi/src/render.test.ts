@@ -28,6 +28,15 @@ describe('equalWeights', () => {
 });
 
 describe('backendsFor', () => {
+  it.each([
+    { name: 'multicluster.enabled: false (no links at all)', linkerd: { multicluster: { enabled: false } } },
+    { name: 'links: none', linkerd: { links: 'none' } },
+  ])('renders no mirror backend with $name, even for an exported service', ({ linkerd }) => {
+    const t = topology(['a', 'b']);
+    const off = { ...t, linkerd: { ...(t['linkerd'] as object), ...linkerd } };
+    expect(backendsFor(split, 'a', off)).toEqual([{ service: 'podinfo', weight: 100 }]);
+  });
+
   it('defaults to the local service plus one mirror per exporting cluster', () => {
     expect(backendsFor(split, 'b', topology(['a', 'b', 'c']))).toEqual([
       { service: 'podinfo', weight: 34 },
