@@ -53,6 +53,15 @@ describe('validateLinkerd', () => {
     expect(check({ multicluster: { enabled: false }, links: 'full-mesh' })).toEqual([]);
   });
 
+  it('warns (does not reject) at each export when the multicluster extension is off: nothing will mirror it', () => {
+    const s: LinkerdSection = { multicluster: { enabled: false }, export: [{ namespace: 'test', service: 'podinfo' }] };
+    const found = validateLinkerd(topology(s), s, ctxFor(topology(s)));
+    expect(found.map((d) => `${d.severity ?? 'error'} ${d.path}: ${d.message}`)).toEqual([
+      'warning linkerd.export.0: test/podinfo is exported, but multicluster.enabled is false: no cluster links to another, so no cluster will mirror it',
+    ]);
+    expect(check({ export: [{ namespace: 'test', service: 'podinfo' }] })).toEqual([]);
+  });
+
   it('has no links or link steps when the multicluster extension is off', () => {
     expect(withDefaults({ multicluster: { enabled: false }, links: 'full-mesh' }).links).toBe('none');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PluginError } from '../errors.js';
+import { PluginError, TopologyError } from '../errors.js';
 import { definePlugin } from './define.js';
 import { factsAccess, factsOf } from './facts.js';
 import type { Topology } from './types.js';
@@ -45,5 +45,19 @@ describe('plugin facts', () => {
 
   it('refuses a plugin that publishes no facts', () => {
     expect(() => factsAccess(topology(), { name: 'user', dependsOn: ['silent'] }).facts(silent)).toThrow('plugin silent publishes no facts');
+  });
+});
+
+describe('plugin facts through the engine', () => {
+  const sneaky = definePlugin({ name: 'sneaky', schema: { type: 'object' }, steps: () => [], validate: (_t, _s, ctx) => (ctx.facts(provider).size > 0 ? [] : []) });
+
+  it('reports an undeclared read in validate as that plugin\'s problem, with the fix', async () => {
+    const { validateTopology } = await import('../topology/validate.js');
+    const text = 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: t }\nclusters:\n  a: { context: a }\nsneaky: {}\n';
+    const error = await validateTopology({ text, file: 'topology.yaml', plugins: [provider, sneaky] }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(TopologyError);
+    const messages = (error as TopologyError).diagnostics.map((d) => `${d.source}: ${d.message}`).join('\n');
+    expect(messages).toContain('sneaky');
+    expect(messages).toContain("reads the facts of plugin provider but does not declare it; add 'provider' to dependsOn");
   });
 });
