@@ -62,6 +62,12 @@ function kubeconfigServer({ kubeconfig, context }) {
 }
 
 /** `multicluster link` (2.13) and `link-gen` (2.18+), run against the SOURCE cluster. */
+/** 2.N of a version name (stable-2.13.3, version-2.18, enterprise-2.x.y); edge builds are current. */
+function minorOf(version) {
+  const m = /^(?:stable|enterprise)-2\.(\d+)\.|^version-2\.(\d+)/.exec(version ?? '');
+  return m ? Number(m[1] ?? m[2]) : Number.MAX_SAFE_INTEGER;
+}
+
 export function link(argv, { linkGen, version }) {
   const command = linkGen ? 'multicluster link-gen' : 'multicluster link';
   const name = flag(argv, '--cluster-name');
@@ -114,7 +120,8 @@ export function link(argv, { linkGen, version }) {
       gatewayPort,
       probeSpec: { path: '/ready', period: '3s', port: '4191' },
       selector: { matchLabels: { 'mirror.linkerd.io/exported': 'true' } },
-      remoteDiscoverySelector: { matchLabels: { 'mirror.linkerd.io/exported': 'remote-discovery' } },
+      // Linkerd 2.14 added remote discovery; 2.13's Link schema has no such field (its real CRD refuses it).
+      ...(minorOf(version) >= 14 ? { remoteDiscoverySelector: { matchLabels: { 'mirror.linkerd.io/exported': 'remote-discovery' } } } : {}),
       targetClusterDomain: 'cluster.local',
       targetClusterLinkerdNamespace: CONTROL_PLANE_NS,
       targetClusterName: name,
