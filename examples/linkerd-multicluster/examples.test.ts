@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Diagnostic, Plugin, Topology, ValidateContext } from '@meshspec/core';
+import { factsAccess, factsOf, type Diagnostic, type Plugin, type Topology, type ValidateContext } from '@meshspec/core';
+import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { parseManifests } from '@meshspec/core/testing';
 import ingressPlugin from '@meshspec/plugin-ingress';
 import smiPlugin, { renderSplitFor, type SmiSection } from '@meshspec/plugin-smi';
@@ -16,13 +17,14 @@ const plugins = [smiPlugin, ingressPlugin, workloadsPlugin] as Plugin[];
 function load(name: string) {
   const file = join(examples, name);
   const topology = parseManifests(readFileSync(file, 'utf8'))[0] as unknown as Topology;
-  const ctx: ValidateContext = {
+  const ctx: Omit<ValidateContext, 'facts'> = {
     source: { file, text: '', positionOf: () => ({ line: 1, column: 1 }) },
     diagnostic: (path, message, fix): Diagnostic => ({ file, line: 1, column: 1, path: path.join('.'), message, ...(fix ? { fix } : {}), source: 'example' }),
   };
-  const diagnostics = plugins.flatMap((p) => p.validate?.(topology, topology[p.key], ctx) ?? []);
+  // Each plugin reads the others' facts as the engine gives them (checked against its declared dependencies).
+  const diagnostics = plugins.flatMap((p) => p.validate?.(topology, topology[p.key], { ...ctx, ...factsAccess(topology, p) }) ?? []);
   const stepsCtx = { stateDir: '/state', topologyDir: dirname(file), contextOf: (c: string) => `kind-${c}` };
-  const steps = plugins.flatMap((p) => p.steps(topology, topology[p.key], stepsCtx));
+  const steps = plugins.flatMap((p) => p.steps(topology, topology[p.key], { ...stepsCtx, ...factsAccess(topology, p) }));
   return { topology, diagnostics, ids: steps.map((s) => s.id) };
 }
 
@@ -64,7 +66,7 @@ describe('example topologies', () => {
       'workloads:demo@demo',
       'workloads:demo@demo3',
     ]);
-    const split = renderSplitFor((topology['smi'] as SmiSection).splits![0]!, 'demo3', topology);
+    const split = renderSplitFor((topology['smi'] as SmiSection).splits![0]!, 'demo3', Object.keys(topology.clusters), factsOf(linkerdPlugin, topology));
     expect(split).toMatchObject({ kind: 'TrafficSplit', spec: { backends: [{ service: 'podinfo', weight: 50 }, { service: 'podinfo-demo', weight: 50 }] } });
   });
 
@@ -78,7 +80,7 @@ describe('example topologies', () => {
     const { topology } = load('three-clusters/topology.yaml');
     const split = (topology['smi'] as SmiSection).splits![0]!;
     for (const c of ['east', 'west', 'north']) {
-      const backends = (renderSplitFor(split, c, topology)['spec'] as { backends: { service: string; weight: number }[] }).backends;
+      const backends = (renderSplitFor(split, c, Object.keys(topology.clusters), factsOf(linkerdPlugin, topology))['spec'] as { backends: { service: string; weight: number }[] }).backends;
       expect(backends.map((b) => b.weight)).toEqual([34, 33, 33]);
       expect(backends[0]!.service).toBe('podinfo');
     }
@@ -96,7 +98,7 @@ describe('example topologies', () => {
       'ingress:route:test/frontend@west',
     ]);
     const split = (topology['smi'] as SmiSection).splits![0]!;
-    const refs = (c: string) => ((renderSplitFor(split, c, topology)['spec'] as any).rules[0].backendRefs as { name: string; weight: number }[]).map((r) => `${r.name}=${r.weight}`);
+    const refs = (c: string) => ((renderSplitFor(split, c, Object.keys(topology.clusters), factsOf(linkerdPlugin, topology))['spec'] as any).rules[0].backendRefs as { name: string; weight: number }[]).map((r) => `${r.name}=${r.weight}`);
     expect(refs('east')).toEqual(['podinfo=80', 'podinfo-west=20']);
     expect(refs('west')).toEqual(['podinfo-east=80', 'podinfo=20']);
   });

@@ -42,7 +42,7 @@ function linkerdOnSimulatedCluster(version: string, args: string[]): { code: num
   const state = join(dir, 'simulated');
   mkdirSync(join(state, 'kind', 'clusters', 'c1'), { recursive: true });
   writeFileSync(join(state, 'kind', 'clusters', 'c1', 'cluster.json'), '{}');
-  const env = { ...process.env, MESHSPEC_FAKE_STATE: state, MESHSPEC_FAKE_LINKERD_VERSION: version };
+  const env: NodeJS.ProcessEnv = { ...process.env, MESHSPEC_FAKE_STATE: state, MESHSPEC_FAKE_LINKERD_VERSION: version };
   delete env['MESHSPEC_FAKE_CLUSTERS'];
   const r = spawnSync(LINKERD, ['--context', 'kind-c1', ...args], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

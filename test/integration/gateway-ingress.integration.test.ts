@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { createKubeClientFactory, type KubeClient, type KubeObject, type Topology } from '@meshspec/core';
+import { createKubeClientFactory, factsOf, type KubeClient, type KubeObject, type Topology } from '@meshspec/core';
 import { parseManifests } from '@meshspec/core/testing';
 import { envoyGatewayNamespace, gatewayApiObjects, hostFor, ingressOptions, renderGatewayObjects, renderHttpRoute, type IngressSection } from '@meshspec/plugin-ingress';
+import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { renderSplitFor, type SmiSection } from '@meshspec/plugin-smi';
 import { CONFORMANCE, readConformanceText } from '../conformance/index.js';
 
@@ -65,7 +66,7 @@ describe('Gateway API ingress objects integration (real kube-apiserver, real Gat
     const split = (modern['smi'] as SmiSection).splits![0]!;
     await kube.apply([namespace(split.namespace)]);
     for (const cluster of Object.keys(modern.clusters)) {
-      const route = renderSplitFor(split, cluster, modern);
+      const route = renderSplitFor(split, cluster, Object.keys(modern.clusters), factsOf(linkerdPlugin, modern));
       expect(route.kind).toBe('HTTPRoute');
       await kube.apply([route]);
       const live = await kube.get(route.apiVersion, 'HTTPRoute', route.metadata.name, split.namespace);

@@ -1,4 +1,8 @@
 import { appliedObjectHooks, KubeError, stepId, type HelmRelease, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core';
+import { kindPlugin } from '@meshspec/plugin-kind';
+import { linkerdPlugin } from '@meshspec/plugin-linkerd';
+import { metallbPlugin } from '@meshspec/plugin-metallb';
+import { workloadsPlugin } from '@meshspec/plugin-workloads';
 import { controllerValues, envoyGatewayNamespace, hostFor, renderGatewayObjects, renderHttpRoute, renderIngress } from './render.js';
 import {
   CHART_REPO,
@@ -41,7 +45,7 @@ export function controllerStep(cluster: string, section: IngressSection, ctx: St
     title: `ingress-nginx ${release.version} in ${cluster}`,
     cluster,
     // Meshed controller pods need the proxy injector; its LoadBalancer Service wants MetalLB's pool.
-    after: [stepId('kind', 'cluster', cluster), stepId('linkerd', 'control-plane', cluster), stepId('metallb', 'pools', cluster)],
+    after: [ctx.facts(kindPlugin).clusterStep(cluster), ctx.facts(linkerdPlugin).steps.controlPlane(cluster), ctx.facts(metallbPlugin).poolsStep(cluster)],
     plan: [
       `helm upgrade --install ${release.release} ${release.chart} --repo ${release.repo} --version ${release.version} --namespace ${release.namespace} --kube-context ${context} (values: ${flatten(release.values).join(', ')})`,
       `kubectl rollout status deployment/${CONTROLLER_NAME} -n ${CONTROLLER_NAMESPACE} --context ${context}`,
@@ -98,7 +102,7 @@ export function routeStep(expose: ExposeSpec, cluster: string, section: IngressS
     title: `Ingress ${url} -> ${key}:${expose.port} in ${cluster}`,
     cluster,
     needs: [stepId('ingress', 'controller', cluster)],
-    after: [stepId('workloads', 'demo', cluster)],
+    after: [ctx.facts(workloadsPlugin).steps.demo(cluster)],
     plan: [applyPlanLine(context, `Ingress ${key} host ${host} path ${expose.path ?? '/'} -> ${expose.service}:${expose.port} (class ${options.className})`)],
     inputs: { cluster, object },
     async run(run: StepContext) {
@@ -152,7 +156,7 @@ export function envoyGatewayStep(cluster: string, section: IngressSection, ctx: 
     id: stepId('ingress', 'controller', cluster),
     title: `Envoy Gateway ${release.version} in ${cluster}`,
     cluster,
-    after: [stepId('kind', 'cluster', cluster), stepId('linkerd', 'gateway-api', cluster), stepId('linkerd', 'control-plane', cluster), stepId('metallb', 'pools', cluster)],
+    after: [ctx.facts(kindPlugin).clusterStep(cluster), ctx.facts(linkerdPlugin).steps.gatewayApi(cluster), ctx.facts(linkerdPlugin).steps.controlPlane(cluster), ctx.facts(metallbPlugin).poolsStep(cluster)],
     plan: [
       applyPlanLine(context, `Namespace ${ENVOY_GATEWAY_NAMESPACE}${namespace.metadata.annotations ? ' (linkerd.io/inject: enabled)' : ''}`),
       `helm upgrade --install ${release.release} ${release.chart} --version ${release.version} --namespace ${release.namespace} --kube-context ${context}`,
@@ -208,7 +212,7 @@ export function httpRouteStep(expose: ExposeSpec, cluster: string, section: Ingr
     title: `HTTPRoute ${url} -> ${key}:${expose.port} in ${cluster}`,
     cluster,
     needs: [stepId('ingress', 'gateway', cluster)],
-    after: [stepId('workloads', 'demo', cluster)],
+    after: [ctx.facts(workloadsPlugin).steps.demo(cluster)],
     plan: [applyPlanLine(context, `HTTPRoute ${expose.namespace}/${object.metadata.name} host ${host} path ${expose.path ?? '/'} -> ${expose.service}:${expose.port} (Gateway ${ENVOY_GATEWAY_NAMESPACE}/${GATEWAY_NAME})`)],
     inputs: { cluster, object },
     async run(run: StepContext) {

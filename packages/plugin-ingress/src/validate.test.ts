@@ -1,4 +1,5 @@
-import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
+import { factsAccess, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { ingressPlugin } from './index.js';
 import { describe, expect, it } from 'vitest';
 import type { IngressSection } from './schema.js';
 import { validateIngress } from './validate.js';
@@ -9,11 +10,13 @@ function topology(ingress: IngressSection): Topology {
 const frontend = { namespace: 'test', service: 'frontend', port: 8080 };
 
 describe('validateIngress', () => {
-  const vctx: ValidateContext = {
+  /** The engine's ctx.facts for `t`, checked against ingress's declared dependencies. */
+  const ctxFor = (t: Topology): ValidateContext => ({ ...vctx, ...factsAccess(t, ingressPlugin) });
+  const vctx: Omit<ValidateContext, 'facts'> = {
     source: { file: 'topology.yaml', text: '', positionOf: () => ({ line: 1, column: 1 }) },
     diagnostic: (path, message, fix): Diagnostic => ({ file: 'topology.yaml', line: 1, column: 1, path: path.join('.'), message, ...(fix ? { fix } : {}), source: 'ingress' }),
   };
-  const errors = (s: IngressSection, t = topology(s)) => validateIngress(t, s, vctx).filter((d) => d.severity !== 'warning');
+  const errors = (s: IngressSection, t = topology(s)) => validateIngress(t, s, ctxFor(t)).filter((d) => d.severity !== 'warning');
   const run = (s: IngressSection) => errors(s).map((d) => `${d.path}: ${d.message}`);
 
   it.each<[string, IngressSection, string]>([
@@ -32,7 +35,7 @@ describe('validateIngress', () => {
   });
 
   it('warns that ingress-nginx is retired, with the switch to the Gateway API ingress as the fix', () => {
-    const [warning, ...rest] = validateIngress(topology({ expose: [frontend] }), { expose: [frontend] }, vctx);
+    const [warning, ...rest] = validateIngress(topology({ expose: [frontend] }), { expose: [frontend] }, ctxFor(topology({ expose: [frontend] })));
     expect(rest).toEqual([]);
     expect(warning).toMatchObject({
       severity: 'warning',
@@ -40,7 +43,7 @@ describe('validateIngress', () => {
       message: 'ingress-nginx is retired: no releases or security fixes after March 2026',
       fix: 'switch to the Gateway API ingress: ingress.controller: envoy-gateway (Envoy Gateway, HTTPRoutes to the meshed Services)',
     });
-    expect(validateIngress(topology({ controller: 'envoy-gateway' }), { controller: 'envoy-gateway' }, vctx)).toEqual([]);
+    expect(validateIngress(topology({ controller: 'envoy-gateway' }), { controller: 'envoy-gateway' }, ctxFor(topology({ controller: 'envoy-gateway' })))).toEqual([]);
   });
 
   it.each([

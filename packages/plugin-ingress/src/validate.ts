@@ -1,5 +1,5 @@
 import { asWarning, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
-import { linkerdReleaseOf } from '@meshspec/plugin-linkerd';
+import { linkerdPlugin, linkerdReleaseOf } from '@meshspec/plugin-linkerd';
 import { unknownPlaceholders } from './render.js';
 import { ingressOptions, type IngressSection } from './schema.js';
 
@@ -16,7 +16,7 @@ export function validateIngress(topology: Topology, section: IngressSection | un
     );
   } else {
     // Gateway/GatewayClass CRDs come from linkerd:gateway-api, which exists only for Linkerd 2.18+.
-    const version = (topology['linkerd'] as { version?: string } | undefined)?.version;
+    const version = ctx.facts(linkerdPlugin).versionText;
     const release = version === undefined ? undefined : linkerdReleaseOf(version);
     if (release && release.minor < 18) {
       problems.push(

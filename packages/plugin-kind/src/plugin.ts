@@ -1,12 +1,13 @@
 import { definePlugin } from '@meshspec/core';
 import { checkInotifyLimits, kindTools } from './doctor.js';
+import { kindFacts, type KindFacts } from './facts.js';
 import { resolveKind } from './resolve.js';
 import { KIND_SECTION_KEY, kindClusterSchema, kindSectionSchema, type KindSection } from './section.js';
 import { kindSteps } from './steps.js';
 import { validateKind } from './validate.js';
 
 /** Creates one kind cluster per topology cluster, on a shared docker network, with disjoint subnets. */
-export const kindPlugin = definePlugin<KindSection>({
+export const kindPlugin = definePlugin<KindSection, KindFacts>({
   name: 'kind',
   key: KIND_SECTION_KEY,
   schema: kindSectionSchema,
@@ -14,6 +15,7 @@ export const kindPlugin = definePlugin<KindSection>({
   resolve: resolveKind,
   validate: validateKind,
   steps: (topology, section) => kindSteps(topology, section),
+  facts: kindFacts,
   tools: kindTools,
   addresses: (topology) =>
     Object.entries(topology.clusters).flatMap(([cluster, spec]) => {

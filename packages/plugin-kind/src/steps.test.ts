@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StepError, type Step, type Topology } from '@meshspec/core';
-import { createTestStepContext } from '@meshspec/core/testing';
+import { createTestStepContext, testStepsContext } from '@meshspec/core/testing';
 import { kindPlugin } from './plugin.js';
 import { renderKindConfig, renderKindConfigYaml } from './render.js';
 import { resolveKind } from './resolve.js';
@@ -16,7 +16,7 @@ const DISCOVER_DEMO = 'docker inspect -f {{(index .NetworkSettings.Networks "kin
 function setup(section: KindSection = { workers: 1 }) {
   const raw: Topology = { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { demo: {}, demo3: {} }, kindClusters: section };
   const topology = resolveKind(raw, section);
-  const steps = kindPlugin.steps(topology, section, { stateDir: '/unused', topologyDir: '/unused', contextOf: (c) => `kind-${c}` });
+  const steps = kindPlugin.steps(topology, section, testStepsContext(topology, kindPlugin));
   const step = (id: string) => steps.find((s) => s.id === id) as Step;
   const context = (id: string, cluster?: string) => createTestStepContext(topology, { step: { id, ...(cluster ? { cluster } : {}) } });
   return { topology, steps, step, context };
@@ -38,7 +38,7 @@ describe('kind steps', () => {
 
   it('are absent without a kindClusters section', () => {
     const topology: Topology = { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { a: {} } };
-    expect(kindPlugin.steps(topology, undefined, { stateDir: '/x', topologyDir: '/x', contextOf: (c) => c })).toEqual([]);
+    expect(kindPlugin.steps(topology, undefined, testStepsContext(topology, kindPlugin))).toEqual([]);
   });
 
   describe('kind:network', () => {

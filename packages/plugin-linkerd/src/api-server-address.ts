@@ -1,24 +1,23 @@
 // Where a linked cluster reaches the SOURCE cluster's API server: the address written into the link's
-// credentials. It comes from whoever provides the cluster (a typed provider contract comes later):
+// credentials. It comes from whoever provides the cluster, through that plugin's facts:
 // - `clusters.<name>.apiServerUrl` in the topology, when written (overrides everything);
 // - kind, when the topology's clusters are kind's: the control plane's address on the docker network,
 //   an output of `kind:cluster@<name>` (the kubeconfig's 127.0.0.1 is useless from another cluster);
 // - otherwise (a cluster given by kube context) the server of that context in the kubeconfig, which
 //   the linkerd CLI copies itself when `--api-server-address` is not given.
-import { stepId, type Topology } from '@meshspec/core';
+import type { Topology } from '@meshspec/core';
+import type { KindFacts } from '@meshspec/plugin-kind';
 
 export type ApiServerAddress =
   | { from: 'topology'; url: string }
   | { from: 'kind'; step: string }
   | { from: 'kubeconfig' };
 
-/** The topology key of the kind plugin: present means every cluster is a kind cluster. */
-const KIND_SECTION = 'kindClusters';
-
-export function apiServerAddressOf(topology: Topology, cluster: string): ApiServerAddress {
+export function apiServerAddressOf(topology: Topology, cluster: string, kind: Pick<KindFacts, 'reachableAt'>): ApiServerAddress {
   const written = topology.clusters[cluster]?.['apiServerUrl'];
   if (typeof written === 'string' && written) return { from: 'topology', url: written };
-  if (topology[KIND_SECTION] !== undefined) return { from: 'kind', step: stepId('kind', 'cluster', cluster) };
+  const reachable = kind.reachableAt(cluster);
+  if (reachable) return { from: 'kind', step: reachable.step };
   return { from: 'kubeconfig' };
 }
 

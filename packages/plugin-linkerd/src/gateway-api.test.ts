@@ -1,4 +1,4 @@
-import { createTestStepContext } from '@meshspec/core/testing';
+import { createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
 import type { Step, Topology } from '@meshspec/core';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { conformancePath, readConformance } from './__fixtures__/conformance.js';
 import { gatewayApiCrdsOf, gatewayApiSource, readGatewayApiManifest } from './gateway-api.js';
 import type { LinkerdSection } from './section.js';
-import { linkerdSteps } from './steps.js';
+import { linkerdSteps as linkerdStepsRaw } from './steps.js';
+import { linkerdPlugin } from './index.js';
+
+const linkerdSteps = withEngineFacts(linkerdPlugin, linkerdStepsRaw);
 
 const topology = (linkerd: LinkerdSection): Topology => ({ apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { east: { context: 'kind-east' }, west: { context: 'kind-west' } }, linkerd });
 const stepsCtx = { stateDir: '/state', topologyDir: '/topo', contextOf: (c: string) => `kind-${c}` };

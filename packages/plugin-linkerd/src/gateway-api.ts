@@ -57,13 +57,13 @@ export function gatewayApiCrdsOf(text: string, version: string, where: string): 
   return crds;
 }
 
-export function gatewayApiStep(cluster: string, context: string, source: GatewayApiSource): Step {
+export function gatewayApiStep(cluster: string, context: string, source: GatewayApiSource, clusterStep: string): Step {
   const id = gatewayApiStepId(cluster);
   return {
     id,
     title: `Gateway API ${source.version} CRDs (standard channel) in ${cluster}`,
     cluster,
-    after: [stepId('kind', 'cluster', cluster)],
+    after: [clusterStep],
     plan: [applyPlanLine(context, `Gateway API ${source.version} standard-channel CRDs from ${source.location}`)],
     inputs: { source },
     async run(run: StepContext) {

@@ -6,6 +6,7 @@ import { linkerdStatus } from './status.js';
 import { linkerdRotate } from './rotate/rotate.js';
 import { issuerRenewalWarning } from './rotate/renewal-warning.js';
 import { linkerdSteps } from './steps.js';
+import { linkerdFacts, type LinkerdFacts } from './facts.js';
 import { validateLinkerd } from './validate.js';
 
 export * from './section.js';
@@ -16,6 +17,7 @@ export type { EnsureResult, PemPair, CertificateOptions } from './certs.js';
 export { linkPairs, clusterNetworksFor, mirrorServiceName, helmList } from './mesh.js';
 export { linkerdSteps, linkerdStepIds, EXPORT_LABEL, GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, LINKERD_NAMESPACE, VIZ_NAMESPACE, REMOTE_ACCESS_SERVICE_ACCOUNT, REMOTE_ACCESS_TOKEN_SECRET } from './steps.js';
 export { apiServerAddressOf, type ApiServerAddress } from './api-server-address.js';
+export { linkerdFacts, type LinkerdFacts, type LinkerdStepIds } from './facts.js';
 export { validateLinkerd } from './validate.js';
 export { linkerdStatus } from './status.js';
 export { linkerdRotate, meshedWorkloads, ANCHOR_PHASES, NEXT_ANCHOR, PREVIOUS_ANCHOR, RotationRefused } from './rotate/rotate.js';
@@ -30,8 +32,11 @@ const LINKERD_TOOL: ToolRequirement = {
 };
 
 /** Linkerd on every cluster with one shared identity, multicluster links and exported services. */
-export const linkerdPlugin = definePlugin<LinkerdSection>({
+export const linkerdPlugin = definePlugin<LinkerdSection, LinkerdFacts>({
   name: 'linkerd',
+  // kind: cluster steps, subnets and API addresses; metallb: the pools the gateway waits for. Both optional.
+  optionalDependsOn: ['kind', 'metallb'],
+  facts: linkerdFacts,
   schema: linkerdSectionSchema,
   clusterSchema: { apiServerUrl: apiServerAddressSchema },
   validate: validateLinkerd,

@@ -4,7 +4,7 @@
 // 2.19 follows ../shared/reference/seed-procedure.md (read from the k8s-versions page on 2026-11-29:
 // 1.22-1.35); an older stored copy of that page said 1.29-1.34, before 2.19's range was widened.
 import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
-import { kubernetesVersionOfNodeImage, nodeImagesOf, pinnedNodeImageWithin } from '@meshspec/plugin-kind';
+import { kindPlugin, kubernetesVersionOfNodeImage, pinnedNodeImageWithin } from '@meshspec/plugin-kind';
 import type { LinkerdVersion } from './version.js';
 
 export interface KubernetesRange {
@@ -51,7 +51,7 @@ export function kubernetesSupportProblems(topology: Topology, version: LinkerdVe
   const range = kubernetesRangeOf(version.minor);
   if (!range) return [];
   const byPath = new Map<string, { path: Array<string | number>; image: string; minor: number; clusters: string[] }>();
-  for (const { cluster, image, path } of nodeImagesOf(topology)) {
+  for (const { cluster, image, path } of ctx.facts(kindPlugin).nodeImages) {
     const k8s = kubernetesVersionOfNodeImage(image);
     if (!k8s || k8s.major !== 1 || (k8s.minor >= range.min && k8s.minor <= range.max)) continue;
     const key = path.join('.');

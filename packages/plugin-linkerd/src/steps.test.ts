@@ -1,9 +1,12 @@
 import { redact, type Step, type Topology } from '@meshspec/core';
-import { createTestStepContext } from '@meshspec/core/testing';
+import { createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CERT_FILES, generateTrustAnchor, issueIssuer } from './certs.js';
 import type { LinkerdSection } from './section.js';
-import { linkerdSteps } from './steps.js';
+import { linkerdSteps as linkerdStepsRaw } from './steps.js';
+import { linkerdPlugin } from './index.js';
+
+const linkerdSteps = withEngineFacts(linkerdPlugin, linkerdStepsRaw);
 
 const topology = (linkerd: LinkerdSection): Topology => ({
   apiVersion: 'meshspec.dev/v1alpha1',
@@ -61,11 +64,11 @@ describe('linkerd steps', () => {
     expect(byId(current, 'linkerd:control-plane@demo').plan![0]).toContain('192.168.0.0/16\\,fd00::/8\\,10.244.0.0/16');
   });
 
-  it('orders steps: gateway after metallb pools, link needs both ends, export after the workloads', () => {
+  it('orders steps: gateway after metallb pools, link needs both ends, export after the cluster (workloads order themselves before it)', () => {
     const steps = linkerdSteps(topology(section('stable-2.13.3')), section('stable-2.13.3'), stepsCtx);
     expect(byId(steps, 'linkerd:gateway@demo').after).toEqual(['kind:cluster@demo', 'metallb:pools@demo']);
     expect(byId(steps, 'linkerd:link:demo@demo3')).toMatchObject({ cluster: 'demo3', needs: ['linkerd:multicluster@demo', 'linkerd:multicluster@demo3', 'linkerd:gateway@demo'], after: ['kind:cluster@demo'] });
-    expect(byId(steps, 'linkerd:export:test/podinfo@demo3').after).toEqual(['kind:cluster@demo3', 'workloads:demo@demo3', 'workloads:manifests:extra@demo3']);
+    expect(byId(steps, 'linkerd:export:test/podinfo@demo3').after).toEqual(['kind:cluster@demo3']);
     expect(byId(steps, 'linkerd:control-plane@demo').needs).toEqual(['linkerd:crds@demo', 'linkerd:certs']);
   });
 

@@ -3,6 +3,8 @@
 // CLI (never piped to kubectl) and server-side applied through the kube client.
 import { parseAllDocuments } from 'yaml';
 import { CommandError, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
+import { metallbPlugin, type MetallbFacts } from '@meshspec/plugin-metallb';
 import { apiServerAddressOf, plannedAddress } from './api-server-address.js';
 import { CERT_FILES, ensureLinkerdCertificates, notAfterOf } from './identity.js';
 import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, uninstallArgs, unlinkArgs, versionArgs, vizArgs, type IdentityFiles } from './commands.js';
@@ -46,6 +48,8 @@ interface Build {
   /** Where the identity files are, as shown in plans (`<state>/secrets/...`). */
   planFiles: IdentityFiles;
   stateDir: string;
+  kind: KindFacts;
+  metallb: MetallbFacts;
 }
 
 const ids = {
@@ -166,7 +170,7 @@ function crdsStep(b: Build, c: string): Step {
     id: ids.crds(c),
     title: `Linkerd CRDs in ${c}`,
     cluster: c,
-    after: [stepId('kind', 'cluster', c)],
+    after: [b.kind.clusterStep(c)],
     plan: [`${b.cli} ${versionArgs.join(' ')} (must report ${expectedCli(b.version)})`, applyLine(ctx, b.cli, args)],
     inputs: { version: b.version.text, cli: b.cli, args },
     async run(run) {
@@ -202,14 +206,14 @@ async function checkCliVersion(run: StepContext, b: Build): Promise<void> {
 
 function controlPlaneStep(b: Build, c: string): Step {
   const ctx = b.contextOf(c);
-  const networks = clusterNetworksFor(b.topology, b.section, b.caps);
+  const networks = clusterNetworksFor(b.kind.subnets, b.section, b.caps);
   const planArgs = controlPlaneArgs(ctx, 'install', b.planFiles, networks);
   return {
     id: ids.controlPlane(c),
     title: `Linkerd control plane in ${c}`,
     cluster: c,
     needs: [ids.crds(c), ids.certs()],
-    after: [stepId('kind', 'cluster', c)],
+    after: [b.kind.clusterStep(c)],
     plan: [
       applyLine(ctx, b.cli, planArgs) + '   (upgrade instead of install when linkerd-config exists)',
       ...CONTROL_PLANE_DEPLOYMENTS.map((d) => `kubectl rollout status deployment/${d} -n ${LINKERD_NAMESPACE} --context ${ctx}`),
@@ -252,7 +256,7 @@ function vizStep(b: Build, c: string): Step {
     title: `Linkerd viz in ${c}`,
     cluster: c,
     needs: [ids.controlPlane(c)],
-    after: [stepId('kind', 'cluster', c)],
+    after: [b.kind.clusterStep(c)],
     plan: [applyLine(ctx, b.cli, args), `kubectl rollout status deployment/metrics-api -n ${VIZ_NAMESPACE} --context ${ctx}`],
     inputs: { version: b.version.text, cli: b.cli, args },
     async run(run) {
@@ -277,7 +281,7 @@ function multiclusterStep(b: Build, c: string, pairs: LinkPair[]): Step {
     title: `Linkerd multicluster extension in ${c}`,
     cluster: c,
     needs: [ids.controlPlane(c)],
-    after: [stepId('kind', 'cluster', c)],
+    after: [b.kind.clusterStep(c)],
     plan: [applyLine(ctx, b.cli, args)],
     inputs: { version: b.version.text, cli: b.cli, args },
     async run(run) {
@@ -320,7 +324,7 @@ function gatewayStep(b: Build, c: string): Step {
     title: `Linkerd gateway address in ${c}`,
     cluster: c,
     needs: [ids.multicluster(c)],
-    after: [stepId('kind', 'cluster', c), stepId('metallb', 'pools', c)],
+    after: [b.kind.clusterStep(c), b.metallb.poolsStep(c)],
     plan: [
       `kubectl rollout status deployment/${GATEWAY_SERVICE} -n ${MULTICLUSTER_NAMESPACE} --context ${ctx}`,
       `wait for service/${GATEWAY_SERVICE} -n ${MULTICLUSTER_NAMESPACE} --context ${ctx} to get a LoadBalancer address -> <address>`,
@@ -343,15 +347,14 @@ function linkStep(b: Build, pair: LinkPair): Step {
   const sourceCtx = b.contextOf(source);
   const targetCtx = b.contextOf(target);
   const gateway = b.section.multicluster.gateway;
-  const kindCluster = stepId('kind', 'cluster', source);
-  const address = apiServerAddressOf(b.topology, source);
+  const address = apiServerAddressOf(b.topology, source, b.kind);
   const planArgs = linkArgs(sourceCtx, source, b.caps, gateway, plannedAddress(address));
   return {
     id: ids.link(pair),
     title: `Link ${target} to ${source} (mirror ${source}'s services in ${target})`,
     cluster: target,
     needs: [ids.multicluster(source), ids.multicluster(target), ...(gateway ? [ids.gateway(source)] : [])],
-    after: [kindCluster],
+    after: [b.kind.clusterStep(source)],
     plan: [
       applyLine(targetCtx, b.cli, planArgs) + (address.from === 'kubeconfig' ? `   (API server address: the server of context ${sourceCtx} in the kubeconfig)` : ''),
     ],
@@ -397,14 +400,15 @@ function apiServerUrlOf(run: StepContext, kindCluster: string): string | undefin
   }
 }
 
-function exportStep(b: Build, entry: ExportEntry, c: string, manifestNames: string[]): Step {
+function exportStep(b: Build, entry: ExportEntry, c: string): Step {
   const ctx = b.contextOf(c);
   const { namespace, service } = entry;
   return {
     id: ids.export(entry, c),
     title: `Export ${namespace}/${service} from ${c}`,
     cluster: c,
-    after: [stepId('kind', 'cluster', c), stepId('workloads', 'demo', c), ...manifestNames.map((n) => stepId('workloads', `manifests:${n}`, c))],
+    // The steps that create the service order themselves before this one (`before`): Linkerd knows no workloads.
+    after: [b.kind.clusterStep(c)],
     plan: [`kubectl label service ${service} -n ${namespace} --context ${ctx} ${EXPORT_LABEL}=true (after the service exists)`],
     inputs: { entry, context: ctx },
     async run(run) {
@@ -422,13 +426,6 @@ function exportStep(b: Build, entry: ExportEntry, c: string, manifestNames: stri
   };
 }
 
-/** Names of the workloads plugin's manifest entries, read defensively (only for soft ordering). */
-function workloadManifestNames(topology: Topology): string[] {
-  const manifests = (topology['workloads'] as { manifests?: unknown } | undefined)?.manifests;
-  if (!Array.isArray(manifests)) return [];
-  return manifests.map((m) => (m as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string');
-}
-
 export function linkerdSteps(topology: Topology, raw: LinkerdSection | undefined, ctx: StepsContext): Step[] {
   if (raw === undefined) return [];
   const section = withDefaults(raw);
@@ -442,18 +439,19 @@ export function linkerdSteps(topology: Topology, raw: LinkerdSection | undefined
     contextOf: ctx.contextOf,
     planFiles: identityFiles((n) => `<state>/secrets/${n}`),
     stateDir: ctx.stateDir,
+    kind: ctx.facts(kindPlugin),
+    metallb: ctx.facts(metallbPlugin),
   };
   const clusters = Object.keys(topology.clusters);
   const mc = section.multicluster.enabled;
   const pairs = mc ? linkPairs(clusters, section.links) : [];
-  const manifestNames = workloadManifestNames(topology);
   const steps: Step[] = [certsStep(b)];
   const gatewayApi = gatewayApiPlan(section, caps, ctx.topologyDir);
   for (const c of clusters) {
     const crds = crdsStep(b, c);
     if (gatewayApi) {
       // Linkerd 2.18+ refuses `install --crds` until the Gateway API CRDs exist.
-      steps.push(gatewayApiStep(c, ctx.contextOf(c), gatewayApi));
+      steps.push(gatewayApiStep(c, ctx.contextOf(c), gatewayApi, b.kind.clusterStep(c)));
       crds.needs = [...(crds.needs ?? []), gatewayApiStepId(c)];
     }
     steps.push(crds, controlPlaneStep(b, c));
@@ -462,7 +460,7 @@ export function linkerdSteps(topology: Topology, raw: LinkerdSection | undefined
     if (mc && section.multicluster.gateway) steps.push(gatewayStep(b, c));
   }
   for (const pair of pairs) steps.push(linkStep(b, pair));
-  for (const entry of section.export) for (const c of clusters) steps.push(exportStep(b, entry, c, manifestNames));
+  for (const entry of section.export) for (const c of clusters) steps.push(exportStep(b, entry, c));
   return steps;
 }
 

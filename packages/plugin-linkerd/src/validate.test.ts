@@ -1,5 +1,6 @@
 import { withDefaults } from './section.js';
-import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
+import { factsAccess, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { linkerdPlugin } from './index.js';
 import { describe, expect, it } from 'vitest';
 import type { LinkerdSection } from './section.js';
 import { validateLinkerd } from './validate.js';
@@ -15,7 +16,9 @@ const topology = (linkerd: LinkerdSection): Topology => ({
   clusters: { demo: {}, demo3: {} },
   linkerd,
 });
-const check = (section: LinkerdSection) => validateLinkerd(topology(section), section, ctx).map((d) => `${d.path}: ${d.message}`);
+/** The engine's ctx.facts for `t`, checked against linkerd's declared dependencies. */
+const ctxFor = (t: Topology): ValidateContext => ({ ...ctx, ...factsAccess(t, linkerdPlugin) });
+const check = (section: LinkerdSection) => validateLinkerd(topology(section), section, ctxFor(topology(section))).map((d) => `${d.path}: ${d.message}`);
 
 describe('validateLinkerd', () => {
   it('accepts the seed topology', () => {
@@ -29,7 +32,7 @@ describe('validateLinkerd', () => {
       'linkerd.links.1: link from "demo" to itself',
       'linkerd.links.3: duplicate link demo -> demo3',
     ]);
-    const [d] = validateLinkerd(topology({}), { links: [{ from: 'x', to: 'demo' }] }, ctx);
+    const [d] = validateLinkerd(topology({}), { links: [{ from: 'x', to: 'demo' }] }, ctxFor(topology({})));
     expect(d!.fix).toBe('use one of: demo, demo3');
   });
 
@@ -50,6 +53,15 @@ describe('validateLinkerd', () => {
     expect(check({ multicluster: { enabled: false }, links: 'full-mesh' })).toEqual([]);
   });
 
+  it('warns (does not reject) at each export when the multicluster extension is off: nothing will mirror it', () => {
+    const s: LinkerdSection = { multicluster: { enabled: false }, export: [{ namespace: 'test', service: 'podinfo' }] };
+    const found = validateLinkerd(topology(s), s, ctxFor(topology(s)));
+    expect(found.map((d) => `${d.severity ?? 'error'} ${d.path}: ${d.message}`)).toEqual([
+      'warning linkerd.export.0: test/podinfo is exported, but multicluster.enabled is false: no cluster links to another, so no cluster will mirror it',
+    ]);
+    expect(check({ export: [{ namespace: 'test', service: 'podinfo' }] })).toEqual([]);
+  });
+
   it('has no links or link steps when the multicluster extension is off', () => {
     expect(withDefaults({ multicluster: { enabled: false }, links: 'full-mesh' }).links).toBe('none');
   });
@@ -57,7 +69,7 @@ describe('validateLinkerd', () => {
 
 describe('validateLinkerd: Gateway API', () => {
   it('warns when installGatewayApi makes Linkerd bundle its experimental CRDs instead of the pinned standard ones', () => {
-    const found = validateLinkerd(topology({ version: 'edge-26.6.3', installGatewayApi: true }), { version: 'edge-26.6.3', installGatewayApi: true }, ctx);
+    const found = validateLinkerd(topology({ version: 'edge-26.6.3', installGatewayApi: true }), { version: 'edge-26.6.3', installGatewayApi: true }, ctxFor(topology({ version: 'edge-26.6.3', installGatewayApi: true })));
     expect(found.map((d) => `${d.severity ?? 'error'} ${d.path}: ${d.message}`)).toEqual([
       'warning linkerd.installGatewayApi: installGatewayApi: true has linkerd install --crds bundle its experimental-channel Gateway API CRDs; meshspec then skips the standard-channel v1.2.1 step (gatewayApi)',
     ]);

@@ -1,5 +1,5 @@
 // Semantic checks of the linkerd section that JSON Schema cannot express.
-import { formatCidr, hasHostBits, networkOf, parseCidr, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { asWarning, formatCidr, hasHostBits, networkOf, parseCidr, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
 import { parseDuration } from './duration.js';
 import { gatewayApiProblems } from './gateway-api-plan.js';
 import { kubernetesSupportProblems } from './kubernetes-support.js';
@@ -62,6 +62,15 @@ export function validateLinkerd(topology: Topology, section: LinkerdSection | un
   // value from an omitted one, and with multicluster off it simply means no links (see withDefaults).
   if (section.multicluster?.enabled === false && Array.isArray(section.links) && section.links.length > 0) {
     at(['links'], 'links need the multicluster extension, which multicluster.enabled turns off', 'remove links, or set multicluster.enabled: true');
+  }
+  // Exporting labels a service for mirroring into linked clusters; with multicluster off nothing links or
+  // mirrors. Only a warning: the label is harmless and may be set ahead of turning multicluster on.
+  if (section.multicluster?.enabled === false) {
+    (section.export ?? []).forEach((entry, i) => {
+      problems.push(
+        asWarning(ctx.diagnostic([KEY, 'export', i], `${entry.namespace}/${entry.service} is exported, but multicluster.enabled is false: no cluster links to another, so no cluster will mirror it`, 'set multicluster.enabled: true, or remove this export')),
+      );
+    });
   }
   return problems;
 }

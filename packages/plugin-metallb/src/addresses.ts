@@ -4,13 +4,13 @@ import type { PlannedAddress, Topology } from '@meshspec/core';
 import { formatRange } from '@meshspec/core';
 import { automaticClusters, planPools } from './pools.js';
 import { withDefaults, type MetallbSection } from './section.js';
-import { KIND_NETWORK_STEP } from './steps.js';
+import type { KindFacts } from '@meshspec/plugin-kind';
 
-export function metallbAddresses(topology: Topology, rawSection: MetallbSection | undefined, known: { outputOf<T>(stepId: string): T | undefined }): PlannedAddress[] {
+export function metallbAddresses(topology: Topology, rawSection: MetallbSection | undefined, known: { outputOf<T>(stepId: string): T | undefined }, kind: KindFacts): PlannedAddress[] {
   if (rawSection === undefined) return [];
   const section = withDefaults(rawSection);
   const clusters = Object.keys(topology.clusters);
-  const recorded = known.outputOf<{ subnet?: string; gateway?: string }>(KIND_NETWORK_STEP);
+  const recorded = kind.networkStep === undefined ? undefined : known.outputOf<{ subnet?: string; gateway?: string }>(kind.networkStep);
   const network = section.dockerSubnet !== undefined ? { subnet: section.dockerSubnet } : recorded?.subnet ? { subnet: recorded.subnet, ...(recorded.gateway ? { gateway: recorded.gateway } : {}) } : undefined;
   const from = section.dockerSubnet !== undefined ? `dockerSubnet ${section.dockerSubnet}` : network ? `the kind network ${network.subnet}, as the last apply found it` : undefined;
   const automatic = new Set(automaticClusters(clusters, section));

@@ -6,6 +6,6 @@ export { DEFAULT_CHART_VERSION, DEFAULT_NAMESPACE, DEFAULT_POOL_SIZE, CHART, POO
 export { planPools, parsePool, poolArea, automaticClusters, suggestFreeRange, type ClusterPool } from './pools.js';
 export { renderPoolObjects } from './render.js';
 export { validateMetallb } from './validate.js';
-export { metallbSteps, installStepId, poolsStepId, hasReadyAddress, KIND_NETWORK_STEP } from './steps.js';
+export { metallbSteps, installStepId, poolsStepId, hasReadyAddress, metallbFacts, type MetallbFacts } from './steps.js';
 export { applyWithWebhookRetry, isWebhookError, WEBHOOK_RETRY } from './retry.js';
 export { PLUGIN_METALLB_PINS, METALLB_SEED_PIN, METALLB_CURRENT_PIN } from './pins.js';

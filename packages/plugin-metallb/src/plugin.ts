@@ -1,17 +1,21 @@
 import { definePlugin } from '@meshspec/core';
+import { kindPlugin } from '@meshspec/plugin-kind';
 import { metallbSectionSchema, type MetallbSection } from './section.js';
 import { metallbAddresses } from './addresses.js';
 import { metallbPreflight } from './preflight.js';
-import { metallbSteps } from './steps.js';
+import { metallbFacts, metallbSteps, type MetallbFacts } from './steps.js';
 import { validateMetallb } from './validate.js';
 
 /** MetalLB per cluster: LoadBalancer addresses on the docker network, one disjoint pool per cluster. */
-export const metallbPlugin = definePlugin<MetallbSection>({
+export const metallbPlugin = definePlugin<MetallbSection, MetallbFacts>({
   name: 'metallb',
+  // Automatic pools are carved from kind's docker network; explicit pools (or dockerSubnet) work without kind.
+  optionalDependsOn: ['kind'],
   schema: metallbSectionSchema,
-  validate: validateMetallb,
-  steps: (topology, section, ctx) => metallbSteps(topology, section, ctx.contextOf),
-  addresses: metallbAddresses,
-  preflight: metallbPreflight,
+  facts: metallbFacts,
+  validate: (topology, section, ctx) => validateMetallb(topology, section, ctx, ctx.facts(kindPlugin)),
+  steps: (topology, section, ctx) => metallbSteps(topology, section, ctx.contextOf, ctx.facts(kindPlugin)),
+  addresses: (topology, section, known) => metallbAddresses(topology, section, known, known.facts(kindPlugin)),
+  preflight: (topology, section, ctx) => metallbPreflight(topology, section, ctx.exec, ctx.facts(kindPlugin)),
   tools: [{ command: 'helm', versionArgs: ['version', '--short'], parseVersion: (out) => /v\d+\.\d+\.\d+\S*/.exec(out)?.[0], why: 'installs the MetalLB chart' }],
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KubeError, type ApplyResult, type KubeClient, type KubeObject, type Step, type Topology } from '@meshspec/core';
-import { createTestStepContext } from '@meshspec/core/testing';
+import { createTestStepContext, testStepsContext } from '@meshspec/core/testing';
 import { metallbPlugin } from './plugin.js';
 import { applyWithWebhookRetry, isWebhookError } from './retry.js';
 import type { MetallbSection } from './section.js';
@@ -10,10 +10,12 @@ const topology = (metallb: MetallbSection): Topology => ({
   kind: 'Topology',
   metadata: { name: 't' },
   clusters: { demo: { context: 'kind-demo' }, demo3: { context: 'kind-demo3' } },
+  // The network step is kind's, read from its facts: present only with the kind section.
+  kindClusters: {},
   metallb,
 });
 const stepsOf = (metallb: MetallbSection) =>
-  metallbPlugin.steps(topology(metallb), metallb, { stateDir: '/x', topologyDir: '/x', contextOf: (c) => `kind-${c}` });
+  metallbPlugin.steps(topology(metallb), metallb, testStepsContext(topology(metallb), metallbPlugin));
 const find = (steps: Step[], id: string) => steps.find((s) => s.id === id)!;
 
 const CONTROLLER: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'metallb-controller', namespace: 'metallb-system' } };
@@ -37,7 +39,7 @@ describe('metallb steps', () => {
   });
 
   it('has no steps without a section', () => {
-    expect(metallbPlugin.steps(topology({}), undefined, { stateDir: '/x', topologyDir: '/x', contextOf: (c) => c })).toEqual([]);
+    expect(metallbPlugin.steps(topology({}), undefined, testStepsContext(topology({}), metallbPlugin))).toEqual([]);
   });
 
   describe('metallb:install@demo', () => {

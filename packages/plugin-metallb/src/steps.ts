@@ -1,40 +1,53 @@
 // MetalLB steps per cluster: install the chart (and wait until its webhook answers), then apply the pool.
 import { formatRange, StepError, stepId, type HelmRelease, type KubeObject, type Step, type StepContext, type Topology, applyPlanLine } from '@meshspec/core';
+import type { KindFacts } from '@meshspec/plugin-kind';
 import { planPools } from './pools.js';
 import { renderPoolObjects } from './render.js';
 import { applyWithWebhookRetry, WEBHOOK_RETRY } from './retry.js';
 import { CHART, POOL_NAME, withDefaults, type MetallbSection, type ResolvedMetallbSection } from './section.js';
 
-/** The kind plugin's step that ensures the docker network and reports its IPv4 subnet/gateway. */
-export const KIND_NETWORK_STEP = 'kind:network';
 export const installStepId = (cluster: string) => stepId('metallb', 'install', cluster);
 export const poolsStepId = (cluster: string) => stepId('metallb', 'pools', cluster);
+
+/** What MetalLB publishes: the step after which a cluster's LoadBalancer services get addresses. */
+export interface MetallbFacts {
+  /** Clusters MetalLB gives addresses in (all of them when the section is present, else none). */
+  clusters: string[];
+  /** The pool step of `cluster`; order after it (softly: MetalLB may be absent) to wait for addresses. */
+  poolsStep(cluster: string): string;
+}
+
+export function metallbFacts(topology: Topology, section: MetallbSection | undefined): MetallbFacts {
+  return { clusters: section === undefined ? [] : Object.keys(topology.clusters), poolsStep: poolsStepId };
+}
 const WAIT_MS = 5 * 60_000;
 /** Names the chart gives its objects for release `metallb`. */
 const CONTROLLER = 'metallb-controller';
 const WEBHOOK_SERVICE = 'metallb-webhook-service';
 
-export function metallbSteps(topology: Topology, rawSection: MetallbSection | undefined, contextOf: (cluster: string) => string): Step[] {
+export function metallbSteps(topology: Topology, rawSection: MetallbSection | undefined, contextOf: (cluster: string) => string, kind: KindFacts): Step[] {
   if (rawSection === undefined) return [];
   const section = withDefaults(rawSection);
   const clusters = Object.keys(topology.clusters);
   // Explicit pools (or a given dockerSubnet) make the plugin usable without the kind plugin.
   const needsKindNetwork = section.dockerSubnet === undefined && clusters.some((c) => section.pools[c] === undefined);
-  return clusters.flatMap((cluster) => [installStep(cluster, section, contextOf(cluster)), poolsStep(cluster, contextOf(cluster), clusters, section, needsKindNetwork)]);
+  // Without kind there is no network step: validate() rejects automatic pools then.
+  const networkStep = needsKindNetwork ? kind.networkStep : undefined;
+  return clusters.flatMap((cluster) => [installStep(cluster, section, contextOf(cluster), kind.clusterStep(cluster)), poolsStep(cluster, contextOf(cluster), clusters, section, networkStep)]);
 }
 
 function release(section: ResolvedMetallbSection, kubeContext: string): HelmRelease {
   return { ...CHART, version: section.chartVersion, namespace: section.namespace, kubeContext, wait: true, timeout: '5m' };
 }
 
-function installStep(cluster: string, section: ResolvedMetallbSection, kubeContext: string): Step {
+function installStep(cluster: string, section: ResolvedMetallbSection, kubeContext: string, clusterStep: string): Step {
   const chart = release(section, kubeContext);
   const ns = section.namespace;
   return {
     id: installStepId(cluster),
     title: `MetalLB ${section.chartVersion} in ${cluster}`,
     cluster,
-    after: [stepId('kind', 'cluster', cluster)],
+    after: [clusterStep],
     plan: [
       `helm upgrade --install ${chart.release} ${chart.chart} --repo ${chart.repo} --version ${chart.version} --namespace ${ns} --kube-context ${kubeContext} --wait`,
       `wait until deployment ${ns}/${CONTROLLER} has rolled out`,
@@ -66,7 +79,7 @@ export function hasReadyAddress(endpoints: KubeObject | undefined): boolean {
   return subsets.some((s) => (s.addresses?.length ?? 0) > 0);
 }
 
-function poolsStep(cluster: string, context: string, clusters: string[], section: ResolvedMetallbSection, needsKindNetwork: boolean): Step {
+function poolsStep(cluster: string, context: string, clusters: string[], section: ResolvedMetallbSection, networkStep: string | undefined): Step {
   const explicit = section.pools[cluster];
   const ns = section.namespace;
   const shown = explicit ?? `<${section.poolSize} addresses carved from the top of the kind network>`;
@@ -74,12 +87,12 @@ function poolsStep(cluster: string, context: string, clusters: string[], section
     id: poolsStepId(cluster),
     title: `MetalLB address pool in ${cluster}`,
     cluster,
-    needs: [installStepId(cluster), ...(needsKindNetwork ? [KIND_NETWORK_STEP] : [])],
+    needs: [installStepId(cluster), ...(networkStep ? [networkStep] : [])],
     plan: [applyPlanLine(context, `IPAddressPool ${ns}/${POOL_NAME} (${shown}), L2Advertisement ${ns}/${POOL_NAME}`)],
     // Automatic ranges depend on every cluster's position and on the explicit pools, so all of it is input.
     inputs: { namespace: ns, poolSize: section.poolSize, clusters, pools: section.pools, dockerSubnet: section.dockerSubnet ?? null },
     async run(ctx) {
-      const network = section.dockerSubnet !== undefined ? { subnet: section.dockerSubnet } : needsKindNetwork ? ctx.outputOf<{ subnet: string; gateway?: string }>(KIND_NETWORK_STEP) : undefined;
+      const network = section.dockerSubnet !== undefined ? { subnet: section.dockerSubnet } : networkStep ? ctx.outputOf<{ subnet: string; gateway?: string }>(networkStep) : undefined;
       const pool = poolFor(ctx, cluster, clusters, section, network);
       await applyWithWebhookRetry(ctx.kube(cluster), renderPoolObjects(pool, ns), {
         ...WEBHOOK_RETRY,

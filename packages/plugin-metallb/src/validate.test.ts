@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { yamlValidateContext } from '@meshspec/core/testing';
 import type { MetallbSection } from './section.js';
-import { validateMetallb } from './validate.js';
+import { metallbPlugin } from './plugin.js';
+
+// Through the plugin, with the engine's ctx.facts (checks metallb declares kind).
+const validateMetallb = metallbPlugin.validate!;
 
 function check(metallb: string, kind = 'kindClusters: {}\n') {
-  const { ctx, topology } = yamlValidateContext(`clusters:\n  demo: {}\n  demo3: {}\n${kind}metallb:\n${metallb}`);
+  const { ctx, topology } = yamlValidateContext(`clusters:\n  demo: {}\n  demo3: {}\n${kind}metallb:\n${metallb}`, 'topology.yaml', metallbPlugin);
   return validateMetallb(topology, topology['metallb'] as MetallbSection, ctx).map((d) => ({ at: `${d.line}:${d.column}`, path: d.path, message: d.message, fix: d.fix, source: d.source }));
 }
 
@@ -57,7 +60,7 @@ describe('validateMetallb', () => {
   });
 
   it('does nothing without a metallb section', () => {
-    const { ctx, topology } = yamlValidateContext(`clusters:\n  demo: {}\n`);
+    const { ctx, topology } = yamlValidateContext(`clusters:\n  demo: {}\n`, 'topology.yaml', metallbPlugin);
     expect(validateMetallb(topology, undefined, ctx)).toEqual([]);
   });
 });

@@ -1,16 +1,15 @@
 // Checks of explicit MetalLB pools: parseable, disjoint across clusters (two clusters announcing one
 // address break both gateways), and inside the docker network when its subnet is given.
 import { contains, formatCidr, hasHostBits, networkOf, overlaps, parseCidr, parseIpv4Range, rangeSize, type Diagnostic, type Ipv4Cidr, type Ipv4Range, type Topology, type ValidateContext } from '@meshspec/core';
+import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
 import { automaticClusters, planPools, suggestFreeRange } from './pools.js';
 import { withDefaults, type MetallbSection } from './section.js';
 
 /** A /16: a cluster's gateways and ingress need a handful of addresses; anything near 0.0.0.0/0 is a mistake. */
 const MAX_POOL_SIZE = 65_536;
 
-/** The kind plugin's topology key (its section must be present for `kind:network` to exist). */
-const KIND_SECTION_KEY = 'kindClusters';
 
-export function validateMetallb(topology: Topology, rawSection: MetallbSection | undefined, ctx: ValidateContext): Diagnostic[] {
+export function validateMetallb(topology: Topology, rawSection: MetallbSection | undefined, ctx: ValidateContext, kind: KindFacts): Diagnostic[] {
   if (rawSection === undefined) return [];
   const section = withDefaults(rawSection);
   const clusters = Object.keys(topology.clusters);
@@ -67,8 +66,8 @@ export function validateMetallb(topology: Topology, rawSection: MetallbSection |
   // Automatic pools read the subnet from the kind plugin's `kind:network` step; without the kind section
   // that step does not exist, which would otherwise surface later as an unknown-step error.
   const automatic = automaticClusters(clusters, section);
-  if (section.dockerSubnet === undefined && automatic.length > 0 && topology[KIND_SECTION_KEY] === undefined) {
-    report(['metallb'], `clusters ${automatic.join(', ')} need an automatic pool, carved from the kind docker network, but the topology has no ${KIND_SECTION_KEY} section`, `give metallb.pools.<cluster> for every cluster, or metallb.dockerSubnet (the IPv4 subnet of the network the nodes are on)`);
+  if (section.dockerSubnet === undefined && automatic.length > 0 && kind.networkStep === undefined) {
+    report(['metallb'], `clusters ${automatic.join(', ')} need an automatic pool, carved from the kind docker network, but the topology has no ${kindPlugin.key} section`, `give metallb.pools.<cluster> for every cluster, or metallb.dockerSubnet (the IPv4 subnet of the network the nodes are on)`);
   }
 
   // With a known subnet, the automatic pools can be checked for room now rather than failing mid-apply.

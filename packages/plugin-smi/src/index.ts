@@ -1,4 +1,5 @@
 import { definePlugin } from '@meshspec/core';
+import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { smiSchema, type SmiSection } from './schema.js';
 import { smiSteps, splitApiOf } from './steps.js';
 import { validateSmi } from './validate.js';
@@ -6,8 +7,8 @@ import { verifySplits } from './verify/verify.js';
 
 export * from './schema.js';
 export { splitApiFor, needsSmi023, type SplitApi } from './linkerd-version.js';
-export { backendsFor, equalWeights, isExported, mirrorName, renderHttpRoute, renderTrafficSplit, type Backend } from './render.js';
-export { installStep, renderSplitFor, smiSteps, splitApiOf, splitStep, SMI_ADAPTOR, SMI_NAMESPACE } from './steps.js';
+export { backendsFor, equalWeights, mirrorName, renderHttpRoute, renderTrafficSplit, type Backend, type MeshFacts } from './render.js';
+export { installStep, renderSplitFor, smiSteps, splitApiOf, splitStep, SMI_ADAPTOR, SMI_NAMESPACE, type SplitNeighbours } from './steps.js';
 export { validateSmi } from './validate.js';
 export { verifySplits } from './verify/verify.js';
 export { expectedBackends, attributeAnswer, type ExpectedBackend } from './verify/expected.js';
@@ -17,6 +18,8 @@ export { tlsEvidence, type TlsEvidence } from './verify/proxy-metrics.js';
 export const smiPlugin = definePlugin<SmiSection>({
   name: 'smi',
   dependsOn: ['linkerd'],
+  // kind: cluster steps; workloads: the demo app a split waits for. Both optional.
+  optionalDependsOn: ['kind', 'workloads'],
   schema: smiSchema,
   validate: validateSmi,
   steps: smiSteps,
@@ -30,8 +33,8 @@ export const smiPlugin = definePlugin<SmiSection>({
     },
   ],
   // HTTPRoute mode (Linkerd 2.18+) applies objects only; no CLI runs.
-  toolsFor(topology, section) {
-    return section !== undefined && splitApiOf(topology) === 'trafficsplit' ? (this.tools ?? []) : [];
+  toolsFor(_topology, section, ctx) {
+    return section !== undefined && splitApiOf(ctx.facts(linkerdPlugin)) === 'trafficsplit' ? (this.tools ?? []) : [];
   },
 });
 

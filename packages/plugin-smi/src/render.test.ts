@@ -1,6 +1,7 @@
-import type { Topology } from '@meshspec/core';
+import { factsOf, type Topology } from '@meshspec/core';
+import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { describe, expect, it } from 'vitest';
-import { backendsFor, equalWeights, renderHttpRoute, renderTrafficSplit } from './render.js';
+import { backendsFor as backendsWith, equalWeights, renderHttpRoute, renderTrafficSplit } from './render.js';
 
 const topology = (clusters: string[], exported = true): Topology => ({
   apiVersion: 'meshspec.dev/v1alpha1',
@@ -10,6 +11,8 @@ const topology = (clusters: string[], exported = true): Topology => ({
   linkerd: { version: 'stable-2.13.3', export: exported ? [{ namespace: 'test', service: 'podinfo' }] : [] },
 });
 const split = { namespace: 'test', service: 'podinfo' };
+/** Backends with Linkerd's facts for `t` (links, exports, mirror names), as the plugin gets them. */
+const backendsFor = (s: Parameters<typeof backendsWith>[0], cluster: string, t: Topology) => backendsWith(s, cluster, Object.keys(t.clusters), factsOf(linkerdPlugin, t));
 const json = (o: unknown) => JSON.stringify(o, null, 2) + '\n';
 
 describe('equalWeights', () => {
@@ -25,6 +28,15 @@ describe('equalWeights', () => {
 });
 
 describe('backendsFor', () => {
+  it.each([
+    { name: 'multicluster.enabled: false (no links at all)', linkerd: { multicluster: { enabled: false } } },
+    { name: 'links: none', linkerd: { links: 'none' } },
+  ])('renders no mirror backend with $name, even for an exported service', ({ linkerd }) => {
+    const t = topology(['a', 'b']);
+    const off = { ...t, linkerd: { ...(t['linkerd'] as object), ...linkerd } };
+    expect(backendsFor(split, 'a', off)).toEqual([{ service: 'podinfo', weight: 100 }]);
+  });
+
   it('defaults to the local service plus one mirror per exporting cluster', () => {
     expect(backendsFor(split, 'b', topology(['a', 'b', 'c']))).toEqual([
       { service: 'podinfo', weight: 34 },

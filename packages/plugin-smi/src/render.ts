@@ -1,5 +1,6 @@
 // Pure renderers for splits: which backends a cluster gets, and the TrafficSplit / HTTPRoute objects.
-import type { KubeObject, Topology } from '@meshspec/core';
+import type { KubeObject } from '@meshspec/core';
+import { mirrorServiceName, type LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { DEFAULT_SPLIT_PORT, type SplitSpec } from './schema.js';
 
 export interface Backend {
@@ -8,10 +9,11 @@ export interface Backend {
   weight: number;
 }
 
-/** The mirror Linkerd creates for `service` exported by `remote` (link name = cluster name). */
-export function mirrorName(service: string, remote: string): string {
-  return `${service}-${remote}`;
-}
+/** The mirror Linkerd creates for `service` exported by `remote`: Linkerd's own rule, one source. */
+export const mirrorName = mirrorServiceName;
+
+/** What the splits read of Linkerd: its facts (links resolved with multicluster.enabled, exports, mirrors). */
+export type MeshFacts = Pick<LinkerdFacts, 'mirrorIn' | 'mirrorName' | 'isExported' | 'isLinked' | 'multicluster'>;
 
 /**
  * `n` equal integer weights summing to 100, earlier entries taking the remainder (3 → 34/33/33).
@@ -23,46 +25,25 @@ export function equalWeights(n: number): number[] {
   return Array.from({ length: n }, (_, i) => base + (i < 100 - base * n ? 1 : 0));
 }
 
-/** What the topology's linkerd section says about exports (read loosely; the linkerd plugin validates it). */
-interface ExportEntry {
-  namespace?: string;
-  service?: string;
-  clusters?: string[];
-}
-
-/** Does `cluster` export `namespace/service` (so that other clusters have a mirror of it)? */
-export function isExported(topology: Topology, namespace: string, service: string, cluster: string): boolean {
-  const linkerd = topology['linkerd'] as { export?: ExportEntry[] } | undefined;
-  return (linkerd?.export ?? []).some((e) => e.namespace === namespace && e.service === service && (!e.clusters || e.clusters.includes(cluster)));
-}
-
-/** Is there a Linkerd link that makes `to` mirror services of `from`? (`links`: full-mesh by default, none, or pairs.) */
-export function isLinked(topology: Topology, from: string, to: string): boolean {
-  const links = (topology['linkerd'] as { links?: unknown } | undefined)?.links ?? 'full-mesh';
-  if (links === 'full-mesh') return from !== to;
-  if (Array.isArray(links)) return links.some((l: { from?: string; to?: string }) => l.from === from && l.to === to);
-  return false;
-}
-
 /**
  * Backends of `split` as seen from `cluster`. Explicit backends name the cluster that serves each share,
  * so the same list means the same global distribution everywhere: in its own cluster a backend is the
  * local service, elsewhere the mirror. Default: local + the mirror of every cluster that exports the service
  * and is linked into `cluster`, with equal weights.
  */
-export function backendsFor(split: SplitSpec, cluster: string, topology: Topology): Backend[] {
+export function backendsFor(split: SplitSpec, cluster: string, clusters: readonly string[], mesh: MeshFacts): Backend[] {
   if (split.backends) {
     // In a backend's own cluster "local" and "<that cluster>" are the same service: merge their weights.
     const merged = new Map<string, number>();
     for (const b of split.backends) {
       const service = b.service ?? split.service;
-      const name = b.cluster === undefined || b.cluster === cluster ? service : mirrorName(service, b.cluster);
+      const name = b.cluster === undefined || b.cluster === cluster ? service : mesh.mirrorName(service, b.cluster);
       merged.set(name, (merged.get(name) ?? 0) + b.weight);
     }
     return [...merged].map(([service, weight]) => ({ service, weight }));
   }
-  const remotes = Object.keys(topology.clusters).filter((c) => c !== cluster && isLinked(topology, c, cluster) && isExported(topology, split.namespace, split.service, c));
-  const names = [split.service, ...remotes.map((r) => mirrorName(split.service, r))];
+  const mirrors = clusters.filter((c) => c !== cluster).flatMap((remote) => mesh.mirrorIn(cluster, split.namespace, split.service, remote) ?? []);
+  const names = [split.service, ...mirrors];
   const weights = equalWeights(names.length);
   return names.map((service, i) => ({ service, weight: weights[i]! }));
 }

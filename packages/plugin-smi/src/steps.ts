@@ -1,4 +1,7 @@
 import { appliedObjectHooks, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine, contextOf } from '@meshspec/core';
+import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
+import { linkerdPlugin, type LinkerdFacts } from '@meshspec/plugin-linkerd';
+import { workloadsPlugin, type WorkloadsFacts } from '@meshspec/plugin-workloads';
 import { splitApiFor, type SplitApi } from './linkerd-version.js';
 import { backendsFor, renderHttpRoute, renderTrafficSplit } from './render.js';
 import { DEFAULT_EXTENSION_VERSION, type SmiSection, type SplitSpec } from './schema.js';
@@ -6,20 +9,21 @@ import { DEFAULT_EXTENSION_VERSION, type SmiSection, type SplitSpec } from './sc
 export const SMI_NAMESPACE = 'linkerd-smi';
 export const SMI_ADAPTOR = 'smi-adaptor';
 
-export function splitApiOf(topology: Topology): SplitApi {
-  return splitApiFor((topology['linkerd'] as { version?: string } | undefined)?.version);
+export function splitApiOf(linkerd: Pick<LinkerdFacts, 'versionText'>): SplitApi {
+  return splitApiFor(linkerd.versionText);
 }
 
 /** The object `split` becomes in `cluster`, in the API the topology's Linkerd version reads. */
-export function renderSplitFor(split: SplitSpec, cluster: string, topology: Topology): KubeObject {
-  const backends = backendsFor(split, cluster, topology);
-  return splitApiOf(topology) === 'httproute' ? renderHttpRoute(split, backends) : renderTrafficSplit(split, backends);
+export function renderSplitFor(split: SplitSpec, cluster: string, clusters: readonly string[], linkerd: LinkerdFacts): KubeObject {
+  const backends = backendsFor(split, cluster, clusters, linkerd);
+  return splitApiOf(linkerd) === 'httproute' ? renderHttpRoute(split, backends) : renderTrafficSplit(split, backends);
 }
 
-/** The linkerd CLI the topology names (`linkerd.cliPath`): `linkerd smi` must be run by that one, not by PATH's. */
-export function linkerdCliOf(topology: Topology): string {
-  const cliPath = (topology['linkerd'] as { cliPath?: unknown } | undefined)?.cliPath;
-  return typeof cliPath === 'string' && cliPath ? cliPath : 'linkerd';
+/** The step ids of other plugins the splits order themselves after, from those plugins' facts. */
+export interface SplitNeighbours {
+  linkerd: LinkerdFacts;
+  kind: Pick<KindFacts, 'clusterStep'>;
+  workloads: Pick<WorkloadsFacts, 'steps'>;
 }
 
 /** How long destroy waits for the extension's namespace to be gone (finalizers done). */
@@ -27,14 +31,15 @@ const NAMESPACE_GONE_TIMEOUT_MS = 5 * 60_000;
 
 const sameVersion = (a: string, b: string) => a.trim().replace(/^v/, '') === b.trim().replace(/^v/, '');
 
-export function installStep(cluster: string, extensionVersion: string, ctx: StepsContext, linkerd = 'linkerd'): Step {
+export function installStep(cluster: string, extensionVersion: string, ctx: StepsContext, n: Pick<SplitNeighbours, 'linkerd' | 'kind'>): Step {
+  const linkerd = n.linkerd.cli;
   const id = stepId('smi', 'install', cluster);
   const context = ctx.contextOf(cluster);
   return {
     id,
     title: `linkerd-smi ${extensionVersion} in ${cluster}`,
     cluster,
-    after: [stepId('kind', 'cluster', cluster), stepId('linkerd', 'control-plane', cluster)],
+    after: [n.kind.clusterStep(cluster), n.linkerd.steps.controlPlane(cluster)],
     plan: [
       `linkerd-smi version   (must print ${extensionVersion})`,
       applyPlanLine(context, `${linkerd} smi install --context ${context}`),
@@ -69,11 +74,12 @@ export function installStep(cluster: string, extensionVersion: string, ctx: Step
   };
 }
 
-export function splitStep(split: SplitSpec, cluster: string, topology: Topology, api: SplitApi): Step {
-  const others = Object.keys(topology.clusters).filter((c) => c !== cluster);
-  const object = renderSplitFor(split, cluster, topology);
+export function splitStep(split: SplitSpec, cluster: string, topology: Topology, api: SplitApi, n: SplitNeighbours): Step {
+  const clusters = Object.keys(topology.clusters);
+  const others = clusters.filter((c) => c !== cluster);
+  const object = renderSplitFor(split, cluster, clusters, n.linkerd);
   const key = `${split.namespace}/${split.service}`;
-  const backends = backendsFor(split, cluster, topology);
+  const backends = backendsFor(split, cluster, clusters, n.linkerd);
   const context = contextOf(topology, cluster);
   return {
     id: stepId('smi', `split:${key}`, cluster),
@@ -81,13 +87,13 @@ export function splitStep(split: SplitSpec, cluster: string, topology: Topology,
     cluster,
     ...(api === 'trafficsplit' ? { needs: [stepId('smi', 'install', cluster)] } : {}),
     after: [
-      stepId('kind', 'cluster', cluster),
-      stepId('linkerd', 'crds', cluster),
-      stepId('linkerd', 'control-plane', cluster),
-      stepId('workloads', 'demo', cluster),
+      n.kind.clusterStep(cluster),
+      n.linkerd.steps.crds(cluster),
+      n.linkerd.steps.controlPlane(cluster),
+      n.workloads.steps.demo(cluster),
       // Mirrors appear once this cluster links to the other and the other exports the service.
-      ...others.map((o) => stepId('linkerd', `link:${o}`, cluster)),
-      ...others.map((o) => stepId('linkerd', `export:${key}`, o)),
+      ...others.map((o) => n.linkerd.steps.link(o, cluster)),
+      ...others.map((o) => n.linkerd.steps.export(split.namespace, split.service, o)),
     ],
     plan: [applyPlanLine(context, `${object.kind} ${key}: ${backends.map((b) => `${b.service}=${b.weight}`).join(', ')}`)],
     inputs: { cluster, object },
@@ -101,12 +107,13 @@ export function splitStep(split: SplitSpec, cluster: string, topology: Topology,
 
 export function smiSteps(topology: Topology, section: SmiSection | undefined, ctx: StepsContext): Step[] {
   if (!section) return [];
-  const api = splitApiOf(topology);
+  const neighbours: SplitNeighbours = { linkerd: ctx.facts(linkerdPlugin), kind: ctx.facts(kindPlugin), workloads: ctx.facts(workloadsPlugin) };
+  const api = splitApiOf(neighbours.linkerd);
   const clusters = Object.keys(topology.clusters);
   const steps: Step[] = [];
-  if (api === 'trafficsplit') for (const c of clusters) steps.push(installStep(c, section.extensionVersion ?? DEFAULT_EXTENSION_VERSION, ctx, linkerdCliOf(topology)));
+  if (api === 'trafficsplit') for (const c of clusters) steps.push(installStep(c, section.extensionVersion ?? DEFAULT_EXTENSION_VERSION, ctx, neighbours));
   for (const split of section.splits ?? []) {
-    for (const c of split.clusters ?? clusters) steps.push(splitStep(split, c, topology, api));
+    for (const c of split.clusters ?? clusters) steps.push(splitStep(split, c, topology, api, neighbours));
   }
   return steps;
 }

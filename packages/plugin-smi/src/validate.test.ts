@@ -1,4 +1,5 @@
-import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
+import { factsAccess, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { smiPlugin } from './index.js';
 import { describe, expect, it } from 'vitest';
 import type { SmiSection } from './schema.js';
 import { validateSmi } from './validate.js';
@@ -11,7 +12,9 @@ const ctx: ValidateContext = {
 function topology(smi: SmiSection, linkerd: unknown = { version: 'stable-2.13.3', export: [{ namespace: 'test', service: 'podinfo' }] }): Topology {
   return { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { demo: {}, demo3: {} }, ...(linkerd ? { linkerd } : {}), smi };
 }
-const run = (smi: SmiSection, linkerd?: unknown) => validateSmi(topology(smi, linkerd), smi, ctx);
+/** The engine's ctx.facts for `t`, checked against smi's declared dependencies. */
+const ctxFor = (t: Topology): ValidateContext => ({ ...ctx, ...factsAccess(t, smiPlugin) });
+const run = (smi: SmiSection, linkerd?: unknown) => validateSmi(topology(smi, linkerd), smi, ctxFor(topology(smi, linkerd)));
 const paths = (ds: Diagnostic[]) => ds.map((d) => `${d.path}: ${d.message}`);
 
 describe('validateSmi', () => {
@@ -42,7 +45,7 @@ describe('validateSmi', () => {
   });
 
   it('needs a linkerd section', () => {
-    expect(paths(validateSmi(topology({ splits: [] }, null), { splits: [] }, ctx))).toEqual([
+    expect(paths(validateSmi(topology({ splits: [] }, null), { splits: [] }, ctxFor(topology({ splits: [] }, null))))).toEqual([
       'smi: smi splits traffic between Linkerd multicluster mirrors, but the topology has no linkerd section',
     ]);
   });

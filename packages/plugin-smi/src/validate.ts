@@ -1,13 +1,14 @@
 import { asWarning, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
 import { isOlderExtension, needsSmi023, splitApiFor } from './linkerd-version.js';
-import { isExported, isLinked } from './render.js';
+import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { DEFAULT_EXTENSION_VERSION, type SmiSection } from './schema.js';
 
 export function validateSmi(topology: Topology, section: SmiSection | undefined, ctx: ValidateContext): Diagnostic[] {
   if (!section) return [];
   const problems: Diagnostic[] = [];
   const clusters = Object.keys(topology.clusters);
-  const linkerd = topology['linkerd'] as { version?: string } | undefined;
+  const mesh = ctx.facts(linkerdPlugin);
+  const linkerd = mesh.used ? { version: mesh.versionText } : undefined;
   if (!linkerd) {
     problems.push(ctx.diagnostic(['smi'], 'smi splits traffic between Linkerd multicluster mirrors, but the topology has no linkerd section', 'add a linkerd section (version, links, export) or remove smi'));
     return problems;
@@ -36,10 +37,31 @@ export function validateSmi(topology: Topology, section: SmiSection | undefined,
     (split.clusters ?? []).forEach((c, j) => {
       if (!clusters.includes(c)) problems.push(ctx.diagnostic([...at, 'clusters', j], `unknown cluster "${c}"`, `use one of: ${clusters.join(', ')}`));
     });
+    // Without the multicluster extension there are no links, so no mirror of any service exists anywhere:
+    // a split across clusters would send its remote shares to services that never appear.
+    const remoteBackends = split.backends === undefined ? clusters.length > 1 : split.backends.some((b) => b.cluster !== undefined && (split.clusters ?? clusters).some((c) => c !== b.cluster));
+    if (!mesh.multicluster && remoteBackends) {
+      problems.push(
+        ctx.diagnostic(
+          at,
+          `${key} is split across clusters, but linkerd.multicluster.enabled is false: no cluster is linked to another, so no mirror of ${split.service} will ever exist to send traffic to`,
+          'set linkerd.multicluster.enabled: true (links and mirrors need the multicluster extension), or remove this split',
+        ),
+      );
+      return;
+    }
     if (!split.backends) {
       // Default backends are the mirrors of the other clusters: without an export there is nothing to split to.
-      if (clusters.length > 1 && !clusters.some((c) => isExported(topology, split.namespace, split.service, c))) {
+      if (clusters.length > 1 && !mesh.isExported(split.namespace, split.service)) {
         problems.push(ctx.diagnostic([...at, 'service'], `${key} is not exported by any cluster, so no mirrors exist to split to`, `add { namespace: ${split.namespace}, service: ${split.service} } to linkerd.export`));
+        return;
+      }
+      // Exported, but no cluster of the split links to another: every copy of the split would be 100% local.
+      const splitClusters = (split.clusters ?? clusters).filter((c) => clusters.includes(c));
+      if (clusters.length > 1 && splitClusters.length > 0 && !splitClusters.some((c) => clusters.some((remote) => mesh.mirrorIn(c, split.namespace, split.service, remote) !== undefined))) {
+        problems.push(
+          ctx.diagnostic(at, `${key} would split to no mirror: none of ${splitClusters.join(', ')} is linked to another cluster (linkerd.links), so all its traffic would stay local`, 'set linkerd.links: full-mesh (or add links into these clusters), or remove this split'),
+        );
       }
       return;
     }
@@ -62,10 +84,10 @@ export function validateSmi(topology: Topology, section: SmiSection | undefined,
       }
       const service = b.service ?? split.service;
       // Every other cluster reaches this backend through the mirror, which only exists for exported services.
-      if (clusters.length > 1 && !isExported(topology, split.namespace, service, b.cluster)) {
+      if (clusters.length > 1 && !mesh.isExported(split.namespace, service)) {
         problems.push(ctx.diagnostic([...bat, b.service ? 'service' : 'cluster'], `${split.namespace}/${service} is not exported from ${b.cluster}, so other clusters have no mirror ${service}-${b.cluster}`, `add { namespace: ${split.namespace}, service: ${service} } to linkerd.export`));
       }
-      const unlinked = (split.clusters ?? clusters).filter((c) => c !== b.cluster && !isLinked(topology, b.cluster!, c));
+      const unlinked = (split.clusters ?? clusters).filter((c) => c !== b.cluster && !mesh.isLinked(b.cluster!, c));
       if (unlinked.length > 0) {
         problems.push(ctx.diagnostic([...bat, 'cluster'], `${unlinked.join(', ')} ${unlinked.length > 1 ? 'have' : 'has'} no link to ${b.cluster}, so the mirror ${service}-${b.cluster} will not exist there`, `add { from: ${b.cluster}, to: ${unlinked[0]} } to linkerd.links (or use links: full-mesh)`));
       }

@@ -1,15 +1,14 @@
 // Pure renderers for the demo app. No I/O: the same inputs give the same objects (golden-tested).
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '@meshspec/core';
+import { mirrorServiceName } from '@meshspec/plugin-linkerd';
 import { demoOptions, type DemoOptions, type DemoSection } from './schema.js';
 
 export const PODINFO_PORT = 9898;
 export const FRONTEND_PORT = 8080;
 
-/** Name of the mirror Linkerd creates in a cluster for `service` exported by `remote` (`<svc>-<link name>`). */
-export function mirrorName(service: string, remote: string): string {
-  return `${service}-${remote}`;
-}
+/** Name of the mirror Linkerd creates in a cluster for `service` exported by `remote`: Linkerd's own rule, one source. */
+export const mirrorName = mirrorServiceName;
 
 /** nginx variable names allow only [A-Za-z0-9_]; cluster names may hold dashes. */
 function nginxVar(cluster: string): string {

@@ -1,11 +1,15 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Topology } from '@meshspec/core';
-import { createTestStepContext } from '@meshspec/core/testing';
+import { buildPlan, factsAccess, type Topology } from '@meshspec/core';
+import { linkerdPlugin, linkerdSteps, type LinkerdSection } from '@meshspec/plugin-linkerd';
+import { createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { WorkloadsSection } from './schema.js';
-import { workloadsSteps } from './steps.js';
+import { workloadsSteps as workloadsStepsRaw } from './steps.js';
+import { workloadsPlugin } from './index.js';
+
+const workloadsSteps = withEngineFacts(workloadsPlugin, workloadsStepsRaw);
 
 const topology = (workloads: WorkloadsSection): Topology => ({
   apiVersion: 'meshspec.dev/v1alpha1',
@@ -33,6 +37,19 @@ describe('workloads steps', () => {
     expect(steps.map((s) => s.id)).toEqual(['workloads:demo@demo', 'workloads:demo@demo3']);
     expect(steps[0]!.after).toEqual(['kind:cluster@demo', 'linkerd:control-plane@demo']);
     expect(steps[0]!.plan).toContain('kubectl rollout status deployment/podinfo -n test --context kind-demo');
+  });
+
+  it('orders demo and manifests before Linkerd labels exported services, through linkerd\'s facts', () => {
+    const section: WorkloadsSection = { demo: {}, manifests: [{ name: 'extra', path: 'x' }] };
+    const linkerd: LinkerdSection = { version: 'stable-2.13.3', export: [{ namespace: 'test', service: 'podinfo' }] };
+    const t = { ...topology(section), linkerd, kindClusters: {} };
+    const steps = workloadsSteps(t, section, stepsCtx());
+    expect(steps.find((s) => s.id === 'workloads:manifests:extra@demo3')!.before).toEqual(['linkerd:export:test/podinfo@demo3']);
+    // In the plan the engine builds, the export waits for both, as Linkerd knows nothing of workloads.
+    const plan = buildPlan([...linkerdSteps(t, linkerd, { ...stepsCtx(), ...factsAccess(t, linkerdPlugin) }), ...steps]);
+    // (kind's steps are not in this plan, so the soft edges to them are dropped)
+    expect(plan.graph.get('linkerd:export:test/podinfo@demo3')!.after).toEqual(['workloads:demo@demo3', 'workloads:manifests:extra@demo3']);
+    expect(plan.graph.get('workloads:demo@demo')!.after).toEqual(['linkerd:control-plane@demo']);
   });
 
   it('demo run applies the rendered objects and waits for both rollouts', async () => {

@@ -1,4 +1,6 @@
 import { parseManifestText, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core';
+import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
+import { linkerdPlugin, type LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { digestEntry, loadManifestText, resolveFrom } from './manifests.js';
 import { renderDemo } from './render-demo.js';
 import { demoOptions, type ManifestEntry, type WorkloadsSection } from './schema.js';
@@ -9,21 +11,36 @@ function refOf(o: KubeObject): string {
   return `${o.kind} ${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.metadata.name}`;
 }
 
-/** Steps run after the cluster exists and, when Linkerd is used, after its proxy injector is up: meshed pods need it at creation. */
-function baseAfter(cluster: string): string[] {
-  return [stepId('kind', 'cluster', cluster), stepId('linkerd', 'control-plane', cluster)];
+/** The plugins this one orders itself around, through their facts (both optional). */
+export interface WorkloadsNeighbours {
+  kind: Pick<KindFacts, 'clusterStep'>;
+  linkerd: Pick<LinkerdFacts, 'exports' | 'steps'>;
 }
 
-export function demoStep(cluster: string, topology: Topology, section: WorkloadsSection, ctx: StepsContext): Step {
+/**
+ * Steps run after the cluster exists and, when Linkerd is used, after its proxy injector is up (meshed
+ * pods need it at creation), and before Linkerd labels exported services (they must exist by then).
+ */
+function ordering(cluster: string, n: WorkloadsNeighbours): Pick<Step, 'after' | 'before'> {
+  return {
+    after: [n.kind.clusterStep(cluster), n.linkerd.steps.controlPlane(cluster)],
+    before: n.linkerd.exports.map((e) => n.linkerd.steps.export(e.namespace, e.service, cluster)),
+  };
+}
+
+export const demoStepId = (cluster: string) => stepId('workloads', 'demo', cluster);
+export const manifestsStepId = (name: string, cluster: string) => stepId('workloads', `manifests:${name}`, cluster);
+
+export function demoStep(cluster: string, topology: Topology, section: WorkloadsSection, ctx: StepsContext, neighbours: WorkloadsNeighbours): Step {
   const demo = section.demo || {};
   const options = demoOptions(demo);
   const objects = renderDemo(cluster, Object.keys(topology.clusters), demo);
   const deployments = objects.filter((o) => o.kind === 'Deployment');
   return {
-    id: stepId('workloads', 'demo', cluster),
+    id: demoStepId(cluster),
     title: `Demo app (podinfo + frontend) in ${cluster}`,
     cluster,
-    after: baseAfter(cluster),
+    ...ordering(cluster, neighbours),
     plan: [
       applyPlanLine(ctx.contextOf(cluster), objects.map(refOf).join(', ')),
       ...deployments.map((d) => `kubectl rollout status deployment/${d.metadata.name} -n ${options.namespace} --context ${ctx.contextOf(cluster)}`),
@@ -52,14 +69,14 @@ export function demoStep(cluster: string, topology: Topology, section: Workloads
   };
 }
 
-export function manifestsStep(entry: ManifestEntry, cluster: string, ctx: StepsContext): Step {
+export function manifestsStep(entry: ManifestEntry, cluster: string, ctx: StepsContext, neighbours: WorkloadsNeighbours): Step {
   const source = entry.kustomize !== undefined ? `kubectl kustomize ${resolveFrom(ctx.topologyDir, entry.kustomize)}` : resolveFrom(ctx.topologyDir, entry.path ?? '.');
-  const id = stepId('workloads', `manifests:${entry.name}`, cluster);
+  const id = manifestsStepId(entry.name, cluster);
   return {
     id,
     title: `Manifests ${entry.name} in ${cluster}`,
     cluster,
-    after: baseAfter(cluster),
+    ...ordering(cluster, neighbours),
     plan: [applyPlanLine(ctx.contextOf(cluster), `${source}${entry.namespace ? ` (default namespace ${entry.namespace})` : ''}`)],
     inputs: { entry, cluster, context: ctx.contextOf(cluster), digest: digestEntry(entry, ctx.topologyDir) },
     async run(run: StepContext) {
@@ -87,9 +104,10 @@ export function workloadsSteps(topology: Topology, section: WorkloadsSection | u
   if (!section) return [];
   const clusters = Object.keys(topology.clusters);
   const steps: Step[] = [];
-  if (section.demo) for (const c of clusters) steps.push(demoStep(c, topology, section, ctx));
+  const neighbours: WorkloadsNeighbours = { kind: ctx.facts(kindPlugin), linkerd: ctx.facts(linkerdPlugin) };
+  if (section.demo) for (const c of clusters) steps.push(demoStep(c, topology, section, ctx, neighbours));
   for (const entry of section.manifests ?? []) {
-    for (const c of entry.clusters ?? clusters) steps.push(manifestsStep(entry, c, ctx));
+    for (const c of entry.clusters ?? clusters) steps.push(manifestsStep(entry, c, ctx, neighbours));
   }
   return steps;
 }

@@ -1,4 +1,4 @@
-import { orderPlugins, type DoctorCheck, type ToolRequirement } from '@meshspec/core';
+import { factsAccess, orderPlugins, type DoctorCheck, type ToolRequirement } from '@meshspec/core';
 import type { CommandEnv } from './run.js';
 import { openSession } from './run.js';
 
@@ -18,7 +18,7 @@ export async function doctorCommand(ctx: CommandEnv): Promise<number> {
   if (ctx.file) {
     const { topology } = await openSession(ctx);
     plugins = plugins.filter((p) => topology[p.key] !== undefined);
-    toolsOf = (plugin) => (plugin.toolsFor ? plugin.toolsFor(topology, topology[plugin.key] as never) : (plugin.tools ?? []));
+    toolsOf = (plugin) => (plugin.toolsFor ? plugin.toolsFor(topology, topology[plugin.key] as never, factsAccess(topology, plugin)) : (plugin.tools ?? []));
   }
   const { createCommandRunner } = await import('@meshspec/core');
   // io.env (when given) decides the PATH searched, so callers and tests can point doctor at other tools.

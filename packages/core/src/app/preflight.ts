@@ -2,6 +2,7 @@
 // and answer its version command. A missing docker is then one message listing everything to install,
 // not a failure after the trust anchor, keys and state.json were already written.
 import { MeshspecError } from '../errors.js';
+import { factsAccess } from '../plugin/facts.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { Plugin, Topology, ToolRequirement } from '../plugin/types.js';
 
@@ -24,7 +25,7 @@ export function toolsNeeded(plugins: readonly Plugin[], topology: Topology, step
   for (const plugin of plugins) {
     if (!stepOwners.has(plugin.name)) continue;
     const section = topology[plugin.key];
-    const tools = plugin.toolsFor ? plugin.toolsFor(topology, section as never) : (plugin.tools ?? []);
+    const tools = plugin.toolsFor ? plugin.toolsFor(topology, section as never, factsAccess(topology, plugin)) : (plugin.tools ?? []);
     for (const tool of tools) {
       if (seen.has(tool.command)) continue;
       seen.add(tool.command);

@@ -10,6 +10,7 @@ import type { OutputStream, RendererChoice } from '../engine/view.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
 import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
+import { factsAccess } from '../plugin/facts.js';
 import { orderPlugins } from '../plugin/registry.js';
 import type { PlannedAddress, Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
 import { acquireLock } from '../state/lock.js';
@@ -74,10 +75,11 @@ export class Session {
     const { topology, source, warnings } = await loadTopologyFile(options.file, plugins);
     const topologyDir = dirname(resolve(options.file));
     const stateDir = resolve(options.stateDir ?? defaultStateDir(options.file, topology.metadata.name));
-    const stepsContext: StepsContext = { stateDir, topologyDir, contextOf: (cluster) => contextOf(topology, cluster) };
     const steps: Step[] = [];
     const owner = new Map<Step, string>();
     for (const plugin of plugins) {
+      const { facts } = factsAccess(topology, plugin);
+      const stepsContext: StepsContext = { stateDir, topologyDir, contextOf: (cluster) => contextOf(topology, cluster), facts };
       let pluginSteps: Step[];
       try {
         pluginSteps = plugin.steps(topology, topology[plugin.key] as never, stepsContext);
@@ -109,7 +111,9 @@ export class Session {
   async plannedAddresses(): Promise<PlannedAddress[]> {
     const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
     const known = { outputOf: <T>(id: string) => state?.get(id)?.outputs as T | undefined };
-    return this.plugins.flatMap((plugin) => (plugin.addresses && this.topology[plugin.key] !== undefined ? plugin.addresses(this.topology, this.topology[plugin.key] as never, known) : []));
+    return this.plugins.flatMap((plugin) =>
+      plugin.addresses && this.topology[plugin.key] !== undefined ? plugin.addresses(this.topology, this.topology[plugin.key] as never, { ...known, facts: factsAccess(this.topology, plugin).facts }) : [],
+    );
   }
 
   async apply(options: RunOptions = {}): Promise<RunSummary> {
@@ -132,7 +136,7 @@ export class Session {
     const pods = this.options.pods ?? (await import('../verify/pod-reader.js')).createPodReaderFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
     return this.eachUsedPlugin(
       'verify',
-      (plugin, section, ctx) => plugin.verify!(this.topology, section, { ...ctx, options, pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)) }),
+      (plugin, section, ctx) => plugin.verify!(this.topology, section, { ...ctx, options, pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)), facts: factsAccess(this.topology, plugin).facts }),
       (plugin, error) => [{ name: `${plugin.name} verify`, ok: false, level: 'error', detail: error.message }],
     );
   }
@@ -275,7 +279,7 @@ export class Session {
     for (const plugin of this.plugins) {
       if (!plugin.preflight || !owners.has(plugin.name)) continue;
       try {
-        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner })));
+        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner, facts: factsAccess(this.topology, plugin).facts })));
       } catch (error) {
         problems.push(`plugin ${plugin.name} could not run its preflight checks: ${(error as Error).message}`);
       }

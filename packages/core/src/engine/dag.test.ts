@@ -3,7 +3,7 @@ import { DagError } from '../errors.js';
 import type { Step } from '../plugin/types.js';
 import { ancestorsOf, buildPlan, selectSteps } from './dag.js';
 
-const step = (id: string, deps: { needs?: string[]; after?: string[] } = {}): Step => ({
+const step = (id: string, deps: { needs?: string[]; after?: string[]; before?: string[] } = {}): Step => ({
   id,
   title: id,
   ...deps,
@@ -42,6 +42,14 @@ describe('buildPlan', () => {
     const a = plan.graph.get('a')!;
     expect(a.dependents).toEqual(['b', 'c']);
     expect(plan.graph.get('c')).toMatchObject({ needs: ['b'], after: ['a'] });
+  });
+
+  it('turns a soft before into the other step\'s after, kept only when that step is in the plan', () => {
+    const plan = buildPlan([step('w:demo', { after: ['k:cluster'] }), step('k:cluster'), step('l:control-plane', { before: ['w:demo', 'w:absent'] })]);
+    expect(plan.graph.get('w:demo')!.after).toEqual(['k:cluster', 'l:control-plane']);
+    expect(plan.graph.get('l:control-plane')!.dependents).toEqual(['w:demo']);
+    expect(ids(plan.steps).indexOf('l:control-plane')).toBeLessThan(ids(plan.steps).indexOf('w:demo'));
+    expect(plan.warnings ?? []).toEqual([]);
   });
 
   it('keeps a soft after only when that step is in the plan', () => {

@@ -58,12 +58,20 @@ export function buildPlan(steps: Step[], options: BuildPlanOptions = {}): Plan {
   const graph = new Map<string, PlannedStep>();
   const warnings: string[] = [];
   const kinds = stepKinds(byId.keys());
+  // `before` on one step is `after` on the other: merged here, after the step's own entries.
+  const afterFromBefore = new Map<string, string[]>();
+  for (const step of byId.values()) {
+    for (const later of step.before ?? []) {
+      if (!byId.has(later) || later === step.id) continue;
+      afterFromBefore.set(later, [...(afterFromBefore.get(later) ?? []), step.id]);
+    }
+  }
   for (const step of byId.values()) {
     const needs = unique(step.needs ?? []);
     const hard = new Set(needs);
     // A soft edge to an absent step (plugin unused, or not for this cluster) or one already hard is just dropped,
     // unless it looks like a typo: the owning plugin has steps, none of this kind, and one with a close id.
-    const after = unique(step.after ?? []).filter((id) => {
+    const after = unique([...(step.after ?? []), ...(afterFromBefore.get(step.id) ?? [])]).filter((id) => {
       if (byId.has(id)) return id !== step.id && !hard.has(id);
       const typo = afterTypo(id, kinds, allIds);
       if (typo) warnings.push(`step ${step.id} (plugin ${pluginOf(step)}) is ordered after step ${id}, which no plugin provides; did you mean ${typo.join(', ')}?`);

@@ -3,7 +3,7 @@ import type { Plugin, PluginDefinition } from './types.js';
 const NAME = /^[a-z][a-z0-9-]*$/;
 
 /** Declares a plugin. Returns a plain frozen object the engine can compose with others. */
-export function definePlugin<Section = unknown>(definition: PluginDefinition<Section>): Plugin<Section> {
+export function definePlugin<Section = unknown, Facts = undefined>(definition: PluginDefinition<Section, Facts>): Plugin<Section, Facts> {
   if (!NAME.test(definition.name)) {
     throw new TypeError(`plugin name "${definition.name}" must match ${NAME} (lowercase, digits, dashes)`);
   }

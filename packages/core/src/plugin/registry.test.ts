@@ -33,3 +33,10 @@ describe('orderPlugins', () => {
     expect(() => orderPlugins(plugins)).toThrow(error);
   });
 });
+
+describe('orderPlugins with optional dependencies', () => {
+  const optional = (name: string, optionalDependsOn: string[]) => definePlugin({ name, optionalDependsOn, steps: () => [] });
+  it('puts a loaded optional dependency first and ignores an absent one', () => {
+    expect(orderPlugins([optional('linkerd', ['metallb', 'workloads']), plugin('metallb')]).map((p) => p.name)).toEqual(['metallb', 'linkerd']);
+  });
+});

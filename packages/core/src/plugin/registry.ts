@@ -39,6 +39,11 @@ export function orderPlugins<P extends Plugin>(plugins: readonly P[]): P[] {
     }
     visiting.push(plugin.name);
     for (const dependency of plugin.dependsOn ?? []) visit(byName.get(dependency)!);
+    // An optional dependency orders like a required one when it is loaded; absent, it is simply skipped.
+    for (const dependency of plugin.optionalDependsOn ?? []) {
+      const loaded = byName.get(dependency);
+      if (loaded) visit(loaded);
+    }
     visiting.pop();
     done.add(plugin.name);
     ordered.push(plugin);

@@ -37,13 +37,22 @@ export interface TopologySource {
   positionOf(path: ReadonlyArray<string | number>): { line: number; column: number };
 }
 
-export interface ValidateContext {
+/**
+ * Typed access to what other plugins publish (their `facts`). Only plugins this one names in `dependsOn`
+ * or `optionalDependsOn` may be read; anything else throws a PluginError, so a hidden coupling cannot
+ * creep in. An optional dependency that is not loaded answers with its facts for "section absent".
+ */
+export interface FactsAccess {
+  facts<F>(plugin: Plugin<never, F>): F;
+}
+
+export interface ValidateContext extends FactsAccess {
   source: TopologySource;
   /** Helper to build a positioned diagnostic at `path` in the topology file. */
   diagnostic(path: ReadonlyArray<string | number>, message: string, fix?: string): Diagnostic;
 }
 
-export interface StepsContext {
+export interface StepsContext extends FactsAccess {
   /** Directory holding state.json and generated secrets for this topology. */
   stateDir: string;
   /** Directory of the topology file: relative paths in the topology (e.g. workloads manifests) resolve from here. */
@@ -92,6 +101,13 @@ export interface Step {
    * Linkerd gateway wait: present when MetalLB is used, ignored when addresses come from elsewhere.
    */
   after?: string[];
+  /**
+   * Step ids to run before *if they are in the plan* (soft ordering seen from the other side): lets the
+   * plugin that knows about another's steps order both ways, e.g. Linkerd's control plane before the
+   * workloads its injector must see, while the workloads plugin knows nothing about Linkerd. Same as the
+   * other step listing this one in `after`.
+   */
+  before?: string[];
   /** What the step will do, one line each (commands, manifests): shown by `meshspec plan`. */
   plan?: string[];
   /**
@@ -152,13 +168,25 @@ export interface StatusLine {
   level?: 'ok' | 'warn' | 'error';
 }
 
-export interface PluginDefinition<Section = unknown> {
+export interface PluginDefinition<Section = unknown, Facts = undefined> {
   /** Unique name; also the namespace of its step ids. */
   name: string;
   /** The topology key the plugin owns. Defaults to `name`. */
   key?: string;
-  /** Names of plugins whose sections/steps this one relies on (for load order and errors). */
+  /** Names of plugins whose facts/steps this one relies on (for load order, errors and `ctx.facts`). */
   dependsOn?: string[];
+  /**
+   * Plugins this one reads facts of or orders itself around when they are loaded (e.g. MetalLB pools a
+   * gateway waits for), but works without. Loaded ones come first in load order, like `dependsOn`.
+   */
+  optionalDependsOn?: string[];
+  /**
+   * What this plugin publishes to the plugins that depend on it: pure, typed facts derived from the
+   * resolved topology (step ids, names it creates, resolved settings). The one source of each fact: other
+   * plugins read it through `ctx.facts(thisPlugin)`, never through `topology[key]`. Called with
+   * `section` undefined when the plugin is unused; it must answer then too.
+   */
+  facts?(topology: Topology, section: Section | undefined): Facts;
   /** JSON Schema of the plugin's own section (`topology[key]`). */
   schema?: JsonSchema;
   /** Extra properties this plugin allows on every cluster entry (e.g. podSubnet). */
@@ -174,19 +202,19 @@ export interface PluginDefinition<Section = unknown> {
    * The tools this topology needs, when that depends on the section (a configured CLI path, an optional
    * mode); default `tools`. apply/destroy check them before the first step (preflight).
    */
-  toolsFor?(topology: Topology, section: Section | undefined): ToolRequirement[];
+  toolsFor?(topology: Topology, section: Section | undefined, ctx: FactsAccess): ToolRequirement[];
   doctor?(ctx: { exec: CommandRunner }): Promise<DoctorCheck[]>;
   /**
    * Checks that need the host (e.g. the docker network's subnet) and must pass before apply changes
    * anything; runs after the tools were found. Returns problems (each a full sentence with its fix).
    */
-  preflight?(topology: Topology, section: Section | undefined, ctx: { exec: CommandRunner }): Promise<string[]>;
+  preflight?(topology: Topology, section: Section | undefined, ctx: { exec: CommandRunner } & FactsAccess): Promise<string[]>;
   status?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<StatusLine[]>;
   /**
    * The address ranges this plugin will use (given or computed), for `meshspec plan`. `outputOf` reads a
    * step's outputs recorded by an earlier apply (undefined if none), e.g. the docker network's subnet.
    */
-  addresses?(topology: Topology, section: Section | undefined, known: { outputOf<T>(stepId: string): T | undefined }): PlannedAddress[];
+  addresses?(topology: Topology, section: Section | undefined, known: { outputOf<T>(stepId: string): T | undefined } & FactsAccess): PlannedAddress[];
   /**
    * Checks that send real traffic (`meshspec verify`, `status --verify`): e.g. split shares, ingress URLs,
    * mTLS. Core runs them for every used plugin; it never knows what they check.
@@ -202,7 +230,7 @@ export interface PluginDefinition<Section = unknown> {
   summary?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<string[]>;
 }
 
-export type Plugin<Section = unknown> = Readonly<PluginDefinition<Section>> & { readonly key: string; readonly __meshspecPlugin: 1 };
+export type Plugin<Section = unknown, Facts = unknown> = Readonly<PluginDefinition<Section, Facts>> & { readonly key: string; readonly __meshspecPlugin: 1 };
 
 /** A version a plugin pins, with where it comes from (one table per plugin; docs/compatibility.md renders them). */
 export interface Pin {

@@ -3,3 +3,4 @@ export { RecordingRunner, commandLine, type RecordedCall, type Responder } from 
 export { MemoryKube, parseManifests } from './memory-kube.js';
 export { createTestStepContext, type TestStepContext } from './step-context.js';
 export { yamlValidateContext } from './validate-context.js';
+export { testStepsContext, withEngineFacts } from './steps-context.js';

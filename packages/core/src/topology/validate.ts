@@ -1,8 +1,9 @@
 // Topology text -> resolved Topology, or a TopologyError holding every problem found, in file order.
 import type { Diagnostic } from '../errors.js';
-import { isWarning, TopologyError } from '../errors.js';
+import { isWarning, PluginError, TopologyError } from '../errors.js';
+import { factsAccess } from '../plugin/facts.js';
 import { orderPlugins } from '../plugin/registry.js';
-import type { JsonSchema, Plugin, Topology, ValidateContext } from '../plugin/types.js';
+import type { FactsAccess, JsonSchema, Plugin, Topology, ValidateContext } from '../plugin/types.js';
 import { composeSchema } from '../schema/compose.js';
 import { explainSchemaErrors, type SchemaProblem } from '../schema/explain-errors.js';
 import { schemaValidator } from '../schema/validator-cache.js';
@@ -69,7 +70,7 @@ export async function validateTopology({ text, file, plugins }: ValidateTopology
   const diagnostics = coreChecks(topology, source);
   for (const plugin of ordered) {
     if (!plugin.validate) continue;
-    const ctx = validateContext(source, plugin.name);
+    const ctx = validateContext(source, plugin.name, factsAccess(topology, plugin));
     try {
       const found = plugin.validate(topology, topology[plugin.key], ctx) ?? [];
       diagnostics.push(...found.map((diagnostic) => ({ ...diagnostic, source: diagnostic.source || plugin.name })));
@@ -127,13 +128,22 @@ function schemaDiagnostic(problem: SchemaProblem, source: ParsedTopologySource):
   return { file: source.file, ...position, path: formatFieldPath(problem.path), message: problem.message, fix: problem.fix, source: 'schema' };
 }
 
-export function validateContext(source: ParsedTopologySource, sourceName: string): ValidateContext {
+export function validateContext(source: ParsedTopologySource, sourceName: string, facts: FactsAccess = noFacts(sourceName)): ValidateContext {
   return {
     source,
+    facts: <F>(plugin: Plugin<never, F>): F => facts.facts(plugin),
     diagnostic(path: FieldPath, message: string, fix?: string): Diagnostic {
       const diagnostic: Diagnostic = { file: source.file, ...source.positionOf(path), path: formatFieldPath(path), message, source: sourceName };
       if (fix !== undefined) diagnostic.fix = fix;
       return diagnostic;
+    },
+  };
+}
+
+function noFacts(sourceName: string): FactsAccess {
+  return {
+    facts(plugin) {
+      throw new PluginError(`${sourceName} cannot read the facts of plugin ${plugin.name} here: no topology was given to this validate context`);
     },
   };
 }

@@ -1,5 +1,5 @@
 // What `meshspec verify` asks of plugins: checks that send real traffic and report what answered.
-import type { StatusLine, StepContext } from '../plugin/types.js';
+import type { FactsAccess, StatusLine, StepContext } from '../plugin/types.js';
 import type { SplitVerdict } from './shares.js';
 
 /** One verify result. `level: 'skip'` = could not be checked here, with the reason in `detail` (not a failure). */
@@ -29,7 +29,7 @@ export interface VerifyOptions {
   timeoutMs: number;
 }
 
-export interface VerifyContext extends StepContext {
+export interface VerifyContext extends StepContext, FactsAccess {
   options: VerifyOptions;
   /** Pod logs / pod proxy of `cluster` (default: none, must be given). */
   pods(cluster: string): PodReader;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Topology } from '@meshspec/core';
+import { factsOf, type Topology } from '@meshspec/core';
+import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { attributeAnswer, expectedBackends } from './expected.js';
 import { tlsEvidence } from './proxy-metrics.js';
 
@@ -32,7 +33,7 @@ describe('expectedBackends', () => {
       want: [['demo', 70, 'podinfo-demo', true], ['demo3', 30, 'podinfo', false]],
     },
   ])('$name', ({ split, from, want }) => {
-    expect(expectedBackends(split, from, topology).map((b) => [b.name, b.weight, b.service, b.mirror])).toEqual(want);
+    expect(expectedBackends(split, from, topology, factsOf(linkerdPlugin, topology)).map((b) => [b.name, b.weight, b.service, b.mirror])).toEqual(want);
   });
 });
 

@@ -1,6 +1,6 @@
 // Which cluster should serve which share of a split, as rendered by render.ts (pure).
 import type { Topology, WeightedBackend } from '@meshspec/core';
-import { backendsFor, mirrorName } from '../render.js';
+import { backendsFor, type MeshFacts } from '../render.js';
 import type { SplitSpec } from '../schema.js';
 
 export interface ExpectedBackend extends WeightedBackend {
@@ -15,17 +15,18 @@ export interface ExpectedBackend extends WeightedBackend {
  * carry their cluster; the default backends are the local service plus `<svc>-<remote>` mirrors.
  * Weights stay relative (render.ts writes them as given; TrafficSplit and HTTPRoute both normalise).
  */
-export function expectedBackends(split: SplitSpec, from: string, topology: Topology): ExpectedBackend[] {
+export function expectedBackends(split: SplitSpec, from: string, topology: Topology, mesh: MeshFacts): ExpectedBackend[] {
   if (split.backends) {
     return split.backends.map((b) => {
       const cluster = b.cluster ?? from;
       const service = b.service ?? split.service;
       const mirror = cluster !== from;
-      return { name: cluster, weight: b.weight, service: mirror ? mirrorName(service, cluster) : service, mirror };
+      return { name: cluster, weight: b.weight, service: mirror ? mesh.mirrorName(service, cluster) : service, mirror };
     });
   }
-  const remotes = new Map(Object.keys(topology.clusters).map((c) => [mirrorName(split.service, c), c]));
-  return backendsFor(split, from, topology).map((b) => {
+  const clusters = Object.keys(topology.clusters);
+  const remotes = new Map(clusters.map((c) => [mesh.mirrorName(split.service, c), c]));
+  return backendsFor(split, from, clusters, mesh).map((b) => {
     const remote = b.service === split.service ? undefined : remotes.get(b.service);
     return { name: remote ?? from, weight: b.weight, service: b.service, mirror: remote !== undefined };
   });

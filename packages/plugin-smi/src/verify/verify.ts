@@ -2,6 +2,7 @@
 // client pod; the answers' serving clusters are compared with the weights (core's exact-binomial check),
 // mirrors are checked for endpoints first, and the client proxy's metrics show whether the requests were
 // mTLS and which identities answered.
+import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { judgeSplit, withClientPod, type KubeObject, type Topology, type VerifyCheck, type VerifyContext } from '@meshspec/core';
 import { DEFAULT_SPLIT_PORT, type SmiSection, type SplitSpec } from '../schema.js';
 import { attributeAnswer, expectedBackends, type ExpectedBackend } from './expected.js';
@@ -28,7 +29,7 @@ export async function verifySplits(topology: Topology, section: SmiSection | und
 }
 
 async function verifySplitFrom(split: SplitSpec, from: string, topology: Topology, ctx: VerifyContext): Promise<VerifyCheck[]> {
-  const expected = expectedBackends(split, from, topology);
+  const expected = expectedBackends(split, from, topology, ctx.facts(linkerdPlugin));
   const checks: VerifyCheck[] = [];
   const kube = ctx.kube(from);
   for (const backend of expected.filter((b) => b.mirror && b.weight > 0)) checks.push(await mirrorCheck(backend, split, from, ctx));

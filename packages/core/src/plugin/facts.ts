@@ -1,0 +1,42 @@
+// How plugins read each other: through the typed facts a plugin publishes, only for declared dependencies.
+import { PluginError } from '../errors.js';
+import type { FactsAccess, Plugin, Topology } from './types.js';
+
+/** The plugin asking for facts: its name and what it declared it relies on. */
+export interface FactsConsumer {
+  name: string;
+  dependsOn?: readonly string[];
+  optionalDependsOn?: readonly string[];
+}
+
+/**
+ * Facts of `plugin` for `topology`, unchecked: for tests and the engine. Plugins use `ctx.facts(plugin)`,
+ * which also checks the dependency is declared.
+ */
+export function factsOf<F>(plugin: Plugin<never, F>, topology: Topology): F {
+  if (!plugin.facts) throw new PluginError(`plugin ${plugin.name} publishes no facts; it has no facts() in its definition`);
+  return plugin.facts(topology, topology[plugin.key] as never);
+}
+
+/**
+ * `ctx.facts` for `consumer`: the facts of a plugin it declares in `dependsOn` or `optionalDependsOn`,
+ * computed once per topology. `consumer` undefined (tests of one plugin alone) skips the declaration check.
+ */
+export function factsAccess(topology: Topology, consumer: FactsConsumer | undefined): FactsAccess {
+  const cache = new Map<string, unknown>();
+  return {
+    facts<F>(plugin: Plugin<never, F>): F {
+      if (consumer !== undefined && plugin.name !== consumer.name) {
+        const declared = [...(consumer.dependsOn ?? []), ...(consumer.optionalDependsOn ?? [])];
+        if (!declared.includes(plugin.name)) {
+          throw new PluginError(
+            `plugin ${consumer.name} reads the facts of plugin ${plugin.name} but does not declare it; ` +
+              `add '${plugin.name}' to dependsOn (or optionalDependsOn, when ${consumer.name} works without it) in the definition of ${consumer.name}`,
+          );
+        }
+      }
+      if (!cache.has(plugin.name)) cache.set(plugin.name, factsOf(plugin, topology));
+      return cache.get(plugin.name) as F;
+    },
+  };
+}

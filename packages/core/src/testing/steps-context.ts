@@ -1,0 +1,25 @@
+import { factsAccess, type FactsConsumer } from '../plugin/facts.js';
+import type { StepsContext, Topology } from '../plugin/types.js';
+
+/**
+ * The StepsContext the engine gives `plugin.steps()`, for unit tests: kind-style contexts
+ * (`kind-<cluster>`) unless the cluster names one, and `facts` checked against `plugin`'s declared
+ * dependencies like the engine does.
+ */
+export function testStepsContext(topology: Topology, plugin?: FactsConsumer, options: Partial<Omit<StepsContext, 'facts'>> = {}): StepsContext {
+  return {
+    stateDir: '/nonexistent-state',
+    topologyDir: '/nonexistent-topology-dir',
+    contextOf: (cluster) => topology.clusters[cluster]?.context ?? `kind-${cluster}`,
+    ...options,
+    facts: factsAccess(topology, plugin).facts,
+  };
+}
+
+/**
+ * Wraps a plugin's steps function so tests can pass a StepsContext without `facts`: the wrapper adds the
+ * engine's `facts` for the topology of each call, checked against `plugin`'s declared dependencies.
+ */
+export function withEngineFacts<S, R>(plugin: FactsConsumer, steps: (topology: Topology, section: S, ctx: StepsContext) => R): (topology: Topology, section: S, ctx: Omit<StepsContext, 'facts'>) => R {
+  return (topology, section, ctx) => steps(topology, section, { ...ctx, facts: factsAccess(topology, plugin).facts });
+}
