@@ -15,13 +15,14 @@ describe('issuer renewal decided at plan time', async () => {
   const expiring = await issueIssuer(anchor, 100 * HOUR);
   const expired = await issueIssuer(anchor, HOUR, new Date(Date.now() - 10 * HOUR));
   const foreign = await issueIssuer(other, 8760 * HOUR);
+  const notYetValid = await issueIssuer(anchor, 8760 * HOUR, new Date(Date.now() + 48 * HOUR));
   const stored = (issuerCert: string | undefined, caCert: string | undefined = anchor.cert, issuerKeyPresent = true): StoredIdentity => ({
     ...(caCert ? { caCert } : {}),
     ...(issuerCert ? { issuerCert } : {}),
     issuerKeyPresent,
   });
 
-  it.each<[string, StoredIdentity, string | undefined]>([
+  it.each<[string, StoredIdentity, string | RegExp | undefined]>([
     ['nothing stored (first apply generates both)', { issuerKeyPresent: false }, undefined],
     ['a valid issuer signed by the anchor', stored(good.cert), undefined],
     ['the anchor without an issuer', stored(undefined, anchor.cert, false), 'issuer certificate or key missing'],
@@ -29,8 +30,10 @@ describe('issuer renewal decided at plan time', async () => {
     ['an issuer signed by another anchor', stored(foreign.cert), 'issuer is not signed by the trust anchor'],
     ['an issuer inside the renewal window', stored(expiring.cert), 'issuer expires soon'],
     ['an expired issuer', stored(expired.cert), 'issuer expired'],
+    ['an issuer not valid yet (notBefore in the future)', stored(notYetValid.cert), /^issuer not valid until \d{4}-/],
   ])('%s', (_name, identity, reason) => {
-    expect(issuerRenewalReason(identity, RENEW_BEFORE)).toBe(reason);
+    if (reason instanceof RegExp) expect(issuerRenewalReason(identity, RENEW_BEFORE)).toMatch(reason);
+    else expect(issuerRenewalReason(identity, RENEW_BEFORE)).toBe(reason);
   });
 
   it('an unreadable certificate counts as due, so the certs step runs and reports it', () => {

@@ -4,7 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CERT_FILES, notAfterOf } from './identity.js';
+import { CERT_FILES, notAfterOf, notBeforeOf } from './identity.js';
 
 /** The PEM text of a stored file, or undefined when it is absent. */
 type StoredFile = (name: string) => string | undefined;
@@ -34,7 +34,7 @@ export function readStoredIdentity(stateDir: string): StoredIdentity {
  * Why the stored issuer needs re-issuing now, or undefined when it does not (or when there is no trust
  * anchor yet: a first apply generates both, which needs no flag). Mirrors ensureLinkerdCertificates'
  * reasons for a stored anchor: issuer missing, not signed by the anchor, or expiring within
- * `renewBeforeMs`. An unreadable certificate counts as due, so the certs step runs and reports it.
+ * `renewBeforeMs`, or not valid yet. An unreadable certificate counts as due, so the certs step runs and reports it.
  */
 export function issuerRenewalReason(stored: StoredIdentity, renewBeforeMs: number, now = new Date()): string | undefined {
   if (!stored.caCert) return undefined;
@@ -43,6 +43,7 @@ export function issuerRenewalReason(stored: StoredIdentity, renewBeforeMs: numbe
     const ca = new X509Certificate(stored.caCert);
     const issuer = new X509Certificate(stored.issuerCert);
     if (!issuer.checkIssued(ca) || !issuer.verify(ca.publicKey)) return 'issuer is not signed by the trust anchor';
+    if (notBeforeOf(stored.issuerCert).getTime() > now.getTime()) return `issuer not valid until ${notBeforeOf(stored.issuerCert).toISOString()}`;
     const left = notAfterOf(stored.issuerCert).getTime() - now.getTime();
     if (left <= renewBeforeMs) return left <= 0 ? 'issuer expired' : 'issuer expires soon';
     return undefined;
