@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import type { KubeObject, StatusLine, StepContext, Topology } from '@meshspec/core';
 import { CERT_FILES, certificatesIn, notAfterOf, notBeforeOf } from './identity.js';
 import { durationMs } from './duration.js';
+import { loadBalancerAddress } from './gateway-address.js';
 import { linkPairs, mirrorServiceName } from './mesh.js';
 import { withDefaults, type LinkerdSection } from './section.js';
 import { GATEWAY_SERVICE, LINKERD_NAMESPACE, MULTICLUSTER_NAMESPACE } from './steps.js';
@@ -21,11 +22,6 @@ async function trustRootsOf(kube: ReturnType<StepContext['kube']>): Promise<stri
   if (!values) return undefined;
   const pem = (parse(values) as { identityTrustAnchorsPEM?: unknown } | null)?.identityTrustAnchorsPEM;
   return typeof pem === 'string' ? pem : undefined;
-}
-
-function loadBalancerAddress(svc: KubeObject | undefined): string | undefined {
-  const ingress = (svc?.['status'] as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer?.ingress?.[0];
-  return ingress?.ip ?? ingress?.hostname;
 }
 
 function endpointAddresses(ep: KubeObject | undefined): string[] {

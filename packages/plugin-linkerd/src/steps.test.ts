@@ -225,6 +225,40 @@ describe('linkerd steps', () => {
     expect(await step.verify!(ctx)).toBe('Secret linkerd-multicluster/linkerd-service-mirror-remote-access-default-token is missing');
   });
 
+  // The fault matrix's "load-balancer address changed": the Link keeps the address the CLI read when it
+  // linked; once the source gateway's address moves, the next apply must link again.
+  const gatewayService = (ip?: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'linkerd-gateway', namespace: 'linkerd-multicluster' }, ...(ip ? { status: { loadBalancer: { ingress: [{ ip }] } } } : {}) });
+  const linkObject = (apiVersion: string, gatewayAddress?: string) => ({ apiVersion, kind: 'Link', metadata: { name: 'demo', namespace: 'linkerd-multicluster' }, spec: { targetClusterName: 'demo', ...(gatewayAddress ? { gatewayAddress } : {}) } });
+  it.each<[string, string | undefined, string | undefined | null, true | string]>([
+    ['the address the Link holds', '172.18.0.61', '172.18.0.61', true],
+    ['one of several addresses the Link holds', '172.18.0.61', '172.18.0.60,172.18.0.61', true],
+    ['an address that changed since the link', '172.18.0.99', '172.18.0.61', "Link demo in demo3 points at demo's gateway 172.18.0.61, but linkerd-gateway in demo now has address 172.18.0.99"],
+    ['a Link without an address', '172.18.0.61', undefined, "Link demo in demo3 points at demo's gateway (no address), but linkerd-gateway in demo now has address 172.18.0.61"],
+    ['no Link at all', '172.18.0.61', null, 'Link linkerd-multicluster/demo is missing in demo3'],
+    ['an address still pending (status reports it; re-linking cannot help)', undefined, '172.18.0.61', true],
+  ])('link verify: %s', async (_name, current, linked, expected) => {
+    for (const [version, apiVersion] of [['stable-2.13.3', 'multicluster.linkerd.io/v1alpha1'], ['version-2.18', 'multicluster.linkerd.io/v1alpha3']] as const) {
+      const t = topology(section(version));
+      const step = byId(linkerdSteps(t, section(version), stepsCtx), 'linkerd:link:demo@demo3');
+      const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' } });
+      await ctx.kube('demo').apply([gatewayService(current)]);
+      if (linked !== null) await ctx.kube('demo3').apply([linkObject(apiVersion, linked)]);
+      expect(await step.verify!(ctx), version).toBe(expected);
+    }
+  });
+
+  it('run: the link records the gateway address the CLI put in the Link; without a gateway there is nothing to verify', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:link:demo@demo3');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' } });
+    ctx.exec.on('linkerd', { stdout: LINK_YAML('demo').replace('spec: { targetClusterName: demo }', 'spec: { targetClusterName: demo, gatewayAddress: 172.18.0.61 }') });
+    expect(await step.run(ctx)).toEqual({ gatewayAddress: '172.18.0.61' });
+
+    const gatewayless: LinkerdSection = { ...section('stable-2.13.3'), multicluster: { gateway: false } };
+    const plain = byId(linkerdSteps(topology(gatewayless), gatewayless, stepsCtx), 'linkerd:link:demo@demo3');
+    expect(plain.verify).toBeUndefined();
+  });
+
   it('run: the 2.13 link destroy deletes what unlink renders; 2.18 deletes the Link and credentials', async () => {
     for (const version of ['stable-2.13.3', 'version-2.18']) {
       const t = topology(section(version));

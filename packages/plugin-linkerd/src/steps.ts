@@ -9,6 +9,7 @@ import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, unin
 import { durationMs } from './duration.js';
 import { clusterNetworksFor, linkPairs, sourcesLinkedInto, versionOf } from './mesh.js';
 import { gatewayApiPlan } from './gateway-api-plan.js';
+import { linkGatewayAddresses, loadBalancerAddress } from './gateway-address.js';
 import { gatewayApiStep, gatewayApiStepId } from './gateway-api.js';
 import { registerKeyPem } from './redaction.js';
 import { issuerRenewalReason, readStoredIdentity } from './renewal.js';
@@ -364,12 +365,31 @@ function linkStep(b: Build, pair: LinkPair): Step {
         if (!apiServerUrl) run.log.warn(`no apiServerUrl recorded by ${address.step}: the link uses ${source}'s kubeconfig address, which ${target} may not reach`);
       }
       const args = linkArgs(sourceCtx, source, b.caps, gateway, apiServerUrl);
-      await run.kube(target).apply(await render(run, b.cli, args), { signal: run.signal });
-      return { ...(apiServerUrl ? { apiServerUrl } : {}) };
+      const rendered = await render(run, b.cli, args);
+      await run.kube(target).apply(rendered, { signal: run.signal });
+      // The CLI read the source gateway's address when it rendered the Link: recorded, so a later change shows.
+      const gatewayAddress = linkGatewayAddresses(objectsOf(rendered).find((o) => o.kind === 'Link')).join(',');
+      return { ...(apiServerUrl ? { apiServerUrl } : {}), ...(gatewayAddress ? { gatewayAddress } : {}) };
     },
     async status(run) {
       return (await run.kube(target).get('v1', 'Secret', `cluster-credentials-${source}`, MULTICLUSTER_NAMESPACE)) !== undefined;
     },
+    // The Link holds the source gateway's address as it was when linked. When the gateway's LoadBalancer
+    // address changes later (a new MetalLB pool, a recreated Service), mirrors point at nothing until the
+    // link is made again: re-run it. An address still pending is not a reason (status reports it).
+    ...(gateway
+      ? {
+          async verify(run: StepContext): Promise<true | string> {
+            const current = loadBalancerAddress(await run.kube(source).get('v1', 'Service', GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE));
+            if (!current) return true;
+            const link = await run.kube(target).get(LINK_API_VERSION(b.caps), 'Link', source, MULTICLUSTER_NAMESPACE);
+            if (!link) return `Link ${MULTICLUSTER_NAMESPACE}/${source} is missing in ${target}`;
+            const linked = linkGatewayAddresses(link);
+            if (linked.includes(current)) return true;
+            return `Link ${source} in ${target} points at ${source}'s gateway ${linked.join(',') || '(no address)'}, but ${GATEWAY_SERVICE} in ${source} now has address ${current}`;
+          },
+        }
+      : {}),
     async destroy(run) {
       const kube = run.kube(target);
       // Without its Link (or the Link CRD: multicluster already uninstalled) `unlink` fails; what the
