@@ -63,6 +63,8 @@ const ACCEPTS: Record<string, { file: 'required' | 'optional' | 'none'; options:
 
 export const COMMANDS = Object.keys(ACCEPTS);
 
+const MAX_TIMEOUT_MS = 24 * 86_400_000;
+
 export function parseCli(argv: string[]): CliOptions {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -110,6 +112,8 @@ export function parseCli(argv: string[]): CliOptions {
   if (values.timeout !== undefined) {
     const ms = parseDuration(values.timeout);
     if (ms === undefined || ms <= 0) throw new UsageError(`--timeout must be a duration like 90s, 30m or 2h, not '${values.timeout}'`, command);
+    // Node's timers fire at once (with a warning) beyond 2^31-1 ms.
+    if (ms > MAX_TIMEOUT_MS) throw new UsageError(`--timeout must be at most 24d, not '${values.timeout}'`, command);
     options.timeout = { text: values.timeout, ms };
   }
   if (values.verify) options.verify = true;

@@ -129,6 +129,12 @@ describe('--timeout: the run-wide deadline (built binary)', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`--timeout must be a duration like 90s, 30m or 2h, not '${value}'`);
   });
+
+  it('a --timeout beyond what a timer can hold (25d) is a usage error, not a deadline that fires at once', () => {
+    const run = spawnSync(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), 'apply', 'topology.yaml', '--timeout', '25d'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--timeout must be at most 24d, not '25d'");
+  });
 });
 
 describe('Ctrl-C during validation and output (built binary)', () => {
