@@ -34,7 +34,7 @@ export function readStoredIdentity(stateDir: string): StoredIdentity {
  * Why the stored issuer needs re-issuing now, or undefined when it does not (or when there is no trust
  * anchor yet: a first apply generates both, which needs no flag). Mirrors ensureLinkerdCertificates'
  * reasons for a stored anchor: issuer missing, not signed by the anchor, or expiring within
- * `renewBeforeMs`, or not valid yet. An unreadable certificate counts as due, so the certs step runs and reports it.
+ * `renewBeforeMs`. An unreadable certificate counts as due, so the certs step runs and reports it.
  */
 export function issuerRenewalReason(stored: StoredIdentity, renewBeforeMs: number, now = new Date()): string | undefined {
   if (!stored.caCert) return undefined;
@@ -43,11 +43,25 @@ export function issuerRenewalReason(stored: StoredIdentity, renewBeforeMs: numbe
     const ca = new X509Certificate(stored.caCert);
     const issuer = new X509Certificate(stored.issuerCert);
     if (!issuer.checkIssued(ca) || !issuer.verify(ca.publicKey)) return 'issuer is not signed by the trust anchor';
-    if (notBeforeOf(stored.issuerCert).getTime() > now.getTime()) return `issuer not valid until ${notBeforeOf(stored.issuerCert).toISOString()}`;
     const left = notAfterOf(stored.issuerCert).getTime() - now.getTime();
     if (left <= renewBeforeMs) return left <= 0 ? 'issuer expired' : 'issuer expires soon';
     return undefined;
   } catch (e) {
     return `stored certificate unreadable (${(e as Error).message})`;
   }
+}
+
+/**
+ * A stored certificate whose notBefore is still ahead (this machine's clock behind, or a wrongly made
+ * file): no proxy accepts it until then. Not a renewal to schedule: apply re-issues such an issuer from the
+ * anchor (safe), and stops on such an anchor (never replaced). Undefined when both are valid now.
+ */
+export function notYetValidReason(stored: Pick<StoredIdentity, 'caCert' | 'issuerCert'>, now = new Date()): string | undefined {
+  try {
+    if (stored.caCert && notBeforeOf(stored.caCert).getTime() > now.getTime()) return `trust anchor not valid until ${notBeforeOf(stored.caCert).toISOString()}`;
+    if (stored.issuerCert && notBeforeOf(stored.issuerCert).getTime() > now.getTime()) return `issuer not valid until ${notBeforeOf(stored.issuerCert).toISOString()}`;
+  } catch {
+    // Unreadable: issuerRenewalReason reports it, and the certs step says what is wrong when it runs.
+  }
+  return undefined;
 }

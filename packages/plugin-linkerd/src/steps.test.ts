@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { redact, type Step, type Topology } from '@meshspec/core';
 import { createTestStepContext } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -343,6 +346,45 @@ describe('linkerd steps', () => {
     await step.run(ctx);
     expect(redact(`key.pem: ${b64}`)).toBe('key.pem: ***');
     expect(redact(issuer.key)).not.toContain(issuer.key.split('\n')[1]!);
+  });
+
+  it('certs verify: a stored issuer not valid yet makes the step run again and re-issue it; a future trust anchor stops it, untouched', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:certs');
+    const ctx = createTestStepContext(t, { step: { id: step.id } });
+    await step.run(ctx);
+    expect(await step.verify!(ctx)).toBe(true);
+    const anchor = { cert: (await ctx.secrets.read(CERT_FILES.caCert))!, key: (await ctx.secrets.read(CERT_FILES.caKey))! };
+    const future = new Date(Date.now() + 48 * 3_600_000);
+    const early = await issueIssuer(anchor, 8760 * 3_600_000, future);
+    await ctx.secrets.write(CERT_FILES.issuerCert, early.cert);
+    await ctx.secrets.write(CERT_FILES.issuerKey, early.key);
+    expect(await step.verify!(ctx)).toMatch(/^issuer not valid until \d{4}-/);
+    expect(await step.run(ctx)).toMatchObject({ trustAnchor: 'reused', issuer: 'reissued', reason: expect.stringMatching(/^issuer not valid until/) });
+    expect(await step.verify!(ctx)).toBe(true);
+    expect(await ctx.secrets.read(CERT_FILES.caCert)).toBe(anchor.cert);
+
+    const futureAnchor = await generateTrustAnchor(87_600 * 3_600_000, future);
+    await ctx.secrets.write(CERT_FILES.caCert, futureAnchor.cert);
+    await ctx.secrets.write(CERT_FILES.caKey, futureAnchor.key);
+    expect(await step.verify!(ctx)).toMatch(/^trust anchor not valid until/);
+    await expect(step.run(ctx)).rejects.toThrow(/trust anchor .* is not valid until .*meshspec never replaces a trust anchor/);
+    expect(await ctx.secrets.read(CERT_FILES.caCert)).toBe(futureAnchor.cert);
+  });
+
+  it('plan: a stored issuer not valid yet is shown as re-issued by apply; a future trust anchor as where apply stops', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'meshspec-certs-plan-'));
+    mkdirSync(join(stateDir, 'secrets'));
+    const future = new Date(Date.now() + 48 * 3_600_000);
+    const anchor = await generateTrustAnchor(87_600 * 3_600_000);
+    writeFileSync(join(stateDir, 'secrets', CERT_FILES.caCert), anchor.cert);
+    writeFileSync(join(stateDir, 'secrets', CERT_FILES.issuerCert), (await issueIssuer(anchor, 8760 * 3_600_000, future)).cert);
+    writeFileSync(join(stateDir, 'secrets', CERT_FILES.issuerKey), 'present');
+    const planOf = () => byId(linkerdSteps(topology(section('stable-2.13.3')), section('stable-2.13.3'), { ...stepsCtx, stateDir }), 'linkerd:certs').plan!.slice(2);
+    expect(planOf()).toEqual([expect.stringMatching(/^issuer not valid until \S+ \(clock skew, or a wrongly made file\): apply re-issues it from the same trust anchor$/)]);
+    writeFileSync(join(stateDir, 'secrets', CERT_FILES.caCert), (await generateTrustAnchor(87_600 * 3_600_000, future)).cert);
+    // (The issuer is not the new anchor's child either; that line stays too.)
+    expect(planOf()).toContainEqual(expect.stringMatching(/^trust anchor not valid until \S+ \(clock skew, or a wrongly made file\): apply stops here; meshspec never replaces a trust anchor$/));
   });
 
   it('run: certs step generates once and reports fingerprints, never key material', async () => {

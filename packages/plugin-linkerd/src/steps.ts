@@ -12,7 +12,7 @@ import { gatewayApiPlan } from './gateway-api-plan.js';
 import { linkGatewayAddresses, loadBalancerAddress } from './gateway-address.js';
 import { gatewayApiStep, gatewayApiStepId } from './gateway-api.js';
 import { registerKeyPem } from './redaction.js';
-import { issuerRenewalReason, readStoredIdentity } from './renewal.js';
+import { issuerRenewalReason, notYetValidReason, readStoredIdentity } from './renewal.js';
 import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair, type ResolvedLinkerdSection } from './section.js';
 import { parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
@@ -125,7 +125,9 @@ function certsStep(b: Build): Step {
     issuerValidityMs: durationMs(b.section.issuerValidity),
     issuerRenewBeforeMs: 0,
   };
-  const renewal = issuerRenewalReason(readStoredIdentity(b.stateDir), renewBeforeMs);
+  const stored = readStoredIdentity(b.stateDir);
+  const renewal = issuerRenewalReason(stored, renewBeforeMs);
+  const early = notYetValidReason(stored);
   return {
     id: ids.certs(),
     title: 'Linkerd trust anchor and issuer (shared by all clusters)',
@@ -133,6 +135,8 @@ function certsStep(b: Build): Step {
       `generate once, then reuse: <state>/secrets/${CERT_FILES.caCert} + ${CERT_FILES.caKey} (ECDSA P-256 root CA, CN root.linkerd.cluster.local, valid ${b.section.trustAnchorValidity})`,
       `issue when missing: <state>/secrets/${CERT_FILES.issuerCert} + ${CERT_FILES.issuerKey} (intermediate CA pathlen 0, CN identity.linkerd.cluster.local, valid ${b.section.issuerValidity})`,
       ...(renewal ? [`issuer renewal due (${renewal}): apply does not re-issue it; run meshspec rotate <file> --issuer`] : []),
+      ...(early?.startsWith('issuer') ? [`${early} (clock skew, or a wrongly made file): apply re-issues it from the same trust anchor`] : []),
+      ...(early?.startsWith('trust anchor') ? [`${early} (clock skew, or a wrongly made file): apply stops here; meshspec never replaces a trust anchor`] : []),
     ],
     // `renewalDue: false` is constant now; kept so the fingerprint of states written by earlier versions
     // (where it was false whenever no renewal was due) stays the same and no apply re-runs this step and
@@ -155,6 +159,12 @@ function certsStep(b: Build): Step {
       if (!files.every(Boolean)) return false;
       const cert = await run.secrets.read(CERT_FILES.issuerCert);
       return !!cert && notAfterOf(cert).getTime() > Date.now();
+    },
+    // Recorded as done, but a stored certificate is not valid yet (the clock, or a file put there by hand):
+    // run again, so the issuer is re-issued (and the control planes upgraded) or the anchor refused.
+    async verify(run) {
+      const [caCert, issuerCert] = await Promise.all([run.secrets.read(CERT_FILES.caCert), run.secrets.read(CERT_FILES.issuerCert)]);
+      return notYetValidReason({ ...(caCert ? { caCert } : {}), ...(issuerCert ? { issuerCert } : {}) }) ?? true;
     },
     // No destroy: the trust anchor outlives clusters; deleting it would force re-keying every mesh that uses it.
   };
