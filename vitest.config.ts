@@ -6,6 +6,7 @@ import { join } from 'node:path';
 // Tests import workspace packages by name; resolve them to source so no build is needed to test.
 const pkg = (dir: string) => fileURLToPath(new URL(`./packages/${dir}/src/index.ts`, import.meta.url));
 const alias = {
+  '@meshspec/core/duration': fileURLToPath(new URL('./packages/core/src/duration.ts', import.meta.url)),
   '@meshspec/core/testing': fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)),
   '@meshspec/core': pkg('core'),
   '@meshspec/plugin-kind': pkg('plugin-kind'),

@@ -247,6 +247,21 @@ describe(`linkerd end to end through the meshspec binary (real kube-apiservers g
     expect(idsOf(eventsOf(again), 'step-start')).toEqual([]);
   });
 
+  // The fault matrix's "load-balancer address changed": east's gateway gets a new LoadBalancer address
+  // (a new pool, a recreated Service); the Link in west still names the old one until the link is made again.
+  it(`re-links after a gateway's LoadBalancer address changed: only the link from that cluster runs again (${cli.label})`, { timeout: 600_000 }, async () => {
+    const moved = '172.18.255.250';
+    await rawRequest(kubeconfig, contextOf('east'), 'PATCH', `/api/v1/namespaces/${MULTICLUSTER_NAMESPACE}/services/${GATEWAY_SERVICE}/status`, { status: { loadBalancer: { ingress: [{ ip: moved, ipMode: 'VIP' }] } } }, 'application/merge-patch+json');
+    const relink = await run(['apply', '-o', 'json']);
+    expect(relink.code, shown(relink)).toBe(0);
+    expect(idsOf(eventsOf(relink), 'step-start')).toEqual(['linkerd:link:east@west']);
+    expect(((await kubeOf('west').get(LINK_API, 'Link', 'east', MULTICLUSTER_NAMESPACE))?.['spec'] as { gatewayAddress?: string } | undefined)?.gatewayAddress).toBe(moved);
+    expect(((await kubeOf('east').get(LINK_API, 'Link', 'west', MULTICLUSTER_NAMESPACE))?.['spec'] as { gatewayAddress?: string } | undefined)?.gatewayAddress).toBe(GATEWAY_IPS.west);
+    const again = await run(['apply', '-o', 'json']);
+    expect(again.code, shown(again)).toBe(0);
+    expect(idsOf(eventsOf(again), 'step-start')).toEqual([]);
+  });
+
   it(`destroy stopped by an extension namespace shows linkerd's own error, resumes without redoing what it undid, and is idempotent (${cli.label})`, { timeout: 900_000 }, async () => {
     // Injected failure: a namespace labelled as a Linkerd extension in west, which `linkerd uninstall` refuses for.
     await kubeOf('west').apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: BLOCKER_NS, labels: { 'linkerd.io/extension': 'blocker' } } }]);

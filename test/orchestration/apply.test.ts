@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { builtinPlugins } from '../../packages/cli/src/builtin-plugins.js';
 import { Session } from '../../packages/core/src/app/session.js';
 import type { RunSummary } from '../../packages/core/src/engine/runner.js';
+import type { KubeObject } from '../../packages/core/src/kube/types.js';
 import { createLogger } from '../../packages/core/src/log/logger.js';
 import { contains, parseIpv4Cidr, parseIpv4Range, overlaps } from '../../packages/core/src/net/index.js';
 import { isMutating, line, withFakeToolchain, type FakeCall, type FakeToolchain, type FakeToolchainOptions } from '../fake-toolchain/index.js';
@@ -168,6 +169,33 @@ describe('apply of the seed example (fake toolchain)', () => {
     expect(again.ok).toBe(true);
     expect(again.completed).toEqual([]);
     expect(h.fake.readLog().slice(before).filter(isMutating).map(line)).toEqual([]);
+  }, TIMEOUT);
+
+  // The fault matrix's "load-balancer address changed": the Link in demo3 keeps demo's old gateway address
+  // (mirrors point at nothing) until the link is made again; the link step's verify sees it.
+  it("re-links after the source gateway's LoadBalancer address changed, and links nothing else (fake toolchain)", async () => {
+    const h = harness(SEED);
+    expect((await h.run('apply')).ok).toBe(true);
+    const demo = await objectsIn(h.fake, 'kind-demo');
+    const gateway = (await demo.get('v1', 'Service', 'linkerd-gateway', 'linkerd-multicluster')) as KubeObject & { status: { loadBalancer: { ingress: { ip: string }[] } } };
+    const old = gateway.status.loadBalancer.ingress[0]!.ip;
+    const moved = old.replace(/\d+$/, (n) => String(Number(n) + 7));
+    await demo.apply([{ ...gateway, status: { loadBalancer: { ingress: [{ ip: moved }] } } }]);
+
+    const before = h.fake.readLog().length;
+    const again = await h.run('apply');
+    expect(again.ok).toBe(true);
+    expect(again.completed).toContain('linkerd:link:demo@demo3');
+    expect(again.completed).not.toContain('linkerd:link:demo3@demo');
+    const links = all(h.fake.readLog().slice(before), /^linkerd --context \S+ multicluster link/).map(line);
+    expect(links).toEqual([expect.stringMatching(/^linkerd --context kind-demo multicluster link --cluster-name demo /)]);
+    expect(h.output()).toContain(`linkerd:link:demo@demo3: recorded as done, but Link demo in demo3 points at demo's gateway ${old}, but linkerd-gateway in demo now has address ${moved}; running it again`);
+    const demo3 = await objectsIn(h.fake, 'kind-demo3');
+    const linkObjects = [...(await demo3.list('multicluster.linkerd.io/v1alpha1', 'Link')), ...(await demo3.list('multicluster.linkerd.io/v1alpha3', 'Link'))];
+    expect(linkObjects.map((l) => (l as KubeObject & { spec: { gatewayAddress?: string } }).spec.gatewayAddress)).toEqual([moved]);
+    // The apply after that is a no-op again.
+    const third = await h.run('apply');
+    expect(third.completed).toEqual([]);
   }, TIMEOUT);
 
   it('isolates an injected failure on one cluster, then resumes only the failed and skipped steps (fake toolchain)', async () => {

@@ -1,4 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+// The light entry point: the CLI parses its arguments before it loads the engine.
+import { parseDuration } from '@meshspec/core/duration';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -22,6 +24,8 @@ export interface CliOptions {
   requests?: number;
   /** status: also run verify. */
   verify?: boolean;
+  /** apply/destroy: run-wide deadline, as typed (`30m`) and in milliseconds. */
+  timeout?: { text: string; ms: number };
   /** rotate: what to rotate. */
   rotate?: 'issuer' | 'trust-anchor';
 }
@@ -39,6 +43,7 @@ const OPTIONS = {
   verify: { type: 'boolean', default: false },
   issuer: { type: 'boolean', default: false },
   'trust-anchor': { type: 'boolean', default: false },
+  timeout: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** Which options each command accepts; anything else is a usage error, not silently ignored. */
@@ -46,8 +51,8 @@ const ACCEPTS: Record<string, { file: 'required' | 'optional' | 'none'; options:
   validate: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output'] },
   // plan talks to no cluster, but takes --kubeconfig so scripts can pass one flag set to every command.
   plan: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'kubeconfig'] },
-  apply: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'kubeconfig'] },
-  destroy: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'kubeconfig'] },
+  apply: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'kubeconfig', 'timeout'] },
+  destroy: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'kubeconfig', 'timeout'] },
   status: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'verify', 'requests'] },
   verify: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'requests'] },
   rotate: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'issuer', 'trust-anchor'] },
@@ -57,6 +62,8 @@ const ACCEPTS: Record<string, { file: 'required' | 'optional' | 'none'; options:
 };
 
 export const COMMANDS = Object.keys(ACCEPTS);
+
+const MAX_TIMEOUT_MS = 24 * 86_400_000;
 
 export function parseCli(argv: string[]): CliOptions {
   const [command, ...rest] = argv;
@@ -101,6 +108,13 @@ export function parseCli(argv: string[]): CliOptions {
     const n = Number(values.requests);
     if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`--requests must be a whole number from 1 to 100000, not '${values.requests}'`, command);
     options.requests = n;
+  }
+  if (values.timeout !== undefined) {
+    const ms = parseDuration(values.timeout);
+    if (ms === undefined || ms <= 0) throw new UsageError(`--timeout must be a duration like 90s, 30m or 2h, not '${values.timeout}'`, command);
+    // Node's timers fire at once (with a warning) beyond 2^31-1 ms.
+    if (ms > MAX_TIMEOUT_MS) throw new UsageError(`--timeout must be at most 24d, not '${values.timeout}'`, command);
+    options.timeout = { text: values.timeout, ms };
   }
   if (values.verify) options.verify = true;
   if (command === 'rotate') {

@@ -51,6 +51,8 @@ allows. A failed apply resumes where it stopped on the next run.
 Options:
       --only <pattern>      run only steps matching a step-id glob (repeatable), plus what they need
       --concurrency <n>     steps running at once (default 4)
+      --timeout <duration>  stop the whole run after this long (90s, 30m, 2h): running steps are cancelled
+                            as by Ctrl-C (state saved, lock released), exit code 1
   -o, --output <text|json>  text (a live tree on a terminal, plain lines otherwise) or JSON events
       --kubeconfig <file>   kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)
 ${COMMON}`,
@@ -61,6 +63,7 @@ Undoes apply's steps in reverse dependency order and forgets them in the state.
 Options:
       --only <pattern>      destroy only steps matching a step-id glob (repeatable)
       --concurrency <n>     steps running at once (default 4)
+      --timeout <duration>  stop the whole run after this long (90s, 30m, 2h), as by Ctrl-C; exit code 1
   -o, --output <text|json>  output format
       --kubeconfig <file>   kubeconfig to use
 ${COMMON}`,

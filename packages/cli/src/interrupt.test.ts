@@ -1,6 +1,6 @@
 // Ctrl-C on the real binary: the running step's child process is killed, what completed is saved in
 // state, the lock is released, and the exit code is 130. Runs the built CLI (pnpm build) as a process.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,72 @@ describe('Ctrl-C during apply (built binary)', () => {
     expect(stderr).toContain(signal);
     expect(stderr).not.toMatch(/^\s+at /m);
   }, 30_000);
+});
+
+describe('--timeout: the run-wide deadline (built binary)', () => {
+  it.each(['apply', 'destroy'] as const)('%s: when it fires, the running step\'s process tree is killed, state saved, the lock released; exit 1 naming the running steps and the global timeout', async (command) => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshspec-timeout-'));
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
+    // destroy: the same plugin, whose forever step hangs in destroy instead (both steps recorded as applied).
+    writeFileSync(join(dir, 'hang-plugin.mjs'), command === 'apply' ? PLUGIN(builtCoreUrl()) : PLUGIN(builtCoreUrl()).replace('async run(step) {', 'async run() { return {}; },\n        async destroy(step) {'));
+    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: deadline }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+    const bin = join(REPO, 'packages/cli/dist/bin.js');
+    const env = { ...process.env, CI: 'true' };
+    const stateDir = join(dir, '.meshspec', 'deadline');
+    if (command === 'destroy') {
+      const applied = spawnSync(process.execPath, [bin, 'apply', 'topology.yaml'], { cwd: dir, env, encoding: 'utf8' });
+      expect(applied.status, applied.stderr).toBe(0);
+    }
+
+    const started = performance.now();
+    const cli = spawn(process.execPath, [bin, command, 'topology.yaml', '--timeout', '3s'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+    const pidFile = join(dir, 'child.pid');
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
+    expect(existsSync(pidFile), `the step never started its child; stderr:\n${stderr}`).toBe(true);
+    const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+
+    expect(await exited).toBe(1);
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(3_000);
+    expect(elapsed).toBeLessThan(20_000);
+    for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
+    expect(alive(grandchild), "the step's grandchild process survived the global timeout").toBe(false);
+    const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { steps: Record<string, unknown> };
+    // apply saved the quick step; destroy forgot nothing it did not undo (the forever step's destroy never finished).
+    expect(Object.keys(state.steps).sort()).toEqual(command === 'apply' ? ['hang:quick'] : ['hang:forever', 'hang:quick']);
+    expect(existsSync(join(stateDir, 'lock')), 'the lock outlived the process').toBe(false);
+    expect(stderr).toContain('global timeout (--timeout 3s) reached: stopping running steps and saving state');
+    expect(stderr).toContain("the global timeout (--timeout 3s) fired; steps running when it fired, stopped: hang:forever. This is the run-wide deadline, not a step's own command or wait timeout");
+    expect(stderr).not.toContain('SIGINT');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  }, 60_000);
+
+  it('a run that ends before the deadline is not affected by it (exit 0, nothing said about it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshspec-timeout-ok-'));
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
+    writeFileSync(join(dir, 'hang-plugin.mjs'), PLUGIN(builtCoreUrl()).replace("'sh', ['-c', 'sleep 600 & echo $! > \"$0\"; wait',", "'sh', ['-c', 'true',"));
+    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: quick }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+    const run = spawnSync(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), 'apply', 'topology.yaml', '--timeout', '5m'], { cwd: dir, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('timeout');
+  }, 60_000);
+
+  it.each([['abc'], ['0s'], ['10'], ['-5m']])("--timeout '%s' is a usage error (exit 2) naming the forms it takes", (value) => {
+    const run = spawnSync(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), 'apply', 'topology.yaml', `--timeout=${value}`], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`--timeout must be a duration like 90s, 30m or 2h, not '${value}'`);
+  });
+
+  it('a --timeout beyond what a timer can hold (25d) is a usage error, not a deadline that fires at once', () => {
+    const run = spawnSync(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), 'apply', 'topology.yaml', '--timeout', '25d'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--timeout must be at most 24d, not '25d'");
+  });
 });
 
 describe('Ctrl-C during validation and output (built binary)', () => {

@@ -1,4 +1,5 @@
 export * from './errors.js';
+export { parseDuration, durationMs } from './duration.js';
 export * from './plugin/types.js';
 export { definePlugin, isPlugin, stepId } from './plugin/define.js';
 export type { Logger } from './log/types.js';

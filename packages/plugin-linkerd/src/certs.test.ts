@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestStepContext } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
-import { CERT_FILES, ensureLinkerdCertificates, generateTrustAnchor, issueIssuer, keyMatchesCert } from './certs.js';
+import { CERT_FILES, ensureLinkerdCertificates, generateTrustAnchor, issueIssuer, keyMatchesCert, notBeforeOf } from './certs.js';
 
 const HOUR = 3_600_000;
 const options = { trustAnchorValidityMs: 87_600 * HOUR, issuerValidityMs: 8760 * HOUR, issuerRenewBeforeMs: 720 * HOUR };
@@ -94,6 +94,31 @@ describe('linkerd certificates (checked with real openssl)', () => {
     expect(later.trustAnchorFingerprint).toBe(first.trustAnchorFingerprint);
     expect(later.issuerFingerprint).not.toBe(first.issuerFingerprint);
     expect(openssl('verify', '-CAfile', secrets.path(CERT_FILES.caCert), secrets.path(CERT_FILES.issuerCert))).toContain('OK');
+  });
+
+  it('re-issues an issuer that is not valid yet (notBefore in the future) from the same anchor', async () => {
+    const secrets = secretsOf();
+    await ensureLinkerdCertificates(secrets, options);
+    const anchorBefore = await secrets.read(CERT_FILES.caCert);
+    const anchor = { cert: anchorBefore!, key: (await secrets.read(CERT_FILES.caKey))! };
+    const future = await issueIssuer(anchor, 8760 * HOUR, new Date(Date.now() + 48 * HOUR));
+    await secrets.write(CERT_FILES.issuerCert, future.cert);
+    await secrets.write(CERT_FILES.issuerKey, future.key);
+    const result = await ensureLinkerdCertificates(secrets, options);
+    expect(result).toMatchObject({ trustAnchor: 'reused', issuer: 'reissued' });
+    expect(result.reason).toMatch(/^issuer not valid until \d{4}-/);
+    expect(await secrets.read(CERT_FILES.caCert)).toBe(anchorBefore);
+    expect(notBeforeOf((await secrets.read(CERT_FILES.issuerCert))!).getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('refuses (never replaces) a trust anchor that is not valid yet, and writes nothing', async () => {
+    const secrets = secretsOf();
+    const anchor = await generateTrustAnchor(87_600 * HOUR, new Date(Date.now() + 48 * HOUR));
+    await secrets.write(CERT_FILES.caCert, anchor.cert);
+    await secrets.write(CERT_FILES.caKey, anchor.key);
+    await expect(ensureLinkerdCertificates(secrets, options)).rejects.toThrow(/the Linkerd trust anchor in .*linkerd-ca\.crt is not valid until .*fix the clock.*meshspec never replaces a trust anchor/);
+    expect(await secrets.read(CERT_FILES.caCert)).toBe(anchor.cert);
+    expect(await secrets.read(CERT_FILES.issuerCert)).toBeUndefined();
   });
 
   it('refuses to guess when the anchor is incomplete', async () => {

@@ -7,12 +7,12 @@ import 'reflect-metadata';
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { SecretStore } from '@meshspec/core';
-import { CERT_FILES, fingerprintOf, ISSUER_CN, isSignedBy, keyMatchesCert, notAfterOf, TRUST_ANCHOR_CN } from './identity.js';
+import { CERT_FILES, fingerprintOf, ISSUER_CN, isSignedBy, keyMatchesCert, notAfterOf, notBeforeOf, TRUST_ANCHOR_CN } from './identity.js';
 import { registerKeyPem } from './redaction.js';
 
 // Heavy (see identity.ts): import this module only where certificates are generated. The readers stay
 // re-exported here so tests and callers that already load the generator have one place to import from.
-export { CERT_FILES, certificatesIn, fingerprintOf, ISSUER_CN, isSignedBy, keyMatchesCert, notAfterOf, TRUST_ANCHOR_CN } from './identity.js';
+export { CERT_FILES, certificatesIn, fingerprintOf, ISSUER_CN, isSignedBy, keyMatchesCert, notAfterOf, notBeforeOf, TRUST_ANCHOR_CN } from './identity.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -120,6 +120,8 @@ async function issuerProblem(issuer: Partial<PemPair>, ca: string, options: Cert
   if (!issuer.cert || !issuer.key) return 'issuer certificate or key missing';
   if (!keyMatchesCert(issuer.key, issuer.cert)) return 'issuer key does not match the issuer certificate';
   if (!(await isSignedBy(issuer.cert, ca))) return 'issuer is not signed by the trust anchor';
+  // Safe to replace (the anchor vouches for the new one), and no control plane can use it until then.
+  if (notBeforeOf(issuer.cert).getTime() > now.getTime()) return `issuer not valid until ${notBeforeOf(issuer.cert).toISOString()}`;
   const left = notAfterOf(issuer.cert).getTime() - now.getTime();
   if (left <= options.issuerRenewBeforeMs) return left <= 0 ? 'issuer expired' : 'issuer expires soon';
   return undefined;
@@ -159,6 +161,10 @@ export async function ensureLinkerdCertificates(secrets: SecretStore, options: C
     if (!caCert) throw new Error(`${CERT_FILES.caKey} exists without ${CERT_FILES.caCert} in ${secrets.dir}: restore the certificate from your backup`);
     if (notAfterOf(caCert).getTime() <= now.getTime()) {
       throw new Error(`the Linkerd trust anchor in ${secrets.path(CERT_FILES.caCert)} expired on ${notAfterOf(caCert).toISOString()}: rotate it by hand (https://linkerd.io/2/tasks/manually-rotating-control-plane-tls-credentials/)`);
+    }
+    // Never replaced silently (see above): a future anchor is a wrong clock or a wrongly made file.
+    if (notBeforeOf(caCert).getTime() > now.getTime()) {
+      throw new Error(`the Linkerd trust anchor in ${secrets.path(CERT_FILES.caCert)} is not valid until ${notBeforeOf(caCert).toISOString()} (this machine's clock says ${now.toISOString()}): fix the clock if it is behind; if the file was made wrong, restore the anchor the clusters trust from your backup (meshspec never replaces a trust anchor)`);
     }
     if (caKey && !keyMatchesCert(caKey, caCert)) throw new Error(`${CERT_FILES.caKey} does not belong to ${CERT_FILES.caCert} in ${secrets.dir}: restore the matching pair`);
     anchor = { cert: caCert, key: caKey ?? '' };

@@ -41,6 +41,12 @@ export function notAfterOf(certPem: string): Date {
   return (cert as X509Certificate & { validToDate?: Date }).validToDate ?? new Date(cert.validTo);
 }
 
+/** When the certificate starts being valid: a future one (clock skew, a hand-made file) is refused by every peer. */
+export function notBeforeOf(certPem: string): Date {
+  const cert = new X509Certificate(certPem);
+  return (cert as X509Certificate & { validFromDate?: Date }).validFromDate ?? new Date(cert.validFrom);
+}
+
 /** Certificates in a PEM bundle, normalised (for comparing trust roots across clusters). */
 export function certificatesIn(pem: string): string[] {
   return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => m[0].replace(/\s+/g, ''));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CERT_FILES, generateTrustAnchor, issueIssuer } from './certs.js';
-import { issuerRenewalReason, readStoredIdentity, type StoredIdentity } from './renewal.js';
+import { issuerRenewalReason, notYetValidReason, readStoredIdentity, type StoredIdentity } from './renewal.js';
 
 const HOUR = 3_600_000;
 const RENEW_BEFORE = 720 * HOUR;
@@ -15,6 +15,7 @@ describe('issuer renewal decided at plan time', async () => {
   const expiring = await issueIssuer(anchor, 100 * HOUR);
   const expired = await issueIssuer(anchor, HOUR, new Date(Date.now() - 10 * HOUR));
   const foreign = await issueIssuer(other, 8760 * HOUR);
+  const notYetValid = await issueIssuer(anchor, 8760 * HOUR, new Date(Date.now() + 48 * HOUR));
   const stored = (issuerCert: string | undefined, caCert: string | undefined = anchor.cert, issuerKeyPresent = true): StoredIdentity => ({
     ...(caCert ? { caCert } : {}),
     ...(issuerCert ? { issuerCert } : {}),
@@ -31,6 +32,15 @@ describe('issuer renewal decided at plan time', async () => {
     ['an expired issuer', stored(expired.cert), 'issuer expired'],
   ])('%s', (_name, identity, reason) => {
     expect(issuerRenewalReason(identity, RENEW_BEFORE)).toBe(reason);
+  });
+
+  it('a certificate not valid yet (notBefore in the future) is named apart from renewals: the anchor first, then the issuer', async () => {
+    const futureAnchor = await generateTrustAnchor(87_600 * HOUR, new Date(Date.now() + 48 * HOUR));
+    expect(notYetValidReason(stored(good.cert))).toBeUndefined();
+    expect(notYetValidReason(stored(notYetValid.cert))).toMatch(/^issuer not valid until \d{4}-.*Z$/);
+    expect(issuerRenewalReason(stored(notYetValid.cert), RENEW_BEFORE)).toBeUndefined();
+    expect(notYetValidReason(stored(notYetValid.cert, futureAnchor.cert))).toMatch(/^trust anchor not valid until \d{4}-/);
+    expect(notYetValidReason(stored('not a certificate'))).toBeUndefined();
   });
 
   it('an unreadable certificate counts as due, so the certs step runs and reports it', () => {

@@ -4,7 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CERT_FILES, notAfterOf } from './identity.js';
+import { CERT_FILES, notAfterOf, notBeforeOf } from './identity.js';
 
 /** The PEM text of a stored file, or undefined when it is absent. */
 type StoredFile = (name: string) => string | undefined;
@@ -49,4 +49,19 @@ export function issuerRenewalReason(stored: StoredIdentity, renewBeforeMs: numbe
   } catch (e) {
     return `stored certificate unreadable (${(e as Error).message})`;
   }
+}
+
+/**
+ * A stored certificate whose notBefore is still ahead (this machine's clock behind, or a wrongly made
+ * file): no proxy accepts it until then. Not a renewal to schedule: apply re-issues such an issuer from the
+ * anchor (safe), and stops on such an anchor (never replaced). Undefined when both are valid now.
+ */
+export function notYetValidReason(stored: Pick<StoredIdentity, 'caCert' | 'issuerCert'>, now = new Date()): string | undefined {
+  try {
+    if (stored.caCert && notBeforeOf(stored.caCert).getTime() > now.getTime()) return `trust anchor not valid until ${notBeforeOf(stored.caCert).toISOString()}`;
+    if (stored.issuerCert && notBeforeOf(stored.issuerCert).getTime() > now.getTime()) return `issuer not valid until ${notBeforeOf(stored.issuerCert).toISOString()}`;
+  } catch {
+    // Unreadable: issuerRenewalReason reports it, and the certs step says what is wrong when it runs.
+  }
+  return undefined;
 }

@@ -93,6 +93,38 @@ describe('linkerdStatus', () => {
     expect(lines[4]!.detail).toBe("endpoints [172.18.0.99] do not include demo3's gateway 172.18.0.71: re-run the link (meshspec apply)");
   });
 
+  // The mirror Service exists; its Endpoints are what the service mirror wrote (or nothing).
+  it.each<[string, KubeObject | undefined, string]>([
+    ['no Endpoints object at all', undefined, 'error: mirror of podinfo from demo3 has no endpoints'],
+    ['Endpoints without subsets', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'podinfo-demo3', namespace: 'test' }, subsets: [] }, 'error: mirror of podinfo from demo3 has no endpoints'],
+    ['Endpoints with an empty address list', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'podinfo-demo3', namespace: 'test' }, subsets: [{ addresses: [] }] }, 'error: mirror of podinfo from demo3 has no endpoints'],
+    ['Endpoints at another address (the gateway moved)', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'podinfo-demo3', namespace: 'test' }, subsets: [{ addresses: [{ ip: '172.18.0.99' }] }] }, "error: endpoints [172.18.0.99] do not include demo3's gateway 172.18.0.71"],
+    ['Endpoints at the remote gateway', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'podinfo-demo3', namespace: 'test' }, subsets: [{ addresses: [{ ip: '172.18.0.71' }] }] }, 'ok: endpoints -> demo3 gateway 172.18.0.71'],
+  ])('a mirror that exists, with %s', async (_name, endpoints, expected) => {
+    const ctx = await healthyMesh();
+    await ctx.kube('demo').delete('v1', 'Endpoints', 'podinfo-demo3', 'test');
+    if (endpoints) await ctx.kube('demo').apply([endpoints]);
+    const line = (await linkerdStatus(topology, section, ctx)).find((l) => l.cluster === 'demo' && l.name === 'mirror test/podinfo-demo3')!;
+    expect(`${line.level}: ${line.detail}`.startsWith(expected)).toBe(true);
+    expect(line.ok).toBe(expected.startsWith('ok'));
+    if (!line.ok) expect(line.detail).toContain('meshspec apply');
+  });
+
+  it('reports an issuer or trust anchor that is not valid yet (clock skew, a wrongly made file) as an error with a fix', async () => {
+    const ctx = await healthyMesh();
+    const future = new Date(Date.now() + 48 * HOUR);
+    await ctx.secrets.write(CERT_FILES.issuerCert, (await issueIssuer(anchor, 8760 * HOUR, future)).cert);
+    let lines = await linkerdStatus(topology, section, ctx);
+    expect(lines[0]).toMatchObject({ name: 'linkerd issuer', ok: false, level: 'error' });
+    expect(lines[0]!.detail).toMatch(/^issuer certificate not valid until \d{4}-.*Z \(clock skew, or a wrongly made file\): .*fix this machine's clock.*meshspec rotate <file> --issuer$/);
+
+    await ctx.secrets.write(CERT_FILES.caCert, (await generateTrustAnchor(87_600 * HOUR, future)).cert);
+    lines = await linkerdStatus(topology, section, ctx);
+    const anchorLine = lines.find((l) => l.cluster === undefined && l.name === 'linkerd trust anchor')!;
+    expect(anchorLine).toMatchObject({ ok: false, level: 'error' });
+    expect(anchorLine.detail).toMatch(/^trust anchor linkerd-ca.crt not valid until .*restore the anchor the clusters trust/);
+  });
+
   it('shows the issuer each cluster really uses (its Secret), and warns when it is not the stored one', async () => {
     const ctx = await healthyMesh();
     const stored = (await ctx.secrets.read(CERT_FILES.issuerCert))!;

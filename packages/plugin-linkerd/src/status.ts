@@ -2,8 +2,9 @@
 // does every exported service have a mirror in each linked cluster that points at the remote gateway.
 import { parse } from 'yaml';
 import type { KubeObject, StatusLine, StepContext, Topology } from '@meshspec/core';
-import { CERT_FILES, certificatesIn, notAfterOf } from './identity.js';
+import { CERT_FILES, certificatesIn, notAfterOf, notBeforeOf } from './identity.js';
 import { durationMs } from './duration.js';
+import { loadBalancerAddress } from './gateway-address.js';
 import { linkPairs, mirrorServiceName } from './mesh.js';
 import { withDefaults, type LinkerdSection } from './section.js';
 import { GATEWAY_SERVICE, LINKERD_NAMESPACE, MULTICLUSTER_NAMESPACE } from './steps.js';
@@ -21,11 +22,6 @@ async function trustRootsOf(kube: ReturnType<StepContext['kube']>): Promise<stri
   if (!values) return undefined;
   const pem = (parse(values) as { identityTrustAnchorsPEM?: unknown } | null)?.identityTrustAnchorsPEM;
   return typeof pem === 'string' ? pem : undefined;
-}
-
-function loadBalancerAddress(svc: KubeObject | undefined): string | undefined {
-  const ingress = (svc?.['status'] as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer?.ingress?.[0];
-  return ingress?.ip ?? ingress?.hostname;
 }
 
 function endpointAddresses(ep: KubeObject | undefined): string[] {
@@ -47,12 +43,17 @@ export async function linkerdStatus(topology: Topology, raw: LinkerdSection | un
     const left = notAfterOf(localIssuer).getTime() - Date.now();
     const warnWithin = durationMs(section.issuerRenewBefore);
     const days = Math.floor(left / DAY_MS);
-    if (left <= 0) lines.push({ name: 'linkerd issuer', ok: false, level: 'error', detail: `issuer certificate expired ${-days} days ago: run meshspec rotate <file> --issuer` });
+    const notBefore = notBeforeOf(localIssuer);
+    if (notBefore.getTime() > Date.now()) lines.push({ name: 'linkerd issuer', ok: false, level: 'error', detail: `issuer certificate not valid until ${notBefore.toISOString()} (clock skew, or a wrongly made file): proxies reject it until then; fix this machine's clock if it is behind, else run meshspec rotate <file> --issuer` });
+    else if (left <= 0) lines.push({ name: 'linkerd issuer', ok: false, level: 'error', detail: `issuer certificate expired ${-days} days ago: run meshspec rotate <file> --issuer` });
     else if (left <= warnWithin) lines.push({ name: 'linkerd issuer', ok: false, level: 'warn', detail: `issuer certificate expires in ${days} days: run meshspec rotate <file> --issuer` });
     else lines.push({ name: 'linkerd issuer', ok: true, level: 'ok', detail: `issuer valid for ${days} more days` });
   }
 
   const anchorKey = localAnchor ? certificatesIn(localAnchor)[0] : undefined;
+  if (localAnchor && notBeforeOf(localAnchor).getTime() > Date.now()) {
+    lines.push({ name: 'linkerd trust anchor', ok: false, level: 'error', detail: `trust anchor ${CERT_FILES.caCert} not valid until ${notBeforeOf(localAnchor).toISOString()} (clock skew, or a wrongly made file): fix this machine's clock if it is behind, else restore the anchor the clusters trust from your backup` });
+  }
   for (const c of clusters) {
     const roots = await trustRootsOf(ctx.kube(c));
     if (roots === undefined) {
@@ -88,7 +89,8 @@ export async function linkerdStatus(topology: Topology, raw: LinkerdSection | un
         continue;
       }
       const addresses = endpointAddresses(await kube.get('v1', 'Endpoints', mirror, namespace));
-      if (!gateway) lines.push({ cluster: target, name, ok: false, level: 'error', detail: `${GATEWAY_SERVICE} in ${source} has no LoadBalancer address` });
+      if (addresses.length === 0) lines.push({ cluster: target, name, ok: false, level: 'error', detail: `mirror of ${service} from ${source} has no endpoints: the service mirror has not written ${source}'s gateway address (check linkerd multicluster check in ${target}, and that ${GATEWAY_SERVICE} in ${source} has an address), then re-run the link (meshspec apply)` });
+      else if (!gateway) lines.push({ cluster: target, name, ok: false, level: 'error', detail: `${GATEWAY_SERVICE} in ${source} has no LoadBalancer address` });
       else if (addresses.includes(gateway)) lines.push({ cluster: target, name, ok: true, level: 'ok', detail: `endpoints -> ${source} gateway ${gateway}` });
       else lines.push({ cluster: target, name, ok: false, level: 'error', detail: `endpoints [${addresses.join(', ') || 'none'}] do not include ${source}'s gateway ${gateway}: re-run the link (meshspec apply)` });
     }

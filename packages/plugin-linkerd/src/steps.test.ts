@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { redact, type Step, type Topology } from '@meshspec/core';
 import { createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -228,6 +231,40 @@ describe('linkerd steps', () => {
     expect(await step.verify!(ctx)).toBe('Secret linkerd-multicluster/linkerd-service-mirror-remote-access-default-token is missing');
   });
 
+  // The fault matrix's "load-balancer address changed": the Link keeps the address the CLI read when it
+  // linked; once the source gateway's address moves, the next apply must link again.
+  const gatewayService = (ip?: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'linkerd-gateway', namespace: 'linkerd-multicluster' }, ...(ip ? { status: { loadBalancer: { ingress: [{ ip }] } } } : {}) });
+  const linkObject = (apiVersion: string, gatewayAddress?: string) => ({ apiVersion, kind: 'Link', metadata: { name: 'demo', namespace: 'linkerd-multicluster' }, spec: { targetClusterName: 'demo', ...(gatewayAddress ? { gatewayAddress } : {}) } });
+  it.each<[string, string | undefined, string | undefined | null, true | string]>([
+    ['the address the Link holds', '172.18.0.61', '172.18.0.61', true],
+    ['one of several addresses the Link holds', '172.18.0.61', '172.18.0.60,172.18.0.61', true],
+    ['an address that changed since the link', '172.18.0.99', '172.18.0.61', "Link demo in demo3 points at demo's gateway 172.18.0.61, but linkerd-gateway in demo now has address 172.18.0.99"],
+    ['a Link without an address', '172.18.0.61', undefined, "Link demo in demo3 points at demo's gateway (no address), but linkerd-gateway in demo now has address 172.18.0.61"],
+    ['no Link at all', '172.18.0.61', null, 'Link linkerd-multicluster/demo is missing in demo3'],
+    ['an address still pending (status reports it; re-linking cannot help)', undefined, '172.18.0.61', true],
+  ])('link verify: %s', async (_name, current, linked, expected) => {
+    for (const [version, apiVersion] of [['stable-2.13.3', 'multicluster.linkerd.io/v1alpha1'], ['version-2.18', 'multicluster.linkerd.io/v1alpha3']] as const) {
+      const t = topology(section(version));
+      const step = byId(linkerdSteps(t, section(version), stepsCtx), 'linkerd:link:demo@demo3');
+      const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' } });
+      await ctx.kube('demo').apply([gatewayService(current)]);
+      if (linked !== null) await ctx.kube('demo3').apply([linkObject(apiVersion, linked)]);
+      expect(await step.verify!(ctx), version).toBe(expected);
+    }
+  });
+
+  it('run: the link records the gateway address the CLI put in the Link; without a gateway there is nothing to verify', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:link:demo@demo3');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' } });
+    ctx.exec.on('linkerd', { stdout: LINK_YAML('demo').replace('spec: { targetClusterName: demo }', 'spec: { targetClusterName: demo, gatewayAddress: 172.18.0.61 }') });
+    expect(await step.run(ctx)).toEqual({ gatewayAddress: '172.18.0.61' });
+
+    const gatewayless: LinkerdSection = { ...section('stable-2.13.3'), multicluster: { gateway: false } };
+    const plain = byId(linkerdSteps(topology(gatewayless), gatewayless, stepsCtx), 'linkerd:link:demo@demo3');
+    expect(plain.verify).toBeUndefined();
+  });
+
   it('run: the 2.13 link destroy deletes what unlink renders; 2.18 deletes the Link and credentials', async () => {
     for (const version of ['stable-2.13.3', 'version-2.18']) {
       const t = topology(section(version));
@@ -312,6 +349,45 @@ describe('linkerd steps', () => {
     await step.run(ctx);
     expect(redact(`key.pem: ${b64}`)).toBe('key.pem: ***');
     expect(redact(issuer.key)).not.toContain(issuer.key.split('\n')[1]!);
+  });
+
+  it('certs verify: a stored issuer not valid yet makes the step run again and re-issue it; a future trust anchor stops it, untouched', async () => {
+    const t = topology(section('stable-2.13.3'));
+    const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:certs');
+    const ctx = createTestStepContext(t, { step: { id: step.id } });
+    await step.run(ctx);
+    expect(await step.verify!(ctx)).toBe(true);
+    const anchor = { cert: (await ctx.secrets.read(CERT_FILES.caCert))!, key: (await ctx.secrets.read(CERT_FILES.caKey))! };
+    const future = new Date(Date.now() + 48 * 3_600_000);
+    const early = await issueIssuer(anchor, 8760 * 3_600_000, future);
+    await ctx.secrets.write(CERT_FILES.issuerCert, early.cert);
+    await ctx.secrets.write(CERT_FILES.issuerKey, early.key);
+    expect(await step.verify!(ctx)).toMatch(/^issuer not valid until \d{4}-/);
+    expect(await step.run(ctx)).toMatchObject({ trustAnchor: 'reused', issuer: 'reissued', reason: expect.stringMatching(/^issuer not valid until/) });
+    expect(await step.verify!(ctx)).toBe(true);
+    expect(await ctx.secrets.read(CERT_FILES.caCert)).toBe(anchor.cert);
+
+    const futureAnchor = await generateTrustAnchor(87_600 * 3_600_000, future);
+    await ctx.secrets.write(CERT_FILES.caCert, futureAnchor.cert);
+    await ctx.secrets.write(CERT_FILES.caKey, futureAnchor.key);
+    expect(await step.verify!(ctx)).toMatch(/^trust anchor not valid until/);
+    await expect(step.run(ctx)).rejects.toThrow(/trust anchor .* is not valid until .*meshspec never replaces a trust anchor/);
+    expect(await ctx.secrets.read(CERT_FILES.caCert)).toBe(futureAnchor.cert);
+  });
+
+  it('plan: a stored issuer not valid yet is shown as re-issued by apply; a future trust anchor as where apply stops', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'meshspec-certs-plan-'));
+    mkdirSync(join(stateDir, 'secrets'));
+    const future = new Date(Date.now() + 48 * 3_600_000);
+    const anchor = await generateTrustAnchor(87_600 * 3_600_000);
+    writeFileSync(join(stateDir, 'secrets', CERT_FILES.caCert), anchor.cert);
+    writeFileSync(join(stateDir, 'secrets', CERT_FILES.issuerCert), (await issueIssuer(anchor, 8760 * 3_600_000, future)).cert);
+    writeFileSync(join(stateDir, 'secrets', CERT_FILES.issuerKey), 'present');
+    const planOf = () => byId(linkerdSteps(topology(section('stable-2.13.3')), section('stable-2.13.3'), { ...stepsCtx, stateDir }), 'linkerd:certs').plan!.slice(2);
+    expect(planOf()).toEqual([expect.stringMatching(/^issuer not valid until \S+ \(clock skew, or a wrongly made file\): apply re-issues it from the same trust anchor$/)]);
+    writeFileSync(join(stateDir, 'secrets', CERT_FILES.caCert), (await generateTrustAnchor(87_600 * 3_600_000, future)).cert);
+    // (The issuer is not the new anchor's child either; that line stays too.)
+    expect(planOf()).toContainEqual(expect.stringMatching(/^trust anchor not valid until \S+ \(clock skew, or a wrongly made file\): apply stops here; meshspec never replaces a trust anchor$/));
   });
 
   it('run: certs step generates once and reports fingerprints, never key material', async () => {

@@ -11,9 +11,10 @@ import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, unin
 import { durationMs } from './duration.js';
 import { clusterNetworksFor, linkPairs, sourcesLinkedInto, versionOf } from './mesh.js';
 import { gatewayApiPlan } from './gateway-api-plan.js';
+import { linkGatewayAddresses, loadBalancerAddress } from './gateway-address.js';
 import { gatewayApiStep, gatewayApiStepId } from './gateway-api.js';
 import { registerKeyPem } from './redaction.js';
-import { issuerRenewalReason, readStoredIdentity } from './renewal.js';
+import { issuerRenewalReason, notYetValidReason, readStoredIdentity } from './renewal.js';
 import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair, type ResolvedLinkerdSection } from './section.js';
 import { parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
@@ -128,7 +129,9 @@ function certsStep(b: Build): Step {
     issuerValidityMs: durationMs(b.section.issuerValidity),
     issuerRenewBeforeMs: 0,
   };
-  const renewal = issuerRenewalReason(readStoredIdentity(b.stateDir), renewBeforeMs);
+  const stored = readStoredIdentity(b.stateDir);
+  const renewal = issuerRenewalReason(stored, renewBeforeMs);
+  const early = notYetValidReason(stored);
   return {
     id: ids.certs(),
     title: 'Linkerd trust anchor and issuer (shared by all clusters)',
@@ -136,6 +139,8 @@ function certsStep(b: Build): Step {
       `generate once, then reuse: <state>/secrets/${CERT_FILES.caCert} + ${CERT_FILES.caKey} (ECDSA P-256 root CA, CN root.linkerd.cluster.local, valid ${b.section.trustAnchorValidity})`,
       `issue when missing: <state>/secrets/${CERT_FILES.issuerCert} + ${CERT_FILES.issuerKey} (intermediate CA pathlen 0, CN identity.linkerd.cluster.local, valid ${b.section.issuerValidity})`,
       ...(renewal ? [`issuer renewal due (${renewal}): apply does not re-issue it; run meshspec rotate <file> --issuer`] : []),
+      ...(early?.startsWith('issuer') ? [`${early} (clock skew, or a wrongly made file): apply re-issues it from the same trust anchor`] : []),
+      ...(early?.startsWith('trust anchor') ? [`${early} (clock skew, or a wrongly made file): apply stops here; meshspec never replaces a trust anchor`] : []),
     ],
     // `renewalDue: false` is constant now; kept so the fingerprint of states written by earlier versions
     // (where it was false whenever no renewal was due) stays the same and no apply re-runs this step and
@@ -158,6 +163,12 @@ function certsStep(b: Build): Step {
       if (!files.every(Boolean)) return false;
       const cert = await run.secrets.read(CERT_FILES.issuerCert);
       return !!cert && notAfterOf(cert).getTime() > Date.now();
+    },
+    // Recorded as done, but a stored certificate is not valid yet (the clock, or a file put there by hand):
+    // run again, so the issuer is re-issued (and the control planes upgraded) or the anchor refused.
+    async verify(run) {
+      const [caCert, issuerCert] = await Promise.all([run.secrets.read(CERT_FILES.caCert), run.secrets.read(CERT_FILES.issuerCert)]);
+      return notYetValidReason({ ...(caCert ? { caCert } : {}), ...(issuerCert ? { issuerCert } : {}) }) ?? true;
     },
     // No destroy: the trust anchor outlives clusters; deleting it would force re-keying every mesh that uses it.
   };
@@ -367,12 +378,31 @@ function linkStep(b: Build, pair: LinkPair): Step {
         if (!apiServerUrl) run.log.warn(`no apiServerUrl recorded by ${address.step}: the link uses ${source}'s kubeconfig address, which ${target} may not reach`);
       }
       const args = linkArgs(sourceCtx, source, b.caps, gateway, apiServerUrl);
-      await run.kube(target).apply(await render(run, b.cli, args), { signal: run.signal });
-      return { ...(apiServerUrl ? { apiServerUrl } : {}) };
+      const rendered = await render(run, b.cli, args);
+      await run.kube(target).apply(rendered, { signal: run.signal });
+      // The CLI read the source gateway's address when it rendered the Link: recorded, so a later change shows.
+      const gatewayAddress = linkGatewayAddresses(objectsOf(rendered).find((o) => o.kind === 'Link')).join(',');
+      return { ...(apiServerUrl ? { apiServerUrl } : {}), ...(gatewayAddress ? { gatewayAddress } : {}) };
     },
     async status(run) {
       return (await run.kube(target).get('v1', 'Secret', `cluster-credentials-${source}`, MULTICLUSTER_NAMESPACE)) !== undefined;
     },
+    // The Link holds the source gateway's address as it was when linked. When the gateway's LoadBalancer
+    // address changes later (a new MetalLB pool, a recreated Service), mirrors point at nothing until the
+    // link is made again: re-run it. An address still pending is not a reason (status reports it).
+    ...(gateway
+      ? {
+          async verify(run: StepContext): Promise<true | string> {
+            const current = loadBalancerAddress(await run.kube(source).get('v1', 'Service', GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE));
+            if (!current) return true;
+            const link = await run.kube(target).get(LINK_API_VERSION(b.caps), 'Link', source, MULTICLUSTER_NAMESPACE);
+            if (!link) return `Link ${MULTICLUSTER_NAMESPACE}/${source} is missing in ${target}`;
+            const linked = linkGatewayAddresses(link);
+            if (linked.includes(current)) return true;
+            return `Link ${source} in ${target} points at ${source}'s gateway ${linked.join(',') || '(no address)'}, but ${GATEWAY_SERVICE} in ${source} now has address ${current}`;
+          },
+        }
+      : {}),
     async destroy(run) {
       const kube = run.kube(target);
       // Without its Link (or the Link CRD: multicluster already uninstalled) `unlink` fails; what the

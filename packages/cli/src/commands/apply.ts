@@ -14,6 +14,9 @@ export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): 
   const outer = ctx.io.signal;
   const onSignal = () => controller.abort();
   outer?.addEventListener('abort', onSignal, { once: true });
+  // --timeout: the run-wide deadline cancels the run the same way (children killed, state saved, lock
+  // released), but it is not the user's Ctrl-C: exit 1, and the summary says the deadline fired.
+  const deadline = ctx.options.timeout ? armDeadline(ctx, controller, mode) : undefined;
   const concurrency = ctx.options.concurrency ?? ctx.config.concurrency;
   let summary: RunSummary;
   try {
@@ -27,11 +30,16 @@ export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): 
   } catch (error) {
     if (error instanceof RunCancelledError) {
       ctx.io.stderr.write(`${formatSummary(error.summary)}\n`);
+      if (deadline?.fired) {
+        ctx.io.stderr.write(`${deadline.explain(error.summary)}\n`);
+        return 1;
+      }
       return 130;
     }
     throw error;
   } finally {
     outer?.removeEventListener('abort', onSignal);
+    deadline?.clear();
   }
   if (ctx.options.output !== 'json') {
     ctx.io.stderr.write(`${formatSummary(summary)}\n`);
@@ -40,5 +48,40 @@ export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): 
       if (lines.length > 0) ctx.io.stdout.write(`${lines.join('\n')}\n`);
     }
   }
+  if (summary.cancelled && deadline?.fired) {
+    ctx.io.stderr.write(`${deadline.explain(summary)}\n`);
+    return 1;
+  }
   return summary.cancelled ? 130 : summary.ok ? 0 : 1;
+}
+
+interface Deadline {
+  readonly fired: boolean;
+  /** What the summary cannot say: that the run-wide deadline (not Ctrl-C, not a step's own timeout) stopped it. */
+  explain(summary: RunSummary): string;
+  clear(): void;
+}
+
+function armDeadline(ctx: CommandEnv, controller: AbortController, mode: 'apply' | 'destroy'): Deadline {
+  const { text, ms } = ctx.options.timeout!;
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    ctx.io.stderr.write(`\nmeshspec: global timeout (--timeout ${text}) reached: stopping running steps and saving state\n`);
+    controller.abort();
+  }, ms);
+  return {
+    get fired() {
+      return fired;
+    },
+    explain(summary) {
+      const running = summary.interrupted.length > 0 ? `; steps running when it fired, stopped: ${summary.interrupted.join(', ')}` : '';
+      return (
+        `meshspec: the global timeout (--timeout ${text}) fired${running}. ` +
+        `This is the run-wide deadline, not a step's own command or wait timeout (those fail the step and name it). ` +
+        `Rerun \`meshspec ${mode}\` (with a longer --timeout) to continue.`
+      );
+    },
+    clear: () => clearTimeout(timer),
+  };
 }
