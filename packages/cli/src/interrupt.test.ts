@@ -38,13 +38,19 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A project dir whose meshspec.config loads `plugin` (a hang plugin source) for a one-cluster topology `name`. */
+function hangProject(prefix: string, name: string, plugin: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+  writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
+  writeFileSync(join(dir, 'hang-plugin.mjs'), plugin);
+  writeFileSync(join(dir, 'topology.yaml'), `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: ${name} }\nclusters: { a: { context: ctx-a } }\nhang: {}\n`);
+  return dir;
+}
+
 describe('Ctrl-C during apply (built binary)', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)("%s kills the running step's process tree, saves state, releases the lock and exits 130", async (signal) => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshspec-interrupt-'));
-    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
-    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
-    writeFileSync(join(dir, 'hang-plugin.mjs'), PLUGIN(builtCoreUrl()));
-    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: interrupted }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+    const dir = hangProject('meshspec-interrupt-', 'interrupted', PLUGIN(builtCoreUrl()));
 
     const cli = spawn(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), 'apply', 'topology.yaml'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -73,12 +79,8 @@ describe('Ctrl-C during apply (built binary)', () => {
 
 describe('--timeout: the run-wide deadline (built binary)', () => {
   it.each(['apply', 'destroy'] as const)('%s: when it fires, the running step\'s process tree is killed, state saved, the lock released; exit 1 naming the running steps and the global timeout', async (command) => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshspec-timeout-'));
-    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
-    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
     // destroy: the same plugin, whose forever step hangs in destroy instead (both steps recorded as applied).
-    writeFileSync(join(dir, 'hang-plugin.mjs'), command === 'apply' ? PLUGIN(builtCoreUrl()) : PLUGIN(builtCoreUrl()).replace('async run(step) {', 'async run() { return {}; },\n        async destroy(step) {'));
-    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: deadline }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+    const dir = hangProject('meshspec-timeout-', 'deadline', command === 'apply' ? PLUGIN(builtCoreUrl()) : PLUGIN(builtCoreUrl()).replace('async run(step) {', 'async run() { return {}; },\n        async destroy(step) {'));
     const bin = join(REPO, 'packages/cli/dist/bin.js');
     const env = { ...process.env, CI: 'true' };
     const stateDir = join(dir, '.meshspec', 'deadline');
@@ -114,11 +116,7 @@ describe('--timeout: the run-wide deadline (built binary)', () => {
   }, 60_000);
 
   it('a run that ends before the deadline is not affected by it (exit 0, nothing said about it)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshspec-timeout-ok-'));
-    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
-    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
-    writeFileSync(join(dir, 'hang-plugin.mjs'), PLUGIN(builtCoreUrl()).replace("'sh', ['-c', 'sleep 600 & echo $! > \"$0\"; wait',", "'sh', ['-c', 'true',"));
-    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: quick }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+    const dir = hangProject('meshspec-timeout-ok-', 'quick', PLUGIN(builtCoreUrl()).replace("'sh', ['-c', 'sleep 600 & echo $! > \"$0\"; wait',", "'sh', ['-c', 'true',"));
     const run = spawnSync(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), 'apply', 'topology.yaml', '--timeout', '5m'], { cwd: dir, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).not.toContain('timeout');
@@ -168,12 +166,8 @@ describe('Ctrl-C during validation and output (built binary)', () => {
 
 describe('kill -9 of meshspec during apply (built binary)', () => {
   it('the orphaned child group is recorded; the next apply stops it before re-running, and removes leftover temp files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshspec-kill9-'));
-    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
-    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
     // Same plugin as above, but the forever step ends at once when HANG=0 (the second run).
-    writeFileSync(join(dir, 'hang-plugin.mjs'), PLUGIN(builtCoreUrl()).replace("await step.exec.run('sh'", "if (process.env.HANG === '0') return; await step.exec.run('sh'"));
-    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: killed }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+    const dir = hangProject('meshspec-kill9-', 'killed', PLUGIN(builtCoreUrl()).replace("await step.exec.run('sh'", "if (process.env.HANG === '0') return; await step.exec.run('sh'"));
     const bin = join(REPO, 'packages/cli/dist/bin.js');
 
     const first = spawn(process.execPath, [bin, 'apply', 'topology.yaml'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -210,12 +204,8 @@ describe('kill -9 of meshspec during apply (built binary)', () => {
 
 describe('a second Ctrl-C (built binary)', () => {
   it('quits at once with a summary of what it cuts short; the child group is killed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshspec-forced-'));
-    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
-    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./hang-plugin.mjs'] };\n");
     // A step that ignores SIGTERM for a while, so the first Ctrl-C cannot finish before the second.
-    writeFileSync(join(dir, 'hang-plugin.mjs'), PLUGIN(builtCoreUrl()).replace("'sleep 600 & echo $! > \"$0\"; wait'", "'trap \"\" TERM; sleep 600 & echo $! > \"$0\"; wait'"));
-    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: forced }\nclusters: { a: { context: ctx-a } }\nhang: {}\n');
+    const dir = hangProject('meshspec-forced-', 'forced', PLUGIN(builtCoreUrl()).replace("'sleep 600 & echo $! > \"$0\"; wait'", "'trap \"\" TERM; sleep 600 & echo $! > \"$0\"; wait'"));
     const cli = spawn(process.execPath, [join(REPO, 'packages/cli/dist/bin.js'), 'apply', 'topology.yaml'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
