@@ -38,6 +38,14 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Waits until the hanging step's child has written its pid (child.pid in `dir`) and returns it. */
+async function hangingChild(dir: string, stderr: () => string): Promise<number> {
+  const pidFile = join(dir, 'child.pid');
+  for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
+  expect(existsSync(pidFile), `the step never started its child; stderr:\n${stderr()}`).toBe(true);
+  return Number(readFileSync(pidFile, 'utf8').trim());
+}
+
 /** A project dir whose meshspec.config loads `plugin` (a hang plugin source) for a one-cluster topology `name`. */
 function hangProject(prefix: string, name: string, plugin: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -57,10 +65,7 @@ describe('Ctrl-C during apply (built binary)', () => {
     cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
 
-    const pidFile = join(dir, 'child.pid');
-    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
-    expect(existsSync(pidFile), `the step never started its child; stderr:\n${stderr}`).toBe(true);
-    const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+    const grandchild = await hangingChild(dir, () => stderr);
     expect(alive(grandchild)).toBe(true);
     const stateDir = join(dir, '.meshspec', 'interrupted');
     expect(existsSync(join(stateDir, 'lock'))).toBe(true);
@@ -94,10 +99,7 @@ describe('--timeout: the run-wide deadline (built binary)', () => {
     let stderr = '';
     cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
-    const pidFile = join(dir, 'child.pid');
-    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
-    expect(existsSync(pidFile), `the step never started its child; stderr:\n${stderr}`).toBe(true);
-    const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+    const grandchild = await hangingChild(dir, () => stderr);
 
     expect(await exited).toBe(1);
     const elapsed = performance.now() - started;
@@ -210,9 +212,7 @@ describe('a second Ctrl-C (built binary)', () => {
     let stderr = '';
     cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
-    const pidFile = join(dir, 'child.pid');
-    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
-    const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+    const grandchild = await hangingChild(dir, () => stderr);
     cli.kill('SIGINT');
     await sleep(200);
     const second = performance.now();
