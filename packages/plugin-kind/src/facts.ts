@@ -1,7 +1,7 @@
 // What the kind plugin publishes to the plugins that depend on it (read with `ctx.facts(kindPlugin)`).
 import type { Topology } from '@meshspec/core';
 import { nodeImagesOf, type ClusterNodeImage } from './node-images.js';
-import { withDefaults, type KindClusterSpec, type KindSection } from './section.js';
+import { withDefaults, type KindClusterSpec, type KindSection } from './schema.js';
 import { clusterStepId, NETWORK_STEP } from './steps.js';
 
 export interface ClusterSubnets {

@@ -13,7 +13,7 @@ export {
   type KindSection,
   type ResolvedKindSection,
   type KindClusterSpec,
-} from './section.js';
+} from './schema.js';
 export { kindFacts, type KindFacts, type ClusterSubnets, type ReachableAt } from './facts.js';
 export { nodeImagesOf, type ClusterNodeImage } from './node-images.js';
 export { NODE_IMAGE_PINS, KIND_DEFAULT_NODE_IMAGE, kubernetesVersionOfNodeImage, pinnedNodeImageWithin, type NodeImagePin } from './pins.js';

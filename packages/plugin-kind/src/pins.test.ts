@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NODE_IMAGE } from './section.js';
+import { DEFAULT_NODE_IMAGE } from './schema.js';
 import { kubernetesVersionOfNodeImage, NODE_IMAGE_PINS, pinnedNodeImageWithin } from './pins.js';
 
 describe('node image pins', () => {

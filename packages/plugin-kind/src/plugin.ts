@@ -2,7 +2,7 @@ import { definePlugin } from '@meshspec/core';
 import { checkInotifyLimits, kindTools } from './doctor.js';
 import { kindFacts, type KindFacts } from './facts.js';
 import { resolveKind } from './resolve.js';
-import { KIND_SECTION_KEY, kindClusterSchema, kindSectionSchema, type KindSection } from './section.js';
+import { KIND_SECTION_KEY, kindClusterSchema, kindSectionSchema, type KindSection } from './schema.js';
 import { kindSteps } from './steps.js';
 import { validateKind } from './validate.js';
 

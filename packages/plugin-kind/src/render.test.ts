@@ -3,7 +3,7 @@ import type { Topology } from '@meshspec/core';
 import { renderKindConfig, renderKindConfigYaml } from './render.js';
 import { NODE_IMAGE_PINS } from './pins.js';
 import { resolveKind } from './resolve.js';
-import { DEFAULT_NODE_IMAGE, type KindClusterSpec, type KindSection } from './section.js';
+import { DEFAULT_NODE_IMAGE, type KindClusterSpec, type KindSection } from './schema.js';
 
 const topology = (clusters: Record<string, KindClusterSpec>, section: KindSection | undefined = {}): Topology => ({
   apiVersion: 'meshspec.dev/v1alpha1',

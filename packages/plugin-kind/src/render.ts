@@ -1,6 +1,6 @@
 // Pure rendering of kind cluster configs (https://kind.sigs.k8s.io/docs/user/configuration/).
 import { stringify } from 'yaml';
-import { withDefaults, type KindClusterSpec, type KindSection } from './section.js';
+import { withDefaults, type KindClusterSpec, type KindSection } from './schema.js';
 
 export interface KindNode {
   role: 'control-plane' | 'worker';

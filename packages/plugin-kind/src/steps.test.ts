@@ -6,7 +6,7 @@ import { createTestStepContext, testStepsContext } from '@meshspec/core/testing'
 import { kindPlugin } from './plugin.js';
 import { renderKindConfig, renderKindConfigYaml } from './render.js';
 import { resolveKind } from './resolve.js';
-import type { KindClusterSpec, KindSection } from './section.js';
+import type { KindClusterSpec, KindSection } from './schema.js';
 
 const IPAM = '[{"Subnet":"fc00:f853:ccd:e793::/64"},{"Subnet":"172.18.0.0/16","Gateway":"172.18.0.1"}]';
 const INSPECT = "docker network inspect kind --format {{json .IPAM.Config}}";

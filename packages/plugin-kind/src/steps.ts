@@ -5,7 +5,7 @@ import { StepError, stepId, type RunResult, type Step, type StepContext, type To
 import { networkCreateArgs, networkInspectArgs, parseIpamConfig } from './docker-network.js';
 import { renderKindConfig, renderKindConfigYaml } from './render.js';
 import { kindContext } from './resolve.js';
-import { withDefaults, type KindClusterSpec, type KindSection } from './section.js';
+import { withDefaults, type KindClusterSpec, type KindSection } from './schema.js';
 
 export const NETWORK_STEP = stepId('kind', 'network');
 export const clusterStepId = (cluster: string) => stepId('kind', 'cluster', cluster);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Topology } from '@meshspec/core';
 import { yamlValidateContext } from '@meshspec/core/testing';
 import { resolveKind } from './resolve.js';
-import type { KindSection } from './section.js';
+import type { KindSection } from './schema.js';
 import { validateKind } from './validate.js';
 import { seedTopology } from './__fixtures__/seed.js';
 

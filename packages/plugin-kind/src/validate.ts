@@ -13,7 +13,7 @@ import {
   type ValidateContext,
 } from '@meshspec/core';
 import { kindContext, SUBNET_POOL } from './resolve.js';
-import { DEFAULT_POD_SUBNET_START, DEFAULT_SERVICE_SUBNET_START, KIND_SECTION_KEY, withDefaults, type KindClusterSpec, type KindSection } from './section.js';
+import { DEFAULT_POD_SUBNET_START, DEFAULT_SERVICE_SUBNET_START, KIND_SECTION_KEY, withDefaults, type KindClusterSpec, type KindSection } from './schema.js';
 
 type SubnetKey = 'podSubnet' | 'serviceSubnet';
 const SUBNET_KEYS: SubnetKey[] = ['podSubnet', 'serviceSubnet'];

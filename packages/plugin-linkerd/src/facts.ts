@@ -3,7 +3,7 @@
 import type { Topology } from '@meshspec/core';
 import { gatewayApiStepId } from './gateway-api.js';
 import { linkPairs, mirrorServiceName } from './mesh.js';
-import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair } from './section.js';
+import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair } from './schema.js';
 import { linkerdStepIds } from './steps.js';
 import { capabilitiesOf, parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 

@@ -3,7 +3,7 @@
 import { asWarning, type Diagnostic, type ValidateContext } from '@meshspec/core';
 import { gatewayApiSource, type GatewayApiSource } from './gateway-api.js';
 import { GATEWAY_API_SUPPORT } from './pins.js';
-import { withDefaults, type LinkerdSection, type ResolvedLinkerdSection } from './section.js';
+import { withDefaults, type LinkerdSection, type ResolvedLinkerdSection } from './schema.js';
 import { capabilitiesOf, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
 /**

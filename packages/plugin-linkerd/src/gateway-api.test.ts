@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { conformancePath, readConformance } from './__fixtures__/conformance.js';
 import { gatewayApiCrdsOf, gatewayApiSource, readGatewayApiManifest } from './gateway-api.js';
-import type { LinkerdSection } from './section.js';
+import type { LinkerdSection } from './schema.js';
 import { linkerdSteps as linkerdStepsRaw } from './steps.js';
 import { linkerdPlugin } from './index.js';
 

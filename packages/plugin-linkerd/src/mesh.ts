@@ -1,6 +1,6 @@
 // Pure facts derived from the topology: which links exist and which networks Linkerd treats as in-cluster.
 import type { ClusterSubnets } from '@meshspec/plugin-kind';
-import type { LinkPair, ResolvedLinkerdSection } from './section.js';
+import type { LinkPair, ResolvedLinkerdSection } from './schema.js';
 import { capabilitiesOf, defaultClusterNetworks, parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
 /** Every link of the section: `full-mesh` expands to all ordered pairs of distinct clusters. */

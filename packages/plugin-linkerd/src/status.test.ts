@@ -2,7 +2,7 @@ import type { KubeObject, Topology } from '@meshspec/core';
 import { createTestStepContext, type TestStepContext } from '@meshspec/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CERT_FILES, generateTrustAnchor, issueIssuer, type PemPair } from './certs.js';
-import type { LinkerdSection } from './section.js';
+import type { LinkerdSection } from './schema.js';
 import { linkerdStatus } from './status.js';
 
 const HOUR = 3_600_000;

@@ -6,7 +6,7 @@ import { CERT_FILES, certificatesIn, notAfterOf, notBeforeOf } from './identity.
 import { durationMs } from './duration.js';
 import { loadBalancerAddress } from './gateway-address.js';
 import { linkPairs, mirrorServiceName } from './mesh.js';
-import { withDefaults, type LinkerdSection } from './section.js';
+import { withDefaults, type LinkerdSection } from './schema.js';
 import { GATEWAY_SERVICE, LINKERD_NAMESPACE, MULTICLUSTER_NAMESPACE } from './steps.js';
 import { ISSUER_SECRET, issuerCertOf } from './rotate/objects.js';
 

@@ -5,7 +5,7 @@ import { redact, type Step, type Topology } from '@meshspec/core';
 import { createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CERT_FILES, generateTrustAnchor, issueIssuer } from './certs.js';
-import type { LinkerdSection } from './section.js';
+import type { LinkerdSection } from './schema.js';
 import { linkerdSteps as linkerdStepsRaw } from './steps.js';
 import { linkerdPlugin } from './index.js';
 

@@ -15,7 +15,7 @@ import { linkGatewayAddresses, loadBalancerAddress } from './gateway-address.js'
 import { gatewayApiStep, gatewayApiStepId } from './gateway-api.js';
 import { registerKeyPem } from './redaction.js';
 import { issuerRenewalReason, notYetValidReason, readStoredIdentity } from './renewal.js';
-import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair, type ResolvedLinkerdSection } from './section.js';
+import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair, type ResolvedLinkerdSection } from './schema.js';
 import { parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
 export const LINKERD_NAMESPACE = 'linkerd';

@@ -1,8 +1,8 @@
-import { withDefaults } from './section.js';
+import { withDefaults } from './schema.js';
 import { factsAccess, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
 import { linkerdPlugin } from './index.js';
 import { describe, expect, it } from 'vitest';
-import type { LinkerdSection } from './section.js';
+import type { LinkerdSection } from './schema.js';
 import { validateLinkerd } from './validate.js';
 
 const ctx: ValidateContext = {

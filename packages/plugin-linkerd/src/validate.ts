@@ -3,7 +3,7 @@ import { asWarning, formatCidr, hasHostBits, networkOf, parseCidr, type Diagnost
 import { parseDuration } from './duration.js';
 import { gatewayApiProblems } from './gateway-api-plan.js';
 import { kubernetesSupportProblems } from './kubernetes-support.js';
-import { DEFAULT_VERSION, type LinkerdSection } from './section.js';
+import { DEFAULT_VERSION, type LinkerdSection } from './schema.js';
 import { parseLinkerdVersion } from './version.js';
 
 const KEY = 'linkerd';

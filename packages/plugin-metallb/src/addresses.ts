@@ -3,7 +3,7 @@
 import type { PlannedAddress, Topology } from '@meshspec/core';
 import { formatRange } from '@meshspec/core';
 import { automaticClusters, planPools } from './pools.js';
-import { withDefaults, type MetallbSection } from './section.js';
+import { withDefaults, type MetallbSection } from './schema.js';
 import type { KindFacts } from '@meshspec/plugin-kind';
 
 export function metallbAddresses(topology: Topology, rawSection: MetallbSection | undefined, known: { outputOf<T>(stepId: string): T | undefined }, kind: KindFacts): PlannedAddress[] {

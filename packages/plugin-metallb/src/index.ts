@@ -2,10 +2,11 @@ import { metallbPlugin } from './plugin.js';
 
 export { metallbPlugin };
 export default metallbPlugin;
-export { DEFAULT_CHART_VERSION, DEFAULT_NAMESPACE, DEFAULT_POOL_SIZE, CHART, POOL_NAME, withDefaults, metallbSectionSchema, type MetallbSection, type ResolvedMetallbSection } from './section.js';
+export { DEFAULT_CHART_VERSION, DEFAULT_NAMESPACE, DEFAULT_POOL_SIZE, CHART, POOL_NAME, withDefaults, metallbSectionSchema, type MetallbSection, type ResolvedMetallbSection } from './schema.js';
 export { planPools, parsePool, poolArea, automaticClusters, suggestFreeRange, type ClusterPool } from './pools.js';
 export { renderPoolObjects } from './render.js';
 export { validateMetallb } from './validate.js';
-export { metallbSteps, installStepId, poolsStepId, hasReadyAddress, metallbFacts, type MetallbFacts } from './steps.js';
+export { metallbSteps, installStepId, poolsStepId, hasReadyAddress } from './steps.js';
+export { metallbFacts, type MetallbFacts } from './facts.js';
 export { applyWithWebhookRetry, isWebhookError, WEBHOOK_RETRY } from './retry.js';
 export { PLUGIN_METALLB_PINS, METALLB_SEED_PIN, METALLB_CURRENT_PIN } from './pins.js';

@@ -1,9 +1,10 @@
 import { definePlugin } from '@meshspec/core';
 import { kindPlugin } from '@meshspec/plugin-kind';
-import { metallbSectionSchema, type MetallbSection } from './section.js';
+import { metallbSectionSchema, type MetallbSection } from './schema.js';
 import { metallbAddresses } from './addresses.js';
 import { metallbPreflight } from './preflight.js';
-import { metallbFacts, metallbSteps, type MetallbFacts } from './steps.js';
+import { metallbFacts, type MetallbFacts } from './facts.js';
+import { metallbSteps } from './steps.js';
 import { validateMetallb } from './validate.js';
 
 /** MetalLB per cluster: LoadBalancer addresses on the docker network, one disjoint pool per cluster. */

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { formatRange } from '@meshspec/core';
 import { planPools, suggestFreeRange } from './pools.js';
 import { renderPoolObjects } from './render.js';
-import { withDefaults } from './section.js';
+import { withDefaults } from './schema.js';
 
 const ranges = (pools: ReturnType<typeof planPools>) => Object.fromEntries(pools.map((p) => [p.cluster, `${formatRange(p.range)}${p.explicit ? ' (explicit)' : ''}`]));
 const KIND_NETWORK = { subnet: '172.18.0.0/16', gateway: '172.18.0.1' };

@@ -4,7 +4,7 @@
 // before anything is created, rather than leaving gateways with addresses nothing can reach.
 import { contains, formatCidr, networkOf, parseCidr, parseIpv4Range, type CommandRunner, type Ipv4Cidr, type Topology } from '@meshspec/core';
 import type { KindFacts } from '@meshspec/plugin-kind';
-import { withDefaults, type MetallbSection } from './section.js';
+import { withDefaults, type MetallbSection } from './schema.js';
 
 
 export async function metallbPreflight(topology: Topology, rawSection: MetallbSection | undefined, exec: CommandRunner, kind: KindFacts): Promise<string[]> {

@@ -3,7 +3,7 @@ import { KubeError, type ApplyResult, type KubeClient, type KubeObject, type Ste
 import { createTestStepContext, testStepsContext } from '@meshspec/core/testing';
 import { metallbPlugin } from './plugin.js';
 import { applyWithWebhookRetry, isWebhookError } from './retry.js';
-import type { MetallbSection } from './section.js';
+import type { MetallbSection } from './schema.js';
 
 const topology = (metallb: MetallbSection): Topology => ({
   apiVersion: 'meshspec.dev/v1alpha1',

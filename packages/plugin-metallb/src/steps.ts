@@ -1,29 +1,20 @@
 // MetalLB steps per cluster: install the chart (and wait until its webhook answers), then apply the pool.
 import { formatRange, StepError, stepId, type HelmRelease, type KubeObject, type Step, type StepContext, type Topology, applyPlanLine } from '@meshspec/core';
 import type { KindFacts } from '@meshspec/plugin-kind';
+import { poolsStepId } from './facts.js';
 import { planPools } from './pools.js';
 import { renderPoolObjects } from './render.js';
 import { applyWithWebhookRetry, WEBHOOK_RETRY } from './retry.js';
-import { CHART, POOL_NAME, withDefaults, type MetallbSection, type ResolvedMetallbSection } from './section.js';
+import { CHART, POOL_NAME, withDefaults, type MetallbSection, type ResolvedMetallbSection } from './schema.js';
 
 export const installStepId = (cluster: string) => stepId('metallb', 'install', cluster);
-export const poolsStepId = (cluster: string) => stepId('metallb', 'pools', cluster);
 
-/** What MetalLB publishes: the step after which a cluster's LoadBalancer services get addresses. */
-export interface MetallbFacts {
-  /** Clusters MetalLB gives addresses in (all of them when the section is present, else none). */
-  clusters: string[];
-  /** The pool step of `cluster`; order after it (softly: MetalLB may be absent) to wait for addresses. */
-  poolsStep(cluster: string): string;
-}
-
-export function metallbFacts(topology: Topology, section: MetallbSection | undefined): MetallbFacts {
-  return { clusters: section === undefined ? [] : Object.keys(topology.clusters), poolsStep: poolsStepId };
-}
 const WAIT_MS = 5 * 60_000;
 /** Names the chart gives its objects for release `metallb`. */
 const CONTROLLER = 'metallb-controller';
 const WEBHOOK_SERVICE = 'metallb-webhook-service';
+
+export { poolsStepId };
 
 export function metallbSteps(topology: Topology, rawSection: MetallbSection | undefined, contextOf: (cluster: string) => string, kind: KindFacts): Step[] {
   if (rawSection === undefined) return [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { yamlValidateContext } from '@meshspec/core/testing';
-import type { MetallbSection } from './section.js';
+import type { MetallbSection } from './schema.js';
 import { metallbPlugin } from './plugin.js';
 
 // Through the plugin, with the engine's ctx.facts (checks metallb declares kind).

@@ -3,7 +3,7 @@
 import { contains, formatCidr, hasHostBits, networkOf, overlaps, parseCidr, parseIpv4Range, rangeSize, type Diagnostic, type Ipv4Cidr, type Ipv4Range, type Topology, type ValidateContext } from '@meshspec/core';
 import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
 import { automaticClusters, planPools, suggestFreeRange } from './pools.js';
-import { withDefaults, type MetallbSection } from './section.js';
+import { withDefaults, type MetallbSection } from './schema.js';
 
 /** A /16: a cluster's gateways and ingress need a handful of addresses; anything near 0.0.0.0/0 is a mistake. */
 const MAX_POOL_SIZE = 65_536;

@@ -1,31 +1,11 @@
-import { definePlugin } from '@meshspec/core';
-import { workloadsSchema, type WorkloadsSection } from './schema.js';
-import { workloadsSteps } from './steps.js';
-import { validateWorkloads } from './validate.js';
-import { workloadsFacts, type WorkloadsFacts } from './facts.js';
+import { workloadsPlugin } from './plugin.js';
 
+export { workloadsPlugin };
+export default workloadsPlugin;
 export * from './schema.js';
 export { renderDemo, renderNginxConf, mirrorName, PODINFO_PORT, FRONTEND_PORT } from './render-demo.js';
 export { loadManifestText, digestEntry, yamlFilesOf } from './manifests.js';
 export { demoStep, manifestsStep, workloadsSteps, demoStepId, manifestsStepId } from './steps.js';
 export { workloadsFacts, DEMO_SERVICES, type WorkloadsFacts } from './facts.js';
 export { validateWorkloads } from './validate.js';
-
-/** Demo app and user manifests per cluster. */
-export const workloadsPlugin = definePlugin<WorkloadsSection, WorkloadsFacts>({
-  name: 'workloads',
-  // kind: the cluster step; linkerd: its control plane first, its exports after what we deploy. Both optional.
-  optionalDependsOn: ['kind', 'linkerd'],
-  facts: workloadsFacts,
-  schema: workloadsSchema,
-  validate: validateWorkloads,
-  steps: workloadsSteps,
-  tools: [{ command: 'kubectl', versionArgs: ['version', '--client'], why: 'renders kustomize directories (workloads.manifests[].kustomize)' }],
-  // Only kustomize entries run kubectl; the demo and plain manifests are applied through the API.
-  toolsFor(_topology, section) {
-    return section?.manifests?.some((entry) => entry.kustomize !== undefined) ? (this.tools ?? []) : [];
-  },
-});
-
-export default workloadsPlugin;
 export { PLUGIN_WORKLOADS_PINS, PODINFO_SEED_PIN, PODINFO_CURRENT_PIN, podinfoImage } from './pins.js';

@@ -3,7 +3,7 @@
 import type { StepContext } from '@meshspec/core';
 import { durationMs } from '../duration.js';
 import { CERT_FILES, notAfterOf } from '../identity.js';
-import { withDefaults, type LinkerdSection } from '../section.js';
+import { withDefaults, type LinkerdSection } from '../schema.js';
 
 /** A warning line when the stored issuer expires within `issuerRenewBefore`, else nothing. */
 export async function issuerRenewalWarning(raw: LinkerdSection, ctx: Pick<StepContext, 'secrets'>, now = new Date()): Promise<string[]> {

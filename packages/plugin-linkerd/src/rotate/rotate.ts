@@ -7,7 +7,7 @@ import type { KubeClient, StatusLine, StepContext, Topology } from '@meshspec/co
 import { durationMs } from '../duration.js';
 import { CERT_FILES, certificatesIn, fingerprintOf, isSignedBy, notAfterOf } from '../identity.js';
 import { registerKeyPem } from '../redaction.js';
-import { withDefaults, type LinkerdSection } from '../section.js';
+import { withDefaults, type LinkerdSection } from '../schema.js';
 import { CONTROL_PLANE_DEPLOYMENTS, LINKERD_NAMESPACE } from '../steps.js';
 import { bundle, ISSUER_SECRET, issuerSecret, restartPatch, ROTATE_FIELD_MANAGER, TRUST_ROOTS_CONFIGMAP, TRUST_ROOTS_KEY, trustRootsConfigMap } from './objects.js';
 import { clearProgress, readProgress, writeProgress, type RotationProgress } from './progress.js';

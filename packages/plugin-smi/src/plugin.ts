@@ -1,0 +1,30 @@
+import { definePlugin } from '@meshspec/core';
+import { linkerdPlugin } from '@meshspec/plugin-linkerd';
+import { smiSchema, type SmiSection } from './schema.js';
+import { smiSteps, splitApiOf } from './steps.js';
+import { validateSmi } from './validate.js';
+import { verifySplits } from './verify/verify.js';
+
+/** Cross-cluster traffic splits: SMI TrafficSplit before Linkerd 2.18, Gateway API HTTPRoute from 2.18. */
+export const smiPlugin = definePlugin<SmiSection>({
+  name: 'smi',
+  dependsOn: ['linkerd'],
+  // kind: cluster steps; workloads: the demo app a split waits for. Both optional.
+  optionalDependsOn: ['kind', 'workloads'],
+  schema: smiSchema,
+  validate: validateSmi,
+  steps: smiSteps,
+  verify: verifySplits,
+  tools: [
+    {
+      command: 'linkerd-smi',
+      versionArgs: ['version'],
+      parseVersion: (out) => /v?\d+\.\d+\.\d+/.exec(out)?.[0],
+      why: 'renders the linkerd-smi extension (TrafficSplit mode, Linkerd before 2.18)',
+    },
+  ],
+  // HTTPRoute mode (Linkerd 2.18+) applies objects only; no CLI runs.
+  toolsFor(_topology, section, ctx) {
+    return section !== undefined && splitApiOf(ctx.facts(linkerdPlugin)) === 'trafficsplit' ? (this.tools ?? []) : [];
+  },
+});

@@ -1,0 +1,21 @@
+import { definePlugin } from '@meshspec/core';
+import { workloadsSchema, type WorkloadsSection } from './schema.js';
+import { workloadsSteps } from './steps.js';
+import { validateWorkloads } from './validate.js';
+import { workloadsFacts, type WorkloadsFacts } from './facts.js';
+
+/** Demo app and user manifests per cluster. */
+export const workloadsPlugin = definePlugin<WorkloadsSection, WorkloadsFacts>({
+  name: 'workloads',
+  // kind: the cluster step; linkerd: its control plane first, its exports after what we deploy. Both optional.
+  optionalDependsOn: ['kind', 'linkerd'],
+  facts: workloadsFacts,
+  schema: workloadsSchema,
+  validate: validateWorkloads,
+  steps: workloadsSteps,
+  tools: [{ command: 'kubectl', versionArgs: ['version', '--client'], why: 'renders kustomize directories (workloads.manifests[].kustomize)' }],
+  // Only kustomize entries run kubectl; the demo and plain manifests are applied through the API.
+  toolsFor(_topology, section) {
+    return section?.manifests?.some((entry) => entry.kustomize !== undefined) ? (this.tools ?? []) : [];
+  },
+});
