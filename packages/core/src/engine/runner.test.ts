@@ -288,6 +288,15 @@ describe('runPlan: resume', () => {
     expect(second.upToDate).toEqual(['other:x']);
   });
 
+  it('records how long each step ran, and no duration for one found already present', async () => {
+    const rec = new Recorder();
+    const slow: Step = { id: 'a:slow', title: 'slow', run: () => sleep(30) };
+    const { run, state } = await setup([slow, testStep(rec, 'kind:cluster@demo', { status: true })]);
+    await run();
+    expect(state.get('a:slow')?.durationMs).toBeGreaterThanOrEqual(25);
+    expect(state.get('kind:cluster@demo')?.durationMs).toBeUndefined();
+  });
+
   it('records a step status() finds already present, without running it', async () => {
     const rec = new Recorder();
     const { run, state, events } = await setup([testStep(rec, 'kind:cluster@demo', { status: true })]);

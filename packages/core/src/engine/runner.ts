@@ -224,8 +224,11 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
     }
     view.start(n);
     log?.debug(`running ${n.id}`);
+    const runStarted = Date.now();
     const outputs = (await n.step.run(ctx)) ?? {};
-    await state.record(n.id, { fingerprint: print, outputs });
+    // Kept so the next plan's critical path (and its picture) uses what this machine really took.
+    const durationMs = Date.now() - runStarted;
+    await state.record(n.id, { fingerprint: print, outputs, durationMs });
     view.done(n, Date.now() - started);
     return 'ran';
   };

@@ -115,6 +115,13 @@ export interface Step {
    * unchanged is skipped on the next apply. Defaults to {id, plan}.
    */
   inputs?: unknown;
+  /**
+   * What the step mostly waits on, e.g. `cluster-create`, `helm`, `linkerd`, `kubectl`, `api`: the
+   * scheduler limits how many steps of one resource run at once, and estimates durations by it.
+   */
+  resource?: string;
+  /** How long the step typically takes, in seconds, when no earlier apply recorded it (critical path). */
+  estimateSeconds?: number;
   run(ctx: StepContext): Promise<StepOutputs | void>;
   /**
    * Already done? Consulted on apply when state has no record (e.g. state dir lost): true skips `run`.

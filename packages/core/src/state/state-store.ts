@@ -11,6 +11,8 @@ export interface StepRecord {
   /** ISO-8601 time the step finished (or was found already present). */
   completedAt: string;
   outputs: StepOutputs;
+  /** How long `run` took the last time it ran, in ms (absent when found already present). */
+  durationMs?: number;
 }
 
 export interface StateFile {
@@ -93,11 +95,12 @@ export class StateStore {
     return this.get(step.id)?.fingerprint === fingerprint(step);
   }
 
-  async record(id: string, record: { fingerprint: string; outputs?: StepOutputs; completedAt?: string }): Promise<void> {
+  async record(id: string, record: { fingerprint: string; outputs?: StepOutputs; completedAt?: string; durationMs?: number }): Promise<void> {
     this.data.steps[id] = {
       fingerprint: record.fingerprint,
       completedAt: record.completedAt ?? new Date().toISOString(),
       outputs: record.outputs ?? {},
+      ...(record.durationMs === undefined ? {} : { durationMs: record.durationMs }),
     };
     await this.save();
   }
