@@ -7,6 +7,7 @@ import { join } from 'node:path';
 const pkg = (dir: string) => fileURLToPath(new URL(`./packages/${dir}/src/index.ts`, import.meta.url));
 const alias = {
   '@meshspec/core/duration': fileURLToPath(new URL('./packages/core/src/duration.ts', import.meta.url)),
+  '@meshspec/core/plugin': fileURLToPath(new URL('./packages/core/src/plugin-sdk.ts', import.meta.url)),
   '@meshspec/core/testing': fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)),
   '@meshspec/core': pkg('core'),
   '@meshspec/plugin-kind': pkg('plugin-kind'),

@@ -3,7 +3,7 @@
 // cluster exists and, when Linkerd is used, after its control plane. It shows the whole plugin API in
 // one file: a schema fragment for its own topology key, a semantic check, steps as data, status and
 // destroy. Load it with `plugins: ['./banner-plugin.mjs']` in meshspec.config.mjs.
-import { definePlugin, stepId } from '@meshspec/core';
+import { definePlugin, stepId } from '@meshspec/core/plugin';
 
 /** @typedef {{ message: string, namespace?: string, clusters?: string[] }} BannerSection */
 

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TopologyError, validateTopology, type Plugin, type Topology } from '@meshspec/core';
-import { createTestStepContext } from '@meshspec/core/testing';
+import { type Plugin, type Topology } from '@meshspec/core/plugin';
+import { TopologyError, validateTopology, createTestStepContext } from '@meshspec/core/testing';
 import { kindPlugin } from '@meshspec/plugin-kind';
 import { describe, expect, it } from 'vitest';
 import bannerPlugin from './banner-plugin.mjs';

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { factsAccess, factsOf, type Diagnostic, type Plugin, type Topology, type ValidateContext } from '@meshspec/core';
+import { type Diagnostic, type Plugin, type Topology, type ValidateContext } from '@meshspec/core/plugin';
+import { factsAccess, factsOf, parseManifests } from '@meshspec/core/testing';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
-import { parseManifests } from '@meshspec/core/testing';
 import ingressPlugin from '@meshspec/plugin-ingress';
 import smiPlugin, { renderSplitFor, type SmiSection } from '@meshspec/plugin-smi';
 import workloadsPlugin from '@meshspec/plugin-workloads';

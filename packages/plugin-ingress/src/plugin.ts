@@ -1,4 +1,4 @@
-import { definePlugin } from '@meshspec/core';
+import { definePlugin } from '@meshspec/core/plugin';
 import { ingressSchema, type IngressSection } from './schema.js';
 import { ingressSteps, ingressSummary } from './steps.js';
 import { validateIngress } from './validate.js';

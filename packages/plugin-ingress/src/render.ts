@@ -1,6 +1,6 @@
 // Pure renderers: host names, the controllers' Helm values and namespace, Ingress objects (ingress-nginx),
 // and the Gateway API objects of the Envoy Gateway ingress.
-import type { KubeObject } from '@meshspec/core';
+import type { KubeObject } from '@meshspec/core/plugin';
 import { ENVOY_CONTROLLER_NAME, ENVOY_GATEWAY_NAMESPACE, GATEWAY_CLASS_NAME, GATEWAY_NAME, type ExposeSpec, type IngressOptions } from './schema.js';
 
 const MANAGED = { 'app.kubernetes.io/managed-by': 'meshspec' };

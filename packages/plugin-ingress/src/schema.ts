@@ -1,4 +1,4 @@
-import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core';
+import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core/plugin';
 import { ENVOY_GATEWAY_PIN, INGRESS_NGINX_PIN } from './pins.js';
 
 export const DEFAULT_CHART_VERSION = INGRESS_NGINX_PIN.version;

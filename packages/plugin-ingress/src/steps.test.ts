@@ -1,4 +1,4 @@
-import { KubeError, type Topology } from '@meshspec/core';
+import { KubeError, type Topology } from '@meshspec/core/plugin';
 import { createTestStepContext, MemoryKube, testStepsContext, withEngineFacts } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { IngressSection } from './schema.js';

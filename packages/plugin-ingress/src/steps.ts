@@ -1,4 +1,4 @@
-import { appliedObjectHooks, KubeError, stepId, type HelmRelease, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core';
+import { appliedObjectHooks, KubeError, stepId, type HelmRelease, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core/plugin';
 import { kindPlugin } from '@meshspec/plugin-kind';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { metallbPlugin } from '@meshspec/plugin-metallb';

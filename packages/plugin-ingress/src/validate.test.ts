@@ -1,4 +1,5 @@
-import { factsAccess, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core/plugin';
+import { factsAccess } from '@meshspec/core/testing';
 import { ingressPlugin } from './index.js';
 import { describe, expect, it } from 'vitest';
 import type { IngressSection } from './schema.js';

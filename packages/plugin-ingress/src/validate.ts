@@ -1,4 +1,4 @@
-import { asWarning, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { asWarning, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core/plugin';
 import { linkerdPlugin, linkerdReleaseOf } from '@meshspec/plugin-linkerd';
 import { unknownPlaceholders } from './render.js';
 import { ingressOptions, type IngressSection } from './schema.js';

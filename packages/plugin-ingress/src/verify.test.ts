@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Topology, VerifyContext } from '@meshspec/core';
+import type { Topology, VerifyContext } from '@meshspec/core/plugin';
 import { createTestStepContext } from '@meshspec/core/testing';
 import { CONTROLLER_NAME, CONTROLLER_NAMESPACE } from './schema.js';
 import { httpGet, verifyIngress } from './verify.js';

@@ -3,7 +3,7 @@
 // Kind's docker network is routable from a Linux host only; when the address cannot be reached the check
 // is skipped with the reason (the in-cluster split checks still cover the mesh path).
 import { request } from 'node:http';
-import { KubeError, type Topology, type VerifyCheck, type VerifyContext } from '@meshspec/core';
+import { KubeError, type Topology, type VerifyCheck, type VerifyContext } from '@meshspec/core/plugin';
 import { CONTROLLER_NAME, CONTROLLER_NAMESPACE, type IngressSection } from './schema.js';
 import { hostOf } from './steps.js';
 

@@ -1,5 +1,5 @@
 // The docker network kind puts its nodes on: creating it up front, and reading its IPv4 range.
-import { formatCidr, formatIpv4, networkOf, parseCidr, parseIpv4, type Ipv4Cidr } from '@meshspec/core';
+import { formatCidr, formatIpv4, networkOf, parseCidr, parseIpv4, type Ipv4Cidr } from '@meshspec/core/plugin';
 
 /**
  * `docker network create` with the options kind itself uses for its network (bridge, IP masquerade,

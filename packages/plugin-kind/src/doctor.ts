@@ -1,7 +1,7 @@
 // Host checks for kind: tools, and the inotify limits that break kind beyond ~3 clusters on Linux.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DoctorCheck, ToolRequirement } from '@meshspec/core';
+import type { DoctorCheck, ToolRequirement } from '@meshspec/core/plugin';
 
 /** What kind's "known issues" page recommends; below it kubelet/kube-proxy fail with "too many open files". */
 export const INOTIFY_RECOMMENDED = { max_user_watches: 524288, max_user_instances: 512 } as const;

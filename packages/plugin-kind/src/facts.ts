@@ -1,5 +1,5 @@
 // What the kind plugin publishes to the plugins that depend on it (read with `ctx.facts(kindPlugin)`).
-import type { Topology } from '@meshspec/core';
+import type { Topology } from '@meshspec/core/plugin';
 import { nodeImagesOf, type ClusterNodeImage } from './node-images.js';
 import { withDefaults, type KindClusterSpec, type KindSection } from './schema.js';
 import { clusterStepId, NETWORK_STEP } from './steps.js';

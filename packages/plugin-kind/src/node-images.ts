@@ -1,6 +1,6 @@
 // Which node image each kind cluster of a topology runs, and where the topology sets it, so other plugins
 // can check the cluster's Kubernetes version and point at the line to change.
-import type { Topology } from '@meshspec/core';
+import type { Topology } from '@meshspec/core/plugin';
 import { KIND_SECTION_KEY, withDefaults, type KindClusterSpec, type KindSection } from './schema.js';
 
 export interface ClusterNodeImage {

@@ -1,4 +1,4 @@
-import { definePlugin } from '@meshspec/core';
+import { definePlugin } from '@meshspec/core/plugin';
 import { checkInotifyLimits, kindTools } from './doctor.js';
 import { kindFacts, type KindFacts } from './facts.js';
 import { resolveKind } from './resolve.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Topology } from '@meshspec/core';
+import type { Topology } from '@meshspec/core/plugin';
 import { renderKindConfig, renderKindConfigYaml } from './render.js';
 import { NODE_IMAGE_PINS } from './pins.js';
 import { resolveKind } from './resolve.js';

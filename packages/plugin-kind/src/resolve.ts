@@ -1,5 +1,5 @@
 // Defaults that depend on the whole topology: kube contexts and non-overlapping pod/service subnets.
-import { allocateSubnets, formatCidr, networkOf, parseIpv4Cidr, type Ipv4Cidr, type Topology } from '@meshspec/core';
+import { allocateSubnets, formatCidr, networkOf, parseIpv4Cidr, type Ipv4Cidr, type Topology } from '@meshspec/core/plugin';
 import { DEFAULT_POD_SUBNET_START, DEFAULT_SERVICE_SUBNET_START, DEFAULT_SUBNET_PREFIX, KIND_SECTION_KEY, withDefaults, type KindClusterSpec, type KindSection } from './schema.js';
 
 /** Private address space the automatic subnets come from. */

@@ -1,5 +1,5 @@
 // The `kind` section of a topology, its cluster keys, their JSON Schemas and defaults.
-import type { ClusterSpec, JsonSchema } from '@meshspec/core';
+import type { ClusterSpec, JsonSchema } from '@meshspec/core/plugin';
 import { pinnedNodeImageWithin } from './pins.js';
 
 /**

@@ -1,6 +1,6 @@
 // The seed procedure's topology through core's real pipeline (YAML, composed schema, resolve, validate).
 import { describe, expect, it } from 'vitest';
-import { TopologyError, validateTopology } from '@meshspec/core';
+import { TopologyError, validateTopology } from '@meshspec/core/testing';
 import { metallbPlugin } from '@meshspec/plugin-metallb';
 import { kindPlugin } from './plugin.js';
 import { seedTopology } from './__fixtures__/seed.js';

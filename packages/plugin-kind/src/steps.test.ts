@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StepError, type Step, type Topology } from '@meshspec/core';
+import { StepError, type Step, type Topology } from '@meshspec/core/plugin';
 import { createTestStepContext, testStepsContext } from '@meshspec/core/testing';
 import { kindPlugin } from './plugin.js';
 import { renderKindConfig, renderKindConfigYaml } from './render.js';

@@ -1,7 +1,7 @@
 // The kind plugin's steps: one global docker network step, then one cluster step per cluster (in parallel).
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StepError, stepId, type RunResult, type Step, type StepContext, type Topology } from '@meshspec/core';
+import { StepError, stepId, type RunResult, type Step, type StepContext, type Topology } from '@meshspec/core/plugin';
 import { networkCreateArgs, networkInspectArgs, parseIpamConfig } from './docker-network.js';
 import { renderKindConfig, renderKindConfigYaml } from './render.js';
 import { kindContext } from './resolve.js';

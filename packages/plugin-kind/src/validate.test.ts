@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Topology } from '@meshspec/core';
+import type { Topology } from '@meshspec/core/plugin';
 import { yamlValidateContext } from '@meshspec/core/testing';
 import { resolveKind } from './resolve.js';
 import type { KindSection } from './schema.js';

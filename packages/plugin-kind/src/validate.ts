@@ -1,17 +1,6 @@
 // Semantic checks of kind clusters: subnets that are real networks and never shared between clusters
 // (a multicluster mesh routes by pod/service IP, so a shared range silently sends traffic to the wrong cluster).
-import {
-  findFreeSubnet,
-  formatCidr,
-  hasHostBits,
-  networkOf,
-  overlaps,
-  parseCidr,
-  type Diagnostic,
-  type Ipv4Cidr,
-  type Topology,
-  type ValidateContext,
-} from '@meshspec/core';
+import { findFreeSubnet, formatCidr, hasHostBits, networkOf, overlaps, parseCidr, type Diagnostic, type Ipv4Cidr, type Topology, type ValidateContext } from '@meshspec/core/plugin';
 import { kindContext, SUBNET_POOL } from './resolve.js';
 import { DEFAULT_POD_SUBNET_START, DEFAULT_SERVICE_SUBNET_START, KIND_SECTION_KEY, withDefaults, type KindClusterSpec, type KindSection } from './schema.js';
 

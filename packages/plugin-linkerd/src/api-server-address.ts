@@ -5,7 +5,7 @@
 //   an output of `kind:cluster@<name>` (the kubeconfig's 127.0.0.1 is useless from another cluster);
 // - otherwise (a cluster given by kube context) the server of that context in the kubeconfig, which
 //   the linkerd CLI copies itself when `--api-server-address` is not given.
-import type { Topology } from '@meshspec/core';
+import type { Topology } from '@meshspec/core/plugin';
 import type { KindFacts } from '@meshspec/plugin-kind';
 
 export type ApiServerAddress =

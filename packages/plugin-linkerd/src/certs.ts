@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import type { SecretStore } from '@meshspec/core';
+import type { SecretStore } from '@meshspec/core/plugin';
 import { CERT_FILES, fingerprintOf, ISSUER_CN, isSignedBy, keyMatchesCert, notAfterOf, notBeforeOf, TRUST_ANCHOR_CN } from './identity.js';
 import { registerKeyPem } from './redaction.js';
 

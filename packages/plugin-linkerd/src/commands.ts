@@ -1,6 +1,6 @@
 // The linkerd CLI invocations, as argv arrays. Pure: the plan shows them with <placeholders>, run() with
 // the discovered values, so what `meshspec plan` prints is exactly what `apply` runs.
-import { applyPlanLine } from '@meshspec/core';
+import { applyPlanLine } from '@meshspec/core/plugin';
 import type { LinkerdCapabilities } from './version.js';
 import { helmList } from './mesh.js';
 

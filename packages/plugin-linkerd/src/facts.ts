@@ -1,6 +1,6 @@
 // What the linkerd plugin publishes to the plugins that depend on it (read with `ctx.facts(linkerdPlugin)`):
 // the one source of its version, links, exports, mirror names and step ids for smi, ingress and workloads.
-import type { Topology } from '@meshspec/core';
+import type { Topology } from '@meshspec/core/plugin';
 import { gatewayApiStepId } from './gateway-api.js';
 import { linkPairs, mirrorServiceName } from './mesh.js';
 import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair } from './schema.js';

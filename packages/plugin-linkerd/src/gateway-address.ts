@@ -1,6 +1,6 @@
 // Where a cluster's Linkerd gateway can be reached from other clusters, and where a Link says it is:
 // read by `status` (mirrors' endpoints) and by the link step's verify (re-link after the address moved).
-import type { KubeObject } from '@meshspec/core';
+import type { KubeObject } from '@meshspec/core/plugin';
 
 /** The first LoadBalancer ingress address of a Service (ip, else hostname); undefined while pending. */
 export function loadBalancerAddress(svc: KubeObject | undefined): string | undefined {

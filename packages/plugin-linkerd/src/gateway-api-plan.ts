@@ -1,6 +1,6 @@
 // Whether meshspec applies the Gateway API CRDs itself, from where, and whether the Linkerd release
 // supports the version asked for.
-import { asWarning, type Diagnostic, type ValidateContext } from '@meshspec/core';
+import { asWarning, type Diagnostic, type ValidateContext } from '@meshspec/core/plugin';
 import { gatewayApiSource, type GatewayApiSource } from './gateway-api.js';
 import { GATEWAY_API_SUPPORT } from './pins.js';
 import { withDefaults, type LinkerdSection, type ResolvedLinkerdSection } from './schema.js';

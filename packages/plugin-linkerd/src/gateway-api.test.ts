@@ -1,5 +1,5 @@
 import { createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
-import type { Step, Topology } from '@meshspec/core';
+import type { Step, Topology } from '@meshspec/core/plugin';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';

@@ -4,7 +4,7 @@
 // from a URL (the release asset by default) or a file, and checks it is the version and channel asked for.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { applyPlanLine, parseManifestText, StepError, stepId, type KubeObject, type Step, type StepContext } from '@meshspec/core';
+import { applyPlanLine, parseManifestText, StepError, stepId, type KubeObject, type Step, type StepContext } from '@meshspec/core/plugin';
 import { gatewayApiStandardUrl } from './pins.js';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';

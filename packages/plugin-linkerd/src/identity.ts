@@ -2,7 +2,7 @@
 // status and validate need only this; generating certificates needs @peculiar/x509 (certs.ts), which
 // with its ASN.1 codecs is ~200 modules, so that module is imported only when a step really generates.
 import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
-import type { SecretStore } from '@meshspec/core';
+import type { SecretStore } from '@meshspec/core/plugin';
 import type { CertificateOptions, EnsureResult, PemPair } from './certs.js';
 
 export const TRUST_ANCHOR_CN = 'root.linkerd.cluster.local';

@@ -1,5 +1,5 @@
-import { TopologyError, validateTopology, type Topology } from '@meshspec/core';
-import { createTestStepContext } from '@meshspec/core/testing';
+import { type Topology } from '@meshspec/core/plugin';
+import { TopologyError, validateTopology, createTestStepContext } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CERT_FILES, linkerdPlugin, parseLinkerdVersion } from './index.js';
 

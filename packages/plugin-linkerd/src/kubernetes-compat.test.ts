@@ -1,6 +1,7 @@
 // `meshspec validate` checks each cluster's Kubernetes (the kind node image) against what the Linkerd
 // release supports, with the real kind and linkerd plugins and real positions.
-import { TopologyError, validateTopology, type Diagnostic } from '@meshspec/core';
+import { type Diagnostic } from '@meshspec/core/plugin';
+import { TopologyError, validateTopology } from '@meshspec/core/testing';
 import { kindPlugin } from '@meshspec/plugin-kind';
 import { describe, expect, it } from 'vitest';
 import { linkerdPlugin } from './index.js';

@@ -3,7 +3,7 @@
 // (June 2026) supports 1.31-1.35 (Linkerd's docs, as recorded in ../shared/conformance/README.md).
 // 2.19 follows ../shared/reference/seed-procedure.md (read from the k8s-versions page on 2026-11-29:
 // 1.22-1.35); an older stored copy of that page said 1.29-1.34, before 2.19's range was widened.
-import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
+import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core/plugin';
 import { kindPlugin, kubernetesVersionOfNodeImage, pinnedNodeImageWithin } from '@meshspec/plugin-kind';
 import type { LinkerdVersion } from './version.js';
 

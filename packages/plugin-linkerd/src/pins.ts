@@ -1,7 +1,7 @@
 // Every version plugin-linkerd pins, with where it comes from. (Kubernetes support per release line is in
 // kubernetes-support.ts; the release/edge table in version.ts.)
 
-import type { Pin } from '@meshspec/core';
+import type { Pin } from '@meshspec/core/plugin';
 
 export type { Pin };
 

@@ -1,4 +1,4 @@
-import { definePlugin, type ToolRequirement } from '@meshspec/core';
+import { definePlugin, type ToolRequirement } from '@meshspec/core/plugin';
 import { CERT_FILES } from './identity.js';
 import { apiServerAddressSchema } from './api-server-address.js';
 import { linkerdSectionSchema, type LinkerdSection } from './schema.js';

@@ -1,4 +1,4 @@
-import { redact } from '@meshspec/core';
+import { redact } from '@meshspec/core/plugin';
 import { createTestStepContext } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CERT_FILES, ensureLinkerdCertificates, generateTrustAnchor, issueIssuer } from './certs.js';

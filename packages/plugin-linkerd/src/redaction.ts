@@ -2,7 +2,7 @@
 // redactor as soon as meshspec holds the key. `linkerd install|upgrade` renders the issuer key into the
 // `linkerd-identity-issuer` Secret (base64 of the PEM; some charts also carry the PEM itself), and with
 // --verbose the runner streams that output to the debug log.
-import { registerSecret } from '@meshspec/core';
+import { registerSecret } from '@meshspec/core/plugin';
 
 /**
  * Registers the PEM (registerSecret also covers each body line) and the base64 encodings a chart may

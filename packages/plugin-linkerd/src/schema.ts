@@ -1,5 +1,5 @@
 // The `linkerd` section of a topology: its JSON Schema, types and defaults.
-import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core';
+import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core/plugin';
 import { GATEWAY_API_PIN, LINKERD_PIN } from './pins.js';
 import { VERSION_PATTERN } from './version.js';
 

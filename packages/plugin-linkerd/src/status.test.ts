@@ -1,4 +1,4 @@
-import type { KubeObject, Topology } from '@meshspec/core';
+import type { KubeObject, Topology } from '@meshspec/core/plugin';
 import { createTestStepContext, type TestStepContext } from '@meshspec/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CERT_FILES, generateTrustAnchor, issueIssuer, type PemPair } from './certs.js';

@@ -1,7 +1,7 @@
 // `meshspec status` for Linkerd: does every cluster trust OUR anchor, is the issuer far from expiry, and
 // does every exported service have a mirror in each linked cluster that points at the remote gateway.
 import { parse } from 'yaml';
-import type { KubeObject, StatusLine, StepContext, Topology } from '@meshspec/core';
+import type { KubeObject, StatusLine, StepContext, Topology } from '@meshspec/core/plugin';
 import { CERT_FILES, certificatesIn, notAfterOf, notBeforeOf } from './identity.js';
 import { durationMs } from './duration.js';
 import { loadBalancerAddress } from './gateway-address.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redact, type Step, type Topology } from '@meshspec/core';
+import { redact, type Step, type Topology } from '@meshspec/core/plugin';
 import { createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CERT_FILES, generateTrustAnchor, issueIssuer } from './certs.js';

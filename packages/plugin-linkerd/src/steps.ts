@@ -2,7 +2,7 @@
 // → gateway, then links between clusters and exported services. Manifests are rendered by the linkerd
 // CLI (never piped to kubectl) and server-side applied through the kube client.
 import { parseAllDocuments } from 'yaml';
-import { CommandError, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core';
+import { CommandError, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core/plugin';
 import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
 import { metallbPlugin, type MetallbFacts } from '@meshspec/plugin-metallb';
 import { apiServerAddressOf, plannedAddress } from './api-server-address.js';

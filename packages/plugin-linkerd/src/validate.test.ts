@@ -1,5 +1,6 @@
 import { withDefaults } from './schema.js';
-import { factsAccess, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core/plugin';
+import { factsAccess } from '@meshspec/core/testing';
 import { linkerdPlugin } from './index.js';
 import { describe, expect, it } from 'vitest';
 import type { LinkerdSection } from './schema.js';

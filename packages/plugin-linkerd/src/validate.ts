@@ -1,5 +1,5 @@
 // Semantic checks of the linkerd section that JSON Schema cannot express.
-import { asWarning, formatCidr, hasHostBits, networkOf, parseCidr, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { asWarning, formatCidr, hasHostBits, networkOf, parseCidr, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core/plugin';
 import { parseDuration } from './duration.js';
 import { gatewayApiProblems } from './gateway-api-plan.js';
 import { kubernetesSupportProblems } from './kubernetes-support.js';

@@ -1,7 +1,7 @@
 // The pools `meshspec plan` shows: explicit ones as given, automatic ones carved from the docker network
 // when its subnet is known (dockerSubnet, or the kind:network step of an earlier apply), else said to wait.
-import type { PlannedAddress, Topology } from '@meshspec/core';
-import { formatRange } from '@meshspec/core';
+import type { PlannedAddress, Topology } from '@meshspec/core/plugin';
+import { formatRange } from '@meshspec/core/plugin';
 import { automaticClusters, planPools } from './pools.js';
 import { withDefaults, type MetallbSection } from './schema.js';
 import type { KindFacts } from '@meshspec/plugin-kind';

@@ -1,5 +1,5 @@
 // What MetalLB publishes to other plugins (read through ctx.facts(metallbPlugin)).
-import { stepId, type Topology } from '@meshspec/core';
+import { stepId, type Topology } from '@meshspec/core/plugin';
 import type { MetallbSection } from './schema.js';
 
 export const poolsStepId = (cluster: string) => stepId('metallb', 'pools', cluster);

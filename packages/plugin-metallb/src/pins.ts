@@ -1,6 +1,6 @@
 // Every version plugin-metallb pins, with where it comes from.
 
-import type { Pin } from '@meshspec/core';
+import type { Pin } from '@meshspec/core/plugin';
 
 export type { Pin };
 

@@ -1,4 +1,4 @@
-import { definePlugin } from '@meshspec/core';
+import { definePlugin } from '@meshspec/core/plugin';
 import { kindPlugin } from '@meshspec/plugin-kind';
 import { metallbSectionSchema, type MetallbSection } from './schema.js';
 import { metallbAddresses } from './addresses.js';

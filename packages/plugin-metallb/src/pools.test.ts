@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { formatRange } from '@meshspec/core';
+import { formatRange } from '@meshspec/core/plugin';
 import { planPools, suggestFreeRange } from './pools.js';
 import { renderPoolObjects } from './render.js';
 import { withDefaults } from './schema.js';

@@ -1,6 +1,6 @@
 // Which addresses each cluster's MetalLB may hand out: explicit pools as written, automatic ones carved
 // from the docker network so that no two clusters (and no container) ever share an address.
-import { blockSize, carveRanges, cidrToRange, formatRange, networkOf, overlaps, parseIpv4, parseIpv4Cidr, parseIpv4Range, type Ipv4Cidr, type Ipv4Range } from '@meshspec/core';
+import { blockSize, carveRanges, cidrToRange, formatRange, networkOf, overlaps, parseIpv4, parseIpv4Cidr, parseIpv4Range, type Ipv4Cidr, type Ipv4Range } from '@meshspec/core/plugin';
 import type { ResolvedMetallbSection } from './schema.js';
 
 export interface ClusterPool {

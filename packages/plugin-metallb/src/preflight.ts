@@ -2,7 +2,7 @@
 // dockerSubnet given, validate already checked that; otherwise the network is asked for here (when it
 // exists already), so a pool such as the seed's 172.17.0.x against kind's 172.18.0.0/16 stops the run
 // before anything is created, rather than leaving gateways with addresses nothing can reach.
-import { contains, formatCidr, networkOf, parseCidr, parseIpv4Range, type CommandRunner, type Ipv4Cidr, type Topology } from '@meshspec/core';
+import { contains, formatCidr, networkOf, parseCidr, parseIpv4Range, type CommandRunner, type Ipv4Cidr, type Topology } from '@meshspec/core/plugin';
 import type { KindFacts } from '@meshspec/plugin-kind';
 import { withDefaults, type MetallbSection } from './schema.js';
 

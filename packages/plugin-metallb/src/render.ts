@@ -1,5 +1,5 @@
 // Pure rendering of a cluster's MetalLB address pool objects.
-import { formatRange, type Ipv4Range, type KubeObject } from '@meshspec/core';
+import { formatRange, type Ipv4Range, type KubeObject } from '@meshspec/core/plugin';
 import { POOL_NAME } from './schema.js';
 
 /** The IPAddressPool holding the cluster's range and the L2Advertisement announcing exactly that pool (ARP on the docker bridge). */

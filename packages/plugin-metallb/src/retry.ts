@@ -1,5 +1,5 @@
 // Applying MetalLB custom resources while its validating webhook may still be warming up.
-import type { ApplyResult, KubeClient, KubeObject } from '@meshspec/core';
+import type { ApplyResult, KubeClient, KubeObject } from '@meshspec/core/plugin';
 
 /**
  * Even with ready webhook endpoints, the first calls can fail for a few seconds: the controller patches

@@ -1,5 +1,5 @@
 // The `metallb` section of a topology, its JSON Schema and defaults.
-import { K8S_NAMESPACE, type JsonSchema } from '@meshspec/core';
+import { K8S_NAMESPACE, type JsonSchema } from '@meshspec/core/plugin';
 import { METALLB_SEED_PIN } from './pins.js';
 
 /** A chart version known to install cleanly with Kubernetes 1.24+ (metallb.io/v1beta1 pools, webhooks). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KubeError, type ApplyResult, type KubeClient, type KubeObject, type Step, type Topology } from '@meshspec/core';
+import { KubeError, type ApplyResult, type KubeClient, type KubeObject, type Step, type Topology } from '@meshspec/core/plugin';
 import { createTestStepContext, testStepsContext } from '@meshspec/core/testing';
 import { metallbPlugin } from './plugin.js';
 import { applyWithWebhookRetry, isWebhookError } from './retry.js';

@@ -1,5 +1,5 @@
 // MetalLB steps per cluster: install the chart (and wait until its webhook answers), then apply the pool.
-import { formatRange, StepError, stepId, type HelmRelease, type KubeObject, type Step, type StepContext, type Topology, applyPlanLine } from '@meshspec/core';
+import { formatRange, StepError, stepId, type HelmRelease, type KubeObject, type Step, type StepContext, type Topology, applyPlanLine } from '@meshspec/core/plugin';
 import type { KindFacts } from '@meshspec/plugin-kind';
 import { poolsStepId } from './facts.js';
 import { planPools } from './pools.js';

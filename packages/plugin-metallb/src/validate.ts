@@ -1,6 +1,6 @@
 // Checks of explicit MetalLB pools: parseable, disjoint across clusters (two clusters announcing one
 // address break both gateways), and inside the docker network when its subnet is given.
-import { contains, formatCidr, hasHostBits, networkOf, overlaps, parseCidr, parseIpv4Range, rangeSize, type Diagnostic, type Ipv4Cidr, type Ipv4Range, type Topology, type ValidateContext } from '@meshspec/core';
+import { contains, formatCidr, hasHostBits, networkOf, overlaps, parseCidr, parseIpv4Range, rangeSize, type Diagnostic, type Ipv4Cidr, type Ipv4Range, type Topology, type ValidateContext } from '@meshspec/core/plugin';
 import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
 import { automaticClusters, planPools, suggestFreeRange } from './pools.js';
 import { withDefaults, type MetallbSection } from './schema.js';

@@ -2,7 +2,8 @@
 // that cannot work (file:line:col), with the fix, through the engine's real pipeline (schema defaults,
 // resolve, ctx.facts), instead of rendering objects that point at services that will never exist.
 import { describe, expect, it } from 'vitest';
-import { TopologyError, validateTopology, type Diagnostic } from '@meshspec/core';
+import { type Diagnostic } from '@meshspec/core/plugin';
+import { TopologyError, validateTopology } from '@meshspec/core/testing';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { workloadsPlugin } from '@meshspec/plugin-workloads';
 import { smiPlugin } from './index.js';

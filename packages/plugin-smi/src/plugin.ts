@@ -1,4 +1,4 @@
-import { definePlugin } from '@meshspec/core';
+import { definePlugin } from '@meshspec/core/plugin';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { smiSchema, type SmiSection } from './schema.js';
 import { smiSteps, splitApiOf } from './steps.js';

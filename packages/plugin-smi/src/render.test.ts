@@ -1,4 +1,5 @@
-import { factsOf, type Topology } from '@meshspec/core';
+import { type Topology } from '@meshspec/core/plugin';
+import { factsOf } from '@meshspec/core/testing';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { describe, expect, it } from 'vitest';
 import { backendsFor as backendsWith, equalWeights, renderHttpRoute, renderTrafficSplit } from './render.js';

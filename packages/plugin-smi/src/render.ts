@@ -1,5 +1,5 @@
 // Pure renderers for splits: which backends a cluster gets, and the TrafficSplit / HTTPRoute objects.
-import type { KubeObject } from '@meshspec/core';
+import type { KubeObject } from '@meshspec/core/plugin';
 import { mirrorServiceName, type LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { DEFAULT_SPLIT_PORT, type SplitSpec } from './schema.js';
 

@@ -1,4 +1,4 @@
-import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core';
+import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core/plugin';
 
 /** Latest linkerd-smi release; Linkerd 2.13+ needs v0.2.3 or later. */
 export const DEFAULT_EXTENSION_VERSION = 'v0.2.7';

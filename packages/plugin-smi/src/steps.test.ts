@@ -1,4 +1,4 @@
-import type { Topology } from '@meshspec/core';
+import type { Topology } from '@meshspec/core/plugin';
 import { createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { SmiSection } from './schema.js';

@@ -1,4 +1,4 @@
-import { appliedObjectHooks, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine, contextOf } from '@meshspec/core';
+import { appliedObjectHooks, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine, contextOf } from '@meshspec/core/plugin';
 import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
 import { linkerdPlugin, type LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { workloadsPlugin, type WorkloadsFacts } from '@meshspec/plugin-workloads';

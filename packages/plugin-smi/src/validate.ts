@@ -1,4 +1,4 @@
-import { asWarning, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { asWarning, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core/plugin';
 import { isOlderExtension, needsSmi023, splitApiFor } from './linkerd-version.js';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { DEFAULT_EXTENSION_VERSION, type SmiSection } from './schema.js';

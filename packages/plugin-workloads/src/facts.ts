@@ -1,5 +1,5 @@
 // What the workloads plugin publishes (read with `ctx.facts(workloadsPlugin)`): what it deploys and where.
-import type { Topology } from '@meshspec/core';
+import type { Topology } from '@meshspec/core/plugin';
 import { demoOptions, type WorkloadsSection } from './schema.js';
 import { demoStepId, manifestsStepId } from './steps.js';
 

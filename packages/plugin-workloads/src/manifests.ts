@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import type { CommandRunner } from '@meshspec/core';
+import type { CommandRunner } from '@meshspec/core/plugin';
 import type { ManifestEntry } from './schema.js';
 
 const YAML_FILE = /\.ya?ml$/i;

@@ -1,6 +1,6 @@
 // Every image version plugin-workloads pins for the demo app, with where it comes from.
 
-import type { Pin } from '@meshspec/core';
+import type { Pin } from '@meshspec/core/plugin';
 
 export type { Pin };
 

@@ -1,4 +1,4 @@
-import { definePlugin } from '@meshspec/core';
+import { definePlugin } from '@meshspec/core/plugin';
 import { workloadsSchema, type WorkloadsSection } from './schema.js';
 import { workloadsSteps } from './steps.js';
 import { validateWorkloads } from './validate.js';

@@ -1,6 +1,6 @@
 // Pure renderers for the demo app. No I/O: the same inputs give the same objects (golden-tested).
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '@meshspec/core';
+import type { KubeObject } from '@meshspec/core/plugin';
 import { mirrorServiceName } from '@meshspec/plugin-linkerd';
 import { demoOptions, type DemoOptions, type DemoSection } from './schema.js';
 

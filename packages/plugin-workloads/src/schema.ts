@@ -1,4 +1,4 @@
-import { K8S_NAMESPACE, type JsonSchema } from '@meshspec/core';
+import { K8S_NAMESPACE, type JsonSchema } from '@meshspec/core/plugin';
 import { podinfoImage, PODINFO_SEED_PIN } from './pins.js';
 
 export const DEFAULT_PODINFO_IMAGE = podinfoImage(PODINFO_SEED_PIN);

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPlan, factsAccess, type Topology } from '@meshspec/core';
+import { type Topology } from '@meshspec/core/plugin';
+import { buildPlan, factsAccess, createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
 import { linkerdPlugin, linkerdSteps, type LinkerdSection } from '@meshspec/plugin-linkerd';
-import { createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { WorkloadsSection } from './schema.js';
 import { workloadsSteps as workloadsStepsRaw } from './steps.js';

@@ -1,4 +1,4 @@
-import { parseManifestText, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core';
+import { parseManifestText, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core/plugin';
 import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
 import { linkerdPlugin, type LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { digestEntry, loadManifestText, resolveFrom } from './manifests.js';

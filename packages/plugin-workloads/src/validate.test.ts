@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
+import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core/plugin';
 import { describe, expect, it } from 'vitest';
 import type { WorkloadsSection } from './schema.js';
 import { validateWorkloads } from './validate.js';

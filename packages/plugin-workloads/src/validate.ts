@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core';
+import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core/plugin';
 import { KUSTOMIZATION_FILES, resolveFrom } from './manifests.js';
 import type { WorkloadsSection } from './schema.js';
 

@@ -4,15 +4,17 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { collectSteps } from '../engine/collect-steps.js';
 import { buildPlan, selectSteps, type Plan } from '../engine/dag.js';
 import { isUpToDate, runPlan, type RunSummary } from '../engine/runner.js';
 import type { OutputStream, RendererChoice } from '../engine/view.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
 import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
+import { contextOf } from '../plugin/context-of.js';
 import { factsAccess } from '../plugin/facts.js';
 import { orderPlugins } from '../plugin/registry.js';
-import type { PlannedAddress, Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
+import type { PlannedAddress, Plugin, Step, StepContext, StatusLine, Topology } from '../plugin/types.js';
 import { acquireLock } from '../state/lock.js';
 import { recordProcessGroups, removeLeftoverTempFiles, stopLeftoverGroups } from '../state/leftovers.js';
 import { createSecretStore, tightenSecrets } from '../state/secret-store.js';
@@ -75,23 +77,7 @@ export class Session {
     const { topology, source, warnings } = await loadTopologyFile(options.file, plugins);
     const topologyDir = dirname(resolve(options.file));
     const stateDir = resolve(options.stateDir ?? defaultStateDir(options.file, topology.metadata.name));
-    const steps: Step[] = [];
-    const owner = new Map<Step, string>();
-    for (const plugin of plugins) {
-      const { facts } = factsAccess(topology, plugin);
-      const stepsContext: StepsContext = { stateDir, topologyDir, contextOf: (cluster) => contextOf(topology, cluster), facts };
-      let pluginSteps: Step[];
-      try {
-        pluginSteps = plugin.steps(topology, topology[plugin.key] as never, stepsContext);
-      } catch (error) {
-        // A bug in one plugin is reported as that plugin's, not as a crash of meshspec.
-        throw new PluginError(`plugin '${plugin.name}' failed to build its steps: ${(error as Error).message}`);
-      }
-      for (const step of pluginSteps) {
-        steps.push(step);
-        owner.set(step, plugin.name);
-      }
-    }
+    const { steps, owner } = collectSteps(plugins, topology, { stateDir, topologyDir });
     const plan = buildPlan(steps, { pluginOf: (step) => owner.get(step) ?? step.id });
     for (const warning of plan.warnings ?? []) options.log.warn(warning);
     return new Session(options, plugins, topology, source, stateDir, topologyDir, steps, plan, warnings);
@@ -307,7 +293,5 @@ export class Session {
   }
 }
 
-/** A cluster's kube context: its `context` key (plugins that create clusters fill it in `resolve`), else its name. */
-export function contextOf(topology: Topology, cluster: string): string {
-  return topology.clusters[cluster]?.context ?? cluster;
-}
+// Kept here too for the engine entry; plugins get it from '@meshspec/core/plugin'.
+export { contextOf } from '../plugin/context-of.js';

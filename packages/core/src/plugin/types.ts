@@ -175,6 +175,16 @@ export interface StatusLine {
   level?: 'ok' | 'warn' | 'error';
 }
 
+/** One kind of step a plugin makes, documented: docs/plugins.md lists them, and a test checks plans use only these. */
+export interface StepDoc {
+  /** The id with placeholders: `<c>` a cluster, others named for what they stand for (`linkerd:link:<source>@<target>`). */
+  id: string;
+  /** What the step does, one sentence. */
+  does: string;
+  /** The outputs it records for `ctx.outputOf`, if any, e.g. `{ apiServerUrl }`. */
+  outputs?: string;
+}
+
 export interface PluginDefinition<Section = unknown, Facts = undefined> {
   /** Unique name; also the namespace of its step ids. */
   name: string;
@@ -202,6 +212,11 @@ export interface PluginDefinition<Section = unknown, Facts = undefined> {
   resolve?(topology: Topology, section: Section | undefined): Topology;
   /** Semantic checks after schema validation and resolution. Return all problems found. */
   validate?(topology: Topology, section: Section | undefined, ctx: ValidateContext): Diagnostic[];
+  /**
+   * The kinds of step `steps` makes (id patterns and what each does), for the docs and for plugins that
+   * order around them. Optional; the built-in plugins document every step they make.
+   */
+  stepDocs?: readonly StepDoc[];
   /** The steps of this plugin for the topology. An unused plugin (no section) usually returns []. */
   steps(topology: Topology, section: Section | undefined, ctx: StepsContext): Step[];
   tools?: ToolRequirement[];

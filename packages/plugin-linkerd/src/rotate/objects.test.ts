@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestStepContext } from '@meshspec/core/testing';
-import type { Topology } from '@meshspec/core';
+import type { Topology } from '@meshspec/core/plugin';
 import { generateTrustAnchor, issueIssuer } from '../certs.js';
 import { CERT_FILES } from '../identity.js';
 import { bundle, issuerCertOf, issuerSecret, restartPatch, sameAnchors } from './objects.js';

@@ -1,7 +1,7 @@
 // The cluster objects a rotation writes, as plain data (pure): the issuer Secret, the trust-roots
 // ConfigMap and the rollout-restart patch — the same fields `linkerd upgrade` and `kubectl rollout
 // restart` change, written directly so a rotation touches nothing else of the control plane.
-import type { KubeObject } from '@meshspec/core';
+import type { KubeObject } from '@meshspec/core/plugin';
 import { certificatesIn } from '../identity.js';
 
 export const ISSUER_SECRET = 'linkerd-identity-issuer';

@@ -1,6 +1,6 @@
 // apply no longer re-issues an expiring issuer by itself (that re-ran `linkerd upgrade` on every cluster,
 // and again on the next apply); it tells the user to rotate, which rolls the issuer out without downtime.
-import type { StepContext } from '@meshspec/core';
+import type { StepContext } from '@meshspec/core/plugin';
 import { durationMs } from '../duration.js';
 import { CERT_FILES, notAfterOf } from '../identity.js';
 import { withDefaults, type LinkerdSection } from '../schema.js';

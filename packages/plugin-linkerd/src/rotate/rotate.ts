@@ -3,7 +3,7 @@
 // written directly (no `linkerd upgrade`, which would re-render and re-key the whole control plane), and
 // workloads are restarted like `kubectl rollout restart`. Every unit of work (a phase on one cluster) is
 // recorded in the state dir, so an interrupted rotation continues where it stopped.
-import type { KubeClient, StatusLine, StepContext, Topology } from '@meshspec/core';
+import type { KubeClient, StatusLine, StepContext, Topology } from '@meshspec/core/plugin';
 import { durationMs } from '../duration.js';
 import { CERT_FILES, certificatesIn, fingerprintOf, isSignedBy, notAfterOf } from '../identity.js';
 import { registerKeyPem } from '../redaction.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { factsOf, type Topology } from '@meshspec/core';
+import { type Topology } from '@meshspec/core/plugin';
+import { factsOf } from '@meshspec/core/testing';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { attributeAnswer, expectedBackends } from './expected.js';
 import { tlsEvidence } from './proxy-metrics.js';

@@ -1,5 +1,5 @@
 // Which cluster should serve which share of a split, as rendered by render.ts (pure).
-import type { Topology, WeightedBackend } from '@meshspec/core';
+import type { Topology, WeightedBackend } from '@meshspec/core/plugin';
 import { backendsFor, type MeshFacts } from '../render.js';
 import type { SplitSpec } from '../schema.js';
 

@@ -3,7 +3,7 @@
 // mirrors are checked for endpoints first, and the client proxy's metrics show whether the requests were
 // mTLS and which identities answered.
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
-import { judgeSplit, withClientPod, type KubeObject, type Topology, type VerifyCheck, type VerifyContext } from '@meshspec/core';
+import { judgeSplit, withClientPod, type KubeObject, type Topology, type VerifyCheck, type VerifyContext } from '@meshspec/core/plugin';
 import { DEFAULT_SPLIT_PORT, type SmiSection, type SplitSpec } from '../schema.js';
 import { attributeAnswer, expectedBackends, type ExpectedBackend } from './expected.js';
 import { describeIdentity, tlsEvidence } from './proxy-metrics.js';
