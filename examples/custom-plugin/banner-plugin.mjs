@@ -1,14 +1,19 @@
 // @ts-check
 // A meshspec plugin that puts a "banner" ConfigMap into every cluster (or the ones listed), after the
 // cluster exists and, when Linkerd is used, after its control plane. It shows the whole plugin API in
-// one file: a schema fragment for its own topology key, a semantic check, steps as data, status and
-// destroy. Load it with `plugins: ['./banner-plugin.mjs']` in meshspec.config.mjs.
+// one file: a schema fragment for its own topology key, a semantic check, facts read from the plugins it
+// orders around, steps as data, status and destroy. Load it with `plugins: ['./banner-plugin.mjs']` in
+// meshspec.config.mjs.
 import { definePlugin, stepId } from '@meshspec/core/plugin';
+import { kindPlugin } from '@meshspec/plugin-kind';
+import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 
 /** @typedef {{ message: string, namespace?: string, clusters?: string[] }} BannerSection */
 
-export default definePlugin(/** @type {import('@meshspec/core').PluginDefinition<BannerSection>} */ ({
+export default definePlugin(/** @type {import('@meshspec/core/plugin').PluginDefinition<BannerSection>} */ ({
   name: 'banner',
+  // Facts of these are read to order the ConfigMaps after the cluster and Linkerd; both may be absent.
+  optionalDependsOn: ['kind', 'linkerd'],
   schema: {
     type: 'object',
     description: 'A ConfigMap with a greeting in every cluster (example plugin).',
@@ -20,6 +25,7 @@ export default definePlugin(/** @type {import('@meshspec/core').PluginDefinition
       clusters: { type: 'array', items: { type: 'string' }, description: 'Clusters to write it to (default: all).' },
     },
   },
+  stepDocs: [{ id: 'banner:configmap@<c>', does: 'Applies the ConfigMap `<namespace>/meshspec-banner` holding the message.' }],
 
   validate(topology, section, ctx) {
     if (!section) return [];
@@ -35,8 +41,10 @@ export default definePlugin(/** @type {import('@meshspec/core').PluginDefinition
     return problems;
   },
 
-  steps(topology, section) {
+  steps(topology, section, ctx) {
     if (!section) return [];
+    const kind = ctx.facts(kindPlugin);
+    const linkerd = ctx.facts(linkerdPlugin);
     const namespace = section.namespace ?? 'default';
     return (section.clusters ?? Object.keys(topology.clusters)).map((cluster) => {
       const configMap = {
@@ -50,9 +58,10 @@ export default definePlugin(/** @type {import('@meshspec/core').PluginDefinition
         title: `Banner ConfigMap in ${cluster}`,
         cluster,
         // Soft ordering: these steps exist only when those plugins are used.
-        after: [stepId('kind', 'cluster', cluster), stepId('linkerd', 'control-plane', cluster)],
+        after: [kind.clusterStep(cluster), linkerd.steps.controlPlane(cluster)],
         plan: [`kubectl apply --server-side (meshspec) ConfigMap ${namespace}/meshspec-banner`],
         inputs: configMap,
+        resource: 'api',
         async run(ctx) {
           await ctx.kube().apply([configMap]);
         },
