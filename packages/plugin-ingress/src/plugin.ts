@@ -3,6 +3,7 @@ import { ingressSchema, type IngressSection } from './schema.js';
 import { ingressSteps, ingressSummary } from './steps.js';
 import { validateIngress } from './validate.js';
 import { verifyIngress } from './verify.js';
+import { STEP_DOCS } from './step-docs.js';
 
 /** A meshed ingress per cluster (Envoy Gateway with HTTPRoutes, or the retired ingress-nginx with Ingresses) with per-cluster host names. */
 export const ingressPlugin = definePlugin<IngressSection>({
@@ -12,6 +13,7 @@ export const ingressPlugin = definePlugin<IngressSection>({
   // services routed to. All optional: ingress orders itself after them when they are loaded.
   optionalDependsOn: ['kind', 'linkerd', 'metallb', 'workloads'],
   validate: validateIngress,
+  stepDocs: STEP_DOCS,
   steps: ingressSteps,
   summary: ingressSummary,
   verify: (topology, section, ctx) => verifyIngress(topology, section, ctx),

@@ -5,6 +5,7 @@ import { resolveKind } from './resolve.js';
 import { KIND_SECTION_KEY, kindClusterSchema, kindSectionSchema, type KindSection } from './schema.js';
 import { kindSteps } from './steps.js';
 import { validateKind } from './validate.js';
+import { STEP_DOCS } from './step-docs.js';
 
 /** Creates one kind cluster per topology cluster, on a shared docker network, with disjoint subnets. */
 export const kindPlugin = definePlugin<KindSection, KindFacts>({
@@ -14,6 +15,7 @@ export const kindPlugin = definePlugin<KindSection, KindFacts>({
   clusterSchema: kindClusterSchema,
   resolve: resolveKind,
   validate: validateKind,
+  stepDocs: STEP_DOCS,
   steps: (topology, section) => kindSteps(topology, section),
   facts: kindFacts,
   tools: kindTools,

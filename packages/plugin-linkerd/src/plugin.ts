@@ -8,6 +8,7 @@ import { issuerRenewalWarning } from './rotate/renewal-warning.js';
 import { linkerdSteps } from './steps.js';
 import { linkerdFacts, type LinkerdFacts } from './facts.js';
 import { validateLinkerd } from './validate.js';
+import { STEP_DOCS } from './step-docs.js';
 
 const LINKERD_TOOL: ToolRequirement = {
   command: 'linkerd',
@@ -25,6 +26,7 @@ export const linkerdPlugin = definePlugin<LinkerdSection, LinkerdFacts>({
   schema: linkerdSectionSchema,
   clusterSchema: { apiServerUrl: apiServerAddressSchema },
   validate: validateLinkerd,
+  stepDocs: STEP_DOCS,
   steps: linkerdSteps,
   status: linkerdStatus,
   rotate: linkerdRotate,

@@ -6,6 +6,7 @@ import { metallbPreflight } from './preflight.js';
 import { metallbFacts, type MetallbFacts } from './facts.js';
 import { metallbSteps } from './steps.js';
 import { validateMetallb } from './validate.js';
+import { STEP_DOCS } from './step-docs.js';
 
 /** MetalLB per cluster: LoadBalancer addresses on the docker network, one disjoint pool per cluster. */
 export const metallbPlugin = definePlugin<MetallbSection, MetallbFacts>({
@@ -15,6 +16,7 @@ export const metallbPlugin = definePlugin<MetallbSection, MetallbFacts>({
   schema: metallbSectionSchema,
   facts: metallbFacts,
   validate: (topology, section, ctx) => validateMetallb(topology, section, ctx, ctx.facts(kindPlugin)),
+  stepDocs: STEP_DOCS,
   steps: (topology, section, ctx) => metallbSteps(topology, section, ctx.contextOf, ctx.facts(kindPlugin)),
   addresses: (topology, section, known) => metallbAddresses(topology, section, known, known.facts(kindPlugin)),
   preflight: (topology, section, ctx) => metallbPreflight(topology, section, ctx.exec, ctx.facts(kindPlugin)),

@@ -4,6 +4,7 @@ import { smiSchema, type SmiSection } from './schema.js';
 import { smiSteps, splitApiOf } from './steps.js';
 import { validateSmi } from './validate.js';
 import { verifySplits } from './verify/verify.js';
+import { STEP_DOCS } from './step-docs.js';
 
 /** Cross-cluster traffic splits: SMI TrafficSplit before Linkerd 2.18, Gateway API HTTPRoute from 2.18. */
 export const smiPlugin = definePlugin<SmiSection>({
@@ -13,6 +14,7 @@ export const smiPlugin = definePlugin<SmiSection>({
   optionalDependsOn: ['kind', 'workloads'],
   schema: smiSchema,
   validate: validateSmi,
+  stepDocs: STEP_DOCS,
   steps: smiSteps,
   verify: verifySplits,
   tools: [
