@@ -9,6 +9,7 @@ export type { SecretStore } from './state/types.js';
 export type { HelmDriver, HelmRelease } from './tools/helm-types.js';
 export * from './net/index.js';
 export { buildPlan, selectSteps, ancestorsOf, type Plan, type PlannedStep, type BuildPlanOptions } from './engine/dag.js';
+export { collectSteps, type CollectedSteps } from './engine/collect-steps.js';
 export { criticalPath, estimateMs, DEFAULT_ESTIMATE_SECONDS, type CriticalPath } from './engine/critical-path.js';
 export { runPlan, formatSummary, isUpToDate, RunCancelledError, type RunPlanOptions, type RunSummary, type FailedStep, type SkippedStep, type RunMode } from './engine/runner.js';
 export type { RendererChoice, RunEvent, OutputStream } from './engine/view.js';

@@ -12,6 +12,7 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const ENGINE_ONLY = [
   'runPlan',
   'buildPlan',
+  'collectSteps',
   'selectSteps',
   'criticalPath',
   'StateStore',

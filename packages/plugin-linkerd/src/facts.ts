@@ -8,9 +8,11 @@ import { linkerdStepIds } from './steps.js';
 import { capabilitiesOf, parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
 export interface LinkerdStepIds {
+  /** Linkerd's CRDs in `cluster` (`linkerd install --crds`). */
   crds(cluster: string): string;
   /** Linkerd's control plane (its proxy injector must run before meshed pods are created). */
   controlPlane(cluster: string): string;
+  /** The Gateway API CRDs in `cluster` (Linkerd 2.18+; absent from the plan otherwise, so order on it softly). */
   gatewayApi(cluster: string): string;
   /** The link applied in `to` that mirrors services of `from`. */
   link(from: string, to: string): string;
@@ -25,6 +27,7 @@ export interface LinkerdFacts {
   versionText: string | undefined;
   /** Parsed version; undefined when unused or unreadable (linkerd's own validate reports that). */
   version: LinkerdVersion | undefined;
+  /** What the release can do (link command, Gateway API handling...); undefined when `version` is undefined. */
   capabilities: LinkerdCapabilities | undefined;
   /** The linkerd CLI the topology names (`linkerd.cliPath`), for extensions run through it. */
   cli: string;
@@ -32,9 +35,11 @@ export interface LinkerdFacts {
   multicluster: boolean;
   /** Every link, resolved (`links` default full-mesh; none when multicluster is disabled). */
   links: LinkPair[];
+  /** Does `to` mirror the services `from` exports (a resolved link)? */
   isLinked(from: string, to: string): boolean;
   /** Services labelled for export in every cluster. */
   exports: ExportEntry[];
+  /** Is `namespace/service` in `export`? */
   isExported(namespace: string, service: string): boolean;
   /**
    * The mirror of `service` exported by `remote` that exists in `cluster`: its name, or undefined when no
@@ -43,6 +48,7 @@ export interface LinkerdFacts {
   mirrorIn(cluster: string, namespace: string, service: string, remote: string): string | undefined;
   /** The name Linkerd gives the mirror of `service` exported by `remote` (whether or not it exists). */
   mirrorName(service: string, remote: string): string;
+  /** Ids of Linkerd's steps, to order after (softly: `after`, since Linkerd may be absent). */
   steps: LinkerdStepIds;
 }
 

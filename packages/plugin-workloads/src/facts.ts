@@ -16,7 +16,13 @@ export interface WorkloadsFacts {
    * when manifests entries apply to `cluster` (they may create anything).
    */
   deploysService(namespace: string, service: string, cluster: string): boolean | undefined;
-  steps: { demo(cluster: string): string; manifests(name: string, cluster: string): string };
+  /** Ids of the workloads steps, to order around. */
+  steps: {
+    /** The demo app in `cluster`. */
+    demo(cluster: string): string;
+    /** The `manifests` entry `name` in `cluster`. */
+    manifests(name: string, cluster: string): string;
+  };
 }
 
 export function workloadsFacts(topology: Topology, section: WorkloadsSection | undefined): WorkloadsFacts {

@@ -9,10 +9,12 @@ export { validateTopology } from '../topology/validate.js';
 export { TopologyError } from '../errors.js';
 export { buildPlan } from '../engine/dag.js';
 export { factsOf, factsAccess } from '../plugin/facts.js';
+export { findMissingDescriptions } from '../schema/compose.js';
 export {
   PluginTester,
   stepDocMatches,
   DEFAULT_BASE_TOPOLOGY,
+  SCHEMA_CASE,
   type PluginTesterOptions,
   type PluginTesterCases,
   type ValidCase,

@@ -2,7 +2,7 @@
 // describe/it only collect the case bodies, so a case that must fail can be seen failing with its message.
 import { describe, expect, it } from 'vitest';
 import { definePlugin, stepId, type Plugin } from '../plugin-sdk.js';
-import { PluginTester, stepDocMatches, type PluginTesterCases, type PluginTesterOptions } from './plugin-tester.js';
+import { PluginTester, SCHEMA_CASE, stepDocMatches, type PluginTesterCases, type PluginTesterOptions } from './plugin-tester.js';
 
 interface ClustersFacts {
   ready(cluster: string): string;
@@ -107,7 +107,7 @@ function collect(cases: PluginTesterCases, options: PluginTesterOptions = {}, pl
 
 /** The one collected case's outcome: undefined when it passed, else the failure message. */
 async function outcome(cases: PluginTesterCases, plugin?: Plugin): Promise<string | undefined> {
-  const tests = [...collect(cases, {}, plugin).values()];
+  const tests = [...collect(cases, {}, plugin)].filter(([name]) => name !== SCHEMA_CASE).map(([, body]) => body);
   expect(tests).toHaveLength(1);
   return tests[0]!().then(
     () => undefined,
@@ -120,7 +120,7 @@ const invalidNorth = TOPOLOGY('greeting:\n  message: hi\n  clusters: [east, nort
 describe('PluginTester reports a failing case as a failed test (nested runs)', () => {
   it('registers one test per case, grouped by kind, named by the section', () => {
     const tests = collect({ valid: [{ section: { message: 'hi' } }, { name: 'named', section: { message: 'x' } }], invalid: [{ topology: invalidNorth, errors: [{ message: /north/ }] }] });
-    expect([...tests.keys()]).toEqual(['valid > #1 greeting: {"message":"hi"}', 'valid > named', 'invalid > #1 greeting: {"message":"hi","clusters":["east","north"]}']);
+    expect([...tests.keys()]).toEqual([SCHEMA_CASE, 'valid > #1 greeting: {"message":"hi"}', 'valid > named', 'invalid > #1 greeting: {"message":"hi","clusters":["east","north"]}']);
   });
 
   it('a valid case that is invalid fails with every error listed', async () => {
@@ -181,6 +181,13 @@ describe('PluginTester reports a failing case as a failed test (nested runs)', (
     expect(await outcome({ plans: [{ topology: both, steps: { 'greeting:say@east': { plan: ['say "bye" in east'] } } }] })).toMatch(/step greeting:say@east: plan lines differ/);
     expect(await outcome({ plans: [{ topology: both, steps: { 'greeting:say@north': {} } }] })).toMatch(/step greeting:say@north is not in the plan; the plan has: provider:ready@east, greeting:say@east, provider:ready@west, greeting:say@west/);
     expect(await outcome({ plans: [{ topology: both, steps: { 'greeting:say@east': { after: [] } } }] })).toMatch(/step greeting:say@east: after differ/);
+  });
+
+  it('an option without a description fails the schema case', async () => {
+    const undescribed = definePlugin({ ...greetingPlugin, schema: { type: 'object', description: 'x', properties: { message: { type: 'string' }, clusters: { type: 'array', description: 'y' } } } });
+    const schemaCase = collect({}, {}, undescribed).get(SCHEMA_CASE)!;
+    await expect(schemaCase()).rejects.toThrow('options without a description: greeting.message; add a description to each');
+    await expect(collect({}).get(SCHEMA_CASE)!()).resolves.toBeUndefined();
   });
 
   it('a dependency left out fails at construction, naming it', () => {

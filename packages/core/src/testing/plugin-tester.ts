@@ -9,6 +9,7 @@ import { collectSteps } from '../engine/collect-steps.js';
 import { buildPlan, type Plan } from '../engine/dag.js';
 import { isWarning, TopologyError, type Diagnostic } from '../errors.js';
 import { orderPlugins } from '../plugin/registry.js';
+import { findMissingDescriptions } from '../schema/compose.js';
 import type { Plugin, StepDoc, Topology } from '../plugin/types.js';
 import { validateTopology } from '../topology/validate.js';
 
@@ -86,6 +87,9 @@ export interface PluginTesterOptions {
   it?: ItFn;
 }
 
+/** The test every run registers for the plugin's schema. */
+export const SCHEMA_CASE = 'schema: every option has a description';
+
 export const DEFAULT_BASE_TOPOLOGY = [
   'apiVersion: meshspec.dev/v1alpha1',
   'kind: Topology',
@@ -129,6 +133,7 @@ export class PluginTester {
     }
     checkCases(cases);
     describe(this.plugin.name, () => {
+      if (this.plugin.schema || this.plugin.clusterSchema) it(SCHEMA_CASE, async () => this.assertDescribed());
       const group = (name: string, list: readonly unknown[] | undefined, register: (index: number) => void) => {
         if (list && list.length > 0) describe(name, () => list.forEach((_, i) => register(i)));
       };
@@ -159,6 +164,13 @@ export class PluginTester {
     const section = typeof c.section === 'string' ? parseDocument(c.section).toJS() : c.section;
     doc.set(this.plugin.key, section);
     return doc.toString();
+  }
+
+  /** Every option of the plugin's schema fragments has a description (editors and docs/plugins.md show them). */
+  assertDescribed(): void {
+    const missing = findMissingDescriptions({ properties: { [this.plugin.key]: this.plugin.schema ?? {}, ...this.plugin.clusterSchema } });
+    if (this.plugin.schema && typeof this.plugin.schema.description !== 'string') missing.unshift(this.plugin.key);
+    if (missing.length > 0) fail(`options without a description: ${missing.join(', ')}; add a description to each`, missing, []);
   }
 
   async assertValid(c: ValidCase): Promise<void> {
