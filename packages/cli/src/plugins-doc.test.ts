@@ -1,6 +1,6 @@
 // docs/plugins.md carries generated parts (step ids, facts, options) rendered from the built-in plugins:
 // change a step, a fact or a schema description and this test says the page is stale. Regenerate with
-// `scripts/pnpm docs`.
+// `scripts/pnpm run docs`.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectStepsForDocs } from './__fixtures__/plugins-doc-steps.js';

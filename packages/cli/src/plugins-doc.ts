@@ -1,7 +1,7 @@
 // The generated parts of docs/plugins.md: the step-id table (each plugin's `stepDocs`), every plugin's
 // facts (the members of the `<Name>Facts` interface in its src/facts.ts, with their doc comments) and
 // options (its schema fragments and their descriptions). plugins-doc.test.ts fails when the file differs
-// from this render; `scripts/pnpm docs` rewrites it. Only the text between the markers
+// from this render; `scripts/pnpm run docs` rewrites it. Only the text between the markers
 // `<!-- generated:<name> -->` and `<!-- /generated -->` is replaced; the rest is written by hand.
 import type * as TS from 'typescript';
 import type { JsonSchema, Plugin } from '@meshspec/core';
