@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { buildPlan, selectSteps, type Plan } from '../engine/dag.js';
 import { isUpToDate, runPlan, type RunSummary } from '../engine/runner.js';
 import type { OutputStream, RendererChoice } from '../engine/view.js';
+import type { ResourceLimits } from '../engine/resource-limits.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
 import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
@@ -48,6 +49,8 @@ export interface SessionOptions {
 export interface RunOptions {
   only?: string[];
   concurrency?: number;
+  /** Steps per resource at once; default `defaultResourceLimits()` of this machine. */
+  limits?: ResourceLimits;
   renderer?: RendererChoice;
   signal?: AbortSignal;
   stdout?: OutputStream;
@@ -209,6 +212,7 @@ export class Session {
         mode,
         state,
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+        ...(options.limits !== undefined ? { limits: options.limits } : {}),
         ...(options.only && options.only.length > 0 ? { only: options.only } : {}),
         ...(options.renderer ? { renderer: options.renderer } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
