@@ -3,7 +3,7 @@
 // would be wrong for real plans.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { criticalPath, simulateSchedule, type Plan } from '@meshspec/core';
+import { criticalPath, defaultResourceLimits, simulateSchedule, type Plan } from '@meshspec/core';
 import { Session } from '../../core/src/app/session.js';
 import { createLogger } from '../../core/src/log/logger.js';
 import { builtinPlugins } from './builtin-plugins.js';
@@ -43,7 +43,7 @@ describe('built-in steps declare a resource and an estimate', () => {
 
   it('with these estimates, three clusters reach their critical path under the default limits of a 4-CPU, 16 GiB machine', async () => {
     const plan = await planOf('three-clusters');
-    const limits = { 'cluster-create': 4, helm: 8, linkerd: 8, kubectl: 8, api: 64, other: 4 };
+    const limits = defaultResourceLimits({ cpus: 4, freeMemoryBytes: 16 * 2 ** 30 });
     expect(simulateSchedule(plan, { limits }).makespanMs).toBe(criticalPath(plan).totalMs);
     // The scheduler before this one (plan order, 4 at once) did not.
     expect(simulateSchedule(plan, { limits: {}, total: 4, order: 'plan' }).makespanMs).toBeGreaterThan(criticalPath(plan).totalMs * 1.2);

@@ -8,6 +8,7 @@ import { buildPlan, selectSteps, type Plan } from '../engine/dag.js';
 import { isUpToDate, runPlan, type RunSummary } from '../engine/runner.js';
 import type { OutputStream, RendererChoice } from '../engine/view.js';
 import type { ResourceLimits } from '../engine/resource-limits.js';
+import type { SchedulingOrder } from '../engine/scheduler.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
 import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
@@ -51,6 +52,8 @@ export interface RunOptions {
   concurrency?: number;
   /** Steps per resource at once; default `defaultResourceLimits()` of this machine. */
   limits?: ResourceLimits;
+  /** Which ready step starts first; default critical path (see runPlan). */
+  order?: SchedulingOrder;
   renderer?: RendererChoice;
   signal?: AbortSignal;
   stdout?: OutputStream;
@@ -213,6 +216,7 @@ export class Session {
         state,
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.limits !== undefined ? { limits: options.limits } : {}),
+        ...(options.order !== undefined ? { order: options.order } : {}),
         ...(options.only && options.only.length > 0 ? { only: options.only } : {}),
         ...(options.renderer ? { renderer: options.renderer } : {}),
         ...(options.signal ? { signal: options.signal } : {}),

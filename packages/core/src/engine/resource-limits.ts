@@ -24,15 +24,17 @@ const GiB = 2 ** 30;
 /**
  * - `cluster-create`: a kind cluster wants about 2 GiB and a CPU while it boots; never more than 4 at
  *   once (kind's own reports of timeouts), never fewer than 1.
- * - `helm`, `linkerd`, `kubectl`: CLIs that mostly wait on a cluster; each run still costs a process and
- *   a burst of CPU, so twice the CPUs, at least 4, at most 16.
+ * - `helm`, `linkerd`, `kubectl`: steps that run a CLI and then mostly wait on a cluster (rollouts): a
+ *   process and a burst of CPU each, so four per CPU, at least 8, at most 16. Fewer starves real plans: on
+ *   the time-to-mesh model, 4 Linkerd steps at once keep three clusters at 1.24× their critical path
+ *   (their control planes, viz, multicluster and smi queue up), 8 reach it.
  * - `api`: in-process requests to an API server, barely limited.
  * - `other`: steps that say nothing, as many as the old flat default.
  */
 export function defaultResourceLimits(machine: MachineInfo = machineInfo()): ResourceLimits {
   const cpus = Math.max(1, Math.floor(machine.cpus));
   const freeGiB = machine.freeMemoryBytes / GiB;
-  const tools = Math.min(16, Math.max(4, cpus * 2));
+  const tools = Math.min(16, Math.max(8, cpus * 4));
   return {
     'cluster-create': Math.max(1, Math.min(4, Math.floor(freeGiB / 2), cpus)),
     helm: tools,

@@ -156,8 +156,9 @@ describe('simulateSchedule: deterministic, and nothing ready waits while its res
 
 describe('defaultResourceLimits: derived from the machine', () => {
   it.each([
-    { cpus: 1, freeGiB: 1, create: 1, tools: 4 },
-    { cpus: 2, freeGiB: 16, create: 2, tools: 4 },
+    { cpus: 1, freeGiB: 1, create: 1, tools: 8 },
+    { cpus: 2, freeGiB: 16, create: 2, tools: 8 },
+    { cpus: 3, freeGiB: 16, create: 3, tools: 12 },
     { cpus: 8, freeGiB: 6, create: 3, tools: 16 },
     { cpus: 16, freeGiB: 64, create: 4, tools: 16 },
   ])('$cpus CPUs, $freeGiB GiB free: $create cluster creates, $tools of each CLI', ({ cpus, freeGiB, create, tools }) => {
