@@ -201,6 +201,24 @@ describe('runPlan: critical path first, limits per resource', () => {
     expect(rec.runs[0]).toBe('a:head');
   });
 
+  it('destroy starts the longest chain of undos first (the graph reversed)', async () => {
+    const rec = new Recorder();
+    const { run } = await setup([
+      testStep(rec, 'a:head', { ms: 10, destroy: true }),
+      testStep(rec, 'a:tail', { needs: ['a:head'], ms: 10, destroy: true }),
+      testStep(rec, 'z:1', { ms: 10, destroy: true }),
+      testStep(rec, 'z:2', { ms: 10, destroy: true }),
+    ]);
+    await run();
+    rec.runs = [];
+    await run({ mode: 'destroy', concurrency: 1 });
+    // Reverse plan order would start with z:2; a:tail -> a:head is the longer chain of undos. (After it,
+    // a:head and the z steps each weigh what they took in the apply: their order is that noise.)
+    expect(rec.runs[0]).toBe('destroy a:tail');
+    expect(rec.runs.indexOf('destroy a:head')).toBeGreaterThan(0);
+    expect([...rec.runs].sort()).toEqual(['destroy a:head', 'destroy a:tail', 'destroy z:1', 'destroy z:2']);
+  });
+
   it('never runs more steps of a resource than its limit, while other resources keep going', async () => {
     const rec = new Recorder();
     const creates = ['c1', 'c2', 'c3', 'c4'].map((c) => `kind:cluster@${c}`);
