@@ -61,14 +61,21 @@ export function buildPlan(steps: Step[], options: BuildPlanOptions = {}): Plan {
   const kinds = stepKinds(byId.keys());
   // A typo of `after` is looked for among ids of the same plugin and cluster only: comparing each absent
   // id with every id made a 120-cluster plan (14,280 links) take seconds.
-  const byPluginAndCluster = new Map<string, string[]>();
+  // Grouped on first use: most plans never ask.
+  let byPluginAndCluster: Map<string, string[]> | undefined;
   const groupOf = (id: string) => `${id.split(':')[0]!}@${id.split('@')[1] ?? ''}`;
-  for (const id of allIds) {
-    const group = byPluginAndCluster.get(groupOf(id));
-    if (group) group.push(id);
-    else byPluginAndCluster.set(groupOf(id), [id]);
-  }
-  const typoCandidates = (id: string) => byPluginAndCluster.get(groupOf(id)) ?? [];
+  const typoCandidates = (id: string) => {
+    if (!byPluginAndCluster) {
+      byPluginAndCluster = new Map();
+      for (const other of allIds) {
+        const key = groupOf(other);
+        const group = byPluginAndCluster.get(key);
+        if (group) group.push(other);
+        else byPluginAndCluster.set(key, [other]);
+      }
+    }
+    return byPluginAndCluster.get(groupOf(id)) ?? [];
+  };
   // `before` on one step is `after` on the other: merged here, after the step's own entries.
   const afterFromBefore = new Map<string, string[]>();
   for (const step of byId.values()) {
@@ -84,7 +91,7 @@ export function buildPlan(steps: Step[], options: BuildPlanOptions = {}): Plan {
     // unless it looks like a typo: the owning plugin has steps, none of this kind, and one with a close id.
     const after = unique([...(step.after ?? []), ...(afterFromBefore.get(step.id) ?? [])]).filter((id) => {
       if (byId.has(id)) return id !== step.id && !hard.has(id);
-      const typo = afterTypo(id, kinds, typoCandidates(id));
+      const typo = afterTypo(id, kinds, typoCandidates);
       if (typo) warnings.push(`step ${step.id} (plugin ${pluginOf(step)}) is ordered after step ${id}, which no plugin provides; did you mean ${typo.join(', ')}?`);
       return false;
     });
@@ -119,9 +126,9 @@ function stepKinds(ids: Iterable<string>): { plugins: Set<string>; kinds: Set<st
  * it has no step of this kind anywhere (so it is not just absent for this cluster), and an id of another
  * kind is close. Optional kinds switched off by config can look the same, hence a warning, not an error.
  */
-function afterTypo(id: string, { plugins, kinds }: { plugins: Set<string>; kinds: Set<string> }, samePluginAndCluster: string[]): string[] | undefined {
+function afterTypo(id: string, { plugins, kinds }: { plugins: Set<string>; kinds: Set<string> }, samePluginAndCluster: (id: string) => string[]): string[] | undefined {
   if (!plugins.has(id.split(':')[0]!) || kinds.has(kindOf(id))) return undefined;
-  const near = nearbyIds(id, samePluginAndCluster, 1);
+  const near = nearbyIds(id, samePluginAndCluster(id), 1);
   return near.length > 0 ? near : undefined;
 }
 
