@@ -10,8 +10,10 @@ import { parseArgs } from 'node:util';
 import { benchStartup } from './startup.mjs';
 import { benchRunner } from './runner.mjs';
 import { benchApiServer, MissingPrerequisite } from './apiserver.mjs';
+import { benchTimeToMesh } from './time-to-mesh.mjs';
+import { benchPlanSize } from './plan-size.mjs';
 
-const SECTIONS = ['startup', 'runner', 'apiserver'];
+const SECTIONS = ['startup', 'runner', 'apiserver', 'time-to-mesh', 'plan-size'];
 const repoRoot = resolve(import.meta.dirname, '..');
 const cliBin = join(repoRoot, 'packages/cli/dist/bin.js');
 const coreIndex = join(repoRoot, 'packages/core/dist/index.js');
@@ -46,6 +48,9 @@ const settings = {
   startup: { runs: quick ? 5 : 15, warmups: 2 },
   runner: { reps: quick ? 1 : 5, shape: { clusters: 3, stepsPerCluster: 8, stepMs: 20 } },
   apiserver: { rounds: quick ? 1 : 3, shape: { namespaces: 3, perKind: 100 } },
+  // Real durations × scale: 1/50 keeps a full run to a few minutes; --quick halves it again (noisier).
+  timeToMesh: { scale: quick ? 0.01 : 0.02, pullSeconds: 10 },
+  planSize: { runs: quick ? 3 : 7, clusters: 120, exports: 20_000 },
 };
 
 const log = (m) => process.stderr.write(`${m}\n`);
@@ -77,6 +82,8 @@ for (const section of only) {
     if (section === 'startup') r = await benchStartup({ repoRoot, cliBin, ...settings.startup });
     if (section === 'runner') r = await benchRunner({ core: await import(pathToFileURL(coreIndex).href), ...settings.runner });
     if (section === 'apiserver') r = await benchApiServer({ repoRoot, core: await import(pathToFileURL(coreIndex).href), log, ...settings.apiserver });
+    if (section === 'time-to-mesh') r = await benchTimeToMesh({ repoRoot, core: await import(pathToFileURL(coreIndex).href), log, ...settings.timeToMesh });
+    if (section === 'plan-size') r = await benchPlanSize({ repoRoot, cliBin, ...settings.planSize });
     results.sections[section] = r.json;
     results.flags.push(...r.flags);
     out(`${r.text}\n`);

@@ -16,12 +16,15 @@ import { KubeError } from '../../packages/core/src/errors.js';
 import type { ApplyOptions, ApplyResult, KubeClient, KubeClientFactory, KubeObject, WaitOptions } from '../../packages/core/src/kube/types.js';
 import { formatIpv4, parseIpv4Range } from '../../packages/core/src/net/index.js';
 import { MemoryKube, parseManifests } from '../../packages/core/src/testing/memory-kube.js';
+import { imagesOf, pullImages } from './lib/images.mjs';
 
 interface KindRecord {
   name: string;
   context: string;
   controlPlaneIp: string;
   uid: string;
+  /** Registries its containerd pulls through a mirror for (fake kind's `mirrorsOf`). */
+  mirrors?: string[];
   networking?: { podSubnet?: string };
 }
 
@@ -47,10 +50,32 @@ const CONTROLLER_MARK = 'fake-toolchain.meshspec.dev/controller';
 
 type Service = KubeObject & { spec?: { type?: string; selector?: Record<string, string>; ports?: Array<{ name?: string; port: number; targetPort?: number | string }> }; status?: { loadBalancer?: { ingress?: Array<{ ip?: string }> } } };
 
+export interface FakeClustersOptions {
+  /** Time of one image pull from the internet (ms), paid when a rollout waits for a new image; default 0. */
+  pullMs?: number;
+}
+
 export class FakeClusters implements KubeClientFactory {
   private readonly live = new Map<string, LiveCluster>();
+  /** Per context: kubelet pulls one image at a time (serializeImagePulls), so pulls queue up per cluster. */
+  private readonly pulling = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly fakeStateDir: string) {}
+  constructor(
+    private readonly fakeStateDir: string,
+    private readonly options: FakeClustersOptions = {},
+  ) {}
+
+  /** A rollout of `workload` in `context` waits until its images are pulled (see lib/images.mjs). */
+  async pullFor(context: string, workload: KubeObject | undefined): Promise<void> {
+    const pullMs = this.options.pullMs ?? 0;
+    const live = this.live.get(context);
+    if (!workload || !live) return;
+    const images = imagesOf([workload]);
+    const previous = this.pulling.get(context) ?? Promise.resolve();
+    const mine = previous.then(() => pullImages(this.fakeStateDir, context, images, { mirrored: (live.record.mirrors ?? []).length > 0, pullMs }));
+    this.pulling.set(context, mine.catch(() => undefined));
+    await mine;
+  }
 
   forContext(context: string): KubeClient {
     return new SimulatedClient(this, context);
@@ -296,7 +321,9 @@ class SimulatedClient implements KubeClient {
   }
 
   async waitForRollout(kind: 'Deployment' | 'DaemonSet' | 'StatefulSet', name: string, namespace: string) {
-    return (await this.world.require(this.context)).waitForRollout(kind, name, namespace);
+    const kube = await this.world.require(this.context);
+    await this.world.pullFor(this.context, await kube.get('apps/v1', kind, name, namespace));
+    return kube.waitForRollout(kind, name, namespace);
   }
 
   async waitForLoadBalancer(name: string, namespace: string) {

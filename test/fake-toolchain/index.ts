@@ -41,6 +41,10 @@ export interface FakeToolchainOptions {
   kindCreateMs?: number;
   linkerdVersion?: string;
   linkerdSmiVersion?: string;
+  /** MESHSPEC_FAKE_SLEEP rules `<glob>[@<context>]=<ms>`: how long matching calls take (timing models). */
+  sleep?: string[];
+  /** MESHSPEC_FAKE_PULL_MS: one image pull from the internet, per distinct image per cluster (default 0). */
+  pullMs?: number;
 }
 
 export interface FakeToolchain {
@@ -71,6 +75,8 @@ export function withFakeToolchain(options: FakeToolchainOptions = {}): FakeToolc
     MESHSPEC_FAKE_STATE: stateDir,
     MESHSPEC_FAKE_FAIL: (o.fail ?? []).join(';'),
     MESHSPEC_FAKE_KIND_CREATE_MS: String(o.kindCreateMs ?? 300),
+    ...(o.sleep?.length ? { MESHSPEC_FAKE_SLEEP: o.sleep.join(';') } : {}),
+    ...(o.pullMs ? { MESHSPEC_FAKE_PULL_MS: String(o.pullMs) } : {}),
     ...(o.linkerdVersion ? { MESHSPEC_FAKE_LINKERD_VERSION: o.linkerdVersion } : {}),
     ...(o.linkerdSmiVersion ? { MESHSPEC_FAKE_LINKERD_SMI_VERSION: o.linkerdSmiVersion } : {}),
   });
@@ -80,7 +86,7 @@ export function withFakeToolchain(options: FakeToolchainOptions = {}): FakeToolc
     logFile,
     stateDir,
     env,
-    clusters: new FakeClusters(stateDir),
+    clusters: new FakeClusters(stateDir, { ...(options.pullMs ? { pullMs: options.pullMs } : {}) }),
     readLog: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as FakeCall) : []),
     runner: (logger, overrides = {}) => createCommandRunner({ logger, verbose: overrides.verbose ?? false, env: envFor({ ...options, ...overrides }) }),
     helm: (runner) => createHelmDriver(runner, { tmpDir: join(root, 'helm-tmp') }),

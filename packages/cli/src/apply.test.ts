@@ -67,6 +67,41 @@ describe('apply', () => {
     }
   });
 
+  // The work plugin's steps declare no resource: they share the `other` limit.
+  it.each([
+    ['--parallel', (dir: string) => runCli(['apply', 'topology.yaml', '--parallel', 'other=1'], { cwd: dir })],
+    ['config parallel', (dir: string) => {
+      writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./work-plugin.mjs'], parallel: { other: 1 } };\n");
+      return runCli(['apply', 'topology.yaml'], { cwd: dir });
+    }],
+  ])('%s other=1 runs the undeclared steps one at a time', async (_how, apply) => {
+    const dir = project();
+    const { code } = await apply(dir);
+    expect(code).toBe(0);
+    const log = events(dir);
+    expect(log).toHaveLength(ALL.length * 2);
+    for (let i = 0; i < log.length; i += 2) expect(log[i]!.id).toBe(log[i + 1]!.id);
+  });
+
+  it.each([
+    ['helm=0', /--parallel 'helm=0': the limit must be a whole number >= 1, e.g. helm=2/],
+    ['helm=2,Kind=1', /--parallel 'Kind=1': resource names are lower-case words/],
+  ])('--parallel %s is a usage error (exit 2) before anything runs', async (value, message) => {
+    const dir = project();
+    const { code, stderr } = await runCli(['apply', 'topology.yaml', '--parallel', value], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(events(dir)).toEqual([]);
+  });
+
+  it('a config parallel that is not a whole number is refused, naming the key', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./work-plugin.mjs'], parallel: { helm: 'lots' } };\n");
+    const { code, stderr } = await runCli(['apply', 'topology.yaml'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/parallel\.helm: the limit must be a whole number >= 1/);
+  });
+
   it('--output json emits one event per line for every step and the run', async () => {
     const dir = project();
     const { code, stdout, stderr } = await runCli(['apply', 'topology.yaml', '-o', 'json'], { cwd: dir });

@@ -13,6 +13,7 @@ describe('parseCli: accepted options per command', () => {
     ['plan', ['plan', 't.yaml', '--only', 'linkerd:*', '--only', '*@demo', '--output', 'text'], { file: 't.yaml', only: ['linkerd:*', '*@demo'], output: 'text' }],
     ['apply', ['apply', 't.yaml', '--concurrency', '8', '--kubeconfig', 'k', '--only', 'kind:*'], { file: 't.yaml', concurrency: 8, kubeconfig: 'k', only: ['kind:*'] }],
     ['destroy', ['destroy', 't.yaml', '--concurrency', '1', '-o', 'json'], { file: 't.yaml', concurrency: 1, output: 'json' }],
+    ['apply --parallel', ['apply', 't.yaml', '--parallel', 'cluster-create=2,helm=4', '--parallel', 'api=8'], { file: 't.yaml', parallel: ['cluster-create=2,helm=4', 'api=8'] }],
     ['status', ['status', 't.yaml', '--kubeconfig', 'k', '-o', 'json'], { file: 't.yaml', kubeconfig: 'k', output: 'json' }],
     ['status --verify', ['status', 't.yaml', '--verify', '-n', '50'], { file: 't.yaml', verify: true, requests: 50 }],
     ['verify', ['verify', 't.yaml', '-n', '200', '-o', 'json'], { file: 't.yaml', requests: 200, output: 'json' }],

@@ -19,6 +19,8 @@ export interface CliOptions {
   output: 'text' | 'json';
   only: string[];
   concurrency?: number;
+  /** apply/destroy: `--parallel cluster-create=2,helm=4`, as typed (checked by the command, which knows the syntax). */
+  parallel?: string[];
   kubeconfig?: string;
   /** verify / status --verify: requests per split and cluster. */
   requests?: number;
@@ -38,6 +40,7 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   only: { type: 'string', multiple: true },
   concurrency: { type: 'string' },
+  parallel: { type: 'string', multiple: true },
   kubeconfig: { type: 'string' },
   requests: { type: 'string', short: 'n' },
   verify: { type: 'boolean', default: false },
@@ -51,8 +54,8 @@ const ACCEPTS: Record<string, { file: 'required' | 'optional' | 'none'; options:
   validate: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output'] },
   // plan talks to no cluster, but takes --kubeconfig so scripts can pass one flag set to every command.
   plan: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'kubeconfig'] },
-  apply: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'kubeconfig', 'timeout'] },
-  destroy: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'kubeconfig', 'timeout'] },
+  apply: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'parallel', 'kubeconfig', 'timeout'] },
+  destroy: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'parallel', 'kubeconfig', 'timeout'] },
   status: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'verify', 'requests'] },
   verify: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'requests'] },
   rotate: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'issuer', 'trust-anchor'] },
@@ -104,6 +107,7 @@ export function parseCli(argv: string[]): CliOptions {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a whole number >= 1, not '${values.concurrency}'`, command);
     options.concurrency = n;
   }
+  if (values.parallel !== undefined && values.parallel.length > 0) options.parallel = values.parallel;
   if (values.requests !== undefined) {
     const n = Number(values.requests);
     if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`--requests must be a whole number from 1 to 100000, not '${values.requests}'`, command);

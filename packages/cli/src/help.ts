@@ -50,7 +50,9 @@ allows. A failed apply resumes where it stopped on the next run.
 
 Options:
       --only <pattern>      run only steps matching a step-id glob (repeatable), plus what they need
-      --concurrency <n>     steps running at once (default 4)
+      --parallel <r>=<n>    steps of one resource running at once, e.g. cluster-create=2,helm=4 (repeatable;
+                            resources: cluster-create, helm, linkerd, kubectl, api; default from CPUs/memory)
+      --concurrency <n>     steps running at once whatever their resource (default: no cap beyond --parallel)
       --timeout <duration>  stop the whole run after this long (90s, 30m, 2h): running steps are cancelled
                             as by Ctrl-C (state saved, lock released), exit code 1
   -o, --output <text|json>  text (a live tree on a terminal, plain lines otherwise) or JSON events
@@ -62,7 +64,8 @@ Undoes apply's steps in reverse dependency order and forgets them in the state.
 
 Options:
       --only <pattern>      destroy only steps matching a step-id glob (repeatable)
-      --concurrency <n>     steps running at once (default 4)
+      --parallel <r>=<n>    steps of one resource running at once, e.g. cluster-create=2 (repeatable)
+      --concurrency <n>     steps running at once whatever their resource (default: no cap beyond --parallel)
       --timeout <duration>  stop the whole run after this long (90s, 30m, 2h), as by Ctrl-C; exit code 1
   -o, --output <text|json>  output format
       --kubeconfig <file>   kubeconfig to use

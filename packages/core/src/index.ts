@@ -11,6 +11,8 @@ export * from './net/index.js';
 export { buildPlan, selectSteps, ancestorsOf, type Plan, type PlannedStep, type BuildPlanOptions } from './engine/dag.js';
 export { collectSteps, type CollectedSteps } from './engine/collect-steps.js';
 export { criticalPath, estimateMs, DEFAULT_ESTIMATE_SECONDS, type CriticalPath } from './engine/critical-path.js';
+export { ReadyQueue, simulateSchedule, schedulePriorities, resourceOf, type SchedulingOrder, type SimulatedRun, type SimulateOptions } from './engine/scheduler.js';
+export { defaultResourceLimits, resolveResourceLimits, parseResourceLimits, checkLimit, limitOf, machineInfo, OTHER_RESOURCE, type ResourceLimits, type MachineInfo } from './engine/resource-limits.js';
 export { runPlan, formatSummary, isUpToDate, RunCancelledError, type RunPlanOptions, type RunSummary, type FailedStep, type SkippedStep, type RunMode } from './engine/runner.js';
 export type { RendererChoice, RunEvent, OutputStream } from './engine/view.js';
 export { StateStore, defaultStateDir, fingerprint, stableStringify, type StateFile, type StepRecord } from './state/state-store.js';

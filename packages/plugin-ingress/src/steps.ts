@@ -43,6 +43,8 @@ export function controllerStep(cluster: string, section: IngressSection, ctx: St
   return {
     id: stepId('ingress', 'controller', cluster),
     title: `ingress-nginx ${release.version} in ${cluster}`,
+    resource: 'helm',
+    estimateSeconds: 60,
     cluster,
     // Meshed controller pods need the proxy injector; its LoadBalancer Service wants MetalLB's pool.
     after: [ctx.facts(kindPlugin).clusterStep(cluster), ctx.facts(linkerdPlugin).steps.controlPlane(cluster), ctx.facts(metallbPlugin).poolsStep(cluster)],
@@ -100,6 +102,8 @@ export function routeStep(expose: ExposeSpec, cluster: string, section: IngressS
   return {
     id: stepId('ingress', `route:${key}`, cluster),
     title: `Ingress ${url} -> ${key}:${expose.port} in ${cluster}`,
+    resource: 'api',
+    estimateSeconds: 2,
     cluster,
     needs: [stepId('ingress', 'controller', cluster)],
     after: [ctx.facts(workloadsPlugin).steps.demo(cluster)],
@@ -155,6 +159,8 @@ export function envoyGatewayStep(cluster: string, section: IngressSection, ctx: 
   return {
     id: stepId('ingress', 'controller', cluster),
     title: `Envoy Gateway ${release.version} in ${cluster}`,
+    resource: 'helm',
+    estimateSeconds: 60,
     cluster,
     after: [ctx.facts(kindPlugin).clusterStep(cluster), ctx.facts(linkerdPlugin).steps.gatewayApi(cluster), ctx.facts(linkerdPlugin).steps.controlPlane(cluster), ctx.facts(metallbPlugin).poolsStep(cluster)],
     plan: [
@@ -190,6 +196,8 @@ export function gatewayStep(cluster: string, ctx: StepsContext): Step {
   return {
     id: stepId('ingress', 'gateway', cluster),
     title: `Gateway ${ENVOY_GATEWAY_NAMESPACE}/${GATEWAY_NAME} (Envoy Gateway, routing to Services) in ${cluster}`,
+    resource: 'api',
+    estimateSeconds: 10, // waits for the Envoy proxy and its address
     cluster,
     needs: [stepId('ingress', 'controller', cluster)],
     plan: objects.map((o) => applyPlanLine(context, `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}${o.kind === 'EnvoyProxy' ? ' (routingType: Service)' : ''}`)),
@@ -210,6 +218,8 @@ export function httpRouteStep(expose: ExposeSpec, cluster: string, section: Ingr
   return {
     id: stepId('ingress', `route:${key}`, cluster),
     title: `HTTPRoute ${url} -> ${key}:${expose.port} in ${cluster}`,
+    resource: 'api',
+    estimateSeconds: 2,
     cluster,
     needs: [stepId('ingress', 'gateway', cluster)],
     after: [ctx.facts(workloadsPlugin).steps.demo(cluster)],

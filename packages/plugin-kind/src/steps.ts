@@ -48,6 +48,8 @@ function networkStep(network: string): Step {
   return {
     id: NETWORK_STEP,
     title: `docker network ${network}`,
+    resource: 'api',
+    estimateSeconds: 1, // one docker call
     plan: [shellLine('docker', networkInspectArgs(network)), `${shellLine('docker', networkCreateArgs(network))} (only if missing)`],
     inputs: { network, create: networkCreateArgs(network) },
     async run(ctx) {
@@ -80,6 +82,8 @@ function clusterStep(name: string, spec: KindClusterSpec, section: KindSection, 
   return {
     id: clusterStepId(name),
     title: `kind cluster ${name}`,
+    resource: 'cluster-create',
+    estimateSeconds: 35,
     cluster: name,
     needs: [NETWORK_STEP],
     plan: [

@@ -62,6 +62,8 @@ export function gatewayApiStep(cluster: string, context: string, source: Gateway
   return {
     id,
     title: `Gateway API ${source.version} CRDs (standard channel) in ${cluster}`,
+    resource: 'api',
+    estimateSeconds: 5,
     cluster,
     after: [clusterStep],
     plan: [applyPlanLine(context, `Gateway API ${source.version} standard-channel CRDs from ${source.location}`)],

@@ -135,6 +135,8 @@ function certsStep(b: Build): Step {
   return {
     id: ids.certs(),
     title: 'Linkerd trust anchor and issuer (shared by all clusters)',
+    resource: 'api',
+    estimateSeconds: 1, // in-process key generation
     plan: [
       `generate once, then reuse: <state>/secrets/${CERT_FILES.caCert} + ${CERT_FILES.caKey} (ECDSA P-256 root CA, CN root.linkerd.cluster.local, valid ${b.section.trustAnchorValidity})`,
       `issue when missing: <state>/secrets/${CERT_FILES.issuerCert} + ${CERT_FILES.issuerKey} (intermediate CA pathlen 0, CN identity.linkerd.cluster.local, valid ${b.section.issuerValidity})`,
@@ -180,6 +182,8 @@ function crdsStep(b: Build, c: string): Step {
   return {
     id: ids.crds(c),
     title: `Linkerd CRDs in ${c}`,
+    resource: 'linkerd',
+    estimateSeconds: 5,
     cluster: c,
     after: [b.kind.clusterStep(c)],
     plan: [`${b.cli} ${versionArgs.join(' ')} (must report ${expectedCli(b.version)})`, applyLine(ctx, b.cli, args)],
@@ -222,6 +226,8 @@ function controlPlaneStep(b: Build, c: string): Step {
   return {
     id: ids.controlPlane(c),
     title: `Linkerd control plane in ${c}`,
+    resource: 'linkerd',
+    estimateSeconds: 90,
     cluster: c,
     needs: [ids.crds(c), ids.certs()],
     after: [b.kind.clusterStep(c)],
@@ -265,6 +271,8 @@ function vizStep(b: Build, c: string): Step {
   return {
     id: ids.viz(c),
     title: `Linkerd viz in ${c}`,
+    resource: 'linkerd',
+    estimateSeconds: 60,
     cluster: c,
     needs: [ids.controlPlane(c)],
     after: [b.kind.clusterStep(c)],
@@ -290,6 +298,8 @@ function multiclusterStep(b: Build, c: string, pairs: LinkPair[]): Step {
   return {
     id: ids.multicluster(c),
     title: `Linkerd multicluster extension in ${c}`,
+    resource: 'linkerd',
+    estimateSeconds: 40,
     cluster: c,
     needs: [ids.controlPlane(c)],
     after: [b.kind.clusterStep(c)],
@@ -333,6 +343,8 @@ function gatewayStep(b: Build, c: string): Step {
   return {
     id: ids.gateway(c),
     title: `Linkerd gateway address in ${c}`,
+    resource: 'api',
+    estimateSeconds: 5, // waits for the gateway's rollout and address
     cluster: c,
     needs: [ids.multicluster(c)],
     after: [b.kind.clusterStep(c), b.metallb.poolsStep(c)],
@@ -363,6 +375,8 @@ function linkStep(b: Build, pair: LinkPair): Step {
   return {
     id: ids.link(pair),
     title: `Link ${target} to ${source} (mirror ${source}'s services in ${target})`,
+    resource: 'linkerd',
+    estimateSeconds: 5,
     cluster: target,
     needs: [ids.multicluster(source), ids.multicluster(target), ...(gateway ? [ids.gateway(source)] : [])],
     after: [b.kind.clusterStep(source)],
@@ -436,6 +450,8 @@ function exportStep(b: Build, entry: ExportEntry, c: string): Step {
   return {
     id: ids.export(entry, c),
     title: `Export ${namespace}/${service} from ${c}`,
+    resource: 'api',
+    estimateSeconds: 2,
     cluster: c,
     // The steps that create the service order themselves before this one (`before`): Linkerd knows no workloads.
     after: [b.kind.clusterStep(c)],

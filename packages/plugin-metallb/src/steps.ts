@@ -37,6 +37,8 @@ function installStep(cluster: string, section: ResolvedMetallbSection, kubeConte
   return {
     id: installStepId(cluster),
     title: `MetalLB ${section.chartVersion} in ${cluster}`,
+    resource: 'helm',
+    estimateSeconds: 45,
     cluster,
     after: [clusterStep],
     plan: [
@@ -77,6 +79,8 @@ function poolsStep(cluster: string, context: string, clusters: string[], section
   return {
     id: poolsStepId(cluster),
     title: `MetalLB address pool in ${cluster}`,
+    resource: 'api',
+    estimateSeconds: 3,
     cluster,
     needs: [installStepId(cluster), ...(networkStep ? [networkStep] : [])],
     plan: [applyPlanLine(context, `IPAddressPool ${ns}/${POOL_NAME} (${shown}), L2Advertisement ${ns}/${POOL_NAME}`)],

@@ -38,6 +38,8 @@ export function installStep(cluster: string, extensionVersion: string, ctx: Step
   return {
     id,
     title: `linkerd-smi ${extensionVersion} in ${cluster}`,
+    resource: 'linkerd',
+    estimateSeconds: 20,
     cluster,
     after: [n.kind.clusterStep(cluster), n.linkerd.steps.controlPlane(cluster)],
     plan: [
@@ -84,6 +86,8 @@ export function splitStep(split: SplitSpec, cluster: string, topology: Topology,
   return {
     id: stepId('smi', `split:${key}`, cluster),
     title: `${api === 'httproute' ? 'HTTPRoute' : 'TrafficSplit'} ${key} in ${cluster}`,
+    resource: 'api',
+    estimateSeconds: 2,
     cluster,
     ...(api === 'trafficsplit' ? { needs: [stepId('smi', 'install', cluster)] } : {}),
     after: [

@@ -39,6 +39,8 @@ export function demoStep(cluster: string, topology: Topology, section: Workloads
   return {
     id: demoStepId(cluster),
     title: `Demo app (podinfo + frontend) in ${cluster}`,
+    resource: 'api',
+    estimateSeconds: 20, // applies, then waits for pods (image pulls)
     cluster,
     ...ordering(cluster, neighbours),
     plan: [
@@ -75,6 +77,8 @@ export function manifestsStep(entry: ManifestEntry, cluster: string, ctx: StepsC
   return {
     id,
     title: `Manifests ${entry.name} in ${cluster}`,
+    resource: 'api',
+    estimateSeconds: 10,
     cluster,
     ...ordering(cluster, neighbours),
     plan: [applyPlanLine(ctx.contextOf(cluster), `${source}${entry.namespace ? ` (default namespace ${entry.namespace})` : ''}`)],

@@ -125,15 +125,37 @@ export function injectedFailure(commandLine, context) {
   if (!spec) return undefined;
   for (const raw of spec.split(/[;\n]/)) {
     const rule = raw.trim();
-    if (!rule) continue;
-    const at = rule.lastIndexOf('@');
-    const hasContext = at > 0 && !rule.slice(at + 1).includes(' ') && !rule.slice(at + 1).includes('*');
-    const glob = hasContext ? rule.slice(0, at) : rule;
-    const wanted = hasContext ? rule.slice(at + 1) : undefined;
-    const pattern = new RegExp(`^${glob.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
-    if (pattern.test(commandLine) && (wanted === undefined || wanted === context)) return rule;
+    if (rule && ruleMatches(rule, commandLine, context)) return rule;
   }
   return undefined;
+}
+
+/** `<glob>[@<kube context>]` against a command line and its context (see injectedFailure). */
+function ruleMatches(rule, commandLine, context) {
+  const at = rule.lastIndexOf('@');
+  const hasContext = at > 0 && !rule.slice(at + 1).includes(' ') && !rule.slice(at + 1).includes('*');
+  const glob = hasContext ? rule.slice(0, at) : rule;
+  const wanted = hasContext ? rule.slice(at + 1) : undefined;
+  const pattern = new RegExp(`^${glob.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+  return pattern.test(commandLine) && (wanted === undefined || wanted === context);
+}
+
+/**
+ * MESHSPEC_FAKE_SLEEP: how long a call takes before it answers, for timing models (the time-to-mesh bench):
+ * `;`- or newline-separated `<glob>[@<kube context>]=<ms>`, globs as in MESHSPEC_FAKE_FAIL, first match
+ * wins. Only time changes: what the call prints and does is the same.
+ */
+export function sleepFor(commandLine, context) {
+  const spec = process.env.MESHSPEC_FAKE_SLEEP;
+  if (!spec) return 0;
+  for (const raw of spec.split(/[;\n]/)) {
+    const entry = raw.trim();
+    const eq = entry.lastIndexOf('=');
+    if (eq <= 0) continue;
+    const ms = Number(entry.slice(eq + 1));
+    if (Number.isFinite(ms) && ruleMatches(entry.slice(0, eq), commandLine, context)) return Math.max(0, ms);
+  }
+  return 0;
 }
 
 /** The kube context a call targets, for failure rules: --kube-context / --context, or kind-<name> for kind and its containers. */

@@ -1,7 +1,8 @@
 // Fake `helm` (v3): releases are JSON records under <state>/helm/<kube context>/<namespace>/<release>.json,
 // holding what `helm status -o json` prints, including the rendered `manifest` of the two charts meshspec
 // installs (MetalLB, ingress-nginx). The test's cluster simulation applies that manifest, as helm would.
-import { existsSync, fail, flag, hasFlag, positionals, readFileSync, readJson, remove, requireCluster, statePath, toYamlStream, writeJson, YAML } from './common.mjs';
+import { existsSync, fail, flag, hasFlag, positionals, readFileSync, readJson, remove, requireCluster, stateDir, statePath, toYamlStream, writeJson, YAML } from './common.mjs';
+import { imagesOf, pullImages } from './images.mjs';
 
 const VALUED = ['--namespace', '-n', '--kube-context', '--kubeconfig', '--repo', '--version', '--timeout', '-f', '--values', '-o', '--output', '--set'];
 const releaseFile = (context, namespace, release) => statePath('helm', context, namespace, `${release}.json`);
@@ -25,11 +26,11 @@ function target(argv) {
   return { namespace: flag(argv, '--namespace') ?? flag(argv, '-n') ?? 'default', context: flag(argv, '--kube-context') };
 }
 
-function upgrade(argv, call) {
+async function upgrade(argv, call) {
   const [, release, chartRef] = positionals(argv, VALUED);
   if (!hasFlag(argv, '--install')) fail(`Error: UPGRADE FAILED: "${release}" has no deployed releases (the fake only does upgrade --install)`);
   const { namespace, context } = target(argv);
-  requireCluster(context, 'helm');
+  const cluster = requireCluster(context, 'helm');
   const chartName = chartRef?.split('/').pop();
   const chart = CHARTS[chartName];
   const repo = flag(argv, '--repo');
@@ -66,6 +67,8 @@ function upgrade(argv, call) {
     fake: { createNamespace: hasFlag(argv, '--create-namespace'), wait: hasFlag(argv, '--wait'), repo: repo ?? null },
   };
   writeJson(file, record);
+  // --wait returns once the release's pods are ready, i.e. after their images are pulled.
+  if (hasFlag(argv, '--wait')) await pullImages(stateDir(), context, imagesOf(YAML.parseAllDocuments(record.manifest).map((d) => d.toJS())), { mirrored: (cluster.mirrors ?? []).length > 0 });
   const head = previous ? `Release "${release}" has been upgraded. Happy Helming!\n` : `Release "${release}" does not exist. Installing it now.\n`;
   return `${head}NAME: ${release}\nLAST DEPLOYED: ${new Date(now).toUTCString()}\nNAMESPACE: ${namespace}\nSTATUS: deployed\nREVISION: ${revision}\nTEST SUITE: None\n`;
 }

@@ -62,6 +62,7 @@ async function createCluster(argv) {
     workers: nodes.filter((n) => n.role === 'worker').length,
     networking: config.networking ?? {},
     configFile: configFile ?? null,
+    mirrors: mirrorsOf(config),
     uid: `${Date.now().toString(36)}-${process.pid}`,
   });
   process.stderr.write(
@@ -69,6 +70,16 @@ async function createCluster(argv) {
       ` ✓ Waiting ≤ ${flag(argv, '--wait') ?? '0s'} for control-plane = Ready ⏳\n • Ready after 0s 💚\nSet kubectl context to "kind-${name}"\nYou can now use your cluster with:\n\nkubectl cluster-info --context kind-${name}\n`,
   );
   return '';
+}
+
+/**
+ * Registries the nodes' containerd pulls through a mirror for (`containerdConfigPatches` with
+ * `[plugins."io.containerd.grpc.v1.cri".registry.mirrors."<host>"]`, the ctlptl/kind local-registry
+ * pattern): image pulls in such a cluster come from the mirror (see images.mjs).
+ */
+export function mirrorsOf(config) {
+  const patches = (config.containerdConfigPatches ?? []).join('\n');
+  return [...patches.matchAll(/registry\.mirrors\."([^"]+)"/g)].map((m) => m[1]);
 }
 
 function deleteCluster(argv) {

@@ -1,5 +1,5 @@
 // Entry point of every fake executable: log the call, apply injected failures, run the tool, exit like it.
-import { contextOfCall, injectedFailure, logCall, readStdin, ToolExit } from './common.mjs';
+import { contextOfCall, injectedFailure, logCall, readStdin, sleep, sleepFor, ToolExit } from './common.mjs';
 
 const tools = {
   kind: () => import('./kind.mjs'),
@@ -21,6 +21,11 @@ export async function main(tool) {
     if (rule) {
       extra.injected = rule;
       throw new ToolExit(1, `Error: injected failure (MESHSPEC_FAKE_FAIL rule "${rule}")\n`);
+    }
+    const delay = sleepFor([tool, ...argv].join(' '), contextOfCall(tool, argv));
+    if (delay > 0) {
+      extra.sleptMs = delay;
+      await sleep(delay);
     }
     const module = await tools[tool]();
     const out = await module.run(tool === 'linkerd-smi' ? ['smi', ...argv] : argv, { stdin, extra, tool });

@@ -1,8 +1,10 @@
-import { formatSummary, RunCancelledError, type RunSummary } from '@meshspec/core';
+import { formatSummary, parseResourceLimits, resolveResourceLimits, RunCancelledError, type ResourceLimits, type RunSummary } from '@meshspec/core';
+import { UsageError } from '../args.js';
 import type { CommandEnv } from './run.js';
 import { openSession } from './run.js';
 
 export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): Promise<number> {
+  const limits = resourceLimits(ctx);
   const opened = await openSession(ctx);
   // Every tool the selected steps run, checked before anything is written (state dir, keys, state.json).
   await opened.preflight({ only: ctx.options.only, ...(ctx.io.signal ? { signal: ctx.io.signal } : {}) });
@@ -23,6 +25,7 @@ export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): 
     summary = await session[mode]({
       only: ctx.options.only,
       ...(concurrency !== undefined ? { concurrency } : {}),
+      limits,
       renderer: ctx.options.output === 'json' ? 'json' : 'auto',
       signal: controller.signal,
       stdout: ctx.io.stdout,
@@ -53,6 +56,21 @@ export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): 
     return 1;
   }
   return summary.cancelled ? 130 : summary.ok ? 0 : 1;
+}
+
+/** This machine's defaults, then config `parallel`, then `--parallel` (later wins per resource). */
+function resourceLimits(ctx: CommandEnv): ResourceLimits {
+  let cli: ResourceLimits | undefined;
+  if (ctx.options.parallel) {
+    try {
+      cli = parseResourceLimits(ctx.options.parallel.join(','));
+    } catch (error) {
+      throw new UsageError(`--parallel ${(error as Error).message}`, ctx.options.command);
+    }
+  }
+  const limits = resolveResourceLimits(ctx.config.parallel, cli);
+  ctx.log.debug(`steps at once per resource: ${Object.entries(limits).map(([r, n]) => `${r}=${n}`).join(', ')}`);
+  return limits;
 }
 
 interface Deadline {

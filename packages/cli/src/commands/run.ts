@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CancelledError, MeshspecError, TopologyError, createLogger, diagnosticsForJson, formatDiagnostics, loadConfig, loadConfiguredPlugins, type MeshspecConfig, type MeshspecLogger, type Plugin } from '@meshspec/core';
-import type { CliOptions } from '../args.js';
+import { UsageError, type CliOptions } from '../args.js';
 import type { CliIo } from '../main.js';
 import { builtinPlugins } from '../builtin-plugins.js';
 
@@ -68,6 +68,11 @@ export function reportError(error: unknown, { io, options, color }: { io: CliIo;
   if (error instanceof CancelledError) {
     io.stderr.write(`meshspec: ${error.message}\n`);
     return 130;
+  }
+  // An option only the command can check (e.g. --parallel's syntax, parsed with the engine's rules).
+  if (error instanceof UsageError) {
+    io.stderr.write(`meshspec: ${error.message}\nRun 'meshspec ${options.command} --help' for usage.\n`);
+    return 2;
   }
   if (error instanceof MeshspecError) {
     io.stderr.write(`meshspec: ${error.message}\n`);

@@ -8,6 +8,8 @@ import { collectSteps } from '../engine/collect-steps.js';
 import { buildPlan, selectSteps, type Plan } from '../engine/dag.js';
 import { isUpToDate, runPlan, type RunSummary } from '../engine/runner.js';
 import type { OutputStream, RendererChoice } from '../engine/view.js';
+import type { ResourceLimits } from '../engine/resource-limits.js';
+import type { SchedulingOrder } from '../engine/scheduler.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
 import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
@@ -50,6 +52,10 @@ export interface SessionOptions {
 export interface RunOptions {
   only?: string[];
   concurrency?: number;
+  /** Steps per resource at once; default `defaultResourceLimits()` of this machine. */
+  limits?: ResourceLimits;
+  /** Which ready step starts first; default critical path (see runPlan). */
+  order?: SchedulingOrder;
   renderer?: RendererChoice;
   signal?: AbortSignal;
   stdout?: OutputStream;
@@ -195,6 +201,8 @@ export class Session {
         mode,
         state,
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+        ...(options.limits !== undefined ? { limits: options.limits } : {}),
+        ...(options.order !== undefined ? { order: options.order } : {}),
         ...(options.only && options.only.length > 0 ? { only: options.only } : {}),
         ...(options.renderer ? { renderer: options.renderer } : {}),
         ...(options.signal ? { signal: options.signal } : {}),

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { checkLimit } from '../engine/resource-limits.js';
 import { PluginError } from '../errors.js';
 import { isPlugin } from '../plugin/define.js';
 import type { Plugin } from '../plugin/types.js';
@@ -15,6 +16,8 @@ export interface MeshspecConfig {
   stateDir?: string;
   /** Default for `--concurrency`. */
   concurrency?: number;
+  /** Steps per resource at once, e.g. `{ 'cluster-create': 2 }`, over this machine's defaults; `--parallel` wins. */
+  parallel?: Record<string, number>;
 }
 
 export interface LoadedConfig {
@@ -56,10 +59,10 @@ function checkConfigShape(raw: unknown, filepath: string): MeshspecConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new PluginError(`${filepath}: meshspec config must be an object like { plugins: ['./my-plugin.js'] }`);
   }
-  const known = new Set(['plugins', 'stateDir', 'concurrency']);
+  const known = new Set(['plugins', 'stateDir', 'concurrency', 'parallel']);
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
   if (unknown.length > 0) {
-    throw new PluginError(`${filepath}: unknown config key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; allowed: plugins, stateDir, concurrency`);
+    throw new PluginError(`${filepath}: unknown config key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; allowed: plugins, stateDir, concurrency, parallel`);
   }
   const config = raw as MeshspecConfig;
   if (config.plugins !== undefined && !Array.isArray(config.plugins)) {
@@ -67,6 +70,16 @@ function checkConfigShape(raw: unknown, filepath: string): MeshspecConfig {
   }
   if (config.concurrency !== undefined && (!Number.isInteger(config.concurrency) || config.concurrency < 1)) {
     throw new PluginError(`${filepath}: 'concurrency' must be a whole number >= 1`);
+  }
+  if (config.parallel !== undefined) {
+    if (typeof config.parallel !== 'object' || config.parallel === null || Array.isArray(config.parallel)) {
+      throw new PluginError(`${filepath}: 'parallel' must map resources to limits, e.g. parallel: { cluster-create: 2, helm: 4 }`);
+    }
+    const problems = Object.entries(config.parallel).flatMap(([name, value]) => {
+      const problem = checkLimit(name, value);
+      return problem ? [`parallel.${name}: ${problem}`] : [];
+    });
+    if (problems.length > 0) throw new PluginError(`${filepath}: ${problems.join('; ')}`);
   }
   return config;
 }

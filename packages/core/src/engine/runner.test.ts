@@ -55,6 +55,8 @@ interface TestStepOptions {
   status?: boolean;
   destroy?: boolean;
   cluster?: string;
+  resource?: string;
+  estimateSeconds?: number;
 }
 
 function testStep(rec: Recorder, id: string, o: TestStepOptions = {}): Step {
@@ -65,6 +67,8 @@ function testStep(rec: Recorder, id: string, o: TestStepOptions = {}): Step {
     needs: o.needs,
     after: o.after,
     inputs: o.inputs,
+    resource: o.resource,
+    estimateSeconds: o.estimateSeconds,
     async run(ctx) {
       rec.runs.push(id);
       rec.signals.set(id, ctx.signal);
@@ -149,6 +153,91 @@ describe('runPlan: parallelism follows the DAG', () => {
     const { run } = await setup([testStep(rec, 'a:gw', { after: ['z:pools'], ms: 10 }), testStep(rec, 'z:pools', { ms: 40 })]);
     await run();
     expect(rec.span('z:pools').end).toBeLessThan(rec.span('a:gw').start);
+  });
+});
+
+describe('runPlan: critical path first, limits per resource', () => {
+  /** Most steps of `resource` running at once, from the recorder's start/end events. */
+  const maxParallelOf = (rec: Recorder, ids: string[]) => {
+    let now = 0;
+    let max = 0;
+    for (const e of [...rec.events].filter((x) => ids.includes(x.id)).sort((a, b) => a.at - b.at)) {
+      now += e.kind === 'start' ? 1 : -1;
+      max = Math.max(max, now);
+    }
+    return max;
+  };
+
+  it('starts the head of the longest remaining path first (estimates), not the first id', async () => {
+    const rec = new Recorder();
+    const { run } = await setup([
+      testStep(rec, 'a:short', { ms: 10, estimateSeconds: 5 }),
+      testStep(rec, 'b:short', { ms: 10, estimateSeconds: 5 }),
+      testStep(rec, 'z:head', { ms: 10, estimateSeconds: 5 }),
+      testStep(rec, 'z:tail', { needs: ['z:head'], ms: 10, estimateSeconds: 90 }),
+    ]);
+    await run({ concurrency: 1 });
+    expect(rec.runs).toEqual(['z:head', 'z:tail', 'a:short', 'b:short']);
+  });
+
+  it("weighs a step by the duration state recorded for it, over its estimate", async () => {
+    const rec = new Recorder();
+    const steps = (inputs: unknown) => [
+      testStep(rec, 'a:head', { ms: 5, estimateSeconds: 1, inputs }),
+      testStep(rec, 'a:tail', { needs: ['a:head'], ms: 5, estimateSeconds: 1, inputs }),
+      testStep(rec, 'z:head', { ms: 5, estimateSeconds: 1, inputs }),
+      testStep(rec, 'z:tail', { needs: ['z:head'], ms: 5, estimateSeconds: 10, inputs }),
+    ];
+    const first = await setup(steps(1));
+    await first.run({ concurrency: 1 });
+    expect(rec.runs[0]).toBe('z:head');
+    // The last apply says a:tail took 60 s on this machine: its chain goes first now.
+    const record = first.state.get('a:tail')!;
+    await first.state.record('a:tail', { ...record, durationMs: 60_000 });
+    await first.state.save();
+    rec.runs = [];
+    const second = await setup(steps(2), first.stateDir);
+    await second.run({ concurrency: 1 });
+    expect(rec.runs[0]).toBe('a:head');
+  });
+
+  it('destroy starts the longest chain of undos first (the graph reversed)', async () => {
+    const rec = new Recorder();
+    const { run } = await setup([
+      testStep(rec, 'a:head', { ms: 10, destroy: true }),
+      testStep(rec, 'a:tail', { needs: ['a:head'], ms: 10, destroy: true }),
+      testStep(rec, 'z:1', { ms: 10, destroy: true }),
+      testStep(rec, 'z:2', { ms: 10, destroy: true }),
+    ]);
+    await run();
+    rec.runs = [];
+    await run({ mode: 'destroy', concurrency: 1 });
+    // Reverse plan order would start with z:2; a:tail -> a:head is the longer chain of undos. (After it,
+    // a:head and the z steps each weigh what they took in the apply: their order is that noise.)
+    expect(rec.runs[0]).toBe('destroy a:tail');
+    expect(rec.runs.indexOf('destroy a:head')).toBeGreaterThan(0);
+    expect([...rec.runs].sort()).toEqual(['destroy a:head', 'destroy a:tail', 'destroy z:1', 'destroy z:2']);
+  });
+
+  it('never runs more steps of a resource than its limit, while other resources keep going', async () => {
+    const rec = new Recorder();
+    const creates = ['c1', 'c2', 'c3', 'c4'].map((c) => `kind:cluster@${c}`);
+    const calls = ['a', 'b', 'c', 'd'].map((x) => `api:${x}`);
+    const { run } = await setup([
+      ...creates.map((id) => testStep(rec, id, { ms: 40, resource: 'cluster-create' })),
+      ...calls.map((id) => testStep(rec, id, { ms: 40, resource: 'api' })),
+    ]);
+    const summary = await run({ limits: { 'cluster-create': 2, api: 4 } });
+    expect(summary.ok).toBe(true);
+    expect(maxParallelOf(rec, creates)).toBe(2);
+    expect(maxParallelOf(rec, calls)).toBe(4);
+  });
+
+  it('--concurrency caps all steps together on top of the resource limits', async () => {
+    const rec = new Recorder();
+    const { run } = await setup(['a', 'b', 'c', 'd', 'e', 'f'].map((x, i) => testStep(rec, `p:${x}`, { ms: 30, resource: i % 2 ? 'helm' : 'api' })));
+    await run({ limits: { helm: 3, api: 3 }, concurrency: 2 });
+    expect(rec.maxParallel()).toBe(2);
   });
 });
 

@@ -1,13 +1,17 @@
-// Runs a plan: every step whose dependencies are settled starts as soon as a slot is free (DAG-driven,
-// not level by level), state is saved after each step, failures only stop what depends on them, and
-// Ctrl-C lets running steps stop cleanly before state is saved.
+// Runs a plan: every step whose dependencies are settled starts as soon as a slot of its resource is free
+// (DAG-driven, not level by level; the longest remaining path first, see scheduler.ts), state is saved
+// after each step, failures only stop what depends on them, and Ctrl-C lets running steps stop cleanly
+// before state is saved.
 import { CancelledError, CommandError, StepError } from '../errors.js';
 import type { Logger } from '../log/types.js';
 import { redact } from '../log/logger.js';
 import { stderrExcerpt } from '../exec/stderr-excerpt.js';
 import type { Step, StepContext } from '../plugin/types.js';
 import { fingerprint, type StateStore } from '../state/state-store.js';
+import { estimateMs } from './critical-path.js';
 import { ancestorsOf, selectSteps, type Plan, type PlannedStep } from './dag.js';
+import { defaultResourceLimits, type ResourceLimits } from './resource-limits.js';
+import { ReadyQueue, schedulePriorities, type SchedulingOrder } from './scheduler.js';
 import { jsonView, listrView, type OutputStream, type RendererChoice, type RunView } from './view.js';
 
 export type RunMode = 'apply' | 'destroy';
@@ -16,8 +20,16 @@ export interface RunPlanOptions {
   plan: Plan;
   mode: RunMode;
   state: StateStore;
-  /** Steps running at once; default 4. */
+  /** Steps running at once whatever their resource (`--concurrency`); default: only the resource limits apply. */
   concurrency?: number;
+  /**
+   * Steps of one resource (`Step.resource`) running at once; `other` is for steps that declare none, and a
+   * resource missing here (with no `other`) is unlimited. Default: derived from this machine
+   * (`defaultResourceLimits()`).
+   */
+  limits?: ResourceLimits;
+  /** Which ready step starts first; default `critical-path` (`plan` is the earlier plan-order scheduler). */
+  order?: SchedulingOrder;
   /** `--only` patterns (see selectSteps). In destroy mode only the matching steps are destroyed. */
   only?: string[];
   /**
@@ -76,10 +88,18 @@ type Status = 'waiting' | 'ready' | 'running' | 'ok' | 'failed' | 'skipped';
 export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
   const began = Date.now();
   const { mode, state } = options;
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
   const plan = selectPlan(options);
   const order = mode === 'apply' ? plan.steps : [...plan.steps].reverse();
   const index = new Map(order.map((n, i) => [n.id, i]));
+  // What this machine took last time, else the step's estimate: a step that ran long here weighs more.
+  const durationOf = (n: PlannedStep) => state.get(n.id)?.durationMs ?? estimateMs(n.step);
+  const priorities = schedulePriorities(plan, mode, options.order ?? 'critical-path', durationOf);
+  const ready = new ReadyQueue({
+    limits: options.limits ?? defaultResourceLimits(),
+    ...(options.concurrency !== undefined ? { total: Math.max(1, Math.floor(options.concurrency)) } : {}),
+    priority: (n) => priorities.get(n.id) ?? 0,
+    rank: (n) => index.get(n.id)!,
+  });
   const inRun = (id: string) => index.has(id);
   // apply: a step waits for its needs/after; destroy: for its dependents (undo in reverse).
   const waitsFor = (n: PlannedStep) => (mode === 'apply' ? [...n.needs, ...n.after] : n.dependents).filter(inRun);
@@ -91,14 +111,13 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
 
   const status = new Map<string, Status>();
   const pendingCount = new Map<string, number>();
-  const ready: PlannedStep[] = [];
+  /** Ready since the last look: settled at once if up to date, else queued for a slot. */
+  const fresh: PlannedStep[] = [];
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   const makeReady = (n: PlannedStep) => {
     status.set(n.id, 'ready');
-    const at = ready.findIndex((r) => index.get(r.id)! > index.get(n.id)!);
-    if (at === -1) ready.push(n);
-    else ready.splice(at, 0, n);
+    fresh.push(n);
   };
   for (const n of order) {
     const count = waitsFor(n).length;
@@ -140,6 +159,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
     const done = execute(n, controller.signal).then(
       (outcome) => {
         running.delete(n.id);
+        ready.finished(n);
         if (outcome === 'up-to-date') {
           summary.upToDate.push(n.id);
         } else if (outcome === 'skipped') {
@@ -151,6 +171,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
       },
       (error: unknown) => {
         running.delete(n.id);
+        ready.finished(n);
         status.set(n.id, 'failed');
         // After Ctrl-C an error is most likely the abort itself: report it as interrupted, and leave
         // dependents "not started" rather than blaming this step.
@@ -259,20 +280,21 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
   try {
     while (true) {
       // Up-to-date steps settle at once without taking a slot; that may make more steps ready.
-      let settledSome = mode === 'apply';
-      while (settledSome && !aborted()) {
-        settledSome = false;
-        for (const n of [...ready]) {
-          // A step with a verify hook takes a slot: its check talks to the cluster (see execute).
-          if (n.step.verify || !isUpToDate(n, plan, state)) continue;
-          ready.splice(ready.indexOf(n), 1);
+      // (Indexed, not shift(): settling appends to `fresh`, and a plan can have tens of thousands of steps.)
+      let seen = 0;
+      for (; seen < fresh.length && !aborted(); seen++) {
+        const n = fresh[seen]!;
+        // A step with a verify hook takes a slot: its check talks to the cluster (see execute).
+        if (mode === 'apply' && !n.step.verify && isUpToDate(n, plan, state)) {
           summary.upToDate.push(n.id);
           view.skip(n, 'up to date');
           settledOk(n);
-          settledSome = true;
+        } else {
+          ready.add(n);
         }
       }
-      while (!aborted() && ready.length > 0 && running.size < concurrency) launch(ready.shift()!);
+      fresh.splice(0, seen);
+      if (!aborted()) for (const n of ready.take()) launch(n);
       if (running.size === 0) break;
       await Promise.race([...running.values()].map((r) => r.done));
     }
