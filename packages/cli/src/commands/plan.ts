@@ -55,6 +55,16 @@ export function formatPlan(name: string, entries: readonly PlanEntry[], addresse
 export async function planCommand(ctx: CommandEnv): Promise<number> {
   const session = await openSession(ctx);
   const { plan, upToDate } = await session.planView(ctx.options.only);
+  const output = ctx.options.output;
+  if (output === 'mermaid' || output === 'dot' || output === 'html') {
+    const { durations, lastApply } = await session.recordedTimings();
+    const { buildPicture } = await import('../picture/model.js');
+    const picture = buildPicture({ topology: session.topology.metadata.name, plan, upToDate, recordedMs: durations, ...(lastApply ? { lastApply } : {}) });
+    const render =
+      output === 'mermaid' ? (await import('../picture/mermaid.js')).renderMermaid : output === 'dot' ? (await import('../picture/dot.js')).renderDot : (await import('../picture/html.js')).renderHtml;
+    ctx.io.stdout.write(render(picture));
+    return 0;
+  }
   const entries = planEntries(plan.steps, upToDate);
   const addresses = await session.plannedAddresses();
   if (ctx.options.output === 'json') {
