@@ -31,8 +31,19 @@ export default defineConfig({
           name: 'unit',
           env,
           include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'test/orchestration/**/*.test.ts', 'test/conformance/**/*.test.ts', 'test/fake-toolchain/**/*.test.ts'],
-          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.integration.test.ts', '**/*.browser.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        // A real headless Chromium (test/browser/chromium.ts finds it; missing fails with the fix).
+        resolve: { alias },
+        test: {
+          name: 'browser',
+          env,
+          include: ['test/browser/**/*.browser.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
