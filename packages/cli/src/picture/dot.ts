@@ -1,11 +1,13 @@
 // `meshspec plan -o dot`: the plan as a Graphviz digraph. Pure and deterministic (golden-tested).
 // Node names are generated (s1, s2, ... in run order); labels carry the step id, title and duration with
-// every character outside a safe set written as an HTML character reference (Graphviz decodes them in
-// labels), so quotes, backslashes and line breaks in a title cannot end a string or start an escape.
+// every character outside a safe set (up to U+FFFF) written as an HTML character reference, so quotes, braces and
+// line breaks in a title cannot end a string. Graphviz decodes references BEFORE its own backslash
+// escapes (\n, \l, \N...), so a backslash is written as two references: an escaped backslash. Checked
+// with the real `dot` in test/picture/dot-in-graphviz.test.ts.
 import { stepDuration, timingSummary, type PlanPicture, type PictureStep } from './model.js';
 import { CRITICAL, encodeLabel, pluginColour, UP_TO_DATE } from './style.js';
 
-export const dotText = (text: string) => encodeLabel(text, (code) => `&#${code};`);
+export const dotText = (text: string) => encodeLabel(text, (code) => (code === 0x5c ? '&#92;&#92;' : `&#${code};`), { rawBeyondBmp: true });
 
 /** A label of several lines: each escaped, joined by dot's centred line break. */
 const label = (...lines: string[]) => `"${lines.map(dotText).join('\\n')}"`;

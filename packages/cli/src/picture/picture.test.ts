@@ -104,6 +104,19 @@ describe('plan pictures of the examples (goldens)', () => {
   });
 });
 
+describe('plan -o html is self-contained', () => {
+  it('references nothing outside the page, and its CSP forbids any fetch', async () => {
+    const html = (await runCli(['plan', SEED, '-o', 'html'])).stdout;
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"`);
+    expect(html).not.toMatch(/\b(?:src|href)\s*=/i);
+    expect(html).not.toMatch(/<link\b|@import|<iframe|<object|<embed/i);
+    // The only url() are the page's own arrow markers.
+    expect([...html.matchAll(/url\(([^)]*)\)/g)].map((m) => m[1])).toEqual(expect.arrayContaining(['#arrow']));
+    expect([...html.matchAll(/url\(([^)]*)\)/g)].every((m) => /^#arrow(-critical)?$/.test(m[1]!))).toBe(true);
+    // URLs in plan lines (an ingress address) are text; the browser test checks that no request is made.
+  });
+});
+
 describe('plan pictures read what the last apply recorded', () => {
   it('greys up-to-date steps and shows recorded durations and the wall time (mermaid, dot, html)', async () => {
     const stateDir = join(temp, 'recorded');
@@ -156,7 +169,7 @@ function hostilePicture(text: string): PlanPicture {
 }
 
 const decodeMermaid = (label: string) => label.replace(/#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)));
-const decodeDot = (label: string) => label.replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)));
+const decodeDot = (label: string) => label.replace(/&#92;&#92;/g, '\\').replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)));
 
 describe('escaping hostile ids and titles', () => {
   it.each(HOSTILE)('mermaid: %s', (_name, text) => {
@@ -182,7 +195,9 @@ describe('escaping hostile ids and titles', () => {
     const nodes = [...out.matchAll(/^ +s(\d+) \[label="((?:[^"\\]|\\n)*)", fillcolor="#[0-9a-f]{6}"(?:, color="#[0-9a-f]{6}", penwidth=3)?\];$/gm)];
     expect(nodes).toHaveLength(2);
     for (const [, index, label] of nodes) {
-      expect(label).toMatch(/^(?:[A-Za-z0-9 .,:/@_=+()'~-]|&#\d+;|\\n)*$/);
+      // Safe ASCII, references (a backslash as two), dot's line break, and characters beyond U+FFFF as UTF-8.
+      expect(label).toMatch(/^(?:[A-Za-z0-9 .,:/@_=+()'~-]|&#\d+;|\\n|[\u{10000}-\u{10ffff}])*$/u);
+      expect(label!.replaceAll('&#92;&#92;', '')).not.toContain('&#92;');
       const s = picture.steps[Number(index) - 1]!;
       expect(label!.split('\\n').map(decodeDot)).toEqual([s.id, s.title, expect.stringMatching(/^~/)]);
     }

@@ -12,12 +12,17 @@ export function pluginColour(plugins: readonly string[], plugin: string): string
 /**
  * Characters that pass into mermaid and dot labels as they are; every other one is written as a numeric
  * character reference, which both tools decode. A whitelist, so no quote, bracket, backslash, `#`, `;`,
- * `%`, `<` or line break of a hostile title can end a label or start syntax.
+ * `%`, `<` or line break of a hostile title can end a label or start syntax. `rawBeyondBmp` passes
+ * characters beyond U+FFFF (emoji...) through as UTF-8: Graphviz garbles references to them, and its
+ * lexer only cares about ASCII.
  */
 const SAFE = /^[A-Za-z0-9 .,:/@_=+()'~-]$/;
 
-export function encodeLabel(text: string, reference: (codePoint: number) => string): string {
+export function encodeLabel(text: string, reference: (codePoint: number) => string, options: { rawBeyondBmp?: boolean } = {}): string {
   let out = '';
-  for (const char of text) out += SAFE.test(char) ? char : reference(char.codePointAt(0)!);
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    out += SAFE.test(char) || (options.rawBeyondBmp && code > 0xffff) ? char : reference(code);
+  }
   return out;
 }

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildPlan, type Step } from '@meshspec/core';
+import { buildPlan, type Step } from '../../packages/core/src/index.js';
 import { EXAMPLES, runCli } from '../../packages/cli/src/__fixtures__/run-cli.js';
 import { LAST_APPLY, writeRecordedState } from '../../packages/cli/src/picture/__fixtures__/recorded-state.js';
 import { renderHtml } from '../../packages/cli/src/picture/html.js';
 import { buildPicture } from '../../packages/cli/src/picture/model.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium } from './tools.js';
 import { decodePng, pixelStats } from './png.js';
 
 interface PlanStep {
