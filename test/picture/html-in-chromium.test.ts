@@ -81,6 +81,8 @@ describe('plan -o html in headless Chromium (three-clusters)', () => {
     })());
   beforeEach(async () => {
     await ready();
+    // Each test starts from every cluster shown, whatever the one before left.
+    await page.selectOption('#only-cluster', '*');
   });
 
   it('renders a screenshot that is not blank, without errors or any request', async () => {
@@ -121,6 +123,34 @@ describe('plan -o html in headless Chromium (three-clusters)', () => {
     );
     expect(shownEdges.length).toBeGreaterThan(0);
     expect(shownEdges.flat().every((id) => of('west').includes(id))).toBe(true);
+    // The shown steps close up (no holes where the others were), and the edges follow them.
+    const geometry = await page.evaluate(() => {
+      const rectOf = (el: Element) => el.getBoundingClientRect();
+      const nodes = [...document.querySelectorAll('g.node')].filter((n) => getComputedStyle(n).display !== 'none');
+      const boxes = Object.fromEntries(nodes.map((n) => [n.getAttribute('data-id')!, { column: n.getAttribute('data-column')!, ...rectOf(n.querySelector('rect')!).toJSON() }]));
+      const edges = [...document.querySelectorAll('path.edge')].filter((e) => getComputedStyle(e).display !== 'none').map((e) => {
+        const path = e as SVGPathElement;
+        const matrix = path.getScreenCTM()!;
+        const at = (length: number) => new DOMPoint(path.getPointAtLength(length).x, path.getPointAtLength(length).y).matrixTransform(matrix);
+        const start = at(0);
+        const end = at(path.getTotalLength());
+        return { from: e.getAttribute('data-from')!, to: e.getAttribute('data-to')!, start: { x: start.x, y: start.y }, end: { x: end.x, y: end.y } };
+      });
+      return { boxes, edges, svgTop: document.getElementById('graph-svg')!.getBoundingClientRect().top };
+    });
+    const columns = new Map<string, { top: number; bottom: number }[]>();
+    for (const box of Object.values(geometry.boxes)) columns.set(box.column, [...(columns.get(box.column) ?? []), { top: box.top, bottom: box.bottom }]);
+    for (const stack of columns.values()) {
+      stack.sort((a, b) => a.top - b.top);
+      expect(stack[0]!.top - geometry.svgTop).toBeCloseTo(16, 0);
+      for (let i = 1; i < stack.length; i++) expect(stack[i]!.top - stack[i - 1]!.bottom).toBeCloseTo(14, 0);
+    }
+    for (const edge of geometry.edges) {
+      const from = geometry.boxes[edge.from]!;
+      const to = geometry.boxes[edge.to]!;
+      expect(Math.abs(edge.start.x - from.right) + Math.abs(edge.start.y - (from.top + from.bottom) / 2), `${edge.from} -> ${edge.to} starts on its step`).toBeLessThan(2);
+      expect(Math.abs(edge.end.x - (to.left - 6)) + Math.abs(edge.end.y - (to.top + to.bottom) / 2), `${edge.from} -> ${edge.to} ends at its step`).toBeLessThan(2);
+    }
     // Ticking east back adds exactly east's steps.
     await page.check('input[name=cluster][value=east]');
     expect((await visibleIds(page)).sort()).toEqual([...of('west'), ...of('east')].sort());

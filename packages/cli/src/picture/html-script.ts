@@ -14,6 +14,52 @@ export const PICTURE_SCRIPT = String.raw`
   var count = document.getElementById('shown-count');
   var details = document.getElementById('details');
 
+  // Where each node was laid out (html.ts); a filter moves the shown ones up to close the gaps.
+  var svg = document.getElementById('graph-svg');
+  var margin = Number(svg.getAttribute('data-margin'));
+  var rowGap = Number(svg.getAttribute('data-row-gap'));
+  var geometry = {};
+  nodes.forEach(function (node) {
+    var rect = node.querySelector('rect');
+    geometry[node.getAttribute('data-id')] = {
+      x: Number(rect.getAttribute('x')), y: Number(rect.getAttribute('y')),
+      width: Number(rect.getAttribute('width')), height: Number(rect.getAttribute('height')),
+      column: Number(node.getAttribute('data-column')), dy: 0
+    };
+  });
+  function edgePath(from, to) {
+    var x1 = from.x + from.width, y1 = from.y + from.dy + from.height / 2;
+    var x2 = to.x - 6, y2 = to.y + to.dy + to.height / 2;
+    var bend = Math.max(24, (x2 - x1) / 2);
+    return 'M' + x1 + ',' + y1 + ' C' + (x1 + bend) + ',' + y1 + ' ' + (x2 - bend) + ',' + y2 + ' ' + x2 + ',' + y2;
+  }
+  function compact(hidden) {
+    var columns = {};
+    nodes.forEach(function (node) {
+      var id = node.getAttribute('data-id');
+      if (hidden[id]) return;
+      var g = geometry[id];
+      (columns[g.column] = columns[g.column] || []).push({ node: node, g: g });
+    });
+    var bottom = 0;
+    Object.keys(columns).forEach(function (column) {
+      var top = margin;
+      columns[column].sort(function (a, b) { return a.g.y - b.g.y; }).forEach(function (entry) {
+        entry.g.dy = top - entry.g.y;
+        entry.node.setAttribute('transform', 'translate(0,' + entry.g.dy + ')');
+        top += entry.g.height + rowGap;
+      });
+      bottom = Math.max(bottom, top - rowGap + margin);
+    });
+    edges.forEach(function (edge) {
+      var from = geometry[edge.getAttribute('data-from')], to = geometry[edge.getAttribute('data-to')];
+      if (!hidden[edge.getAttribute('data-from')] && !hidden[edge.getAttribute('data-to')]) edge.setAttribute('d', edgePath(from, to));
+    });
+    var width = Number(svg.getAttribute('width'));
+    svg.setAttribute('height', String(bottom));
+    svg.setAttribute('viewBox', '0 0 ' + width + ' ' + bottom);
+  }
+
   function visibleClusters() {
     var shown = {};
     boxes.forEach(function (box) { if (box.checked) shown[box.value] = true; });
@@ -32,6 +78,7 @@ export const PICTURE_SCRIPT = String.raw`
       edge.classList.toggle('filtered', !!(hidden[edge.getAttribute('data-from')] || hidden[edge.getAttribute('data-to')]));
     });
     rows.forEach(function (row) { row.classList.toggle('filtered', !!hidden[row.getAttribute('data-step')]); });
+    compact(hidden);
     count.textContent = visible + ' of ' + nodes.length + ' steps shown';
   }
   boxes.forEach(function (box) { box.addEventListener('change', applyFilter); });

@@ -2,7 +2,7 @@
 // every fetch). The SVG is laid out here (layout.ts), so the page shows the graph even without script; the
 // script adds the cluster filter and per-step details. Timings: per node, and a "where time went" table
 // with the critical path against the last apply's wall time.
-import { layeredLayout, type Box } from './layout.js';
+import { layeredLayout, NODE, type Box } from './layout.js';
 import { formatDuration, stepDuration, timingSummary, type PictureStep, type PlanPicture } from './model.js';
 import { PICTURE_SCRIPT } from './html-script.js';
 import { CRITICAL, pluginColour, UP_TO_DATE } from './style.js';
@@ -18,6 +18,7 @@ export const scriptJson = (value: unknown) =>
 /** At most `max` characters, an ellipsis standing for the rest (full text in the tooltip and details). */
 export const clip = (text: string, max: number) => ([...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`);
 
+/** A curve from the right middle of `from` to the left middle of `to`; html-script.ts draws the same after a filter. */
 function edgePath(from: Box, to: Box): string {
   const x1 = from.x + from.width;
   const y1 = from.y + from.height / 2;
@@ -33,7 +34,7 @@ function nodeSvg(picture: PlanPicture, step: PictureStep, box: Box): string {
   const tooltip = [step.id, step.title, `${stepDuration(step)} (${step.timing})${step.upToDate ? ', up to date' : ''}`, ...step.runs.slice(0, 6), ...(step.runs.length > 6 ? ['…'] : [])].join('\n');
   const second = `${stepDuration(step)}${step.upToDate ? ' · up to date' : ''} · ${step.title}`;
   return [
-    `<g class="${classes}" data-id="${escapeXml(step.id)}" data-cluster="${escapeXml(step.cluster ?? '')}" data-index="${step.index}" tabindex="0" role="button">`,
+    `<g class="${classes}" data-id="${escapeXml(step.id)}" data-cluster="${escapeXml(step.cluster ?? '')}" data-index="${step.index}" data-column="${box.column}" tabindex="0" role="button">`,
     `<title>${escapeXml(tooltip)}</title>`,
     `<rect x="${box.x}" y="${box.y}" width="${box.width}" height="${box.height}" rx="6" fill="${fill}"/>`,
     `<text x="${box.x + 8}" y="${box.y + 19}" class="id">${escapeXml(clip(step.id, 33))}</text>`,
@@ -51,7 +52,7 @@ function graphSvg(picture: PlanPicture): string {
   // Critical edges last so they are drawn on top.
   const edges = [...picture.edges].sort((a, b) => Number(a.critical) - Number(b.critical));
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" id="graph-svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" id="graph-svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" data-margin="${NODE.margin}" data-row-gap="${NODE.rowGap}">`,
     '<defs>',
     '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#777777"/></marker>',
     `<marker id="arrow-critical" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="${CRITICAL}"/></marker>`,
