@@ -58,3 +58,14 @@ export async function launchChromium(): Promise<Browser> {
   const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
   return chromium.launch({ executablePath, headless: true, args });
 }
+
+/** One browser per test file, launched by the first test that needs it (so a missing Chromium FAILS each test). */
+export function sharedChromium(): { get(): Promise<Browser>; close(): Promise<void> } {
+  let launched: Promise<Browser> | undefined;
+  return {
+    get: () => (launched ??= launchChromium()),
+    close: async () => {
+      await launched?.then((browser) => browser.close(), () => {});
+    },
+  };
+}

@@ -5,8 +5,13 @@
 import { stepDuration, timingSummary, type PlanPicture, type PictureStep } from './model.js';
 import { CRITICAL, encodeLabel, pluginColour, UP_TO_DATE } from './style.js';
 
-/** Mermaid's entity codes (`#35;`) for every character outside the safe set. */
-export const mermaidText = (text: string) => encodeLabel(text, (code) => `#${code};`);
+/**
+ * Mermaid's entity codes (`#35;`) for every character outside the safe set. Mermaid decodes them and THEN
+ * turns a backslash followed by `n` into a line break, so such a backslash is followed by an invisible
+ * word joiner (U+2060): the text reads the same and keeps its `\n`. Checked with the real mermaid in
+ * test/picture/mermaid-in-chromium.test.ts.
+ */
+export const mermaidText = (text: string) => encodeLabel(text, (code) => `#${code};`).replace(/#92;(?=n)/g, '#92;#8288;');
 
 /** A class name mermaid accepts, unique per plugin. */
 export function pluginClasses(plugins: readonly string[]): Map<string, string> {
