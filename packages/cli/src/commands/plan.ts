@@ -56,13 +56,12 @@ export async function planCommand(ctx: CommandEnv): Promise<number> {
   const session = await openSession(ctx);
   const { plan, upToDate } = await session.planView(ctx.options.only);
   const output = ctx.options.output;
-  if (output === 'mermaid' || output === 'dot' || output === 'html') {
+  if (output !== 'text' && output !== 'json') {
+    // The plan as a picture, weighed by what the last apply recorded (read-only, like the rest of plan).
     const { durations, lastApply } = await session.recordedTimings();
     const { buildPicture } = await import('../picture/model.js');
-    const picture = buildPicture({ topology: session.topology.metadata.name, plan, upToDate, recordedMs: durations, ...(lastApply ? { lastApply } : {}) });
-    const render =
-      output === 'mermaid' ? (await import('../picture/mermaid.js')).renderMermaid : output === 'dot' ? (await import('../picture/dot.js')).renderDot : (await import('../picture/html.js')).renderHtml;
-    ctx.io.stdout.write(render(picture));
+    const render = await (await import('../picture/index.js')).PICTURE_RENDERERS[output]();
+    ctx.io.stdout.write(render(buildPicture({ topology: session.topology.metadata.name, plan, upToDate, recordedMs: durations, ...(lastApply ? { lastApply } : {}) })));
     return 0;
   }
   const entries = planEntries(plan.steps, upToDate);
