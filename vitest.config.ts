@@ -37,6 +37,17 @@ export default defineConfig({
         },
       },
       {
+        // The plan picture drawn by the real tools: headless Chromium (html) and Graphviz (dot); missing ones fail with the fix.
+        resolve: { alias },
+        test: {
+          name: 'picture',
+          env,
+          include: ['test/picture/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         resolve: { alias },
         test: {
           name: 'integration',

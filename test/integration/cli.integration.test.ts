@@ -204,6 +204,22 @@ describe('meshspec binary integration (real kube-apiserver)', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run-done', ok: true });
   });
 
+  it('plan -o mermaid after those applies: every step up to date with its recorded duration, and the wall time the first apply kept', async () => {
+    const state = readState(project);
+    for (const id of ALL_STEPS) expect(state.steps[id]?.durationMs, `${id} durationMs`).toEqual(expect.any(Number));
+    // The no-op second apply ran nothing, so the first apply's record stands.
+    expect(state.lastApply).toMatchObject({ ran: ALL_STEPS.length });
+    const plan = await meshspec(project, ['plan', 'topology.yaml', '-o', 'mermaid']);
+    expect(plan.code, shown(plan)).toBe(0);
+    const labels = [...plan.stdout.matchAll(/^ +s\d+\["(.*)"\]$/gm)].map((m) => m[1]!);
+    expect(labels).toHaveLength(ALL_STEPS.length);
+    // Recorded durations carry no `~` (that marks an estimate); every step is greyed as up to date.
+    for (const label of labels) expect(label).toMatch(/<br\/>\d[^~]* up to date$/);
+    expect(plan.stdout).toMatch(/^ {2}class (s\d+,){3}s\d+ upToDate$/m);
+    expect(plan.stdout).toContain(`(recorded); all steps one after another`);
+    expect(plan.stdout).toMatch(new RegExp(`last apply \\S+( \\S+)? wall time \\(${ALL_STEPS.length} steps ran, finished `));
+  });
+
   it('editing the manifest reruns exactly the two manifests steps, and the new spec is in both clusters', async () => {
     const file = join(project, 'manifests', 'widgets.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('size: 3', 'size: 5'));

@@ -11,6 +11,9 @@ describe('parseCli: accepted options per command', () => {
   it.each([
     ['validate', ['validate', 't.yaml', '-o', 'json', '-c', 'm.json', '--state-dir', 's', '-v'], { file: 't.yaml', output: 'json', config: 'm.json', stateDir: 's', verbose: true }],
     ['plan', ['plan', 't.yaml', '--only', 'linkerd:*', '--only', '*@demo', '--output', 'text'], { file: 't.yaml', only: ['linkerd:*', '*@demo'], output: 'text' }],
+    ['plan as mermaid', ['plan', 't.yaml', '-o', 'mermaid'], { file: 't.yaml', output: 'mermaid' }],
+    ['plan as dot', ['plan', 't.yaml', '-o', 'dot'], { file: 't.yaml', output: 'dot' }],
+    ['plan as html', ['plan', 't.yaml', '--output', 'html', '--only', 'kind:*'], { file: 't.yaml', output: 'html', only: ['kind:*'] }],
     ['apply', ['apply', 't.yaml', '--concurrency', '8', '--kubeconfig', 'k', '--only', 'kind:*'], { file: 't.yaml', concurrency: 8, kubeconfig: 'k', only: ['kind:*'] }],
     ['destroy', ['destroy', 't.yaml', '--concurrency', '1', '-o', 'json'], { file: 't.yaml', concurrency: 1, output: 'json' }],
     ['apply --parallel', ['apply', 't.yaml', '--parallel', 'cluster-create=2,helm=4', '--parallel', 'api=8'], { file: 't.yaml', parallel: ['cluster-create=2,helm=4', 'api=8'] }],
@@ -55,7 +58,9 @@ describe('usage errors exit 2 with the reason', () => {
     ['concurrency zero', ['apply', 't.yaml', '--concurrency', '0'], "--concurrency must be a whole number >= 1, not '0'"],
     ['concurrency fraction', ['apply', 't.yaml', '--concurrency', '1.5'], "--concurrency must be a whole number >= 1, not '1.5'"],
     ['concurrency word', ['destroy', 't.yaml', '--concurrency', 'many'], "--concurrency must be a whole number >= 1, not 'many'"],
-    ['output yaml', ['plan', 't.yaml', '--output', 'yaml'], "--output must be 'text' or 'json', not 'yaml'"],
+    ['output yaml', ['plan', 't.yaml', '--output', 'yaml'], "--output must be 'text', 'json', 'mermaid', 'dot' or 'html', not 'yaml'"],
+    ['a picture of something else than the plan', ['status', 't.yaml', '-o', 'html'], "--output must be 'text' or 'json', not 'html' ('html' is for plan)"],
+    ['a plan picture from apply', ['apply', 't.yaml', '-o', 'mermaid'], "--output must be 'text' or 'json', not 'mermaid' ('mermaid' is for plan)"],
     ['output empty', ['validate', 't.yaml', '-o', ''], "--output must be 'text' or 'json', not ''"],
     ['option missing its value', ['apply', 't.yaml', '--concurrency'], "Option '--concurrency <value>' argument missing"],
   ])('%s', async (_name, argv, message) => {

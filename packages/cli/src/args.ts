@@ -9,6 +9,9 @@ export class UsageError extends Error {
   }
 }
 
+export const PICTURE_FORMATS = ['mermaid', 'dot', 'html'] as const;
+export type PictureFormat = (typeof PICTURE_FORMATS)[number];
+
 export interface CliOptions {
   command: string;
   file?: string;
@@ -16,7 +19,8 @@ export interface CliOptions {
   stateDir?: string;
   verbose: boolean;
   help: boolean;
-  output: 'text' | 'json';
+  /** `mermaid`, `dot` and `html` (the plan as a picture) only for plan. */
+  output: 'text' | 'json' | PictureFormat;
   only: string[];
   concurrency?: number;
   /** apply/destroy: `--parallel cluster-create=2,helm=4`, as typed (checked by the command, which knows the syntax). */
@@ -99,8 +103,12 @@ export function parseCli(argv: string[]): CliOptions {
   };
   if (values.help) return options;
   if (values.output !== undefined) {
-    if (values.output !== 'text' && values.output !== 'json') throw new UsageError(`--output must be 'text' or 'json', not '${values.output}'`, command);
-    options.output = values.output;
+    const formats: readonly string[] = command === 'plan' ? ['text', 'json', ...PICTURE_FORMATS] : ['text', 'json'];
+    if (!formats.includes(values.output)) {
+      const picture = command !== 'plan' && (PICTURE_FORMATS as readonly string[]).includes(values.output) ? ` ('${values.output}' is for plan)` : '';
+      throw new UsageError(`--output must be ${formats.slice(0, -1).map((f) => `'${f}'`).join(', ')} or '${formats.at(-1)}', not '${values.output}'${picture}`, command);
+    }
+    options.output = values.output as CliOptions['output'];
   }
   if (values.concurrency !== undefined) {
     const n = Number(values.concurrency);

@@ -39,7 +39,10 @@ Prints the steps apply would run, in dependency order, with their needs and what
 No side effects.
 
 Options:
-  -o, --output <text|json>  output format (default text)
+  -o, --output <format>     text (default), json, or the plan as a picture: mermaid, dot, html (one
+                            self-contained page: cluster filter, per-step commands, timings); pictures
+                            group steps by cluster, colour them by plugin, grey what is up to date and
+                            mark the critical path (durations from the last apply, else estimates)
       --only <pattern>      limit to steps matching a step-id glob (repeatable), e.g. 'linkerd:*', '*@demo'
       --kubeconfig <file>   accepted for symmetry with apply; plan talks to no cluster
 ${COMMON}`,

@@ -15,7 +15,7 @@ export { ReadyQueue, simulateSchedule, schedulePriorities, resourceOf, type Sche
 export { defaultResourceLimits, resolveResourceLimits, parseResourceLimits, checkLimit, limitOf, machineInfo, OTHER_RESOURCE, type ResourceLimits, type MachineInfo } from './engine/resource-limits.js';
 export { runPlan, formatSummary, isUpToDate, RunCancelledError, type RunPlanOptions, type RunSummary, type FailedStep, type SkippedStep, type RunMode } from './engine/runner.js';
 export type { RendererChoice, RunEvent, OutputStream } from './engine/view.js';
-export { StateStore, defaultStateDir, fingerprint, stableStringify, type StateFile, type StepRecord } from './state/state-store.js';
+export { StateStore, defaultStateDir, fingerprint, stableStringify, type StateFile, type StepRecord, type ApplyRecord } from './state/state-store.js';
 export { FileSecretStore, createSecretStore, tightenSecrets } from './state/secret-store.js';
 export { runningCommands } from './state/leftovers.js';
 export { acquireLock, type Lock, type LockHolder, type AcquireLockOptions } from './state/lock.js';

@@ -55,6 +55,15 @@ export function formatPlan(name: string, entries: readonly PlanEntry[], addresse
 export async function planCommand(ctx: CommandEnv): Promise<number> {
   const session = await openSession(ctx);
   const { plan, upToDate } = await session.planView(ctx.options.only);
+  const output = ctx.options.output;
+  if (output !== 'text' && output !== 'json') {
+    // The plan as a picture, weighed by what the last apply recorded (read-only, like the rest of plan).
+    const { durations, lastApply } = await session.recordedTimings();
+    const { buildPicture } = await import('../picture/model.js');
+    const render = await (await import('../picture/index.js')).PICTURE_RENDERERS[output]();
+    ctx.io.stdout.write(render(buildPicture({ topology: session.topology.metadata.name, plan, upToDate, recordedMs: durations, ...(lastApply ? { lastApply } : {}) })));
+    return 0;
+  }
   const entries = planEntries(plan.steps, upToDate);
   const addresses = await session.plannedAddresses();
   if (ctx.options.output === 'json') {

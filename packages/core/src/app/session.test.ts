@@ -67,3 +67,42 @@ describe('Session with --kubeconfig', () => {
     expect(envOf('kind')).toEqual({ KUBECONFIG: '/elsewhere' });
   });
 });
+
+describe('Session.recordedTimings', () => {
+  const sleepy = (stepMs: number) =>
+    definePlugin({
+      name: 'boom',
+      schema: { type: 'object', description: 'x' },
+      steps: () => [
+        { id: 'boom:first', title: 'first', inputs: { stepMs }, run: () => new Promise((done) => setTimeout(done, stepMs)) },
+        { id: 'boom:second', title: 'second', needs: ['boom:first'], run: async () => {} },
+      ],
+    });
+  const open = (file: string, stepMs: number) =>
+    Session.open({ file, plugins: [sleepy(stepMs)], log, runner: new RecordingRunner(), kube: { forContext: () => { throw new Error('no kube in this test'); } }, helm: {} as never }).then((s) => s.prepare());
+
+  it('reads nothing (and creates nothing) before any apply', async () => {
+    const session = await open(topologyFile(), 1);
+    const timings = await session.recordedTimings();
+    expect(timings).toEqual({ durations: new Map() });
+    expect(existsSync(session.stateDir)).toBe(false);
+  });
+
+  it("gives each step's recorded duration and the last apply's wall time; a no-op apply keeps that record", async () => {
+    const file = topologyFile();
+    const session = await open(file, 60);
+    const summary = await session.apply({ renderer: 'json', stdout: { write: () => true } });
+    expect(summary.ok).toBe(true);
+    const { durations, lastApply } = await session.recordedTimings();
+    expect(durations.get('boom:first')).toBeGreaterThanOrEqual(55);
+    expect(durations.has('boom:second')).toBe(true);
+    expect(lastApply).toMatchObject({ ran: 2, upToDate: 0, ok: true });
+    // The run's wall time covers the steps it ran one after the other.
+    expect(lastApply!.wallMs).toBeGreaterThanOrEqual(durations.get('boom:first')! + durations.get('boom:second')!);
+    expect(Date.parse(lastApply!.finishedAt) - Date.parse(lastApply!.startedAt)).toBe(lastApply!.wallMs);
+
+    const again = await (await open(file, 60)).apply({ renderer: 'json', stdout: { write: () => true } });
+    expect(again.completed).toEqual([]);
+    expect((await session.recordedTimings()).lastApply).toEqual(lastApply);
+  });
+});

@@ -20,7 +20,7 @@ import type { PlannedAddress, Plugin, Step, StepContext, StatusLine, Topology } 
 import { acquireLock } from '../state/lock.js';
 import { recordProcessGroups, removeLeftoverTempFiles, stopLeftoverGroups } from '../state/leftovers.js';
 import { createSecretStore, tightenSecrets } from '../state/secret-store.js';
-import { defaultStateDir, STATE_FILE, StateStore } from '../state/state-store.js';
+import { defaultStateDir, STATE_FILE, StateStore, type ApplyRecord } from '../state/state-store.js';
 import type { HelmDriver } from '../tools/helm-types.js';
 import type { ParsedTopologySource } from '../topology/parse.js';
 import { loadTopologyFile } from '../topology/load.js';
@@ -97,6 +97,22 @@ export class Session {
     if (state) for (const node of this.plan.steps) if (isUpToDate(node, this.plan, state)) upToDate.add(node.id);
     const plan = only.length > 0 ? selectSteps(this.plan, only, (id) => upToDate.has(id)) : this.plan;
     return { plan, upToDate };
+  }
+
+  /**
+   * What earlier applies measured (read-only, nothing created): each step's `durationMs` from its last run,
+   * and the wall time of the last apply that ran steps. For the plan's critical path and its picture.
+   */
+  async recordedTimings(): Promise<{ durations: Map<string, number>; lastApply?: ApplyRecord }> {
+    const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
+    const durations = new Map<string, number>();
+    if (!state) return { durations };
+    for (const id of state.ids()) {
+      const ms = state.get(id)?.durationMs;
+      if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) durations.set(id, ms);
+    }
+    const lastApply = state.lastApply;
+    return lastApply ? { durations, lastApply } : { durations };
   }
 
   /** Every address range the plugins will use, in plugin order; reads state (read-only) for what an earlier apply learnt. */
@@ -196,7 +212,7 @@ export class Session {
       this.options.log.debug(`meshspec ${mode} ${this.options.file} (pid ${process.pid})`);
       await tightenSecrets(this.stateDir, (message) => this.options.log.warn(message));
       await this.clearLeftovers();
-      return await runPlan({
+      const summary = await runPlan({
         plan: this.plan,
         mode,
         state,
@@ -210,6 +226,19 @@ export class Session {
         log: this.options.log,
         createContext: (step, signal) => this.stepContext(step, signal, state),
       });
+      // A no-op apply keeps the previous record: its wall time says nothing about where time goes.
+      if (mode === 'apply' && summary.completed.length > 0) {
+        const finished = Date.now();
+        await state.recordApply({
+          startedAt: new Date(finished - summary.durationMs).toISOString(),
+          finishedAt: new Date(finished).toISOString(),
+          wallMs: summary.durationMs,
+          ran: summary.completed.length,
+          upToDate: summary.upToDate.length,
+          ok: summary.ok,
+        });
+      }
+      return summary;
     } finally {
       lock.release();
     }

@@ -15,10 +15,25 @@ export interface StepRecord {
   durationMs?: number;
 }
 
+/** The last apply that ran at least one step: its wall time, to compare with the plan's critical path. */
+export interface ApplyRecord {
+  /** ISO-8601 times the run started and finished. */
+  startedAt: string;
+  finishedAt: string;
+  /** Wall time of the whole run, in ms (first step started to last step settled). */
+  wallMs: number;
+  /** Steps that ran, and steps found up to date (not run). */
+  ran: number;
+  upToDate: number;
+  /** Every selected step succeeded. */
+  ok: boolean;
+}
+
 export interface StateFile {
   version: 1;
   topology: string;
   steps: Record<string, StepRecord>;
+  lastApply?: ApplyRecord;
 }
 
 export const STATE_FILE = 'state.json';
@@ -102,6 +117,16 @@ export class StateStore {
       outputs: record.outputs ?? {},
       ...(record.durationMs === undefined ? {} : { durationMs: record.durationMs }),
     };
+    await this.save();
+  }
+
+  get lastApply(): ApplyRecord | undefined {
+    return this.data.lastApply;
+  }
+
+  /** Kept beside the steps' own durations so `plan -o html` can show wall time against the critical path. */
+  async recordApply(record: ApplyRecord): Promise<void> {
+    this.data.lastApply = record;
     await this.save();
   }
 
