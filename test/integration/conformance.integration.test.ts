@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClientFactory, parseIpv4Range, parseManifestText, type KubeClient, type KubeObject } from '@meshspec/core';
-import { capabilitiesOf, parseLinkerdVersion } from '@meshspec/plugin-linkerd';
+import { capabilitiesOf, mirrorServiceName, parseLinkerdVersion } from '@meshspec/plugin-linkerd';
 import { renderPoolObjects } from '@meshspec/plugin-metallb';
 import { equalWeights, renderHttpRoute, renderTrafficSplit } from '@meshspec/plugin-smi';
 import { renderIngress } from '@meshspec/plugin-ingress';
@@ -113,7 +113,7 @@ function ingressObjects(row: string): KubeObject[] {
 }
 
 function demoObjects(row: string): KubeObject[] {
-  return renderDemo('east', ['east', 'west'], { namespace: ns(row) });
+  return renderDemo('east', ['east', 'west'], { namespace: ns(row) }, mirrorServiceName);
 }
 
 // --- the table ------------------------------------------------------------------------------------------

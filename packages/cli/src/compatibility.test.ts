@@ -3,14 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseManifests } from '@meshspec/core/testing';
-import { linkerdReleaseOf } from '@meshspec/plugin-linkerd';
+import { parseLinkerdVersion } from '@meshspec/plugin-linkerd';
 import { describe, expect, it } from 'vitest';
 import { renderCompatibility, type ExampleStack } from './compatibility.js';
 import { EXAMPLES, REPO } from './__fixtures__/run-cli.js';
 
 function stackOf(name: string): ExampleStack {
   const t = parseManifests(readFileSync(join(EXAMPLES, name, 'topology.yaml'), 'utf8'))[0] as any;
-  const release = linkerdReleaseOf(t.linkerd.version)!;
+  const release = parseLinkerdVersion(t.linkerd.version)!;
   const image = String(t.kindClusters.nodeImage).split('@')[0]!.replace('kindest/node:', '');
   const controller = t.ingress?.controller ?? 'ingress-nginx';
   return {

@@ -1,6 +1,6 @@
 // Pure renderers for splits: which backends a cluster gets, and the TrafficSplit / HTTPRoute objects.
 import type { KubeObject } from '@meshspec/core';
-import { mirrorServiceName, type LinkerdFacts } from '@meshspec/plugin-linkerd';
+import type { LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { DEFAULT_SPLIT_PORT, type SplitSpec } from './schema.js';
 
 export interface Backend {
@@ -8,9 +8,6 @@ export interface Backend {
   service: string;
   weight: number;
 }
-
-/** The mirror Linkerd creates for `service` exported by `remote`: Linkerd's own rule, one source. */
-export const mirrorName = mirrorServiceName;
 
 /** What the splits read of Linkerd: its facts (links resolved with multicluster.enabled, exports, mirrors). */
 export type MeshFacts = Pick<LinkerdFacts, 'mirrorIn' | 'mirrorName' | 'isExported' | 'isLinked' | 'multicluster'>;

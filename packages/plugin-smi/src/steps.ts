@@ -2,16 +2,12 @@ import { appliedObjectHooks, StepError, stepId, type KubeObject, type Step, type
 import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
 import { linkerdPlugin, type LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { workloadsPlugin, type WorkloadsFacts } from '@meshspec/plugin-workloads';
-import { splitApiFor, type SplitApi } from './linkerd-version.js';
 import { backendsFor, renderHttpRoute, renderTrafficSplit } from './render.js';
 import { DEFAULT_EXTENSION_VERSION, type SmiSection, type SplitSpec } from './schema.js';
+import { splitApiOf, type SplitApi } from './split-api.js';
 
 export const SMI_NAMESPACE = 'linkerd-smi';
 export const SMI_ADAPTOR = 'smi-adaptor';
-
-export function splitApiOf(linkerd: Pick<LinkerdFacts, 'versionText'>): SplitApi {
-  return splitApiFor(linkerd.versionText);
-}
 
 /** The object `split` becomes in `cluster`, in the API the topology's Linkerd version reads. */
 export function renderSplitFor(split: SplitSpec, cluster: string, clusters: readonly string[], linkerd: LinkerdFacts): KubeObject {
