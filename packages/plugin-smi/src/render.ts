@@ -1,7 +1,7 @@
 // Pure renderers for splits: which backends a cluster gets, and the TrafficSplit / HTTPRoute objects.
 import type { KubeObject } from '@meshspec/core';
 import type { LinkerdFacts } from '@meshspec/plugin-linkerd';
-import { DEFAULT_SPLIT_PORT, type SplitSpec } from './schema.js';
+import type { ResolvedSplitSpec, SplitSpec } from './schema.js';
 
 export interface Backend {
   /** Service name in the cluster the split lives in: the local service or a mirror `<svc>-<remote>`. */
@@ -58,8 +58,8 @@ export function renderTrafficSplit(split: SplitSpec, backends: Backend[]): KubeO
 }
 
 /** Gateway API HTTPRoute attached to the Service itself (GAMMA), as Linkerd 2.18+ reads it. */
-export function renderHttpRoute(split: SplitSpec, backends: Backend[]): KubeObject {
-  const port = split.port ?? DEFAULT_SPLIT_PORT;
+export function renderHttpRoute(split: ResolvedSplitSpec, backends: Backend[]): KubeObject {
+  const { port } = split;
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',

@@ -1,6 +1,6 @@
 import { asWarning, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
-import { DEFAULT_EXTENSION_VERSION, type SmiSection } from './schema.js';
+import { resolveSmi, smiSchema, type SmiSection } from './schema.js';
 import { isOlderExtension, needsSmi023, splitApiOf } from './split-api.js';
 
 export function validateSmi(topology: Topology, section: SmiSection | undefined, ctx: ValidateContext): Diagnostic[] {
@@ -12,7 +12,7 @@ export function validateSmi(topology: Topology, section: SmiSection | undefined,
     problems.push(ctx.diagnostic(['smi'], 'smi splits traffic between Linkerd multicluster mirrors, but the topology has no linkerd section', 'add a linkerd section (version, links, export) or remove smi'));
     return problems;
   }
-  const extensionVersion = section.extensionVersion ?? DEFAULT_EXTENSION_VERSION;
+  const { extensionVersion } = resolveSmi(section);
   const api = splitApiOf(mesh);
   if (api === 'httproute') {
     problems.push(
@@ -26,7 +26,7 @@ export function validateSmi(topology: Topology, section: SmiSection | undefined,
     );
   }
   if (api === 'trafficsplit' && needsSmi023(mesh) && isOlderExtension(extensionVersion, 'v0.2.3')) {
-    problems.push(ctx.diagnostic(['smi', 'extensionVersion'], `linkerd-smi ${extensionVersion} does not work with Linkerd ${mesh.versionText} (2.13 and later need v0.2.3+)`, `set extensionVersion: ${DEFAULT_EXTENSION_VERSION}`));
+    problems.push(ctx.diagnostic(['smi', 'extensionVersion'], `linkerd-smi ${extensionVersion} does not work with Linkerd ${mesh.versionText} (2.13 and later need v0.2.3+)`, `set extensionVersion: ${smiSchema.properties.extensionVersion.default}`));
   }
   const seen = new Set<string>();
   (section.splits ?? []).forEach((split, i) => {

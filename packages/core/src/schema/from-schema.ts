@@ -18,7 +18,8 @@ type RequiredNames<S> = S extends { readonly required: readonly (infer K)[] } ? 
 type DefaultedNames<P> = { [K in keyof P]: P[K] extends { readonly default: unknown } ? K : never }[keyof P];
 type PresentNames<S, Resolved extends boolean> = RequiredNames<S> | (Resolved extends true ? DefaultedNames<Props<S>> : never);
 
-type UnionOf<Branches, Resolved extends boolean> = Branches extends readonly unknown[] ? { [I in keyof Branches]: Infer<Branches[I], Resolved> }[number] : unknown;
+/** ajv's useDefaults leaves defaults inside anyOf/oneOf alone, so their branches are never resolved. */
+type UnionOf<Branches> = Branches extends readonly unknown[] ? { [I in keyof Branches]: Infer<Branches[I], false> }[number] : unknown;
 
 /** The value type of `additionalProperties` / `patternProperties` (never when the object is closed). */
 type ExtraValue<S, Resolved extends boolean> =
@@ -56,9 +57,9 @@ type Infer<S, Resolved extends boolean> = S extends { readonly const: infer C }
   : S extends { readonly enum: readonly (infer E)[] }
     ? E
     : S extends { readonly oneOf: infer B }
-      ? UnionOf<B, Resolved>
+      ? UnionOf<B>
       : S extends { readonly anyOf: infer B }
-        ? UnionOf<B, Resolved>
+        ? UnionOf<B>
         : S extends { readonly type: infer T }
           ? T extends readonly (infer Each)[]
             ? InferType<Each, S, Resolved>
@@ -87,32 +88,19 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => isNo
 /** A fresh copy of a `default`, so two sections never share (and mutate) one default object. */
 const copyOf = <T>(value: T): T => (value === undefined ? value : (structuredClone(value) as T));
 
-/** The branch of an anyOf/oneOf whose JSON type matches `value` (the first one that declares it). */
-function branchFor(branches: readonly unknown[], value: unknown): Node | undefined {
-  const jsonType = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value === 'object' ? 'object' : undefined;
-  if (jsonType === undefined) return undefined;
-  return branches.filter(isNode).find((b) => b['type'] === jsonType || (jsonType === 'object' && b['type'] === undefined && isNode(b['properties'])));
-}
-
 /**
  * `value` with every `default` of `schema` filled in where a property is absent, at every depth (a
  * defaulted object gets its own properties' defaults too): what ajv's `useDefaults` does at validate time,
  * for code that needs a resolved section without going through ajv (unit tests, facts of a hand-built
- * topology). Beyond ajv, an anyOf/oneOf branch matching the value's JSON type is also filled (the
- * workloads `demo: {...} | false`), which ajv leaves alone. Never mutates `value`.
+ * topology). Like ajv, it leaves anyOf/oneOf branches alone (which branch applies is the validator's
+ * call): resolve such a value with the branch's own schema (workloads resolves `demo` with its demo schema).
+ * Never mutates `value`.
  */
 export function applySchemaDefaults<const S extends Node>(schema: S, value: FromSchema<S>): ResolvedFromSchema<S> {
   return fill(schema, value) as ResolvedFromSchema<S>;
 }
 
 function fill(schema: Node, value: unknown): unknown {
-  for (const keyword of ['oneOf', 'anyOf'] as const) {
-    const branches = schema[keyword];
-    if (Array.isArray(branches)) {
-      const branch = branchFor(branches, value);
-      if (branch) return fill(branch, value);
-    }
-  }
   if (Array.isArray(value)) {
     const items = schema['items'];
     return isNode(items) ? value.map((item) => fill(items, item)) : value;
