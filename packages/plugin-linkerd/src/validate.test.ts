@@ -1,5 +1,4 @@
-import { withDefaults } from './schema.js';
-import { factsAccess, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
+import { factsAccess, factsOf, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core';
 import { linkerdPlugin } from './index.js';
 import { describe, expect, it } from 'vitest';
 import type { LinkerdSection } from './schema.js';
@@ -62,8 +61,10 @@ describe('validateLinkerd', () => {
     expect(check({ export: [{ namespace: 'test', service: 'podinfo' }] })).toEqual([]);
   });
 
-  it('has no links or link steps when the multicluster extension is off', () => {
-    expect(withDefaults({ multicluster: { enabled: false }, links: 'full-mesh' }).links).toBe('none');
+  it('has no links when the multicluster extension is off, whatever links says', () => {
+    const off = topology({ multicluster: { enabled: false }, links: 'full-mesh' });
+    expect(factsOf(linkerdPlugin, off).links).toEqual([]);
+    expect(factsOf(linkerdPlugin, off).multicluster).toBe(false);
   });
 });
 
