@@ -20,7 +20,7 @@ import { createKubeClientFactory, parseIpv4Range, parseManifestText, type KubeCl
 import { capabilitiesOf, mirrorServiceName, parseLinkerdVersion } from '@meshspec/plugin-linkerd';
 import { renderPoolObjects } from '@meshspec/plugin-metallb';
 import { equalWeights, renderHttpRoute, renderTrafficSplit } from '@meshspec/plugin-smi';
-import { renderIngress } from '@meshspec/plugin-ingress';
+import { renderIngress, resolveExpose } from '@meshspec/plugin-ingress';
 import { renderDemo } from '@meshspec/plugin-workloads';
 import { linkArgs } from '../../packages/plugin-linkerd/src/commands.js';
 import { CONFORMANCE, conformanceCrds, conformanceFiles, conformanceObjects } from '../conformance/index.js';
@@ -109,7 +109,7 @@ function fakeKubeconfig(): string {
 }
 
 function ingressObjects(row: string): KubeObject[] {
-  return [renderIngress({ namespace: ns(row), service: 'frontend', port: 8080 }, 'frontend.east.example', { className: 'nginx' })];
+  return [renderIngress(resolveExpose({ namespace: ns(row), service: 'frontend', port: 8080 }), 'frontend.east.example', { className: 'nginx' })];
 }
 
 function demoObjects(row: string): KubeObject[] {
