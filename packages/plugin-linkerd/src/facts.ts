@@ -67,7 +67,7 @@ export function linkerdFacts(topology: Topology, section: LinkerdSection | undef
     versionText: resolved?.version,
     version,
     capabilities: version === undefined ? undefined : capabilitiesOf(version),
-    cli: resolved?.cliPath ?? 'linkerd',
+    cli: (resolved ?? withDefaults({})).cliPath,
     multicluster,
     links,
     isLinked,
