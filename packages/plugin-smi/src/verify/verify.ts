@@ -100,7 +100,8 @@ async function mtlsCheck(pod: string, split: ResolvedSplitSpec, from: string, fq
   }
   const evidence = tlsEvidence(metrics, fqdn);
   const ids = Object.keys(evidence.identities).sort();
-  const gatewaySeen = ids.some((id) => id.startsWith('linkerd-gateway.linkerd-multicluster.'));
+  const linkerd = ctx.facts(linkerdPlugin);
+  const gatewaySeen = ids.some((id) => linkerd.isGatewayIdentity(id));
   const remoteExpected = expected.some((b) => b.mirror && b.weight > 0);
   const problems = [
     ...(evidence.tlsRequests === 0 ? [`no mTLS requests to ${fqdn} in the client proxy's metrics`] : []),
@@ -113,6 +114,6 @@ async function mtlsCheck(pod: string, split: ResolvedSplitSpec, from: string, fq
     ok: problems.length === 0,
     level: problems.length === 0 ? 'ok' : 'error',
     detail: problems.length > 0 ? problems.join('; ') : `${evidence.tlsRequests} requests over mTLS, identities: ${ids.join(', ')}`,
-    notes: ids.map((id) => `${describeIdentity(id)}: ${evidence.identities[id]} requests`),
+    notes: ids.map((id) => `${describeIdentity(id, linkerd)}: ${evidence.identities[id]} requests`),
   };
 }
