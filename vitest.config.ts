@@ -34,6 +34,8 @@ export default defineConfig({
           include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'test/orchestration/**/*.test.ts', 'test/conformance/**/*.test.ts', 'test/fake-toolchain/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
+          // Type-level tests (*.test-d.ts, expectTypeOf): the section types derived from plugin schemas.
+          typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: './tsconfig.typecheck.json' },
         },
       },
       {

@@ -17,10 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClientFactory, parseIpv4Range, parseManifestText, type KubeClient, type KubeObject } from '@meshspec/core';
-import { capabilitiesOf, parseLinkerdVersion } from '@meshspec/plugin-linkerd';
+import { capabilitiesOf, mirrorServiceName, parseLinkerdVersion } from '@meshspec/plugin-linkerd';
 import { renderPoolObjects } from '@meshspec/plugin-metallb';
 import { equalWeights, renderHttpRoute, renderTrafficSplit } from '@meshspec/plugin-smi';
-import { renderIngress } from '@meshspec/plugin-ingress';
+import { renderIngress, resolveExpose } from '@meshspec/plugin-ingress';
 import { renderDemo } from '@meshspec/plugin-workloads';
 import { linkArgs } from '../../packages/plugin-linkerd/src/commands.js';
 import { CONFORMANCE, conformanceCrds, conformanceFiles, conformanceObjects } from '../conformance/index.js';
@@ -109,11 +109,11 @@ function fakeKubeconfig(): string {
 }
 
 function ingressObjects(row: string): KubeObject[] {
-  return [renderIngress({ namespace: ns(row), service: 'frontend', port: 8080 }, 'frontend.east.example', { className: 'nginx' })];
+  return [renderIngress(resolveExpose({ namespace: ns(row), service: 'frontend', port: 8080 }), 'frontend.east.example', { className: 'nginx' })];
 }
 
 function demoObjects(row: string): KubeObject[] {
-  return renderDemo('east', ['east', 'west'], { namespace: ns(row) });
+  return renderDemo('east', ['east', 'west'], { namespace: ns(row) }, mirrorServiceName);
 }
 
 // --- the table ------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ describe('Gateway API ingress objects integration (real kube-apiserver, real Gat
     const section = modern['ingress'] as IngressSection;
     expect(section.controller).toBe('envoy-gateway');
     for (const cluster of Object.keys(modern.clusters)) {
-      for (const expose of section.expose ?? []) {
+      for (const expose of ingressOptions(section).expose) {
         await kube.apply([namespace(expose.namespace)]);
         const host = hostFor(ingressOptions(section).hostPattern, { ...expose, cluster, context: `kind-${cluster}` });
         const route = renderHttpRoute(expose, host);

@@ -3,23 +3,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseManifests } from '@meshspec/core/testing';
-import { linkerdReleaseOf } from '@meshspec/plugin-linkerd';
+import { ingressOptions } from '@meshspec/plugin-ingress';
+import { parseLinkerdVersion, withDefaults as linkerdDefaults } from '@meshspec/plugin-linkerd';
+import { withDefaults as metallbDefaults } from '@meshspec/plugin-metallb';
 import { describe, expect, it } from 'vitest';
 import { renderCompatibility, type ExampleStack } from './compatibility.js';
 import { EXAMPLES, REPO } from './__fixtures__/run-cli.js';
 
 function stackOf(name: string): ExampleStack {
   const t = parseManifests(readFileSync(join(EXAMPLES, name, 'topology.yaml'), 'utf8'))[0] as any;
-  const release = linkerdReleaseOf(t.linkerd.version)!;
+  // Unwritten settings are the sections' schema defaults, read through their resolvers (no copy here).
+  const linkerd = linkerdDefaults(t.linkerd);
+  const ingress = ingressOptions(t.ingress);
+  const release = parseLinkerdVersion(linkerd.version)!;
   const image = String(t.kindClusters.nodeImage).split('@')[0]!.replace('kindest/node:', '');
-  const controller = t.ingress?.controller ?? 'ingress-nginx';
   return {
     name: `[${name}](../examples/${name}/topology.yaml)`,
-    linkerd: `${t.linkerd.version} (2.${release.minor})`,
+    linkerd: `${linkerd.version} (2.${release.minor})`,
     nodeImage: image,
-    gatewayApi: release.minor >= 18 ? `${t.linkerd.gatewayApi?.version ?? 'v1.2.1'} standard` : release.minor >= 14 ? 'from Linkerd' : '—',
-    metallb: String(t.metallb?.chartVersion ?? '0.14.9'),
-    ingress: controller === 'envoy-gateway' ? `Envoy Gateway ${t.ingress.envoyGatewayVersion ?? 'v1.9.2'} (Gateway API)` : 'ingress-nginx 4.11.5 (retired)',
+    gatewayApi: release.minor >= 18 ? `${linkerd.gatewayApi.version} standard` : release.minor >= 14 ? 'from Linkerd' : '—',
+    metallb: metallbDefaults(t.metallb).chartVersion,
+    ingress: ingress.controller === 'envoy-gateway' ? `Envoy Gateway ${ingress.envoyGatewayVersion} (Gateway API)` : `ingress-nginx ${ingress.chartVersion} (retired)`,
     splits: release.minor >= 18 ? 'HTTPRoute' : 'SMI TrafficSplit',
   };
 }

@@ -36,11 +36,39 @@ export function boundaryViolations(self: string, text: string, plugins: readonly
       for (const [pattern, what] of rules) if (pattern.test(line)) found.push(`${i + 1}: ${what}: ${line.trim()}`);
     });
   }
+  // A value imported from another plugin's package is a second way to its knowledge (parse its version,
+  // build its mirror names, apply its defaults) beside its facts: only the plugin object (for ctx.facts)
+  // may be imported as a value; types (`import type`, `type X`) are fine.
+  for (const { line, names, from } of pluginImports(text)) {
+    const other = plugins.find((p) => p.name === from);
+    if (!other || other.name === self) continue;
+    const pluginObject = `${camel(other.name)}Plugin`;
+    const values = names.filter((n) => !n.startsWith('type ') && n !== pluginObject);
+    if (values.length > 0) found.push(`${line}: imports ${values.join(', ')} from plugin-${other.name} (read its facts through ${pluginObject} instead): ${lines[line - 1]!.trim()}`);
+  }
   // factsOf skips the dependsOn check that ctx.facts makes; it is for tests and the engine.
   lines.forEach((line, i) => {
     if (/\bfactsOf\(/.test(line) && !/^\s*(\/\/|\/\*|\*)/.test(line)) found.push(`${i + 1}: calls factsOf (use ctx.facts of a declared dependency): ${line.trim()}`);
   });
   return found;
+}
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Every `import ... from '@meshspec/plugin-<name>'` (also multi-line) with its line and imported names. */
+function pluginImports(text: string): Array<{ line: number; names: string[]; from: string }> {
+  const imports: Array<{ line: number; names: string[]; from: string }> = [];
+  for (const m of text.matchAll(/^import\s+(type\s+)?([^;'"]*?)\s+from\s+['"]@meshspec\/plugin-([\w-]+)['"]/gm)) {
+    if (m[1]) continue; // import type { ... }: types only
+    const clause = m[2]!;
+    const braces = /\{([\s\S]*)\}/.exec(clause);
+    const names = [
+      ...clause.replace(/\{[\s\S]*\}/, '').split(',').map((n) => n.trim()).filter((n) => n.length > 0).map((n) => (n.startsWith('* as') ? n : `default ${n}`)),
+      ...(braces ? braces[1]!.split(',').map((n) => n.trim().replace(/\s+as\s+\w+$/, '')).filter((n) => n.length > 0) : []),
+    ];
+    imports.push({ line: text.slice(0, m.index).split('\n').length, names, from: m[3]! });
+  }
+  return imports;
 }
 
 function sourcesOf(dir: string): string[] {
@@ -71,10 +99,30 @@ describe('plugin boundaries', () => {
     { line: 'after: [`linkerd:export:${key}@${c}`],', what: "spells a step id of linkerd ('linkerd:...')" },
     { line: "const KIND_SECTION = 'kindClusters';", what: "spells kind's section key 'kindClusters'" },
     { line: 'const facts = factsOf(linkerdPlugin, topology);', what: 'calls factsOf' },
+    { line: "import { linkerdPlugin, parseLinkerdVersion } from '@meshspec/plugin-linkerd';", what: 'imports parseLinkerdVersion from plugin-linkerd' },
+    { line: "import { mirrorServiceName, type LinkerdFacts } from '@meshspec/plugin-linkerd';", what: 'imports mirrorServiceName from plugin-linkerd' },
+    { line: "import kind from '@meshspec/plugin-kind';", what: 'imports default kind from plugin-kind' },
+    { line: "import * as linkerd from '@meshspec/plugin-linkerd';", what: 'imports * as linkerd from plugin-linkerd' },
   ])('catches: $line', ({ line, what }) => {
     const found = boundaryViolations('smi', `import x from 'y';\n${line}\n`, owners);
     expect(found).toHaveLength(1);
     expect(found[0]).toContain(`2: ${what}`);
+  });
+
+  it('catches a value import spread over several lines', () => {
+    const text = "import {\n  kindPlugin,\n  kubernetesVersionOfNodeImage,\n} from '@meshspec/plugin-kind';\n";
+    expect(boundaryViolations('linkerd', text, owners)).toEqual([
+      "1: imports kubernetesVersionOfNodeImage from plugin-kind (read its facts through kindPlugin instead): import {",
+    ]);
+  });
+
+  it('lets a plugin import other plugin objects and their types', () => {
+    const text = [
+      "import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';",
+      "import type { LinkerdFacts, LinkPair } from '@meshspec/plugin-linkerd';",
+      "import { linkerdPlugin as linkerd } from '@meshspec/plugin-linkerd';",
+    ].join('\n');
+    expect(boundaryViolations('smi', text, owners)).toEqual([]);
   });
 
   it('lets a plugin name its own section and step ids, and other plugins in comments', () => {

@@ -33,6 +33,15 @@ describe('schema', () => {
     expect(JSON.parse(await readFile(join(EXAMPLES, 'custom-plugin/topology.schema.json'), 'utf8'))).toEqual(custom);
   });
 
+  // The golden of the composed schema: byte for byte, so key order and every default count. Sections are
+  // defined once (their types and defaults are derived from these schemas), so a change here is a change
+  // of what users may write: update it deliberately (`-u`) and read the diff.
+  it('examples/topology.schema.json is byte for byte what `meshspec schema` prints', async () => {
+    const { code, stdout } = await runCli(['schema']);
+    expect(code).toBe(0);
+    await expect(stdout).toMatchFileSnapshot(join(EXAMPLES, 'topology.schema.json'));
+  });
+
   it('--config adds the custom plugin banner section', async () => {
     const s = await schema(['--config', join(EXAMPLES, 'custom-plugin/meshspec.config.mjs')]);
     expect(s.properties['banner']).toMatchObject({ type: 'object', additionalProperties: false, required: ['message'] });

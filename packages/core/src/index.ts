@@ -23,6 +23,7 @@ export { createLogger, registerSecret, redact, LOG_FILE, type LoggerOptions, typ
 export * from './topology/index.js';
 export { composeSchema, findMissingDescriptions, TOPOLOGY_API_VERSION, TOPOLOGY_SCHEMA_ID } from './schema/compose.js';
 export { didYouMean, levenshtein } from './schema/did-you-mean.js';
+export { applySchemaDefaults, defineSchema, schemaDefaultAt, type FromSchema, type ResolvedFromSchema } from './schema/from-schema.js';
 export { K8S_NAMESPACE, K8S_OBJECT_NAME, K8S_SERVICE_NAME, KUBE_CONTEXT } from './schema/names.js';
 export { orderPlugins } from './plugin/registry.js';
 export { factsOf, factsAccess, type FactsConsumer } from './plugin/facts.js';

@@ -36,6 +36,8 @@ export type { MeshspecConfig, PluginReference } from './config/load-config.js';
 export { asWarning, isWarning, MeshspecError, StepError, CommandError, KubeError, PluginError, type Diagnostic } from './errors.js';
 export { didYouMean, levenshtein } from './schema/did-you-mean.js';
 export { K8S_NAMESPACE, K8S_OBJECT_NAME, K8S_SERVICE_NAME, KUBE_CONTEXT } from './schema/names.js';
+// One source per section: the schema; its TypeScript types and defaults are derived from it.
+export { applySchemaDefaults, defineSchema, schemaDefaultAt, type FromSchema, type ResolvedFromSchema } from './schema/from-schema.js';
 
 // What a step talks through (StepContext members) and what it may hand them.
 export type { Logger } from './log/types.js';

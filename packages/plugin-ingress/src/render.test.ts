@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { controllerValues, envoyGatewayNamespace, hostFor, renderGatewayObjects, renderHttpRoute, renderIngress } from './render.js';
-import { DEFAULT_HOST_PATTERN, ingressOptions } from './schema.js';
+import { DEFAULT_HOST_PATTERN, ingressOptions, resolveExpose } from './schema.js';
 
 describe('ingress renderers', () => {
   it('Ingress matches its golden file', async () => {
     const host = hostFor(DEFAULT_HOST_PATTERN, { service: 'frontend', namespace: 'test', cluster: 'demo', context: 'kind-demo' });
     expect(host).toBe('frontend-kind-demo.127-0-0-1.sslip.io');
-    const ingress = renderIngress({ namespace: 'test', service: 'frontend', port: 8080 }, host, { className: 'nginx' });
+    const ingress = renderIngress(resolveExpose({ namespace: 'test', service: 'frontend', port: 8080 }), host, { className: 'nginx' });
     await expect(JSON.stringify(ingress, null, 2) + '\n').toMatchFileSnapshot('./__golden__/ingress-frontend.json');
   });
 
@@ -38,7 +38,7 @@ describe('Envoy Gateway (Gateway API) renderers', () => {
 
   it('the HTTPRoute for the demo frontend matches its golden file', async () => {
     const host = hostFor(DEFAULT_HOST_PATTERN, { service: 'frontend', namespace: 'test', cluster: 'east', context: 'kind-east' });
-    await expect(JSON.stringify(renderHttpRoute({ namespace: 'test', service: 'frontend', port: 8080 }, host), null, 2) + '\n').toMatchFileSnapshot('./__golden__/httproute-frontend.json');
+    await expect(JSON.stringify(renderHttpRoute(resolveExpose({ namespace: 'test', service: 'frontend', port: 8080 }), host), null, 2) + '\n').toMatchFileSnapshot('./__golden__/httproute-frontend.json');
   });
 
   it('routes to Services, not pod IPs, so Linkerd balances and splits', () => {

@@ -1,7 +1,7 @@
 // Pure renderers: host names, the controllers' Helm values and namespace, Ingress objects (ingress-nginx),
 // and the Gateway API objects of the Envoy Gateway ingress.
 import type { KubeObject } from '@meshspec/core/plugin';
-import { ENVOY_CONTROLLER_NAME, ENVOY_GATEWAY_NAMESPACE, GATEWAY_CLASS_NAME, GATEWAY_NAME, type ExposeSpec, type IngressOptions } from './schema.js';
+import { ENVOY_CONTROLLER_NAME, ENVOY_GATEWAY_NAMESPACE, GATEWAY_CLASS_NAME, GATEWAY_NAME, type IngressOptions, type ResolvedExposeSpec } from './schema.js';
 
 const MANAGED = { 'app.kubernetes.io/managed-by': 'meshspec' };
 const GATEWAY_API = 'gateway.networking.k8s.io';
@@ -32,7 +32,7 @@ export function controllerValues(options: IngressOptions): Record<string, unknow
  * The Ingress for one exposed service. `service-upstream` makes nginx send to the Service's cluster IP
  * instead of pod IPs, so the Linkerd proxy (not nginx) load-balances and applies splits.
  */
-export function renderIngress(expose: ExposeSpec, host: string, options: Pick<IngressOptions, 'className'>): KubeObject {
+export function renderIngress(expose: ResolvedExposeSpec, host: string, options: Pick<IngressOptions, 'className'>): KubeObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
@@ -47,7 +47,7 @@ export function renderIngress(expose: ExposeSpec, host: string, options: Pick<In
       rules: [
         {
           host,
-          http: { paths: [{ path: expose.path ?? '/', pathType: 'Prefix', backend: { service: { name: expose.service, port: { number: expose.port } } } }] },
+          http: { paths: [{ path: expose.path, pathType: 'Prefix', backend: { service: { name: expose.service, port: { number: expose.port } } } }] },
         },
       ],
     },
@@ -111,7 +111,7 @@ export const gatewayApiObjects = (objects: KubeObject[]) => objects.filter((o) =
  * sending to the Service. Named `<service>-ingress` so it never collides with a split HTTPRoute, which is
  * named after the service and attached to the Service itself.
  */
-export function renderHttpRoute(expose: ExposeSpec, host: string): KubeObject {
+export function renderHttpRoute(expose: ResolvedExposeSpec, host: string): KubeObject {
   return {
     apiVersion: `${GATEWAY_API}/v1`,
     kind: 'HTTPRoute',
@@ -119,7 +119,7 @@ export function renderHttpRoute(expose: ExposeSpec, host: string): KubeObject {
     spec: {
       parentRefs: [{ group: GATEWAY_API, kind: 'Gateway', name: GATEWAY_NAME, namespace: ENVOY_GATEWAY_NAMESPACE, sectionName: 'http' }],
       hostnames: [host],
-      rules: [{ matches: [{ path: { type: 'PathPrefix', value: expose.path ?? '/' } }], backendRefs: [{ group: '', kind: 'Service', name: expose.service, port: expose.port, weight: 1 }] }],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: expose.path } }], backendRefs: [{ group: '', kind: 'Service', name: expose.service, port: expose.port, weight: 1 }] }],
     },
   };
 }

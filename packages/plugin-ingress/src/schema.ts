@@ -1,9 +1,9 @@
-import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core/plugin';
+// The `ingress` section: its JSON Schema is the one definition; the TypeScript types and defaults come from it.
+import { applySchemaDefaults, K8S_NAMESPACE, K8S_SERVICE_NAME, type FromSchema, type JsonSchema, type ResolvedFromSchema } from '@meshspec/core/plugin';
 import { ENVOY_GATEWAY_PIN, INGRESS_NGINX_PIN } from './pins.js';
 
 export const DEFAULT_CHART_VERSION = INGRESS_NGINX_PIN.version;
 export const DEFAULT_ENVOY_GATEWAY_VERSION = ENVOY_GATEWAY_PIN.version;
-export type IngressController = 'ingress-nginx' | 'envoy-gateway';
 /** Envoy Gateway: chart, release and namespace (its proxies run there too, so meshing the namespace meshes them). */
 export const ENVOY_GATEWAY_CHART = 'oci://docker.io/envoyproxy/gateway-helm';
 export const ENVOY_GATEWAY_RELEASE = 'eg';
@@ -13,45 +13,13 @@ export const ENVOY_GATEWAY_DEPLOYMENT = 'envoy-gateway';
 export const GATEWAY_NAME = 'meshspec';
 export const GATEWAY_CLASS_NAME = 'meshspec-envoy';
 export const ENVOY_CONTROLLER_NAME = 'gateway.envoyproxy.io/gatewayclass-controller';
-export const DEFAULT_HOST_PATTERN = '{service}-{context}.127-0-0-1.sslip.io';
 export const CHART_REPO = 'https://kubernetes.github.io/ingress-nginx';
 export const CONTROLLER_NAMESPACE = 'ingress-nginx';
 export const RELEASE = 'ingress-nginx';
 /** The chart names its controller Deployment and Service `<release>-controller`. */
 export const CONTROLLER_NAME = `${RELEASE}-controller`;
 
-export interface ExposeSpec {
-  namespace: string;
-  service: string;
-  port: number;
-  path?: string;
-  clusters?: string[];
-}
-
-export interface IngressSection {
-  controller?: IngressController;
-  envoyGatewayVersion?: string;
-  chartVersion?: string;
-  className?: string;
-  hostPattern?: string;
-  inject?: boolean;
-  expose?: ExposeSpec[];
-}
-
-export type IngressOptions = Required<Omit<IngressSection, 'expose'>>;
-
-export function ingressOptions(section: IngressSection = {}): IngressOptions {
-  return {
-    controller: section.controller ?? 'ingress-nginx',
-    envoyGatewayVersion: section.envoyGatewayVersion ?? DEFAULT_ENVOY_GATEWAY_VERSION,
-    chartVersion: section.chartVersion ?? DEFAULT_CHART_VERSION,
-    className: section.className ?? 'nginx',
-    hostPattern: section.hostPattern ?? DEFAULT_HOST_PATTERN,
-    inject: section.inject ?? true,
-  };
-}
-
-export const ingressSchema: JsonSchema = {
+export const ingressSchema = {
   type: 'object',
   description: 'A meshed ingress in every cluster that exposes services under per-cluster host names: Envoy Gateway with Gateway API HTTPRoutes, or the retired ingress-nginx with Ingresses.',
   additionalProperties: false,
@@ -67,7 +35,7 @@ export const ingressSchema: JsonSchema = {
     className: { type: 'string', default: 'nginx', description: 'IngressClass the controller serves and the Ingresses use; ingress-nginx only.' },
     hostPattern: {
       type: 'string',
-      default: DEFAULT_HOST_PATTERN,
+      default: '{service}-{context}.127-0-0-1.sslip.io',
       description: 'Host name of each exposed service; placeholders {service}, {namespace}, {cluster}, {context}. sslip.io names resolve without DNS setup.',
     },
     inject: { type: 'boolean', default: true, description: 'Mesh the ingress: ingress-nginx pods get linkerd.io/inject: enabled (Ingresses use service-upstream); for Envoy Gateway its namespace gets the annotation, so the proxies it creates are meshed.' },
@@ -90,4 +58,27 @@ export const ingressSchema: JsonSchema = {
       },
     },
   },
-};
+} as const satisfies JsonSchema;
+
+/** The section as written. */
+export type IngressSection = FromSchema<typeof ingressSchema>;
+/** The section with the schema's defaults filled in (every option, `expose`, each entry's `path`). */
+export type IngressOptions = ResolvedFromSchema<typeof ingressSchema>;
+export type IngressController = IngressOptions['controller'];
+/** One exposed service as written (`path` absent = `/`). */
+export type ExposeSpec = NonNullable<IngressSection['expose']>[number];
+/** One exposed service with its defaults (`path`). */
+export type ResolvedExposeSpec = IngressOptions['expose'][number];
+
+/** The default host name pattern (`hostPattern`). */
+export const DEFAULT_HOST_PATTERN = ingressSchema.properties.hostPattern.default;
+
+/** The section with the schema's defaults filled in; an absent section resolves like an empty one. */
+export function ingressOptions(section: IngressSection = {}): IngressOptions {
+  return applySchemaDefaults(ingressSchema, section);
+}
+
+/** One exposed service with the schema's defaults filled in. */
+export function resolveExpose(expose: ExposeSpec): ResolvedExposeSpec {
+  return applySchemaDefaults(ingressSchema.properties.expose.items, expose);
+}

@@ -1,7 +1,7 @@
 import { KubeError, type Topology } from '@meshspec/core/plugin';
 import { createTestStepContext, MemoryKube, testStepsContext, withEngineFacts } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
-import type { IngressSection } from './schema.js';
+import { resolveExpose, type IngressSection } from './schema.js';
 import { ingressSteps as ingressStepsRaw, ingressSummary, routeStep } from './steps.js';
 import { ingressPlugin } from './index.js';
 
@@ -66,7 +66,7 @@ describe('ingress steps', () => {
   it('route retries while the admission webhook is not answering yet, but not on other errors', async () => {
     const section = { expose: [frontend] };
     const t = topology(section);
-    const route = routeStep(frontend, 'demo', section, testStepsContext(topology(section), ingressPlugin, stepsCtx), 1);
+    const route = routeStep(resolveExpose(frontend), 'demo', section, testStepsContext(topology(section), ingressPlugin, stepsCtx), 1);
     const ctx = createTestStepContext(t, { step: { id: route.id, cluster: 'demo' } });
     const kube = ctx.kube('demo') as MemoryKube;
     const realApply = kube.apply.bind(kube);

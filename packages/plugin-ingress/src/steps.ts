@@ -15,8 +15,8 @@ import {
   GATEWAY_NAME,
   ingressOptions,
   RELEASE,
-  type ExposeSpec,
   type IngressSection,
+  type ResolvedExposeSpec,
 } from './schema.js';
 
 export function controllerRelease(section: IngressSection, kubeContext: string): HelmRelease {
@@ -74,7 +74,7 @@ export function controllerStep(cluster: string, section: IngressSection, ctx: St
   };
 }
 
-export function hostOf(expose: ExposeSpec, cluster: string, section: IngressSection, context: string): string {
+export function hostOf(expose: Pick<ResolvedExposeSpec, 'namespace' | 'service'>, cluster: string, section: IngressSection, context: string): string {
   return hostFor(ingressOptions(section).hostPattern, { service: expose.service, namespace: expose.namespace, cluster, context });
 }
 
@@ -92,13 +92,13 @@ async function applyWithWebhookRetry(apply: () => Promise<unknown>, signal: Abor
   }
 }
 
-export function routeStep(expose: ExposeSpec, cluster: string, section: IngressSection, ctx: StepsContext, retryDelayMs = 3000): Step {
+export function routeStep(expose: ResolvedExposeSpec, cluster: string, section: IngressSection, ctx: StepsContext, retryDelayMs = 3000): Step {
   const options = ingressOptions(section);
   const context = ctx.contextOf(cluster);
   const host = hostOf(expose, cluster, section, context);
   const object = renderIngress(expose, host, options);
   const key = `${expose.namespace}/${expose.service}`;
-  const url = `http://${host}${expose.path ?? '/'}`;
+  const url = `http://${host}${expose.path}`;
   return {
     id: stepId('ingress', `route:${key}`, cluster),
     title: `Ingress ${url} -> ${key}:${expose.port} in ${cluster}`,
@@ -107,7 +107,7 @@ export function routeStep(expose: ExposeSpec, cluster: string, section: IngressS
     cluster,
     needs: [stepId('ingress', 'controller', cluster)],
     after: [ctx.facts(workloadsPlugin).steps.demo(cluster)],
-    plan: [applyPlanLine(context, `Ingress ${key} host ${host} path ${expose.path ?? '/'} -> ${expose.service}:${expose.port} (class ${options.className})`)],
+    plan: [applyPlanLine(context, `Ingress ${key} host ${host} path ${expose.path} -> ${expose.service}:${expose.port} (class ${options.className})`)],
     inputs: { cluster, object },
     async run(run: StepContext) {
       const kube = run.kube(cluster);
@@ -121,9 +121,9 @@ export function routeStep(expose: ExposeSpec, cluster: string, section: IngressS
 export function ingressSteps(topology: Topology, section: IngressSection | undefined, ctx: StepsContext): Step[] {
   if (!section) return [];
   const clusters = Object.keys(topology.clusters);
-  const expose = section.expose ?? [];
+  const { expose, controller } = ingressOptions(section);
   const exposedIn = (c: string) => expose.filter((e) => (e.clusters ?? clusters).includes(c));
-  const gatewayApi = ingressOptions(section).controller === 'envoy-gateway';
+  const gatewayApi = controller === 'envoy-gateway';
   const steps: Step[] = [];
   for (const c of clusters) {
     if (gatewayApi) {
@@ -209,12 +209,12 @@ export function gatewayStep(cluster: string, ctx: StepsContext): Step {
   };
 }
 
-export function httpRouteStep(expose: ExposeSpec, cluster: string, section: IngressSection, ctx: StepsContext): Step {
+export function httpRouteStep(expose: ResolvedExposeSpec, cluster: string, section: IngressSection, ctx: StepsContext): Step {
   const context = ctx.contextOf(cluster);
   const host = hostOf(expose, cluster, section, context);
   const object = renderHttpRoute(expose, host);
   const key = `${expose.namespace}/${expose.service}`;
-  const url = `http://${host}${expose.path ?? '/'}`;
+  const url = `http://${host}${expose.path}`;
   return {
     id: stepId('ingress', `route:${key}`, cluster),
     title: `HTTPRoute ${url} -> ${key}:${expose.port} in ${cluster}`,
@@ -223,7 +223,7 @@ export function httpRouteStep(expose: ExposeSpec, cluster: string, section: Ingr
     cluster,
     needs: [stepId('ingress', 'gateway', cluster)],
     after: [ctx.facts(workloadsPlugin).steps.demo(cluster)],
-    plan: [applyPlanLine(context, `HTTPRoute ${expose.namespace}/${object.metadata.name} host ${host} path ${expose.path ?? '/'} -> ${expose.service}:${expose.port} (Gateway ${ENVOY_GATEWAY_NAMESPACE}/${GATEWAY_NAME})`)],
+    plan: [applyPlanLine(context, `HTTPRoute ${expose.namespace}/${object.metadata.name} host ${host} path ${expose.path} -> ${expose.service}:${expose.port} (Gateway ${ENVOY_GATEWAY_NAMESPACE}/${GATEWAY_NAME})`)],
     inputs: { cluster, object },
     async run(run: StepContext) {
       await run.kube(cluster).apply([object], { signal: run.signal });
@@ -237,11 +237,12 @@ export function httpRouteStep(expose: ExposeSpec, cluster: string, section: Ingr
 export async function ingressSummary(topology: Topology, section: IngressSection | undefined, ctx: StepContext): Promise<string[]> {
   if (!section) return [];
   const clusters = Object.keys(topology.clusters);
-  const gatewayApi = ingressOptions(section).controller === 'envoy-gateway';
+  const { expose, controller } = ingressOptions(section);
+  const gatewayApi = controller === 'envoy-gateway';
   const urls: string[] = [];
   const hosts: string[] = [];
   for (const c of clusters) {
-    const exposes = (section.expose ?? []).filter((e) => (e.clusters ?? clusters).includes(c));
+    const exposes = expose.filter((e) => (e.clusters ?? clusters).includes(c));
     if (exposes.length === 0) continue;
     let address: string | undefined;
     try {
@@ -251,7 +252,7 @@ export async function ingressSummary(topology: Topology, section: IngressSection
     }
     for (const e of exposes) {
       const host = hostOf(e, c, section, ctx.contextOf(c));
-      urls.push(`${c}: http://${host}${e.path ?? '/'} -> ${e.namespace}/${e.service}:${e.port}`);
+      urls.push(`${c}: http://${host}${e.path} -> ${e.namespace}/${e.service}:${e.port}`);
       hosts.push(address ? `${address} ${host}` : `# ${host}: address pending (${gatewayApi ? `Gateway ${ENVOY_GATEWAY_NAMESPACE}/${GATEWAY_NAME} has no address` : `Service ${CONTROLLER_NAMESPACE}/${CONTROLLER_NAME} has no LoadBalancer IP`} yet)`);
     }
   }

@@ -1,5 +1,5 @@
 import { asWarning, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core/plugin';
-import { linkerdPlugin, linkerdReleaseOf } from '@meshspec/plugin-linkerd';
+import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { unknownPlaceholders } from './render.js';
 import { ingressOptions, type IngressSection } from './schema.js';
 
@@ -16,13 +16,13 @@ export function validateIngress(topology: Topology, section: IngressSection | un
     );
   } else {
     // Gateway/GatewayClass CRDs come from linkerd:gateway-api, which exists only for Linkerd 2.18+.
-    const version = ctx.facts(linkerdPlugin).versionText;
-    const release = version === undefined ? undefined : linkerdReleaseOf(version);
-    if (release && release.minor < 18) {
+    // Linkerd's capabilities say whether its own `install --crds` brings them (before 2.18) instead.
+    const { version, capabilities } = ctx.facts(linkerdPlugin);
+    if (version && capabilities?.installsGatewayApiCrds) {
       problems.push(
         ctx.diagnostic(
           ['ingress', 'controller'],
-          `envoy-gateway needs the Gateway API CRDs that meshspec installs with Linkerd 2.18+; linkerd.version ${version} is Linkerd 2.${release.minor}`,
+          `envoy-gateway needs the Gateway API CRDs that meshspec installs with Linkerd 2.18+; linkerd.version ${version.text} is Linkerd 2.${version.minor}`,
           'use Linkerd 2.18 or newer (e.g. linkerd.version: edge-26.6.3), or controller: ingress-nginx for this older Linkerd',
         ),
       );

@@ -4,7 +4,7 @@
 // is skipped with the reason (the in-cluster split checks still cover the mesh path).
 import { request } from 'node:http';
 import { KubeError, type Topology, type VerifyCheck, type VerifyContext } from '@meshspec/core/plugin';
-import { CONTROLLER_NAME, CONTROLLER_NAMESPACE, type IngressSection } from './schema.js';
+import { CONTROLLER_NAME, CONTROLLER_NAMESPACE, ingressOptions, type IngressSection } from './schema.js';
 import { hostOf } from './steps.js';
 
 const REQUEST_TIMEOUT_MS = 3_000;
@@ -28,7 +28,7 @@ export async function verifyIngress(topology: Topology, section: IngressSection 
   const clusters = Object.keys(topology.clusters);
   const checks: VerifyCheck[] = [];
   for (const cluster of clusters) {
-    const exposes = (section.expose ?? []).filter((e) => (e.clusters ?? clusters).includes(cluster));
+    const exposes = ingressOptions(section).expose.filter((e) => (e.clusters ?? clusters).includes(cluster));
     if (exposes.length === 0) continue;
     let address: string | undefined;
     try {
@@ -40,7 +40,7 @@ export async function verifyIngress(topology: Topology, section: IngressSection 
     }
     for (const expose of exposes) {
       const host = hostOf(expose, cluster, section, ctx.contextOf(cluster));
-      const path = expose.path ?? '/';
+      const { path } = expose;
       const name = `ingress http://${host}${path}`;
       if (!address) {
         checks.push({ cluster, name, ok: false, level: 'error', detail: `Service ${CONTROLLER_NAMESPACE}/${CONTROLLER_NAME} has no LoadBalancer address (MetalLB pool?)` });

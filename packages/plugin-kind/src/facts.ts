@@ -1,6 +1,7 @@
 // What the kind plugin publishes to the plugins that depend on it (read with `ctx.facts(kindPlugin)`).
 import type { Topology } from '@meshspec/core/plugin';
 import { nodeImagesOf, type ClusterNodeImage } from './node-images.js';
+import { pinnedNodeImageWithin, type NodeImagePin } from './pins.js';
 import { withDefaults, type KindClusterSpec, type KindSection } from './schema.js';
 import { clusterStepId, NETWORK_STEP } from './steps.js';
 
@@ -26,8 +27,10 @@ export interface KindFacts {
   clusterStep(cluster: string): string;
   /** Pod and service subnets written on (or defaulted into) each cluster entry. */
   subnets: Record<string, ClusterSubnets>;
-  /** Node image per kind cluster and where the topology sets it (empty when kind is unused). */
+  /** Node image per kind cluster, its Kubernetes version and where the topology sets it (empty when kind is unused). */
   nodeImages: ClusterNodeImage[];
+  /** The newest node image kind pins whose Kubernetes minor is in 1.min-1.max (a fix to suggest), if any. */
+  pinnedNodeImageWithin(min: number, max: number): NodeImagePin | undefined;
   /** Where other clusters reach the API server of a kind cluster (undefined when kind does not create it). */
   reachableAt(cluster: string): ReachableAt | undefined;
 }
@@ -45,6 +48,7 @@ export function kindFacts(topology: Topology, section: KindSection | undefined):
     clusterStep: clusterStepId,
     subnets,
     nodeImages: nodeImagesOf(topology),
+    pinnedNodeImageWithin,
     // The control plane's address on the docker network (the kubeconfig's 127.0.0.1 is useless from another cluster).
     reachableAt: (cluster) => (clusters.includes(cluster) ? { step: clusterStepId(cluster), output: 'apiServerUrl' } : undefined),
   };

@@ -5,8 +5,6 @@ export default kindPlugin;
 export {
   KIND_SECTION_KEY,
   DEFAULT_NODE_IMAGE,
-  DEFAULT_WORKERS,
-  DEFAULT_NETWORK,
   withDefaults,
   kindSectionSchema,
   kindClusterSchema,

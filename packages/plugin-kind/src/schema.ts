@@ -1,5 +1,6 @@
-// The `kind` section of a topology, its cluster keys, their JSON Schemas and defaults.
-import type { ClusterSpec, JsonSchema } from '@meshspec/core/plugin';
+// The `kind` section of a topology and its cluster keys: their JSON Schemas are the one definition; the
+// TypeScript types and the defaults come from them.
+import { applySchemaDefaults, type ClusterSpec, type FromSchema, type JsonSchema, type ResolvedFromSchema } from '@meshspec/core/plugin';
 import { pinnedNodeImageWithin } from './pins.js';
 
 /**
@@ -8,8 +9,6 @@ import { pinnedNodeImageWithin } from './pins.js';
  * (1.37), which no Linkerd release supports yet. The seed example names its 1.24 image explicitly.
  */
 export const DEFAULT_NODE_IMAGE = pinnedNodeImageWithin(31, 35)!.image;
-export const DEFAULT_WORKERS = 2;
-export const DEFAULT_NETWORK = 'kind';
 /** kind's own defaults: the first cluster gets exactly what `kind create cluster` would give it. */
 export const DEFAULT_POD_SUBNET_START = '10.244.0.0';
 export const DEFAULT_SERVICE_SUBNET_START = '10.96.0.0';
@@ -21,66 +20,51 @@ export const DEFAULT_SUBNET_PREFIX = 16;
  */
 export const KIND_SECTION_KEY = 'kindClusters';
 
-export interface KindSection {
-  nodeImage?: string;
-  workers?: number;
-  network?: string;
-  apiServerPort?: number;
-}
-
-export type ResolvedKindSection = Required<Pick<KindSection, 'nodeImage' | 'workers' | 'network'>> & Pick<KindSection, 'apiServerPort'>;
-
-/** The cluster keys this plugin adds (after `resolve`, podSubnet/serviceSubnet/context are always set). */
-export interface KindClusterSpec extends ClusterSpec {
-  podSubnet?: string;
-  serviceSubnet?: string;
-  workers?: number;
-  nodeImage?: string;
-  apiServerAddress?: string;
-  apiServerPort?: number;
-}
-
-export function withDefaults(section: KindSection | undefined): ResolvedKindSection {
-  return {
-    nodeImage: section?.nodeImage ?? DEFAULT_NODE_IMAGE,
-    workers: section?.workers ?? DEFAULT_WORKERS,
-    network: section?.network ?? DEFAULT_NETWORK,
-    ...(section?.apiServerPort !== undefined ? { apiServerPort: section.apiServerPort } : {}),
-  };
-}
-
 // A digest pin is required: tags of kindest/node are rebuilt, and kind's release notes list the digest
 // that matches each kind version.
-const NODE_IMAGE_SCHEMA: JsonSchema = {
+const NODE_IMAGE_SCHEMA = {
   type: 'string',
   pattern: '^[^\\s@]+:[^\\s@]+@sha256:[0-9a-f]{64}$',
   description: 'kindest/node image pinned by digest (`kindest/node:<version>@sha256:<digest>`, from the kind release notes).',
-};
-const WORKERS_SCHEMA: JsonSchema = { type: 'integer', minimum: 0, maximum: 20, description: 'Number of worker nodes besides the control-plane node.' };
-const PORT_SCHEMA: JsonSchema = { type: 'integer', minimum: 0, maximum: 65535, description: 'Host port of the API server (0 or absent: kind picks a free port).' };
+} as const satisfies JsonSchema;
+const WORKERS_SCHEMA = { type: 'integer', minimum: 0, maximum: 20, description: 'Number of worker nodes besides the control-plane node.' } as const satisfies JsonSchema;
+const PORT_SCHEMA = { type: 'integer', minimum: 0, maximum: 65535, description: 'Host port of the API server (0 or absent: kind picks a free port).' } as const satisfies JsonSchema;
 
-export const kindSectionSchema: JsonSchema = {
+export const kindSectionSchema = {
   type: 'object',
   description: 'Local Kubernetes clusters in docker, created with kind (one per entry of `clusters`).',
   additionalProperties: false,
   properties: {
     nodeImage: { ...NODE_IMAGE_SCHEMA, default: DEFAULT_NODE_IMAGE },
-    workers: { ...WORKERS_SCHEMA, default: DEFAULT_WORKERS },
+    workers: { ...WORKERS_SCHEMA, default: 2 },
     network: {
       type: 'string',
       pattern: '^[a-zA-Z0-9][a-zA-Z0-9_.-]*$',
-      default: DEFAULT_NETWORK,
+      default: 'kind',
       description: 'Docker network the clusters join (kind uses `kind`; other names are passed as KIND_EXPERIMENTAL_DOCKER_NETWORK).',
     },
     apiServerPort: { ...PORT_SCHEMA, description: 'Host port of the API server for all clusters; only sensible with one cluster (prefer the per-cluster key).' },
   },
-};
+} as const satisfies JsonSchema;
 
-export const kindClusterSchema: Record<string, JsonSchema> = {
+/** The section as written. */
+export type KindSection = FromSchema<typeof kindSectionSchema>;
+/** The section with the schema's defaults (nodeImage, workers, network) filled in. */
+export type ResolvedKindSection = ResolvedFromSchema<typeof kindSectionSchema>;
+
+/** The section with the schema's defaults filled in; an absent section resolves like an empty one. */
+export function withDefaults(section: KindSection | undefined): ResolvedKindSection {
+  return applySchemaDefaults(kindSectionSchema, section ?? {});
+}
+
+export const kindClusterSchema = {
   podSubnet: { type: 'string', format: 'cidr', description: 'Pod CIDR (IPv4), e.g. 10.244.0.0/16. Default: a free /16 from 10.244.0.0 upwards, distinct per cluster.' },
   serviceSubnet: { type: 'string', format: 'cidr', description: 'Service CIDR (IPv4), e.g. 10.96.0.0/16. Default: a free /16 from 10.96.0.0 upwards, distinct per cluster.' },
   workers: { ...WORKERS_SCHEMA, description: 'Worker nodes of this cluster (overrides kind.workers).' },
   nodeImage: { ...NODE_IMAGE_SCHEMA, description: 'Node image of this cluster (overrides kind.nodeImage); pinned by digest.' },
   apiServerAddress: { type: 'string', description: 'Host address the API server listens on (kind default 127.0.0.1).' },
   apiServerPort: PORT_SCHEMA,
-};
+} as const satisfies Record<string, JsonSchema>;
+
+/** The cluster keys this plugin adds (after `resolve`, podSubnet/serviceSubnet/context are always set). */
+export type KindClusterSpec = ClusterSpec & FromSchema<{ type: 'object'; properties: typeof kindClusterSchema }>;

@@ -4,7 +4,7 @@ import type { Topology } from '@meshspec/core/plugin';
 import { gatewayApiStepId } from './gateway-api.js';
 import { linkPairs, mirrorServiceName } from './mesh.js';
 import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair } from './schema.js';
-import { linkerdStepIds } from './steps.js';
+import { GATEWAY_SERVICE, linkerdStepIds, MULTICLUSTER_NAMESPACE } from './steps.js';
 import { capabilitiesOf, parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
 export interface LinkerdStepIds {
@@ -48,6 +48,11 @@ export interface LinkerdFacts {
   mirrorIn(cluster: string, namespace: string, service: string, remote: string): string | undefined;
   /** The name Linkerd gives the mirror of `service` exported by `remote` (whether or not it exists). */
   mirrorName(service: string, remote: string): string;
+  /**
+   * Whether a TLS identity (a proxy metric's `server_id`) is a multicluster gateway's: every cluster
+   * shares one trust domain, so traffic to a remote backend shows the remote gateway's identity.
+   */
+  isGatewayIdentity(identity: string): boolean;
   /** Ids of Linkerd's steps, to order after (softly: `after`, since Linkerd may be absent). */
   steps: LinkerdStepIds;
 }
@@ -59,6 +64,9 @@ const stepIds: LinkerdStepIds = {
   link: (from, to) => linkerdStepIds.link({ from, to }),
   export: (namespace, service, cluster) => linkerdStepIds.export({ namespace, service }, cluster),
 };
+
+/** The gateway's service account (named like its Service) in the multicluster namespace: `<sa>.<ns>.serviceaccount.identity...`. */
+const GATEWAY_IDENTITY_PREFIX = `${GATEWAY_SERVICE}.${MULTICLUSTER_NAMESPACE}.`;
 
 export function linkerdFacts(topology: Topology, section: LinkerdSection | undefined): LinkerdFacts {
   const resolved = section === undefined ? undefined : withDefaults(section);
@@ -76,7 +84,7 @@ export function linkerdFacts(topology: Topology, section: LinkerdSection | undef
     versionText: resolved?.version,
     version,
     capabilities: version === undefined ? undefined : capabilitiesOf(version),
-    cli: resolved?.cliPath ?? 'linkerd',
+    cli: (resolved ?? withDefaults({})).cliPath,
     multicluster,
     links,
     isLinked,
@@ -84,6 +92,7 @@ export function linkerdFacts(topology: Topology, section: LinkerdSection | undef
     isExported,
     mirrorIn: (cluster, namespace, service, remote) => (isExported(namespace, service) && isLinked(remote, cluster) ? mirrorServiceName(service, remote) : undefined),
     mirrorName: mirrorServiceName,
+    isGatewayIdentity: (identity) => identity.startsWith(GATEWAY_IDENTITY_PREFIX),
     steps: stepIds,
   };
 }

@@ -3,7 +3,7 @@ import { linkerdPlugin } from './plugin.js';
 export { linkerdPlugin };
 export default linkerdPlugin;
 export * from './schema.js';
-export { parseLinkerdVersion, linkerdReleaseOf, capabilitiesOf, defaultClusterNetworks, EDGE_OF_RELEASE, NEWEST_KNOWN_MINOR, VERSION_PATTERN, type LinkerdVersion, type LinkerdCapabilities, type LinkerdChannel } from './version.js';
+export { parseLinkerdVersion, capabilitiesOf, defaultClusterNetworks, EDGE_OF_RELEASE, NEWEST_KNOWN_MINOR, VERSION_PATTERN, type LinkerdVersion, type LinkerdCapabilities, type LinkerdChannel } from './version.js';
 // identity.js, not certs.js: the generator (and @peculiar/x509) loads on the first generating call.
 export { ensureLinkerdCertificates, generateTrustAnchor, issueIssuer, keyMatchesCert, fingerprintOf, CERT_FILES, TRUST_ANCHOR_CN, ISSUER_CN } from './identity.js';
 export type { EnsureResult, PemPair, CertificateOptions } from './certs.js';

@@ -4,7 +4,7 @@
 // 2.19 follows ../shared/reference/seed-procedure.md (read from the k8s-versions page on 2026-11-29:
 // 1.22-1.35); an older stored copy of that page said 1.29-1.34, before 2.19's range was widened.
 import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core/plugin';
-import { kindPlugin, kubernetesVersionOfNodeImage, pinnedNodeImageWithin } from '@meshspec/plugin-kind';
+import { kindPlugin } from '@meshspec/plugin-kind';
 import type { LinkerdVersion } from './version.js';
 
 export interface KubernetesRange {
@@ -51,8 +51,8 @@ export function kubernetesSupportProblems(topology: Topology, version: LinkerdVe
   const range = kubernetesRangeOf(version.minor);
   if (!range) return [];
   const byPath = new Map<string, { path: Array<string | number>; image: string; minor: number; clusters: string[] }>();
-  for (const { cluster, image, path } of ctx.facts(kindPlugin).nodeImages) {
-    const k8s = kubernetesVersionOfNodeImage(image);
+  const kind = ctx.facts(kindPlugin);
+  for (const { cluster, image, path, kubernetes: k8s } of kind.nodeImages) {
     if (!k8s || k8s.major !== 1 || (k8s.minor >= range.min && k8s.minor <= range.max)) continue;
     const key = path.join('.');
     const entry = byPath.get(key) ?? { path, image, minor: k8s.minor, clusters: [] };
@@ -63,7 +63,7 @@ export function kubernetesSupportProblems(topology: Topology, version: LinkerdVe
   return [...byPath.values()].map(({ path, image, minor, clusters }) => {
     const who = clusters.length === 1 ? `cluster ${clusters[0]} runs` : `clusters ${clusters.join(', ')} run`;
     const tag = image.split('@')[0];
-    const pin = pinnedNodeImageWithin(range.min, range.max);
+    const pin = kind.pinnedNodeImageWithin(range.min, range.max);
     const pinFix = pin
       ? `pin a node image inside ${supported}: nodeImage: ${pin.image} (kind ${pin.kind} release notes, ${pin.source}; create the clusters with kind ${pin.kind})`
       : `pin a kindest/node image for Kubernetes ${supported} by digest from the kind release notes (meshspec pins none in that range)`;

@@ -1,5 +1,6 @@
-// The `linkerd` section of a topology: its JSON Schema, types and defaults.
-import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core/plugin';
+// The `linkerd` section of a topology: its JSON Schema is the one definition; the TypeScript types and the
+// defaults come from it.
+import { applySchemaDefaults, K8S_NAMESPACE, K8S_SERVICE_NAME, type FromSchema, type JsonSchema, type ResolvedFromSchema } from '@meshspec/core/plugin';
 import { GATEWAY_API_PIN, LINKERD_PIN } from './pins.js';
 import { VERSION_PATTERN } from './version.js';
 
@@ -9,7 +10,6 @@ import { VERSION_PATTERN } from './version.js';
  */
 export const DEFAULT_VERSION = LINKERD_PIN.version;
 export const DEFAULT_GATEWAY_API_VERSION = GATEWAY_API_PIN.version;
-export const DEFAULT_CLI = 'linkerd';
 /** Trust anchor: 10 years, like `step certificate create --profile root-ca`. */
 export const DEFAULT_TRUST_ANCHOR_VALIDITY = '87600h';
 /** Issuer: one year, as in the seed procedure (`--not-after 8760h`). */
@@ -17,82 +17,11 @@ export const DEFAULT_ISSUER_VALIDITY = '8760h';
 /** Re-issue the issuer (and warn in status) when it expires within this window. */
 export const DEFAULT_ISSUER_RENEW_BEFORE = '720h';
 
-export interface LinkPair {
-  /** The cluster whose services are mirrored (the link points at it). */
-  from: string;
-  /** The cluster the link is applied in (it gets the mirror services). */
-  to: string;
-}
-
-export interface ExportEntry {
-  namespace: string;
-  service: string;
-}
-
-/** The Gateway API CRDs meshspec applies before Linkerd 2.18+ (see gateway-api.ts). */
-export interface GatewayApiSection {
-  install?: boolean;
-  version?: string;
-  /** URL or file path (relative to the topology's folder) of the standard-channel CRDs. */
-  manifest?: string;
-}
-
-export interface LinkerdSection {
-  version?: string;
-  cliPath?: string;
-  trustAnchorValidity?: string;
-  issuerValidity?: string;
-  issuerRenewBefore?: string;
-  viz?: boolean;
-  multicluster?: { enabled?: boolean; gateway?: boolean };
-  installGatewayApi?: boolean;
-  gatewayApi?: GatewayApiSection;
-  links?: 'full-mesh' | 'none' | LinkPair[];
-  clusterNetworks?: string[];
-  export?: ExportEntry[];
-}
-
-export interface ResolvedLinkerdSection {
-  version: string;
-  cliPath: string;
-  trustAnchorValidity: string;
-  issuerValidity: string;
-  issuerRenewBefore: string;
-  viz: boolean;
-  multicluster: { enabled: boolean; gateway: boolean };
-  installGatewayApi: boolean;
-  gatewayApi: { install: boolean; version: string; manifest?: string };
-  links: 'full-mesh' | 'none' | LinkPair[];
-  clusterNetworks: string[];
-  export: ExportEntry[];
-}
-
-export function withDefaults(section: LinkerdSection): ResolvedLinkerdSection {
-  return {
-    version: section.version ?? DEFAULT_VERSION,
-    cliPath: section.cliPath ?? DEFAULT_CLI,
-    trustAnchorValidity: section.trustAnchorValidity ?? DEFAULT_TRUST_ANCHOR_VALIDITY,
-    issuerValidity: section.issuerValidity ?? DEFAULT_ISSUER_VALIDITY,
-    issuerRenewBefore: section.issuerRenewBefore ?? DEFAULT_ISSUER_RENEW_BEFORE,
-    viz: section.viz ?? true,
-    multicluster: { enabled: section.multicluster?.enabled ?? true, gateway: section.multicluster?.gateway ?? true },
-    installGatewayApi: section.installGatewayApi ?? false,
-    gatewayApi: {
-      install: section.gatewayApi?.install ?? true,
-      version: section.gatewayApi?.version ?? DEFAULT_GATEWAY_API_VERSION,
-      ...(section.gatewayApi?.manifest !== undefined ? { manifest: section.gatewayApi.manifest } : {}),
-    },
-    links: section.multicluster?.enabled === false ? 'none' : (section.links ?? 'full-mesh'),
-    clusterNetworks: section.clusterNetworks ?? [],
-    export: section.export ?? [],
-  };
-}
-
 const DURATION_PATTERN = '^[0-9]+(s|m|h|d)$';
-const duration = (description: string, dflt: string): JsonSchema => ({ type: 'string', pattern: DURATION_PATTERN, default: dflt, description });
-const clusterName: JsonSchema = { type: 'string', minLength: 1, description: 'A cluster name from `clusters`.' };
+const duration = <D extends string>(description: string, dflt: D) => ({ type: 'string', pattern: DURATION_PATTERN, default: dflt, description }) as const satisfies JsonSchema;
+const clusterName = { type: 'string', minLength: 1, description: 'A cluster name from `clusters`.' } as const satisfies JsonSchema;
 
-export const linkerdSectionSchema: JsonSchema = {
+export const linkerdSectionSchema = {
   type: 'object',
   description: 'Linkerd service mesh on every cluster, one shared trust anchor, multicluster links and exported services.',
   additionalProperties: false,
@@ -103,7 +32,7 @@ export const linkerdSectionSchema: JsonSchema = {
       default: DEFAULT_VERSION,
       description: 'Linkerd release of the CLI at `cliPath`: `stable-2.x.y`, `edge-yy.m.n`, `version-2.N` or `enterprise-2.x.y`. Selects link/link-gen and Gateway API handling.',
     },
-    cliPath: { type: 'string', minLength: 1, default: DEFAULT_CLI, description: 'The linkerd CLI to run (a name on PATH or a path); it must match `version`.' },
+    cliPath: { type: 'string', minLength: 1, default: 'linkerd', description: 'The linkerd CLI to run (a name on PATH or a path); it must match `version`.' },
     trustAnchorValidity: duration('Validity of the generated trust anchor (root CA), e.g. `87600h` (10 years). Used only when it is first generated.', DEFAULT_TRUST_ANCHOR_VALIDITY),
     issuerValidity: duration('Validity of the identity issuer certificate, e.g. `8760h`.', DEFAULT_ISSUER_VALIDITY),
     issuerRenewBefore: duration('Re-issue the issuer on apply (and warn in status) when it expires within this window, e.g. `720h`.', DEFAULT_ISSUER_RENEW_BEFORE),
@@ -174,4 +103,23 @@ export const linkerdSectionSchema: JsonSchema = {
       },
     },
   },
-};
+} as const satisfies JsonSchema;
+
+/** The section as written. */
+export type LinkerdSection = FromSchema<typeof linkerdSectionSchema>;
+/**
+ * The section with the schema's defaults filled in. `links` is as written or `full-mesh`: with
+ * multicluster.enabled false there are no links whatever it says (the facts' `links` are resolved).
+ */
+export type ResolvedLinkerdSection = ResolvedFromSchema<typeof linkerdSectionSchema>;
+/** One link: `to` mirrors the services `from` exports. */
+export type LinkPair = Extract<NonNullable<LinkerdSection['links']>, unknown[]>[number];
+/** One exported service. */
+export type ExportEntry = NonNullable<LinkerdSection['export']>[number];
+/** The Gateway API CRDs meshspec applies before Linkerd 2.18+ (see gateway-api.ts). */
+export type GatewayApiSection = NonNullable<LinkerdSection['gatewayApi']>;
+
+/** The section with the schema's defaults filled in. */
+export function withDefaults(section: LinkerdSection): ResolvedLinkerdSection {
+  return applySchemaDefaults(linkerdSectionSchema, section);
+}

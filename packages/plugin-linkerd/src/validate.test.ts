@@ -1,6 +1,5 @@
-import { withDefaults } from './schema.js';
 import { type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core/plugin';
-import { factsAccess } from '@meshspec/core/testing';
+import { factsAccess, factsOf } from '@meshspec/core/testing';
 import { linkerdPlugin } from './index.js';
 import { describe, expect, it } from 'vitest';
 import type { LinkerdSection } from './schema.js';
@@ -63,8 +62,10 @@ describe('validateLinkerd', () => {
     expect(check({ export: [{ namespace: 'test', service: 'podinfo' }] })).toEqual([]);
   });
 
-  it('has no links or link steps when the multicluster extension is off', () => {
-    expect(withDefaults({ multicluster: { enabled: false }, links: 'full-mesh' }).links).toBe('none');
+  it('has no links when the multicluster extension is off, whatever links says', () => {
+    const off = topology({ multicluster: { enabled: false }, links: 'full-mesh' });
+    expect(factsOf(linkerdPlugin, off).links).toEqual([]);
+    expect(factsOf(linkerdPlugin, off).multicluster).toBe(false);
   });
 });
 

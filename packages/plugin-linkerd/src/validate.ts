@@ -3,7 +3,7 @@ import { asWarning, formatCidr, hasHostBits, networkOf, parseCidr, type Diagnost
 import { parseDuration } from './duration.js';
 import { gatewayApiProblems } from './gateway-api-plan.js';
 import { kubernetesSupportProblems } from './kubernetes-support.js';
-import { DEFAULT_VERSION, type LinkerdSection } from './schema.js';
+import { withDefaults, type LinkerdSection } from './schema.js';
 import { parseLinkerdVersion } from './version.js';
 
 const KEY = 'linkerd';
@@ -14,18 +14,19 @@ export function validateLinkerd(topology: Topology, section: LinkerdSection | un
   const at = (path: Array<string | number>, message: string, fix: string) => problems.push(ctx.diagnostic([KEY, ...path], message, fix));
   const clusters = Object.keys(topology.clusters);
 
-  const version = parseLinkerdVersion(section.version ?? DEFAULT_VERSION);
+  const resolved = withDefaults(section);
+  const version = parseLinkerdVersion(resolved.version);
   if (!version) {
-    at(['version'], `"${section.version}" is not a Linkerd release name`, 'write e.g. stable-2.13.3, stable-2.14.10, edge-26.6.3 or version-2.20');
+    at(['version'], `"${resolved.version}" is not a Linkerd release name`, 'write e.g. stable-2.13.3, stable-2.14.10, edge-26.6.3 or version-2.20');
   } else {
     problems.push(...kubernetesSupportProblems(topology, version, ctx));
     problems.push(...gatewayApiProblems(section, version, ctx));
   }
 
-  const validity = parseDuration(section.issuerValidity ?? '8760h');
-  const renew = parseDuration(section.issuerRenewBefore ?? '720h');
+  const validity = parseDuration(resolved.issuerValidity);
+  const renew = parseDuration(resolved.issuerRenewBefore);
   if (validity !== undefined && renew !== undefined && renew >= validity) {
-    at(['issuerRenewBefore'], `issuerRenewBefore (${section.issuerRenewBefore ?? '720h'}) is not shorter than issuerValidity (${section.issuerValidity ?? '8760h'}): the issuer would be re-issued on every apply`, 'make issuerRenewBefore shorter than issuerValidity, e.g. 720h for 8760h');
+    at(['issuerRenewBefore'], `issuerRenewBefore (${resolved.issuerRenewBefore}) is not shorter than issuerValidity (${resolved.issuerValidity}): the issuer would be re-issued on every apply`, 'make issuerRenewBefore shorter than issuerValidity, e.g. 720h for 8760h');
   }
 
   if (Array.isArray(section.links)) {
@@ -43,7 +44,7 @@ export function validateLinkerd(topology: Topology, section: LinkerdSection | un
     });
   }
 
-  (section.clusterNetworks ?? []).forEach((text, i) => {
+  resolved.clusterNetworks.forEach((text, i) => {
     const cidr = parseCidr(text);
     if (!cidr) at(['clusterNetworks', i], `"${text}" is not a CIDR`, 'write a network like 10.250.0.0/16');
     else if (cidr.family === 4 && hasHostBits(cidr)) {
@@ -52,21 +53,21 @@ export function validateLinkerd(topology: Topology, section: LinkerdSection | un
   });
 
   const exported = new Set<string>();
-  (section.export ?? []).forEach((entry, i) => {
+  resolved.export.forEach((entry, i) => {
     const key = `${entry.namespace}/${entry.service}`;
     if (exported.has(key)) at(['export', i], `${key} is exported twice`, 'remove the repeated entry');
     exported.add(key);
   });
 
   // Only an explicit list conflicts: `full-mesh` is also the schema default, so it cannot tell a written
-  // value from an omitted one, and with multicluster off it simply means no links (see withDefaults).
+  // value from an omitted one, and with multicluster off it simply means no links (the facts resolve that).
   if (section.multicluster?.enabled === false && Array.isArray(section.links) && section.links.length > 0) {
     at(['links'], 'links need the multicluster extension, which multicluster.enabled turns off', 'remove links, or set multicluster.enabled: true');
   }
   // Exporting labels a service for mirroring into linked clusters; with multicluster off nothing links or
   // mirrors. Only a warning: the label is harmless and may be set ahead of turning multicluster on.
   if (section.multicluster?.enabled === false) {
-    (section.export ?? []).forEach((entry, i) => {
+    resolved.export.forEach((entry, i) => {
       problems.push(
         asWarning(ctx.diagnostic([KEY, 'export', i], `${entry.namespace}/${entry.service} is exported, but multicluster.enabled is false: no cluster links to another, so no cluster will mirror it`, 'set multicluster.enabled: true, or remove this export')),
       );

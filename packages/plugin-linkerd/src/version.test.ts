@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilitiesOf, defaultClusterNetworks, linkerdReleaseOf, parseLinkerdVersion } from './version.js';
+import { capabilitiesOf, defaultClusterNetworks, parseLinkerdVersion } from './version.js';
 
 describe('parseLinkerdVersion', () => {
   it.each([
@@ -36,35 +36,24 @@ describe('parseLinkerdVersion', () => {
 describe('capabilitiesOf', () => {
   const caps = (v: string) => capabilitiesOf(parseLinkerdVersion(v)!);
   it.each([
-    // version            linkGen prefersHttpRoute smiRemoved installsGwApi ipv6
-    ['stable-2.13.3', false, false, false, true, false],
-    ['stable-2.14.10', false, true, false, true, false],
-    ['edge-24.8.2', false, true, false, true, true],
-    ['version-2.17', false, true, false, true, true],
-    ['edge-25.4.4', true, true, true, false, true],
-    ['version-2.18', true, true, true, false, true],
-    ['version-2.19', true, true, true, false, true],
-    ['edge-26.6.3', true, true, true, false, true],
-  ])('%s', (v, usesLinkGen, prefersHttpRoute, smiRemoved, installsGatewayApiCrds, ipv6ClusterNetworks) => {
-    expect(caps(v)).toEqual({ usesLinkGen, prefersHttpRoute, smiRemoved, installsGatewayApiCrds, ipv6ClusterNetworks });
+    // version            linkGen prefersHttpRoute smiRemoved installsGwApi ipv6  smi>=0.2.3
+    ['stable-2.12.4', false, false, false, true, false, false],
+    ['edge-22.12.1', false, false, false, true, false, false],
+    ['edge-23.1.1', false, false, false, true, false, true],
+    ['stable-2.13.3', false, false, false, true, false, true],
+    ['stable-2.14.10', false, true, false, true, false, true],
+    ['edge-24.8.2', false, true, false, true, true, true],
+    ['version-2.17', false, true, false, true, true, true],
+    ['edge-25.4.4', true, true, true, false, true, true],
+    ['version-2.18', true, true, true, false, true, true],
+    ['version-2.19', true, true, true, false, true, true],
+    ['edge-26.6.3', true, true, true, false, true, true],
+  ])('%s', (v, usesLinkGen, prefersHttpRoute, smiRemoved, installsGatewayApiCrds, ipv6ClusterNetworks, needsLinkerdSmi023) => {
+    expect(caps(v)).toEqual({ usesLinkGen, prefersHttpRoute, smiRemoved, installsGatewayApiCrds, ipv6ClusterNetworks, needsLinkerdSmi023 });
   });
 
   it('adds fd00::/8 to the default clusterNetworks only where Linkerd does', () => {
     expect(defaultClusterNetworks(caps('stable-2.13.3'))).toEqual(['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16']);
     expect(defaultClusterNetworks(caps('version-2.18')).at(-1)).toBe('fd00::/8');
-  });
-});
-
-describe('linkerdReleaseOf (the one reading other plugins use)', () => {
-  it.each([
-    ['stable-2.13.3', { minor: 13 }],
-    ['enterprise-2.18.1', { minor: 18 }],
-    ['version-2.20', { minor: 20 }],
-    ['edge-26.6.3', { minor: 20, edge: [26, 6, 3] }],
-    ['edge-22.12.1', { minor: 13, edge: [22, 12, 1] }],
-  ])('%s', (text, expected) => expect(linkerdReleaseOf(text)).toEqual(expected));
-
-  it('is undefined for what is no Linkerd release name', () => {
-    expect(linkerdReleaseOf('latest')).toBeUndefined();
   });
 });

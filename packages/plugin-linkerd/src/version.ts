@@ -23,8 +23,8 @@ export interface LinkerdVersion {
  * Open-source Linkerd stopped publishing stable tags after stable-2.14.10; later lines are named by their
  * edge build. An edge build between two releases is a step toward the next one, so it belongs to that
  * next minor (edge-25.5.1 is a 2.19 pre-release); a build after the newest release here belongs to the
- * minor after it. This is the only table of Linkerd versions in meshspec: other plugins read it through
- * `linkerdReleaseOf`.
+ * minor after it. This is the only table of Linkerd versions in meshspec: other plugins read what it decides
+ * through the linkerd plugin's facts (`version`, `capabilities`), never by parsing `linkerd.version`.
  */
 export const EDGE_OF_RELEASE: ReadonlyArray<{ minor: number; edge: [number, number, number] }> = [
   { minor: 20, edge: [26, 6, 3] },
@@ -73,16 +73,6 @@ export function parseLinkerdVersion(text: string): LinkerdVersion | undefined {
   return undefined;
 }
 
-/**
- * The small reading other plugins may use (plugin-smi picks its split API with it): the 2.N line and, for
- * edge builds, the build. undefined when the text is no Linkerd release name.
- */
-export function linkerdReleaseOf(text: string): { minor: number; edge?: [number, number, number] } | undefined {
-  const version = parseLinkerdVersion(text);
-  if (!version) return undefined;
-  return version.edge ? { minor: version.minor, edge: [version.edge.year, version.edge.month, version.edge.build] } : { minor: version.minor };
-}
-
 export interface LinkerdCapabilities {
   /** 2.18+: `multicluster link-gen` emits Link + credentials only; the per-link controllers come from the multicluster chart's `controllers` values. */
   usesLinkGen: boolean;
@@ -94,7 +84,12 @@ export interface LinkerdCapabilities {
   installsGatewayApiCrds: boolean;
   /** 2.16+ (IPv6 support) lists fd00::/8 in the default clusterNetworks. */
   ipv6ClusterNetworks: boolean;
+  /** 2.13+ / edge-23.1.1+: the linkerd-smi extension must be v0.2.3 or later (linkerd-smi's compatibility matrix). */
+  needsLinkerdSmi023: boolean;
 }
+
+/** The first edge build that needs linkerd-smi v0.2.3+ (the 2.13 line). */
+const FIRST_EDGE_NEEDING_SMI_023: readonly [number, number, number] = [23, 1, 1];
 
 export function capabilitiesOf(version: LinkerdVersion): LinkerdCapabilities {
   const atLeast = (minor: number) => version.major > 2 || version.minor >= minor;
@@ -104,6 +99,7 @@ export function capabilitiesOf(version: LinkerdVersion): LinkerdCapabilities {
     smiRemoved: atLeast(18),
     installsGatewayApiCrds: !atLeast(18),
     ipv6ClusterNetworks: atLeast(16),
+    needsLinkerdSmi023: version.edge ? compareEdge([version.edge.year, version.edge.month, version.edge.build], FIRST_EDGE_NEEDING_SMI_023) >= 0 : atLeast(13),
   };
 }
 

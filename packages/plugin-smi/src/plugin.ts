@@ -1,7 +1,8 @@
 import { definePlugin } from '@meshspec/core/plugin';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { smiSchema, type SmiSection } from './schema.js';
-import { smiSteps, splitApiOf } from './steps.js';
+import { splitApiOf } from './split-api.js';
+import { smiSteps } from './steps.js';
 import { validateSmi } from './validate.js';
 import { verifySplits } from './verify/verify.js';
 import { STEP_DOCS } from './step-docs.js';

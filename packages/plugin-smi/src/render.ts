@@ -1,16 +1,13 @@
 // Pure renderers for splits: which backends a cluster gets, and the TrafficSplit / HTTPRoute objects.
 import type { KubeObject } from '@meshspec/core/plugin';
-import { mirrorServiceName, type LinkerdFacts } from '@meshspec/plugin-linkerd';
-import { DEFAULT_SPLIT_PORT, type SplitSpec } from './schema.js';
+import type { LinkerdFacts } from '@meshspec/plugin-linkerd';
+import type { ResolvedSplitSpec, SplitSpec } from './schema.js';
 
 export interface Backend {
   /** Service name in the cluster the split lives in: the local service or a mirror `<svc>-<remote>`. */
   service: string;
   weight: number;
 }
-
-/** The mirror Linkerd creates for `service` exported by `remote`: Linkerd's own rule, one source. */
-export const mirrorName = mirrorServiceName;
 
 /** What the splits read of Linkerd: its facts (links resolved with multicluster.enabled, exports, mirrors). */
 export type MeshFacts = Pick<LinkerdFacts, 'mirrorIn' | 'mirrorName' | 'isExported' | 'isLinked' | 'multicluster'>;
@@ -61,8 +58,8 @@ export function renderTrafficSplit(split: SplitSpec, backends: Backend[]): KubeO
 }
 
 /** Gateway API HTTPRoute attached to the Service itself (GAMMA), as Linkerd 2.18+ reads it. */
-export function renderHttpRoute(split: SplitSpec, backends: Backend[]): KubeObject {
-  const port = split.port ?? DEFAULT_SPLIT_PORT;
+export function renderHttpRoute(split: ResolvedSplitSpec, backends: Backend[]): KubeObject {
+  const { port } = split;
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',

@@ -1,34 +1,7 @@
-import { K8S_NAMESPACE, K8S_SERVICE_NAME, type JsonSchema } from '@meshspec/core/plugin';
+// The `smi` section: its JSON Schema is the one definition; the TypeScript types and defaults come from it.
+import { applySchemaDefaults, K8S_NAMESPACE, K8S_SERVICE_NAME, type FromSchema, type JsonSchema, type ResolvedFromSchema } from '@meshspec/core/plugin';
 
-/** Latest linkerd-smi release; Linkerd 2.13+ needs v0.2.3 or later. */
-export const DEFAULT_EXTENSION_VERSION = 'v0.2.7';
-export const DEFAULT_SPLIT_PORT = 9898;
-
-export interface BackendSpec {
-  /** Cluster serving this share; absent = the cluster the split is applied in (the local service). */
-  cluster?: string;
-  /** Service name in that cluster; default the split's service. */
-  service?: string;
-  weight: number;
-}
-
-export interface SplitSpec {
-  namespace: string;
-  service: string;
-  /** Service port (HTTPRoute parentRef and backendRefs need it). */
-  port?: number;
-  /** Clusters that get the split; default all. */
-  clusters?: string[];
-  backends?: BackendSpec[];
-}
-
-export interface SmiSection {
-  extensionVersion?: string;
-  splits?: SplitSpec[];
-}
-
-
-export const smiSchema: JsonSchema = {
+export const smiSchema = {
   type: 'object',
   description:
     'Traffic splitting across clusters. Linkerd before 2.18 gets SMI TrafficSplit objects (through the linkerd-smi extension); 2.18 and later get Gateway API HTTPRoutes with weighted backendRefs.',
@@ -37,7 +10,8 @@ export const smiSchema: JsonSchema = {
     extensionVersion: {
       type: 'string',
       pattern: '^v\\d+\\.\\d+\\.\\d+$',
-      default: DEFAULT_EXTENSION_VERSION,
+      // The latest linkerd-smi release; Linkerd 2.13+ needs v0.2.3 or later.
+      default: 'v0.2.7',
       description: 'linkerd-smi version (the `linkerd-smi` CLI on PATH must be this version; it renders the extension). Linkerd 2.13+ needs v0.2.3 or later.',
     },
     splits: {
@@ -52,7 +26,7 @@ export const smiSchema: JsonSchema = {
         properties: {
           namespace: { ...K8S_NAMESPACE, description: 'Namespace of the service.' },
           service: { ...K8S_SERVICE_NAME, description: 'The apex service clients call; also the name of the TrafficSplit/HTTPRoute.' },
-          port: { type: 'integer', minimum: 1, maximum: 65535, default: DEFAULT_SPLIT_PORT, description: 'Service port (HTTPRoute mode attaches to and forwards to it). Default 9898, the demo podinfo port.' },
+          port: { type: 'integer', minimum: 1, maximum: 65535, default: 9898, description: 'Service port (HTTPRoute mode attaches to and forwards to it). Default 9898, the demo podinfo port.' },
           clusters: { type: 'array', items: { type: 'string', description: 'Cluster name.' }, description: 'Clusters that get the split; default all.' },
           backends: {
             type: 'array',
@@ -74,4 +48,20 @@ export const smiSchema: JsonSchema = {
       },
     },
   },
-};
+} as const satisfies JsonSchema;
+
+/** The section as written. */
+export type SmiSection = FromSchema<typeof smiSchema>;
+/** The section with the schema's defaults filled in. */
+export type ResolvedSmiSection = ResolvedFromSchema<typeof smiSchema>;
+/** One split (`port` absent = the default, 9898). */
+export type SplitSpec = NonNullable<SmiSection['splits']>[number];
+/** A split with its defaults (`port`) filled in, as steps and verify use it. */
+export type ResolvedSplitSpec = ResolvedSmiSection['splits'][number];
+/** A weighted share: `cluster` absent = the cluster the split is applied in; `service` absent = the split's service. */
+export type BackendSpec = NonNullable<SplitSpec['backends']>[number];
+
+/** The section with the schema's defaults (extensionVersion, splits, each split's port) filled in. */
+export function resolveSmi(section: SmiSection | undefined): ResolvedSmiSection {
+  return applySchemaDefaults(smiSchema, section ?? {});
+}

@@ -2,19 +2,15 @@ import { appliedObjectHooks, StepError, stepId, type KubeObject, type Step, type
 import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
 import { linkerdPlugin, type LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { workloadsPlugin, type WorkloadsFacts } from '@meshspec/plugin-workloads';
-import { splitApiFor, type SplitApi } from './linkerd-version.js';
 import { backendsFor, renderHttpRoute, renderTrafficSplit } from './render.js';
-import { DEFAULT_EXTENSION_VERSION, type SmiSection, type SplitSpec } from './schema.js';
+import { resolveSmi, type ResolvedSplitSpec, type SmiSection } from './schema.js';
+import { splitApiOf, type SplitApi } from './split-api.js';
 
 export const SMI_NAMESPACE = 'linkerd-smi';
 export const SMI_ADAPTOR = 'smi-adaptor';
 
-export function splitApiOf(linkerd: Pick<LinkerdFacts, 'versionText'>): SplitApi {
-  return splitApiFor(linkerd.versionText);
-}
-
 /** The object `split` becomes in `cluster`, in the API the topology's Linkerd version reads. */
-export function renderSplitFor(split: SplitSpec, cluster: string, clusters: readonly string[], linkerd: LinkerdFacts): KubeObject {
+export function renderSplitFor(split: ResolvedSplitSpec, cluster: string, clusters: readonly string[], linkerd: LinkerdFacts): KubeObject {
   const backends = backendsFor(split, cluster, clusters, linkerd);
   return splitApiOf(linkerd) === 'httproute' ? renderHttpRoute(split, backends) : renderTrafficSplit(split, backends);
 }
@@ -76,7 +72,7 @@ export function installStep(cluster: string, extensionVersion: string, ctx: Step
   };
 }
 
-export function splitStep(split: SplitSpec, cluster: string, topology: Topology, api: SplitApi, n: SplitNeighbours): Step {
+export function splitStep(split: ResolvedSplitSpec, cluster: string, topology: Topology, api: SplitApi, n: SplitNeighbours): Step {
   const clusters = Object.keys(topology.clusters);
   const others = clusters.filter((c) => c !== cluster);
   const object = renderSplitFor(split, cluster, clusters, n.linkerd);
@@ -111,12 +107,13 @@ export function splitStep(split: SplitSpec, cluster: string, topology: Topology,
 
 export function smiSteps(topology: Topology, section: SmiSection | undefined, ctx: StepsContext): Step[] {
   if (!section) return [];
+  const { extensionVersion, splits } = resolveSmi(section);
   const neighbours: SplitNeighbours = { linkerd: ctx.facts(linkerdPlugin), kind: ctx.facts(kindPlugin), workloads: ctx.facts(workloadsPlugin) };
   const api = splitApiOf(neighbours.linkerd);
   const clusters = Object.keys(topology.clusters);
   const steps: Step[] = [];
-  if (api === 'trafficsplit') for (const c of clusters) steps.push(installStep(c, section.extensionVersion ?? DEFAULT_EXTENSION_VERSION, ctx, neighbours));
-  for (const split of section.splits ?? []) {
+  if (api === 'trafficsplit') for (const c of clusters) steps.push(installStep(c, extensionVersion, ctx, neighbours));
+  for (const split of splits) {
     for (const c of split.clusters ?? clusters) steps.push(splitStep(split, c, topology, api, neighbours));
   }
   return steps;

@@ -1,32 +1,32 @@
 import { asWarning, type Diagnostic, type Topology, type ValidateContext } from '@meshspec/core/plugin';
-import { isOlderExtension, needsSmi023, splitApiFor } from './linkerd-version.js';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
-import { DEFAULT_EXTENSION_VERSION, type SmiSection } from './schema.js';
+import { resolveSmi, smiSchema, type SmiSection } from './schema.js';
+import { isOlderExtension, needsSmi023, splitApiOf } from './split-api.js';
 
 export function validateSmi(topology: Topology, section: SmiSection | undefined, ctx: ValidateContext): Diagnostic[] {
   if (!section) return [];
   const problems: Diagnostic[] = [];
   const clusters = Object.keys(topology.clusters);
   const mesh = ctx.facts(linkerdPlugin);
-  const linkerd = mesh.used ? { version: mesh.versionText } : undefined;
-  if (!linkerd) {
+  if (!mesh.used) {
     problems.push(ctx.diagnostic(['smi'], 'smi splits traffic between Linkerd multicluster mirrors, but the topology has no linkerd section', 'add a linkerd section (version, links, export) or remove smi'));
     return problems;
   }
-  const extensionVersion = section.extensionVersion ?? DEFAULT_EXTENSION_VERSION;
-  if (splitApiFor(linkerd.version) === 'httproute') {
+  const { extensionVersion } = resolveSmi(section);
+  const api = splitApiOf(mesh);
+  if (api === 'httproute') {
     problems.push(
       asWarning(
         ctx.diagnostic(
           ['smi'],
-          `SMI is deprecated in Linkerd's docs and linkerd-smi targets Linkerd before 2.18; with ${linkerd.version ?? 'this Linkerd'} the smi splits are Gateway API HTTPRoutes (no TrafficSplit, no linkerd-smi)`,
+          `SMI is deprecated in Linkerd's docs and linkerd-smi targets Linkerd before 2.18; with ${mesh.versionText ?? 'this Linkerd'} the smi splits are Gateway API HTTPRoutes (no TrafficSplit, no linkerd-smi)`,
           'nothing to install: HTTPRoute is the way from 2.18, and meshspec renders it from this section; drop smi.extensionVersion, which is unused',
         ),
       ),
     );
   }
-  if (splitApiFor(linkerd.version) === 'trafficsplit' && needsSmi023(linkerd.version) && isOlderExtension(extensionVersion, 'v0.2.3')) {
-    problems.push(ctx.diagnostic(['smi', 'extensionVersion'], `linkerd-smi ${extensionVersion} does not work with Linkerd ${linkerd.version} (2.13 and later need v0.2.3+)`, `set extensionVersion: ${DEFAULT_EXTENSION_VERSION}`));
+  if (api === 'trafficsplit' && needsSmi023(mesh) && isOlderExtension(extensionVersion, 'v0.2.3')) {
+    problems.push(ctx.diagnostic(['smi', 'extensionVersion'], `linkerd-smi ${extensionVersion} does not work with Linkerd ${mesh.versionText} (2.13 and later need v0.2.3+)`, `set extensionVersion: ${smiSchema.properties.extensionVersion.default}`));
   }
   const seen = new Set<string>();
   (section.splits ?? []).forEach((split, i) => {
@@ -85,11 +85,11 @@ export function validateSmi(topology: Topology, section: SmiSection | undefined,
       const service = b.service ?? split.service;
       // Every other cluster reaches this backend through the mirror, which only exists for exported services.
       if (clusters.length > 1 && !mesh.isExported(split.namespace, service)) {
-        problems.push(ctx.diagnostic([...bat, b.service ? 'service' : 'cluster'], `${split.namespace}/${service} is not exported from ${b.cluster}, so other clusters have no mirror ${service}-${b.cluster}`, `add { namespace: ${split.namespace}, service: ${service} } to linkerd.export`));
+        problems.push(ctx.diagnostic([...bat, b.service ? 'service' : 'cluster'], `${split.namespace}/${service} is not exported from ${b.cluster}, so other clusters have no mirror ${mesh.mirrorName(service, b.cluster)}`, `add { namespace: ${split.namespace}, service: ${service} } to linkerd.export`));
       }
       const unlinked = (split.clusters ?? clusters).filter((c) => c !== b.cluster && !mesh.isLinked(b.cluster!, c));
       if (unlinked.length > 0) {
-        problems.push(ctx.diagnostic([...bat, 'cluster'], `${unlinked.join(', ')} ${unlinked.length > 1 ? 'have' : 'has'} no link to ${b.cluster}, so the mirror ${service}-${b.cluster} will not exist there`, `add { from: ${b.cluster}, to: ${unlinked[0]} } to linkerd.links (or use links: full-mesh)`));
+        problems.push(ctx.diagnostic([...bat, 'cluster'], `${unlinked.join(', ')} ${unlinked.length > 1 ? 'have' : 'has'} no link to ${b.cluster}, so the mirror ${mesh.mirrorName(service, b.cluster!)} will not exist there`, `add { from: ${b.cluster}, to: ${unlinked[0]} } to linkerd.links (or use links: full-mesh)`));
       }
     });
     if (split.backends.every((b) => b.weight === 0)) {

@@ -3,7 +3,7 @@ import { workloadsPlugin } from './plugin.js';
 export { workloadsPlugin };
 export default workloadsPlugin;
 export * from './schema.js';
-export { renderDemo, renderNginxConf, mirrorName, PODINFO_PORT, FRONTEND_PORT } from './render-demo.js';
+export { renderDemo, renderNginxConf, PODINFO_PORT, FRONTEND_PORT, type MirrorNaming } from './render-demo.js';
 export { loadManifestText, digestEntry, yamlFilesOf } from './manifests.js';
 export { demoStep, manifestsStep, workloadsSteps, demoStepId, manifestsStepId } from './steps.js';
 export { workloadsFacts, DEMO_SERVICES, type WorkloadsFacts } from './facts.js';

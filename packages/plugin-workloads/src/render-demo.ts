@@ -1,14 +1,17 @@
 // Pure renderers for the demo app. No I/O: the same inputs give the same objects (golden-tested).
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '@meshspec/core/plugin';
-import { mirrorServiceName } from '@meshspec/plugin-linkerd';
+import type { LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { demoOptions, type DemoOptions, type DemoSection } from './schema.js';
 
 export const PODINFO_PORT = 9898;
 export const FRONTEND_PORT = 8080;
 
-/** Name of the mirror Linkerd creates in a cluster for `service` exported by `remote`: Linkerd's own rule, one source. */
-export const mirrorName = mirrorServiceName;
+/**
+ * Name of the mirror Linkerd creates in a cluster for `service` exported by `remote`: Linkerd's own rule,
+ * passed in from the linkerd plugin's facts (`mirrorName`), so there is one source of it.
+ */
+export type MirrorNaming = LinkerdFacts['mirrorName'];
 
 /** nginx variable names allow only [A-Za-z0-9_]; cluster names may hold dashes. */
 function nginxVar(cluster: string): string {
@@ -20,7 +23,7 @@ function nginxVar(cluster: string): string {
  * cluster DNS instead of at start-up: nginx starts (and keeps serving `/`) even when a remote mirror
  * does not exist yet, which is normal until the link and the export are in place.
  */
-export function renderNginxConf(cluster: string, allClusters: readonly string[], options: Pick<DemoOptions, 'namespace' | 'clusterDns'>): string {
+export function renderNginxConf(cluster: string, allClusters: readonly string[], options: Pick<DemoOptions, 'namespace' | 'clusterDns'>, mirrorName: MirrorNaming): string {
   const ns = options.namespace;
   const remotes = allClusters.filter((c) => c !== cluster);
   const lines = [
@@ -68,7 +71,7 @@ function slowCooker(name: string, image: string, url: string, metricPort: number
  * The demo objects for `cluster`: namespace, podinfo Deployment + Service, and a frontend (nginx with
  * one route per remote cluster, plus slow_cooker load generators). Works for any number of clusters.
  */
-export function renderDemo(cluster: string, allClusters: readonly string[], section: DemoSection = {}): KubeObject[] {
+export function renderDemo(cluster: string, allClusters: readonly string[], section: DemoSection, mirrorName: MirrorNaming): KubeObject[] {
   const o = demoOptions(section);
   const ns = o.namespace;
   const remotes = allClusters.filter((c) => c !== cluster);
@@ -109,7 +112,7 @@ export function renderDemo(cluster: string, allClusters: readonly string[], sect
     metadata: { name: 'podinfo', namespace: ns, labels: labels('podinfo') },
     spec: { selector: { app: 'podinfo' }, ports: [{ name: 'http', port: PODINFO_PORT, targetPort: PODINFO_PORT, protocol: 'TCP' }] },
   };
-  const nginxConf = renderNginxConf(cluster, allClusters, o);
+  const nginxConf = renderNginxConf(cluster, allClusters, o, mirrorName);
   const configMap: KubeObject = {
     apiVersion: 'v1',
     kind: 'ConfigMap',

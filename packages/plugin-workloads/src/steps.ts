@@ -14,7 +14,7 @@ function refOf(o: KubeObject): string {
 /** The plugins this one orders itself around, through their facts (both optional). */
 export interface WorkloadsNeighbours {
   kind: Pick<KindFacts, 'clusterStep'>;
-  linkerd: Pick<LinkerdFacts, 'exports' | 'steps'>;
+  linkerd: Pick<LinkerdFacts, 'exports' | 'steps' | 'mirrorName'>;
 }
 
 /**
@@ -34,7 +34,7 @@ export const manifestsStepId = (name: string, cluster: string) => stepId('worklo
 export function demoStep(cluster: string, topology: Topology, section: WorkloadsSection, ctx: StepsContext, neighbours: WorkloadsNeighbours): Step {
   const demo = section.demo || {};
   const options = demoOptions(demo);
-  const objects = renderDemo(cluster, Object.keys(topology.clusters), demo);
+  const objects = renderDemo(cluster, Object.keys(topology.clusters), demo, neighbours.linkerd.mirrorName);
   const deployments = objects.filter((o) => o.kind === 'Deployment');
   return {
     id: demoStepId(cluster),

@@ -7,16 +7,18 @@ import type { Logger } from '../log/types.js';
 import type { SecretStore } from '../state/types.js';
 import type { HelmDriver } from '../tools/helm-types.js';
 import type { VerifyCheck, VerifyContext } from '../verify/types.js';
+import type { CORE_CLUSTER_PROPERTIES } from '../schema/compose.js';
+import type { FromSchema } from '../schema/from-schema.js';
 
 /** A JSON Schema (draft 2020-12 / draft-07 subset accepted by ajv). Every key should carry a description. */
 export type JsonSchema = Record<string, unknown>;
 
-/** One cluster as written in the topology (core keys + keys plugins add via `clusterSchema`). */
-export interface ClusterSpec {
-  /** kube context used to talk to it; default is decided by the plugin that creates clusters (kind: `kind-<name>`). */
-  context?: string;
-  [key: string]: unknown;
-}
+/**
+ * One cluster as written in the topology: core's keys (derived from their schema, CORE_CLUSTER_PROPERTIES:
+ * `context`, the kube context, whose default the cluster-creating plugin decides) + keys plugins add via
+ * `clusterSchema` (a plugin derives its own view, e.g. kind's `KindClusterSpec`).
+ */
+export type ClusterSpec = FromSchema<{ type: 'object'; properties: typeof CORE_CLUSTER_PROPERTIES }> & { [key: string]: unknown };
 
 /** The parsed topology after defaults from every plugin's `resolve` hook. */
 export interface Topology {

@@ -19,15 +19,18 @@ const DNS_LABEL = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
  */
 const CLUSTER_NAME = '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$';
 
+/** The keys core defines on every cluster entry; `ClusterSpec` (plugin/types.ts) is derived from them. */
+export const CORE_CLUSTER_PROPERTIES = {
+  context: {
+    description:
+      'Kube context used to reach this cluster. Defaults to what the cluster-creating plugin decides (kind: `kind-<name>`).',
+    type: 'string',
+    format: 'kube-context',
+  },
+} as const satisfies Record<string, JsonSchema>;
+
 function coreClusterProperties(): Record<string, JsonSchema> {
-  return {
-    context: {
-      description:
-        'Kube context used to reach this cluster. Defaults to what the cluster-creating plugin decides (kind: `kind-<name>`).',
-      type: 'string',
-      format: 'kube-context',
-    },
-  };
+  return structuredClone(CORE_CLUSTER_PROPERTIES) as Record<string, JsonSchema>;
 }
 
 /**

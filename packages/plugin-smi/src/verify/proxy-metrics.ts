@@ -1,5 +1,7 @@
 // mTLS evidence from a Linkerd proxy's Prometheus metrics (:4191/metrics): outbound `request_total` series
 // carry `tls="true"` and the peer's `server_id` when the connection was mutually authenticated.
+import type { LinkerdFacts } from '@meshspec/plugin-linkerd';
+
 export interface TlsEvidence {
   /** Outbound requests to the authority over mTLS / not. */
   tlsRequests: number;
@@ -39,9 +41,9 @@ export function tlsEvidence(metrics: string, authorityPrefix: string): TlsEviden
 
 /**
  * Which cluster an identity stands for, as far as identities can tell: every cluster shares one trust
- * domain, so a remote backend shows up as its gateway (`linkerd-gateway.linkerd-multicluster...`), a
- * local one as the workload's own service account.
+ * domain, so a remote backend shows up as its gateway (Linkerd's facts know that identity), a local one
+ * as the workload's own service account.
  */
-export function describeIdentity(id: string): string {
-  return id.startsWith('linkerd-gateway.linkerd-multicluster.') ? `${id} (a remote cluster's gateway)` : `${id} (local workload)`;
+export function describeIdentity(id: string, linkerd: Pick<LinkerdFacts, 'isGatewayIdentity'>): string {
+  return linkerd.isGatewayIdentity(id) ? `${id} (a remote cluster's gateway)` : `${id} (local workload)`;
 }

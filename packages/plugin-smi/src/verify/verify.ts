@@ -4,7 +4,7 @@
 // mTLS and which identities answered.
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { judgeSplit, withClientPod, type KubeObject, type Topology, type VerifyCheck, type VerifyContext } from '@meshspec/core/plugin';
-import { DEFAULT_SPLIT_PORT, type SmiSection, type SplitSpec } from '../schema.js';
+import { resolveSmi, type ResolvedSplitSpec, type SmiSection } from '../schema.js';
 import { attributeAnswer, expectedBackends, type ExpectedBackend } from './expected.js';
 import { describeIdentity, tlsEvidence } from './proxy-metrics.js';
 
@@ -20,7 +20,7 @@ const PROXY_ADMIN_PORT = 4191;
 export async function verifySplits(topology: Topology, section: SmiSection | undefined, ctx: VerifyContext): Promise<VerifyCheck[]> {
   const clusters = Object.keys(topology.clusters);
   const checks: VerifyCheck[] = [];
-  for (const split of section?.splits ?? []) {
+  for (const split of resolveSmi(section).splits) {
     // Clusters in parallel: each has its own client pod; results keep the topology's cluster order.
     const perCluster = await Promise.all((split.clusters ?? clusters).map((from) => verifySplitFrom(split, from, topology, ctx)));
     checks.push(...perCluster.flat());
@@ -28,14 +28,14 @@ export async function verifySplits(topology: Topology, section: SmiSection | und
   return checks;
 }
 
-async function verifySplitFrom(split: SplitSpec, from: string, topology: Topology, ctx: VerifyContext): Promise<VerifyCheck[]> {
+async function verifySplitFrom(split: ResolvedSplitSpec, from: string, topology: Topology, ctx: VerifyContext): Promise<VerifyCheck[]> {
   const expected = expectedBackends(split, from, topology, ctx.facts(linkerdPlugin));
   const checks: VerifyCheck[] = [];
   const kube = ctx.kube(from);
   for (const backend of expected.filter((b) => b.mirror && b.weight > 0)) checks.push(await mirrorCheck(backend, split, from, ctx));
 
   const fqdn = `${split.service}.${split.namespace}.svc.cluster.local`;
-  const url = `http://${fqdn}:${split.port ?? DEFAULT_SPLIT_PORT}/`;
+  const url = `http://${fqdn}:${split.port}/`;
   const title = `split ${split.namespace}/${split.service} from ${from}`;
   const n = ctx.options.requests;
   ctx.progress(`${title}: ${n} requests through a meshed client pod`);
@@ -68,7 +68,7 @@ async function verifySplitFrom(split: SplitSpec, from: string, topology: Topolog
   return checks;
 }
 
-async function mirrorCheck(backend: ExpectedBackend, split: SplitSpec, from: string, ctx: VerifyContext): Promise<VerifyCheck> {
+async function mirrorCheck(backend: ExpectedBackend, split: ResolvedSplitSpec, from: string, ctx: VerifyContext): Promise<VerifyCheck> {
   const name = `mirror ${split.namespace}/${backend.service} (${backend.name}) in ${from}`;
   const endpoints = await ctx.kube(from).get('v1', 'Endpoints', backend.service, split.namespace);
   if (!endpoints) {
@@ -90,7 +90,7 @@ async function podNamesByCluster(namespace: string, expected: ExpectedBackend[],
   return result;
 }
 
-async function mtlsCheck(pod: string, split: SplitSpec, from: string, fqdn: string, expected: ExpectedBackend[], ctx: VerifyContext): Promise<VerifyCheck> {
+async function mtlsCheck(pod: string, split: ResolvedSplitSpec, from: string, fqdn: string, expected: ExpectedBackend[], ctx: VerifyContext): Promise<VerifyCheck> {
   const name = `mTLS ${split.namespace}/${split.service} from ${from}`;
   let metrics: string;
   try {
@@ -100,7 +100,8 @@ async function mtlsCheck(pod: string, split: SplitSpec, from: string, fqdn: stri
   }
   const evidence = tlsEvidence(metrics, fqdn);
   const ids = Object.keys(evidence.identities).sort();
-  const gatewaySeen = ids.some((id) => id.startsWith('linkerd-gateway.linkerd-multicluster.'));
+  const linkerd = ctx.facts(linkerdPlugin);
+  const gatewaySeen = ids.some((id) => linkerd.isGatewayIdentity(id));
   const remoteExpected = expected.some((b) => b.mirror && b.weight > 0);
   const problems = [
     ...(evidence.tlsRequests === 0 ? [`no mTLS requests to ${fqdn} in the client proxy's metrics`] : []),
@@ -113,6 +114,6 @@ async function mtlsCheck(pod: string, split: SplitSpec, from: string, fqdn: stri
     ok: problems.length === 0,
     level: problems.length === 0 ? 'ok' : 'error',
     detail: problems.length > 0 ? problems.join('; ') : `${evidence.tlsRequests} requests over mTLS, identities: ${ids.join(', ')}`,
-    notes: ids.map((id) => `${describeIdentity(id)}: ${evidence.identities[id]} requests`),
+    notes: ids.map((id) => `${describeIdentity(id, linkerd)}: ${evidence.identities[id]} requests`),
   };
 }
