@@ -172,17 +172,14 @@ describe('after: naming a step that does not exist', () => {
   });
 });
 
-describe('cost', () => {
-  it('20,000 steps that become ready together (one per export) order in near-linear time', () => {
+describe('many steps ready at once', () => {
+  // How long this takes is measured in `pnpm bench --only plan-size` (a ratio), never asserted here.
+  it('20,000 steps that become ready together (one per export) come out ordered by id', () => {
     const steps = [step('linkerd:control-plane@demo')];
     for (let i = 0; i < 20_000; i++) steps.push(step(`linkerd:export:svc${19_999 - i}@demo`, { needs: ['linkerd:control-plane@demo'] }));
-    const started = performance.now();
     const plan = buildPlan(steps);
-    const elapsed = performance.now() - started;
     expect(plan.steps).toHaveLength(20_001);
     expect(plan.steps[1]!.id).toBe('linkerd:export:svc0@demo');
     expect(plan.steps.at(-1)!.id).toBe('linkerd:export:svc9@demo'); // ids sort as strings: '@' > '9'
-    // was ~11 s in the issue, 30+ s here under load (sorted-array insertion and shift); now tens of ms
-    expect(elapsed, `took ${elapsed.toFixed(0)} ms`).toBeLessThan(1_500);
   });
 });

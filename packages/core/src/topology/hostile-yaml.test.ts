@@ -115,26 +115,22 @@ describe('hostile YAML becomes positioned diagnostics', () => {
 });
 
 describe('size and cost', () => {
-  it(`refuses a file above ${MAX_TOPOLOGY_BYTES} bytes at once, saying its size`, () => {
+  it(`refuses a file above ${MAX_TOPOLOGY_BYTES} bytes before parsing it, saying its size`, () => {
     const text = lines(...HEAD, `x: "${'a'.repeat(MAX_TOPOLOGY_BYTES)}"`);
-    const started = performance.now();
     const { diagnostics, malformed } = parseTopologyText(text, 'big.yaml');
-    expect(performance.now() - started).toBeLessThan(100);
     expect(malformed).toBe(true);
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]!.message).toMatch(/1\.0 MiB.*limit is 1 MiB|is \d[\d.]* MiB/);
     expect(diagnostics[0]!.message).toContain(String(Buffer.byteLength(text)));
   });
 
-  it('16,000 keys in one map (with duplicates) are checked in near-linear time', () => {
+  // The cost (it was quadratic: 12-19 s) is measured in `pnpm bench`, never asserted as a time here.
+  it('16,000 keys in one map (with duplicates): every duplicate reported once, with the line of the first', () => {
     const keys = Array.from({ length: 16_000 }, (_, i) => `  k${i % 15_000}: ${i}`);
     const text = lines(...HEAD, 'clusters: { demo: {} }', 'x:', ...keys);
-    const started = performance.now();
     const { diagnostics } = parseTopologyText(text, 'keys.yaml');
-    const elapsed = performance.now() - started;
     expect(diagnostics.filter((d) => d.message.startsWith('duplicate key'))).toHaveLength(1_000);
     expect(diagnostics[0]!.message).toBe("duplicate key 'k0': it is already set on line 6");
-    expect(elapsed, `took ${elapsed.toFixed(0)} ms`).toBeLessThan(5_000); // was 12-19 s (quadratic); ~0.5-2.5 s on a shared 2-core machine now
   });
 });
 
