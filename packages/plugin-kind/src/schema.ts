@@ -1,6 +1,7 @@
 // The `kind` section of a topology, its cluster keys, their JSON Schemas and defaults.
 import type { ClusterSpec, JsonSchema } from '@meshspec/core';
 import { pinnedNodeImageWithin } from './pins.js';
+import { DEFAULT_REGISTRY_IMAGE, MIRRORED_UPSTREAMS, type RegistryMirrorOptions } from './registry-mirror.js';
 
 /**
  * Kubernetes 1.35 (kind v0.33.0), pinned by digest so every machine runs the same Kubernetes: the newest
@@ -26,6 +27,8 @@ export interface KindSection {
   workers?: number;
   network?: string;
   apiServerPort?: number;
+  /** Pull-through caches shared by all clusters, so each image is pulled from the internet once (default: on). */
+  registryMirror?: RegistryMirrorOptions;
 }
 
 export type ResolvedKindSection = Required<Pick<KindSection, 'nodeImage' | 'workers' | 'network'>> & Pick<KindSection, 'apiServerPort'>;
@@ -73,6 +76,22 @@ export const kindSectionSchema: JsonSchema = {
       description: 'Docker network the clusters join (kind uses `kind`; other names are passed as KIND_EXPERIMENTAL_DOCKER_NETWORK).',
     },
     apiServerPort: { ...PORT_SCHEMA, description: 'Host port of the API server for all clusters; only sensible with one cluster (prefer the per-cluster key).' },
+    registryMirror: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        `Pull-through registry caches shared by every kind cluster (one \`registry:2\` container per upstream: ${MIRRORED_UPSTREAMS.join(', ')}), so each image is pulled from the internet once, not once per cluster. On unless \`enabled: false\`. Kept across applies; \`destroy\` removes only the caches meshspec created.`,
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'false: no caches; every node pulls from the internet itself.' },
+        image: { type: 'string', minLength: 1, default: DEFAULT_REGISTRY_IMAGE, description: 'Registry image the caches run.' },
+        reuse: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'An existing registry already mirroring an upstream (e.g. one ctlptl made), by upstream: its endpoint as the nodes reach it. meshspec neither creates nor removes it.',
+          properties: Object.fromEntries(MIRRORED_UPSTREAMS.map((u) => [u, { type: 'string', pattern: '^https?://[^\\s/]+/?$', description: `Endpoint mirroring ${u}, e.g. http://my-cache:5000.` }])),
+        },
+      },
+    },
   },
 };
 
