@@ -2,8 +2,12 @@
 // registry, on the kind docker network, and every kind node's containerd told to try it first.
 // Pure: names, commands and file contents; steps.ts runs them. Why caches and not `kind load`: see README.md.
 
-/** The upstream registries the images of a mesh come from (Linkerd, MetalLB, the ingress, podinfo, kind itself). */
-export const MIRRORED_UPSTREAMS = ['docker.io', 'ghcr.io', 'cr.l5d.io', 'quay.io', 'registry.k8s.io'] as const;
+/**
+ * The upstream registries the images of a mesh come from: Linkerd (cr.l5d.io; its 2.13 multicluster
+ * gateway's pause container is on gcr.io), MetalLB (quay.io), the ingress (registry.k8s.io, docker.io for
+ * Envoy), podinfo (ghcr.io), Prometheus (docker.io).
+ */
+export const MIRRORED_UPSTREAMS = ['docker.io', 'ghcr.io', 'cr.l5d.io', 'quay.io', 'registry.k8s.io', 'gcr.io'] as const;
 export type Upstream = (typeof MIRRORED_UPSTREAMS)[number];
 
 /** Where each upstream's registry API really is (docker.io's images are served from registry-1). */
@@ -13,6 +17,7 @@ const UPSTREAM_URL: Record<Upstream, string> = {
   'cr.l5d.io': 'https://cr.l5d.io',
   'quay.io': 'https://quay.io',
   'registry.k8s.io': 'https://registry.k8s.io',
+  'gcr.io': 'https://gcr.io',
 };
 
 export const DEFAULT_REGISTRY_IMAGE = 'registry:2';

@@ -168,7 +168,7 @@ describe('kind steps', () => {
 });
 
 describe('kind registry mirror (pull-through caches shared by all clusters)', () => {
-  const CACHES = ['docker-io', 'ghcr-io', 'cr-l5d-io', 'quay-io', 'registry-k8s-io'].map((u) => `meshspec-registry-${u}`);
+  const CACHES = ['docker-io', 'ghcr-io', 'cr-l5d-io', 'quay-io', 'registry-k8s-io', 'gcr-io'].map((u) => `meshspec-registry-${u}`);
   const inspect = (c: string) => `docker inspect --format {{.State.Running}} ${c}`;
   const NO_SUCH = (c: string) => ({ exitCode: 1, stderr: `Error: No such object: ${c}` });
   const ownership = async (stateDir: string) => JSON.parse(await readFile(join(stateDir, 'kind', 'registry-mirrors.json'), 'utf8')) as { created: string[] };
@@ -188,6 +188,7 @@ describe('kind registry mirror (pull-through caches shared by all clusters)', ()
         ['cr-l5d-io', 'https://cr.l5d.io'],
         ['quay-io', 'https://quay.io'],
         ['registry-k8s-io', 'https://registry.k8s.io'],
+        ['gcr-io', 'https://gcr.io'],
       ].map(
         ([name, url]) =>
           `docker run -d --restart=always --name meshspec-registry-${name} --network kind -e REGISTRY_PROXY_REMOTEURL=${url} registry:2 (only if missing; kept across applies; removed by destroy only if meshspec created it)`,
@@ -195,8 +196,7 @@ describe('kind registry mirror (pull-through caches shared by all clusters)', ()
     );
     expect(step('kind:cluster@demo').plan).toEqual([
       'kind create cluster --name demo --config <state>/kind/demo.yaml --wait 120s (skipped when cluster demo exists with this config)',
-      'docker cp <state>/kind/demo.certs.d/. demo-control-plane:/etc/containerd/certs.d (containerd pulls docker.io, ghcr.io, cr.l5d.io, quay.io, registry.k8s.io through the registry mirrors)',
-      'docker cp <state>/kind/demo.certs.d/. demo-worker:/etc/containerd/certs.d (containerd pulls docker.io, ghcr.io, cr.l5d.io, quay.io, registry.k8s.io through the registry mirrors)',
+      'docker cp <state>/kind/demo.certs.d/. <node>:/etc/containerd/certs.d for each node (demo-control-plane, demo-worker): containerd pulls docker.io, ghcr.io, cr.l5d.io, quay.io, registry.k8s.io, gcr.io through the registry mirrors',
       `docker inspect -f '{{(index .NetworkSettings.Networks "kind").IPAddress}}' demo-control-plane`,
     ]);
   });
@@ -207,7 +207,7 @@ describe('kind registry mirror (pull-through caches shared by all clusters)', ()
     for (const c of CACHES) ctx.exec.on(inspect(c), NO_SUCH(c));
     ctx.exec.on('docker run', { stdout: 'f00d' });
     const outputs = await step('kind:registry-mirror').run(ctx);
-    expect(ctx.exec.lines.filter((l) => l.startsWith('docker run'))).toHaveLength(5);
+    expect(ctx.exec.lines.filter((l) => l.startsWith('docker run'))).toHaveLength(6);
     expect(ctx.exec.lines).toContain('docker run -d --restart=always --name meshspec-registry-cr-l5d-io --network kind -e REGISTRY_PROXY_REMOTEURL=https://cr.l5d.io registry:2');
     expect(outputs).toMatchObject({ created: [...CACHES].sort(), reused: [], mirrors: { 'docker.io': 'http://meshspec-registry-docker-io:5000' } });
     expect((await ownership(ctx.stateDir)).created).toEqual([...CACHES].sort());
@@ -228,13 +228,13 @@ describe('kind registry mirror (pull-through caches shared by all clusters)', ()
   it('keeps ownership across applies, and destroy removes exactly the caches it created', async () => {
     const { step, context } = setup({ workers: 1 });
     const first = context('kind:registry-mirror');
-    // docker.io's cache already exists (someone else's); the other four are made here.
+    // docker.io's cache already exists (someone else's); the other five are made here.
     first.exec.on(inspect(CACHES[0]!), { stdout: 'true' }).on('docker network connect', { stdout: '' });
     for (const c of CACHES.slice(1)) first.exec.on(inspect(c), NO_SUCH(c));
     first.exec.on('docker run', { stdout: 'f00d' });
     await step('kind:registry-mirror').run(first);
 
-    // The next apply finds all five running: the four stay meshspec's.
+    // The next apply finds all six running: the five stay meshspec's.
     const again = createTestStepContext(first.topology, { stateDir: first.stateDir, step: first.step });
     again.exec.on('docker inspect', { stdout: 'true' }).on('docker network connect', { stdout: '' });
     await expect(step('kind:registry-mirror').run(again)).resolves.toMatchObject({ created: CACHES.slice(1).sort(), reused: [CACHES[0]] });

@@ -175,7 +175,9 @@ function clusterStep(name: string, spec: KindClusterSpec, section: KindSection, 
     needs: mirrors.length > 0 ? [NETWORK_STEP, REGISTRY_STEP] : [NETWORK_STEP],
     plan: [
       `${env ? `KIND_EXPERIMENTAL_DOCKER_NETWORK=${network} ` : ''}${shellLine('kind', kindCreateArgs(name, `<state>/kind/${name}.yaml`))} (skipped when cluster ${name} exists with this config)`,
-      ...nodes.map((node) => `${shellLine('docker', certsDCopyArgs(`<state>/kind/${name}.certs.d`, node))} (containerd pulls ${mirrors.map((m) => m.upstream).join(', ')} through the registry mirrors)`),
+      ...(nodes.length > 0
+        ? [`${shellLine('docker', certsDCopyArgs(`<state>/kind/${name}.certs.d`, '<node>'))} for each node (${nodes.join(', ')}): containerd pulls ${mirrors.map((m) => m.upstream).join(', ')} through the registry mirrors`]
+        : []),
       shellLine('docker', discover),
     ],
     inputs: { config, network, ...(mirrors.length > 0 ? { mirrors } : {}) },

@@ -61,6 +61,8 @@ async function createCluster(argv) {
     image,
     workers: nodes.filter((n) => n.role === 'worker').length,
     networking: config.networking ?? {},
+    // containerd reads these once, at node start: the image-pull model (image-pulls.ts) honours config_path.
+    containerdConfigPatches: config.containerdConfigPatches ?? [],
     configFile: configFile ?? null,
     uid: `${Date.now().toString(36)}-${process.pid}`,
   });
