@@ -13,10 +13,10 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeError } from '../../packages/core/src/errors.js';
+import { syncImagePulls } from './image-pulls.js';
 import type { ApplyOptions, ApplyResult, KubeClient, KubeClientFactory, KubeObject, WaitOptions } from '../../packages/core/src/kube/types.js';
 import { formatIpv4, parseIpv4Range } from '../../packages/core/src/net/index.js';
 import { MemoryKube, parseManifests } from '../../packages/core/src/testing/memory-kube.js';
-import { syncImagePulls } from './image-pulls.js';
 
 interface KindRecord {
   name: string;

@@ -57,12 +57,12 @@ async function createCluster(argv) {
     name,
     context: `kind-${name}`,
     network,
+    // containerd reads these once, at node start: the image-pull model (image-pulls.ts) honours config_path.
+    containerdConfigPatches: config.containerdConfigPatches ?? [],
     controlPlaneIp: ip,
     image,
     workers: nodes.filter((n) => n.role === 'worker').length,
     networking: config.networking ?? {},
-    // containerd reads these once, at node start: the image-pull model (image-pulls.ts) honours config_path.
-    containerdConfigPatches: config.containerdConfigPatches ?? [],
     configFile: configFile ?? null,
     uid: `${Date.now().toString(36)}-${process.pid}`,
   });
