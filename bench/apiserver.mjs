@@ -88,13 +88,18 @@ export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
       if (applied !== objectCount) throw new Error(`kubectl applied ${applied} of ${objectCount} objects:\n${r.stdout}`);
       return { ms };
     };
+    // Requests per HTTP method of the apply being timed, through the client's onRequest hook (a core
+    // without the hook never calls it: the counts then read "n/a").
+    let sent = {};
     const meshspecApply = async (client, text) => {
+      sent = {};
       const { ms, value } = await timeAsync(() => client.apply(text));
-      return { ms, outcomes: countOutcomes(value.objects) };
+      return { ms, outcomes: countOutcomes(value.objects), requests: sent };
     };
 
     const samples = { meshspecFirst: [], kubectlFirst: [], meshspecNoop: [], kubectlNoop: [] };
     let lastOutcomes;
+    let lastRequests = {};
     for (let round = 1; round <= rounds; round++) {
       const mText = toYaml(benchObjects(`bench-m${round}`, shape));
       const kObjects = benchObjects(`bench-k${round}`, shape);
@@ -102,7 +107,7 @@ export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
       writeFileSync(kFile, toYaml(kObjects));
       // Each round starts cold for both: a new meshspec client (no discovery cache) and an empty
       // kubectl discovery cache; the re-apply then reuses each tool's cache, as real use would.
-      const client = core.createKubeClientFactory({ kubeconfigPath: kubeconfig }).forContext(context);
+      const client = core.createKubeClientFactory({ kubeconfigPath: kubeconfig, onRequest: ({ method }) => (sent[method] = (sent[method] ?? 0) + 1) }).forContext(context);
       const cacheDir = join(workDir, `kubectl-cache-${round}`);
       const runMeshspec = async () => {
         const first = await meshspecApply(client, mText);
@@ -122,6 +127,8 @@ export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
       }
       const again = await meshspecApply(client, mText);
       if (again.outcomes.unchanged !== objectCount) throw new Error(`meshspec re-apply changed objects: ${JSON.stringify(again.outcomes)}`);
+      if (again.requests.PATCH) throw new Error(`meshspec no-op re-apply sent ${again.requests.PATCH} PATCH requests (expected none)`);
+      lastRequests = again.requests;
       samples.meshspecNoop.push(again.ms);
       samples.kubectlNoop.push(kubectlApply(kFile, cacheDir).ms);
       lastOutcomes = again.outcomes;
@@ -135,7 +142,7 @@ export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
       rounds,
       kubectl: { path: kubectl, version: kubectlVersion(kubectl) },
       firstApply: { meshspec: s.meshspecFirst, kubectl: s.kubectlFirst, ratioMeshspecOverKubectl: ratio(s.meshspecFirst.medianMs, s.kubectlFirst.medianMs) },
-      noopReapply: { meshspec: s.meshspecNoop, kubectl: s.kubectlNoop, ratioMeshspecOverKubectl: ratio(s.meshspecNoop.medianMs, s.kubectlNoop.medianMs), meshspecOutcomes: lastOutcomes },
+      noopReapply: { meshspec: s.meshspecNoop, kubectl: s.kubectlNoop, ratioMeshspecOverKubectl: ratio(s.meshspecNoop.medianMs, s.kubectlNoop.medianMs), meshspecOutcomes: lastOutcomes, meshspecRequests: lastRequests },
     };
     const row = (label, m, k, r) => [label, fmtMs(m.medianMs), fmtMs(k.medianMs), fmtRatio(r), `${fmtMs(m.medianMs / objectCount)} vs ${fmtMs(k.medianMs / objectCount)}`];
     const text = [
@@ -145,6 +152,7 @@ export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
         ['apply', 'meshspec', 'kubectl', 'meshspec / kubectl', 'per object'],
         [row('first apply (creates all)', s.meshspecFirst, s.kubectlFirst, json.firstApply.ratioMeshspecOverKubectl), row('no-op re-apply', s.meshspecNoop, s.kubectlNoop, json.noopReapply.ratioMeshspecOverKubectl)],
       ),
+      `   meshspec's no-op re-apply sent ${Object.keys(lastRequests).length > 0 ? Object.entries(lastRequests).map(([m, n]) => `${n} ${m}`).join(', ') : 'n/a (this core has no onRequest hook)'} requests`,
     ].join('\n');
     return { json, text, flags: [] };
   } finally {

@@ -13,6 +13,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeError } from '../../packages/core/src/errors.js';
+import { syncImagePulls } from './image-pulls.js';
 import type { ApplyOptions, ApplyResult, KubeClient, KubeClientFactory, KubeObject, WaitOptions } from '../../packages/core/src/kube/types.js';
 import { formatIpv4, parseIpv4Range } from '../../packages/core/src/net/index.js';
 import { MemoryKube, parseManifests } from '../../packages/core/src/testing/memory-kube.js';
@@ -103,6 +104,7 @@ export class FakeClusters implements KubeClientFactory {
       await this.syncEndpoints(live);
       await this.syncServiceAccountTokens(live);
       await this.syncLoadBalancers(live);
+      await syncImagePulls(this.fakeStateDir, live.kube, live.record.name);
     }
     for (const live of this.live.values()) await this.syncMirrors(live);
   }

@@ -13,6 +13,7 @@ import type { HelmDriver } from '../../packages/core/src/tools/helm-types.js';
 import { FakeClusters } from './cluster.js';
 
 export { FakeClusters } from './cluster.js';
+export { internetPullsByImage, readPulls, type ImagePull } from './image-pulls.js';
 
 /** Directory of the fake executables; put it first on PATH. */
 export const FAKE_BIN = join(dirname(fileURLToPath(import.meta.url)), 'bin');
@@ -101,7 +102,7 @@ export const line = (call: Pick<FakeCall, 'tool' | 'argv'>) => [call.tool, ...ca
 export function isMutating(call: FakeCall): boolean {
   const l = line(call);
   if (call.tool === 'kind') return /^kind (create|delete) /.test(l);
-  if (call.tool === 'docker') return /^docker network (create|rm) /.test(l);
+  if (call.tool === 'docker') return /^docker (network (create|rm|connect) |run |start |rm |cp )/.test(l);
   if (call.tool === 'helm') return /^helm (upgrade|install|uninstall|rollback|delete) /.test(l);
   if (call.tool === 'kubectl') return /^kubectl (apply|create|delete|patch|label|annotate|replace) /.test(l);
   return false; // linkerd/linkerd-smi only render manifests; meshspec applies them through the API

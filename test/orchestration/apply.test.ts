@@ -117,8 +117,8 @@ describe('apply of the seed example (fake toolchain)', () => {
     expect(log.filter((c) => line(c).includes('127.0.0.1'))).toEqual([]);
     // meshspec applies through the API; no kubectl pipes.
     expect(log.filter((c) => c.tool === 'kubectl')).toEqual([]);
-    // Only expected probes failed: the missing network and not-yet-installed releases.
-    expect(log.filter((c) => c.exitCode !== 0).map(line).filter((l) => !/^docker network inspect kind |^helm (get metadata|status) /.test(l))).toEqual([]);
+    // Only expected probes failed: the missing network, the registry mirrors not yet running and not-yet-installed releases.
+    expect(log.filter((c) => c.exitCode !== 0).map(line).filter((l) => !/^docker network inspect kind |^docker inspect --format \{\{\.State\.Running\}\} meshspec-registry-|^helm (get metadata|status) /.test(l))).toEqual([]);
 
     // What ended up in the clusters.
     const docker = parseIpv4Cidr('172.18.0.0/16')!;

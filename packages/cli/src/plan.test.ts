@@ -35,8 +35,10 @@ describe('plan: the seed procedure', () => {
   /** Every step of the manual procedure, each with the steps that must come before it. */
   const procedure: [step: string, after: string[]][] = [
     ['kind:network', []],
+    // Not in the manual procedure: the shared pull-through caches every cluster's nodes pull through.
+    ['kind:registry-mirror', ['kind:network']],
     ...clusters.flatMap((c): [string, string[]][] => [
-      [`kind:cluster@${c}`, ['kind:network']],
+      [`kind:cluster@${c}`, ['kind:network', 'kind:registry-mirror']],
       [`metallb:install@${c}`, [`kind:cluster@${c}`]],
       [`metallb:pools@${c}`, [`metallb:install@${c}`, 'kind:network']],
       [`linkerd:crds@${c}`, [`kind:cluster@${c}`]],
@@ -129,7 +131,7 @@ describe('plan --only', () => {
 
   it('repeated --only patterns add up', async () => {
     const { steps } = await planJson(SEED, ['--only', 'kind:*', '--only', 'smi:install@*']);
-    expect(steps.map((s) => s.id)).toEqual(['kind:network', 'kind:cluster@demo', 'kind:cluster@demo3', 'smi:install@demo', 'smi:install@demo3']);
+    expect(steps.map((s) => s.id)).toEqual(['kind:network', 'kind:registry-mirror', 'kind:cluster@demo', 'kind:cluster@demo3', 'smi:install@demo', 'smi:install@demo3']);
   });
 
   it('a pattern that matches nothing is an error that says so', async () => {

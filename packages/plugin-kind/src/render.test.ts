@@ -63,6 +63,12 @@ describe('renderKindConfig', () => {
       apiServerAddress: '192.168.1.20',
       apiServerPort: 6443,
     };
-    await expect(renderKindConfigYaml(renderKindConfig('edge', cluster, { workers: 3, apiServerPort: 7000 }))).toMatchFileSnapshot('__golden__/kind-overrides.yaml');
+    await expect(renderKindConfigYaml(renderKindConfig('edge', cluster, { workers: 3, apiServerPort: 7000, registryMirror: { enabled: false } }))).toMatchFileSnapshot('__golden__/kind-overrides.yaml');
+  });
+
+  it('sets containerd\'s registry host directory while the registry mirror is on (the default), and not when it is off', () => {
+    const spec = seed.clusters['demo'] as KindClusterSpec;
+    expect(renderKindConfig('demo', spec, { workers: 0 }).containerdConfigPatches).toEqual(['[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n']);
+    expect(renderKindConfig('demo', spec, { workers: 0, registryMirror: { enabled: false } })).not.toHaveProperty('containerdConfigPatches');
   });
 });

@@ -1,5 +1,6 @@
 // Pure rendering of kind cluster configs (https://kind.sigs.k8s.io/docs/user/configuration/).
 import { stringify } from 'yaml';
+import { CONTAINERD_CONFIG_PATCH, mirrorsFor } from './registry-mirror.js';
 import { withDefaults, type KindClusterSpec, type KindSection } from './schema.js';
 
 export interface KindNode {
@@ -13,9 +14,14 @@ export interface KindClusterConfig {
   name: string;
   networking: { podSubnet?: string; serviceSubnet?: string; apiServerAddress?: string; apiServerPort?: number };
   nodes: KindNode[];
+  /** containerd config merged into every node; set when the registry mirror is on. */
+  containerdConfigPatches?: string[];
 }
 
-/** The kind `Cluster` config for one cluster: its networking and 1 control-plane + N workers on the pinned image. */
+/**
+ * The kind `Cluster` config for one cluster: its networking, 1 control-plane + N workers on the pinned
+ * image, and (registry mirror on) containerd's registry host directory.
+ */
 export function renderKindConfig(name: string, cluster: KindClusterSpec, section: KindSection | undefined): KindClusterConfig {
   const defaults = withDefaults(section);
   const image = cluster.nodeImage ?? defaults.nodeImage;
@@ -32,6 +38,9 @@ export function renderKindConfig(name: string, cluster: KindClusterSpec, section
     name,
     networking,
     nodes: [{ role: 'control-plane', image }, ...Array.from({ length: workers }, (): KindNode => ({ role: 'worker', image }))],
+    // Only containerd's host directory: which mirror serves which upstream is written there after creation,
+    // so reusing another registry later needs no new cluster.
+    ...(mirrorsFor(section?.registryMirror ?? {}).length > 0 ? { containerdConfigPatches: [CONTAINERD_CONFIG_PATCH] } : {}),
   };
 }
 

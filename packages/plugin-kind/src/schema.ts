@@ -2,6 +2,7 @@
 // TypeScript types and the defaults come from them.
 import { applySchemaDefaults, type ClusterSpec, type FromSchema, type JsonSchema, type ResolvedFromSchema } from '@meshspec/core/plugin';
 import { pinnedNodeImageWithin } from './pins.js';
+import { DEFAULT_REGISTRY_IMAGE, MIRRORED_UPSTREAMS, type RegistryMirrorOptions } from './registry-mirror.js';
 
 /**
  * Kubernetes 1.35 (kind v0.33.0), pinned by digest so every machine runs the same Kubernetes: the newest
@@ -44,6 +45,22 @@ export const kindSectionSchema = {
       description: 'Docker network the clusters join (kind uses `kind`; other names are passed as KIND_EXPERIMENTAL_DOCKER_NETWORK).',
     },
     apiServerPort: { ...PORT_SCHEMA, description: 'Host port of the API server for all clusters; only sensible with one cluster (prefer the per-cluster key).' },
+    registryMirror: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        `Pull-through registry caches shared by every kind cluster (one \`registry:2\` container per upstream: ${MIRRORED_UPSTREAMS.join(', ')}), so each image is pulled from the internet once, not once per cluster. On unless \`enabled: false\`. Kept across applies; \`destroy\` removes only the caches meshspec created.`,
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'false: no caches; every node pulls from the internet itself.' },
+        image: { type: 'string', minLength: 1, default: DEFAULT_REGISTRY_IMAGE, description: 'Registry image the caches run.' },
+        reuse: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'An existing registry already mirroring an upstream (e.g. one ctlptl made), by upstream: its endpoint as the nodes reach it. meshspec neither creates nor removes it.',
+          properties: Object.fromEntries(MIRRORED_UPSTREAMS.map((u) => [u, { type: 'string', pattern: '^https?://[^\\s/]+/?$', description: `Endpoint mirroring ${u}, e.g. http://my-cache:5000.` }])),
+        },
+      },
+    },
   },
 } as const satisfies JsonSchema;
 

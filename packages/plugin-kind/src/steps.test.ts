@@ -13,7 +13,10 @@ const INSPECT = "docker network inspect kind --format {{json .IPAM.Config}}";
 const CREATE = 'docker network create -d=bridge -o com.docker.network.bridge.enable_ip_masquerade=true -o com.docker.network.driver.mtu=1500 kind';
 const DISCOVER_DEMO = 'docker inspect -f {{(index .NetworkSettings.Networks "kind").IPAddress}} demo-control-plane';
 
-function setup(section: KindSection = { workers: 1 }) {
+/** Without the registry mirror unless a test turns it on: most tests look at one concern's commands. */
+const NO_MIRROR = { registryMirror: { enabled: false } } as const;
+
+function setup(section: KindSection = { workers: 1, ...NO_MIRROR }) {
   const raw: Topology = { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { demo: {}, demo3: {} }, kindClusters: section };
   const topology = resolveKind(raw, section);
   const steps = kindPlugin.steps(topology, section, testStepsContext(topology, kindPlugin));
@@ -23,7 +26,7 @@ function setup(section: KindSection = { workers: 1 }) {
 }
 
 describe('kind steps', () => {
-  it('are one global network step plus one cluster step per cluster, clusters only needing the network (parallel)', () => {
+  it('are one global network step plus one cluster step per cluster, clusters only needing the network (parallel), without the registry mirror', () => {
     const { steps } = setup();
     expect(steps.map((s) => [s.id, s.cluster, s.needs])).toEqual([
       ['kind:network', undefined, undefined],
@@ -94,7 +97,7 @@ describe('kind steps', () => {
       await expect(step('kind:cluster@demo').run(ctx)).resolves.toEqual({ context: 'kind-demo', apiServerUrl: 'https://172.18.0.3:6443' });
       const file = join(ctx.stateDir, 'kind', 'demo.yaml');
       expect(ctx.exec.lines).toEqual(['kind get clusters', `kind create cluster --name demo --config ${file} --wait 120s`, DISCOVER_DEMO]);
-      expect(await readFile(file, 'utf8')).toBe(renderKindConfigYaml(renderKindConfig('demo', topology.clusters['demo'] as KindClusterSpec, { workers: 1 })));
+      expect(await readFile(file, 'utf8')).toBe(renderKindConfigYaml(renderKindConfig('demo', topology.clusters['demo'] as KindClusterSpec, { workers: 1, ...NO_MIRROR })));
     });
 
     it('skips creation when the cluster exists with the recorded config, still returning outputs', async () => {
@@ -141,7 +144,7 @@ describe('kind steps', () => {
     });
 
     it('passes a non-default network to kind through KIND_EXPERIMENTAL_DOCKER_NETWORK', async () => {
-      const { step, context } = setup({ network: 'mesh' });
+      const { step, context } = setup({ network: 'mesh', ...NO_MIRROR });
       const ctx = context('kind:cluster@demo', 'demo');
       const envs: unknown[] = [];
       const run = ctx.exec.run.bind(ctx.exec);
@@ -161,5 +164,121 @@ describe('kind steps', () => {
       expect(ctx.exec.lines).toEqual(['kind delete cluster --name demo']);
       await expect(readFile(join(ctx.stateDir, 'kind', 'demo.yaml'), 'utf8')).rejects.toThrow(/ENOENT/);
     });
+  });
+});
+
+describe('kind registry mirror (pull-through caches shared by all clusters)', () => {
+  const CACHES = ['docker-io', 'ghcr-io', 'cr-l5d-io', 'quay-io', 'registry-k8s-io', 'gcr-io'].map((u) => `meshspec-registry-${u}`);
+  const inspect = (c: string) => `docker inspect --format {{.State.Running}} ${c}`;
+  const NO_SUCH = (c: string) => ({ exitCode: 1, stderr: `Error: No such object: ${c}` });
+  const ownership = async (stateDir: string) => JSON.parse(await readFile(join(stateDir, 'kind', 'registry-mirrors.json'), 'utf8')) as { created: string[] };
+
+  it('is on by default: one global step after the network, and every cluster waits for it', () => {
+    const { steps, step } = setup({ workers: 1 });
+    expect(steps.map((s) => [s.id, s.needs])).toEqual([
+      ['kind:network', undefined],
+      ['kind:registry-mirror', ['kind:network']],
+      ['kind:cluster@demo', ['kind:network', 'kind:registry-mirror']],
+      ['kind:cluster@demo3', ['kind:network', 'kind:registry-mirror']],
+    ]);
+    expect(step('kind:registry-mirror').plan).toEqual(
+      [
+        ['docker-io', 'https://registry-1.docker.io'],
+        ['ghcr-io', 'https://ghcr.io'],
+        ['cr-l5d-io', 'https://cr.l5d.io'],
+        ['quay-io', 'https://quay.io'],
+        ['registry-k8s-io', 'https://registry.k8s.io'],
+        ['gcr-io', 'https://gcr.io'],
+      ].map(
+        ([name, url]) =>
+          `docker run -d --restart=always --name meshspec-registry-${name} --network kind -e REGISTRY_PROXY_REMOTEURL=${url} registry:2 (only if missing; kept across applies; removed by destroy only if meshspec created it)`,
+      ),
+    );
+    expect(step('kind:cluster@demo').plan).toEqual([
+      'kind create cluster --name demo --config <state>/kind/demo.yaml --wait 120s (skipped when cluster demo exists with this config)',
+      'docker cp <state>/kind/demo.certs.d/. <node>:/etc/containerd/certs.d for each node (demo-control-plane, demo-worker): containerd pulls docker.io, ghcr.io, cr.l5d.io, quay.io, registry.k8s.io, gcr.io through the registry mirrors',
+      `docker inspect -f '{{(index .NetworkSettings.Networks "kind").IPAddress}}' demo-control-plane`,
+    ]);
+  });
+
+  it('creates the missing caches on the kind network and records them as its own', async () => {
+    const { step, context } = setup({ workers: 1 });
+    const ctx = context('kind:registry-mirror');
+    for (const c of CACHES) ctx.exec.on(inspect(c), NO_SUCH(c));
+    ctx.exec.on('docker run', { stdout: 'f00d' });
+    const outputs = await step('kind:registry-mirror').run(ctx);
+    expect(ctx.exec.lines.filter((l) => l.startsWith('docker run'))).toHaveLength(6);
+    expect(ctx.exec.lines).toContain('docker run -d --restart=always --name meshspec-registry-cr-l5d-io --network kind -e REGISTRY_PROXY_REMOTEURL=https://cr.l5d.io registry:2');
+    expect(outputs).toMatchObject({ created: [...CACHES].sort(), reused: [], mirrors: { 'docker.io': 'http://meshspec-registry-docker-io:5000' } });
+    expect((await ownership(ctx.stateDir)).created).toEqual([...CACHES].sort());
+  });
+
+  it('reuses caches someone else created (another topology, ctlptl), joins them to the network, and never removes them', async () => {
+    const { step, context } = setup({ workers: 1 });
+    const ctx = context('kind:registry-mirror');
+    ctx.exec.on('docker inspect', { stdout: 'true' }).on('docker network connect', { exitCode: 1, stderr: 'Error response from daemon: endpoint with name meshspec-registry-docker-io already exists in network kind' });
+    await expect(step('kind:registry-mirror').run(ctx)).resolves.toMatchObject({ created: [], reused: CACHES });
+    expect(ctx.exec.lines.some((l) => l.startsWith('docker run'))).toBe(false);
+
+    const destroy = context('kind:registry-mirror');
+    await step('kind:registry-mirror').destroy!(destroy);
+    expect(destroy.exec.lines).toEqual([]);
+  });
+
+  it('keeps ownership across applies, and destroy removes exactly the caches it created', async () => {
+    const { step, context } = setup({ workers: 1 });
+    const first = context('kind:registry-mirror');
+    // docker.io's cache already exists (someone else's); the other five are made here.
+    first.exec.on(inspect(CACHES[0]!), { stdout: 'true' }).on('docker network connect', { stdout: '' });
+    for (const c of CACHES.slice(1)) first.exec.on(inspect(c), NO_SUCH(c));
+    first.exec.on('docker run', { stdout: 'f00d' });
+    await step('kind:registry-mirror').run(first);
+
+    // The next apply finds all six running: the five stay meshspec's.
+    const again = createTestStepContext(first.topology, { stateDir: first.stateDir, step: first.step });
+    again.exec.on('docker inspect', { stdout: 'true' }).on('docker network connect', { stdout: '' });
+    await expect(step('kind:registry-mirror').run(again)).resolves.toMatchObject({ created: CACHES.slice(1).sort(), reused: [CACHES[0]] });
+
+    const destroy = createTestStepContext(first.topology, { stateDir: first.stateDir, step: first.step });
+    destroy.exec.on('docker rm -f', { stdout: '' });
+    await step('kind:registry-mirror').destroy!(destroy);
+    expect(destroy.exec.lines.sort()).toEqual(CACHES.slice(1).map((c) => `docker rm -f ${c}`).sort());
+    await expect(readFile(join(first.stateDir, 'kind', 'registry-mirrors.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('points nodes at a reused registry for an upstream instead of creating a cache for it', async () => {
+    const { step, context } = setup({ workers: 0, registryMirror: { reuse: { 'docker.io': 'http://ctlptl-registry:5000' } } });
+    expect(step('kind:registry-mirror').plan).toContain('reuse http://ctlptl-registry:5000 as the mirror of docker.io (not created or removed by meshspec)');
+    expect(step('kind:registry-mirror').plan!.some((l) => l.includes('meshspec-registry-docker-io'))).toBe(false);
+    const ctx = context('kind:cluster@demo', 'demo');
+    ctx.exec.on('kind get clusters', { stdout: '' }).on('docker cp', { stdout: '' }).on(DISCOVER_DEMO, { stdout: '172.18.0.3' });
+    await step('kind:cluster@demo').run(ctx);
+    expect(await readFile(join(ctx.stateDir, 'kind', 'demo.certs.d', 'docker.io', 'hosts.toml'), 'utf8')).toBe(
+      'server = "https://registry-1.docker.io"\n\n[host."http://ctlptl-registry:5000"]\n  capabilities = ["pull", "resolve"]\n',
+    );
+  });
+
+  it('copies the hosts.toml tree into every node after creating the cluster', async () => {
+    const { step, context } = setup({ workers: 1 });
+    const ctx = context('kind:cluster@demo', 'demo');
+    ctx.exec.on('kind get clusters', { stdout: '' }).on('docker cp', { stdout: '' }).on(DISCOVER_DEMO, { stdout: '172.18.0.3' });
+    await step('kind:cluster@demo').run(ctx);
+    const dir = join(ctx.stateDir, 'kind', 'demo.certs.d');
+    expect(ctx.exec.lines.slice(2)).toEqual([`docker cp ${dir}/. demo-control-plane:/etc/containerd/certs.d`, `docker cp ${dir}/. demo-worker:/etc/containerd/certs.d`, DISCOVER_DEMO]);
+    expect(await readFile(join(dir, 'ghcr.io', 'hosts.toml'), 'utf8')).toBe('server = "https://ghcr.io"\n\n[host."http://meshspec-registry-ghcr-io:5000"]\n  capabilities = ["pull", "resolve"]\n');
+    expect(await readFile(join(ctx.stateDir, 'kind', 'demo.yaml'), 'utf8')).toContain('config_path = "/etc/containerd/certs.d"');
+  });
+
+  it('keeps using a cluster created before the mirror existed, with a warning that it still pulls from the internet', async () => {
+    const off = setup({ workers: 1, ...NO_MIRROR });
+    const first = off.context('kind:cluster@demo', 'demo');
+    first.exec.on('kind get clusters', { stdout: '' }).on(DISCOVER_DEMO, { stdout: '172.18.0.3' });
+    await off.step('kind:cluster@demo').run(first);
+
+    const on = setup({ workers: 1 });
+    const again = createTestStepContext(on.topology, { stateDir: first.stateDir, step: first.step });
+    again.exec.on('kind get clusters', { stdout: 'demo\n' }).on('docker cp', { stdout: '' }).on(DISCOVER_DEMO, { stdout: '172.18.0.3' });
+    await expect(on.step('kind:cluster@demo').run(again)).resolves.toMatchObject({ apiServerUrl: 'https://172.18.0.3:6443' });
+    expect(again.logs.some((l) => l.startsWith('warn kind cluster demo was created without the registry mirror'))).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { clusterDir, fail, flag, mkdirSync, readJson, remove, statePath, writeFileSync } from './common.mjs';
+import { connectNetwork, copyIntoNode, inspectContainerState, removeContainer, runContainer, startContainer } from './docker-containers.mjs';
 
 const networkFile = (name) => statePath('docker', 'networks', `${name}.json`);
 
@@ -12,7 +13,12 @@ export async function run(argv) {
   if (verb === 'network' && sub === 'inspect') return inspectNetwork(argv);
   if (verb === 'network' && sub === 'create') return createNetwork(argv);
   if (verb === 'network' && sub === 'rm') return removeNetwork(argv);
-  if (verb === 'inspect') return inspectContainer(argv);
+  if (verb === 'inspect') return inspectContainerState(argv) ?? inspectContainer(argv);
+  if (verb === 'run') return runContainer(argv.slice(1));
+  if (verb === 'start') return startContainer(argv);
+  if (verb === 'rm' && argv.includes('-f')) return removeContainer(argv);
+  if (verb === 'network' && sub === 'connect') return connectNetwork(argv);
+  if (verb === 'cp') return copyIntoNode(argv);
   fail(`docker: '${argv.join(' ')}' is not implemented by the fake toolchain.\nSee 'docker --help'`);
 }
 

@@ -1,6 +1,7 @@
 // Fake `helm` (v3): releases are JSON records under <state>/helm/<kube context>/<namespace>/<release>.json,
 // holding what `helm status -o json` prints, including the rendered `manifest` of the two charts meshspec
 // installs (MetalLB, ingress-nginx). The test's cluster simulation applies that manifest, as helm would.
+import { withRecordedImages } from './chart-images.mjs';
 import { existsSync, fail, flag, hasFlag, positionals, readFileSync, readJson, remove, requireCluster, stateDir, statePath, toYamlStream, writeJson, YAML } from './common.mjs';
 import { imagesOf, pullImages } from './images.mjs';
 
@@ -60,7 +61,7 @@ async function upgrade(argv, call) {
     info: { first_deployed: previous?.info.first_deployed ?? now, last_deployed: now, deleted: '', description: previous ? 'Upgrade complete' : 'Install complete', status: 'deployed', notes: '' },
     chart: { metadata: { name: chartName, version, appVersion: chart.appVersion(version), apiVersion: 'v2' } },
     config: values,
-    manifest: toYamlStream(chart.render({ release, namespace, values })),
+    manifest: toYamlStream(withRecordedImages(chart.render({ release, namespace, values }), chartName, version)),
     version: revision,
     namespace,
     // Not part of helm's JSON: what the cluster simulation needs to act like --create-namespace.

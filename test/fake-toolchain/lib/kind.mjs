@@ -57,6 +57,8 @@ async function createCluster(argv) {
     name,
     context: `kind-${name}`,
     network,
+    // containerd reads these once, at node start: the image-pull model (image-pulls.ts) honours config_path.
+    containerdConfigPatches: config.containerdConfigPatches ?? [],
     controlPlaneIp: ip,
     image,
     workers: nodes.filter((n) => n.role === 'worker').length,

@@ -4,6 +4,7 @@ import { CancelledError, KubeError } from '../errors.js';
 import { createDiscovery, type Discovery, type ResourceInfo } from './discovery.js';
 import { applyBody, applyOrder, checkObject, describeApplyConflict, groupOf, parseManifestText, refOf } from './manifests.js';
 import { mapInOrder } from './map-in-order.js';
+import { appliedHash, APPLIED_HASH_ANNOTATION, judgeUnchanged, stableJson, withAppliedHash } from './unchanged.js';
 import { crdReadiness, loadBalancerAddress, rolloutReadiness } from './readiness.js';
 import { createRestClient, statusMessage, type KubeStatus, type RestClient, type RestResponse } from './rest.js';
 import type { ApplyOptions, ApplyResult, KubeClient, KubeClientFactory, KubeObject, WaitOptions } from './types.js';
@@ -13,6 +14,11 @@ export interface KubeClientFactoryOptions {
   kubeconfigPath?: string;
   /** Server-side apply field manager used when an apply does not name one. */
   fieldManager?: string;
+  /**
+   * Called before every request a client sends (discovery included), e.g. to count writes. Observes
+   * only; it cannot change the request.
+   */
+  onRequest?: (request: { context: string; method: string; path: string }) => void;
 }
 
 const DEFAULT_WAIT_TIMEOUT_MS = 5 * 60_000;
@@ -66,7 +72,7 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
         throw new KubeError(`kube context "${context}" is not in kubeconfig ${where} (it has: ${known.join(', ') || 'no contexts'}). Create the cluster first, or set the cluster's \`context\` in topology.yaml.`, { context, reason: 'no-context' });
       }
       kc.setCurrentContext(context);
-      const rest = createRestClient(kc);
+      const rest = observed(createRestClient(kc), context, options.onRequest);
       return { rest, discovery: createDiscovery(rest, context), contextNamespace: ctx.namespace ?? 'default' };
     })().catch((e: unknown) => {
       connection = undefined;
@@ -99,36 +105,122 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
     return res.body;
   }
 
-  async function applyOne(c: Connection, input: KubeObject, opts: ApplyOptions, fieldManager: string, retryDiscoveryMs: number) {
+  /** Everything an apply of one object needs before talking to the server about it. */
+  interface PreparedApply {
+    ref: string;
+    /** Object URL. */
+    path: string;
+    /** Collection URL (kind + namespace): objects sharing it are looked up with one LIST. */
+    collection: string;
+    name: string;
+    /** The body as sent, carrying its applied-configuration hash. */
+    body: KubeObject;
+  }
+
+  async function prepare(c: Connection, input: KubeObject, opts: ApplyOptions, fieldManager: string, retryDiscoveryMs: number): Promise<PreparedApply> {
     const info = await c.discovery.resolve(input.apiVersion, input.kind, { retryForMs: retryDiscoveryMs, ...(opts.signal ? { signal: opts.signal } : {}) });
-    const body = applyBody(input);
+    let body = applyBody(input);
     if (info.namespaced) body.metadata = { ...body.metadata, namespace: body.metadata.namespace ?? opts.defaultNamespace ?? c.contextNamespace };
     else if (body.metadata.namespace !== undefined) {
       // Cluster-scoped kinds have no namespace; a stray one (often from a defaulting tool) is dropped.
       const { namespace: _ns, ...metadata } = body.metadata;
       body.metadata = metadata;
     }
-    const ref = refOf(body);
-    const path = resourcePath(body.apiVersion, info, body.metadata.namespace, body.metadata.name);
-    const signal = opts.signal ? { signal: opts.signal } : {};
+    // Only the default field manager stamps the hash: one annotation cannot be owned by two managers, and a
+    // partial apply by another manager (rotate's restart patch) must not replace the full apply's hash.
+    if (fieldManager === defaultFieldManager) body = withAppliedHash(body, appliedHash(body, fieldManager, opts.force === true));
+    return {
+      ref: refOf(body),
+      path: resourcePath(body.apiVersion, info, body.metadata.namespace, body.metadata.name),
+      collection: resourcePath(body.apiVersion, info, body.metadata.namespace, undefined),
+      name: body.metadata.name,
+      body,
+    };
+  }
 
-    const before = await send<KubeObject>(c, { method: 'GET', path, ...signal }, `get ${ref}`);
-    if (before.status !== 200 && before.status !== 404) throw fail(`get ${ref} failed on context ${context}: ${statusMessage(before)}`, ref);
+  /**
+   * The live objects of a batch, read with one LIST per collection (kind + namespace) instead of a GET
+   * per object; a collection with a single object is read with a GET (same one request, smaller answer).
+   * A collection the server would not list (e.g. RBAC allows get but not list) maps to `unknown`, and
+   * those objects are simply applied.
+   */
+  async function readLive(c: Connection, prepared: PreparedApply[], signal?: AbortSignal): Promise<Map<string, KubeObject | undefined | 'unknown'>> {
+    const live = new Map<string, KubeObject | undefined | 'unknown'>();
+    const byCollection = new Map<string, PreparedApply[]>();
+    for (const p of prepared) byCollection.set(p.collection, [...(byCollection.get(p.collection) ?? []), p]);
+    const sig = signal ? { signal } : {};
+    await mapInOrder([...byCollection.values()], APPLY_CONCURRENCY, async (group) => {
+      if (group.length === 1) {
+        const p = group[0]!;
+        const res = await send<KubeObject>(c, { method: 'GET', path: p.path, ...sig }, `get ${p.ref}`);
+        live.set(p.path, res.status === 200 ? res.body : res.status === 404 ? undefined : 'unknown');
+        return;
+      }
+      const found = new Map<string, KubeObject>();
+      let cont: string | undefined;
+      do {
+        const res = await send<{ items?: KubeObject[]; metadata?: { continue?: string } }>(
+          c,
+          { method: 'GET', path: group[0]!.collection, query: { limit: '500', continue: cont } as Record<string, string | undefined>, ...sig },
+          `list ${group[0]!.body.kind}`,
+        );
+        if (res.status !== 200) {
+          for (const p of group) live.set(p.path, 'unknown');
+          return;
+        }
+        for (const item of res.body.items ?? []) found.set(item.metadata.name, item);
+        cont = res.body.metadata?.continue || undefined;
+      } while (cont);
+      // List items come without apiVersion/kind; restore them so they compare like the applied object.
+      for (const p of group) {
+        const item = found.get(p.name);
+        live.set(p.path, item ? { ...item, apiVersion: p.body.apiVersion, kind: p.body.kind } : undefined);
+      }
+    });
+    return live;
+  }
+
+  /** Applies the prepared objects whose live state differs; the rest are `unchanged` without a write. */
+  async function applyPrepared(c: Connection, p: PreparedApply, live: KubeObject | undefined | 'unknown', opts: ApplyOptions, fieldManager: string) {
+    const signal = opts.signal ? { signal: opts.signal } : {};
+    let before: RestResponse<KubeObject> | undefined;
+    if (live === 'unknown') {
+      before = await send<KubeObject>(c, { method: 'GET', path: p.path, ...signal }, `get ${p.ref}`);
+      if (before.status !== 200 && before.status !== 404) throw fail(`get ${p.ref} failed on context ${context}: ${statusMessage(before)}`, p.ref);
+    }
+    const current = live === 'unknown' ? (before!.status === 200 ? before!.body : undefined) : live;
+    const verdict = judgeUnchanged(p.body, current);
+    if (verdict.unchanged) return { ref: p.ref, outcome: 'unchanged' as const };
+    // Drift from exactly what meshspec last applied is repaired: an edit (kubectl edit, an Update) moved
+    // the field to the editor's manager, so only a forced apply can take it back. A changed configuration
+    // meeting another manager's field is still a conflict, as always.
+    const force = opts.force || verdict.drift;
 
     const res = await send<KubeObject>(
       c,
-      { method: 'PATCH', path, query: { fieldManager, force: opts.force ? true : undefined }, body, contentType: 'application/apply-patch+yaml', ...signal },
-      `apply ${ref}`,
+      { method: 'PATCH', path: p.path, query: { fieldManager, force: force ? true : undefined }, body: p.body, contentType: 'application/apply-patch+yaml', ...signal },
+      `apply ${p.ref}`,
     );
     if (res.status === 409) {
-      const conflict = describeApplyConflict(res.body as KubeStatus, ref, fieldManager);
-      throw fail(`${conflict ?? `apply of ${ref} conflicts: ${statusMessage(res)}`} (context ${context})`, ref, 'conflict');
+      const conflict = describeApplyConflict(res.body as KubeStatus, p.ref, fieldManager);
+      throw fail(`${conflict ?? `apply of ${p.ref} conflicts: ${statusMessage(res)}`} (context ${context})`, p.ref, 'conflict');
     }
-    if (res.status !== 200 && res.status !== 201) throw fail(`apply of ${ref} failed on context ${context}: ${statusMessage(res)}`, ref, (res.body as KubeStatus | undefined)?.reason ?? `http-${res.status}`);
+    if (res.status !== 200 && res.status !== 201) throw fail(`apply of ${p.ref} failed on context ${context}: ${statusMessage(res)}`, p.ref, (res.body as KubeStatus | undefined)?.reason ?? `http-${res.status}`);
 
-    const outcome: ApplyResult['objects'][number]['outcome'] =
-      before.status === 404 || res.status === 201 ? 'created' : sameContent(before.body, res.body) ? 'unchanged' : 'configured';
-    return { ref, outcome, applied: res.body };
+    const outcome: ApplyResult['objects'][number]['outcome'] = !current || res.status === 201 ? 'created' : sameContent(current, res.body) ? 'unchanged' : 'configured';
+    return { ref: p.ref, outcome };
+  }
+
+  /** Applies a group of independent objects: one read of the live state, then writes only where needed. */
+  async function applyBatch(c: Connection, objects: KubeObject[], opts: ApplyOptions, fieldManager: string, limit: number, retryFor: (o: KubeObject) => number) {
+    if (objects.length === 0) return [];
+    if (opts.signal?.aborted) throw new CancelledError(`apply cancelled on context ${context}`);
+    const prepared = await mapInOrder(objects, APPLY_CONCURRENCY, (o) => prepare(c, o, opts, fieldManager, retryFor(o)));
+    const live = await readLive(c, prepared, opts.signal);
+    return mapInOrder(prepared, limit, (p) => {
+      if (opts.signal?.aborted) throw new CancelledError(`apply cancelled on context ${context}`);
+      return applyPrepared(c, p, live.get(p.path), opts, fieldManager);
+    });
   }
 
   async function waitFor(
@@ -179,9 +271,11 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       const { namespaces, crds, serviceAccounts, rest } = applyOrder(list);
       const result: ApplyResult = { objects: [] };
 
-      for (const ns of namespaces) result.objects.push(pick(await applyOne(c, ns, opts, fieldManager, 0)));
+      const none = () => 0;
 
-      for (const crd of crds) result.objects.push(pick(await applyOne(c, crd, opts, fieldManager, 0)));
+      // Namespaces and CRDs one by one, in manifest order (as before); each phase reads its live objects once.
+      result.objects.push(...(await applyBatch(c, namespaces, opts, fieldManager, 1, none)));
+      result.objects.push(...(await applyBatch(c, crds, opts, fieldManager, 1, none)));
       // Custom resources in this batch need their CRDs served before they can be applied.
       for (const crd of crds) {
         await client.waitForCrdEstablished(crd.metadata.name, { timeoutMs: CRD_WAIT_TIMEOUT_MS, intervalMs: 250, ...(opts.signal ? { signal: opts.signal } : {}) });
@@ -189,19 +283,14 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
         for (const v of spec?.versions ?? []) c.discovery.invalidate(`${spec?.group}/${v.name}`);
       }
       const servedByBatch = new Set(crds.map((crd) => (crd.spec as { group?: string } | undefined)?.group));
+      const retry = (obj: KubeObject) => (servedByBatch.has(groupOf(obj.apiVersion)) ? DISCOVERY_RETRY_MS : 0);
 
       // Independent objects go in parallel (an apply is a round trip each); ServiceAccounts before the
       // rest (see applyOrder: token Secrets and Pods name them); admission webhooks and aggregated APIs
       // go last, one by one, so the Services and Deployments behind them exist first.
-      const applyRest = async (obj: KubeObject) => {
-        if (opts.signal?.aborted) throw new CancelledError(`apply cancelled on context ${context}`);
-        const retry = servedByBatch.has(groupOf(obj.apiVersion)) ? DISCOVERY_RETRY_MS : 0;
-        return pick(await applyOne(c, obj, opts, fieldManager, retry));
-      };
-      result.objects.push(...(await mapInOrder(serviceAccounts, APPLY_CONCURRENCY, applyRest)));
-      const gatekeepers = rest.filter(isGatekeeper);
-      result.objects.push(...(await mapInOrder(rest.filter((o) => !isGatekeeper(o)), APPLY_CONCURRENCY, applyRest)));
-      for (const obj of gatekeepers) result.objects.push(await applyRest(obj));
+      result.objects.push(...(await applyBatch(c, serviceAccounts, opts, fieldManager, APPLY_CONCURRENCY, retry)));
+      result.objects.push(...(await applyBatch(c, rest.filter((o) => !isGatekeeper(o)), opts, fieldManager, APPLY_CONCURRENCY, retry)));
+      result.objects.push(...(await applyBatch(c, rest.filter(isGatekeeper), opts, fieldManager, 1, retry)));
       return result;
     },
 
@@ -279,26 +368,29 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
 /**
  * Did an apply leave the object as it was? Same resourceVersion means no write at all. A write that only
  * touched bookkeeping also counts as unchanged: the API server migrates managedFields on the first apply
- * to an object whose applied fields are empty (e.g. a bare Namespace), and controllers update status.
+ * to an object whose applied fields are empty (e.g. a bare Namespace), controllers update status, and the
+ * first apply by this version of meshspec adds the applied-configuration hash to an existing object.
  */
 export function sameContent(before: KubeObject, after: KubeObject): boolean {
   if (before.metadata.resourceVersion === after.metadata.resourceVersion) return true;
   const strip = (o: KubeObject) => {
-    const { resourceVersion: _r, managedFields: _m, ...metadata } = o.metadata;
-    const { status: _s, ...rest } = o;
-    return stableJson({ ...rest, metadata });
+    const { resourceVersion: _r, managedFields: _m, annotations, ...metadata } = o.metadata;
+    const { [APPLIED_HASH_ANNOTATION]: _h, ...rest } = annotations ?? {};
+    const { status: _s, ...body } = o;
+    return stableJson({ ...body, metadata: Object.keys(rest).length > 0 ? { ...metadata, annotations: rest } : metadata });
   };
   return strip(before) === strip(after);
 }
 
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
-}
-
-function pick(r: { ref: string; outcome: ApplyResult['objects'][number]['outcome'] }) {
-  return { ref: r.ref, outcome: r.outcome };
+function observed(rest: RestClient, context: string, onRequest: KubeClientFactoryOptions['onRequest']): RestClient {
+  if (!onRequest) return rest;
+  return {
+    server: rest.server,
+    request: (req) => {
+      onRequest({ context, method: req.method, path: req.path });
+      return rest.request(req);
+    },
+  };
 }
 
 function resourcePath(apiVersion: string, info: ResourceInfo, namespace: string | undefined, name: string | undefined): string {

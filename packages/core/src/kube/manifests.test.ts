@@ -133,3 +133,12 @@ describe('sameContent', () => {
     ['a label changed', ns('1'), ns('2', { labels: { a: '2' } }), false],
   ])('%s -> %s', (_what, before, after, same) => expect(sameContent(before, after)).toBe(same));
 });
+
+describe('sameContent and the applied-configuration hash', () => {
+  it('an apply that only added the hash annotation to an existing object left it unchanged', () => {
+    const before = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', resourceVersion: '1' }, data: { a: '1' } } as KubeObject;
+    const after = { ...before, metadata: { name: 'c', resourceVersion: '2', annotations: { 'meshspec.dev/applied-hash': 'sha256:x' } } } as KubeObject;
+    expect(sameContent(before, after)).toBe(true);
+    expect(sameContent(before, { ...after, metadata: { ...after.metadata, annotations: { ...after.metadata.annotations, other: 'y' } } })).toBe(false);
+  });
+});
