@@ -82,7 +82,7 @@ afterAll(() => {
 
 const nameOf = (dir: string) => (dir === 'cli' ? 'meshspec' : `@meshspec/${dir}`);
 
-describe('pnpm pack: every package is publishable (slow: packs the built workspace)', () => {
+describe('pnpm pack: every package is publishable (in the integration project for its time; no cluster)', () => {
   it('packs all eight packages', () => {
     expect([...packed.keys()].sort()).toEqual(PACKAGES.map(nameOf).sort());
   });
@@ -126,7 +126,7 @@ describe('pnpm pack: every package is publishable (slow: packs the built workspa
   });
 });
 
-describe('meshspec installed from the tarballs into an empty folder outside the repo (slow: pnpm install)', () => {
+describe('meshspec installed from the tarballs into an empty folder outside the repo (in the integration project for its time; no cluster)', () => {
   let project: string;
   let pluginDir: string;
 
