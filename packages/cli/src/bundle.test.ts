@@ -3,7 +3,7 @@
 // pulls heavy code back onto the start path (an eager import of listr2, the Kubernetes client, node:http's
 // facade...) fails here with the list of what was loaded.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +32,28 @@ function loadsOf(args: string[]): { status: number | null; files: string[]; buil
   };
 }
 
+/** Newest mtime of tsc's JavaScript output under a package's dist (the bundles excluded). */
+function newestTscOutput(dir: string): { file: string; mtimeMs: number } {
+  let newest = { file: '', mtimeMs: 0 };
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || !file.endsWith('.js') || /\/dist\/(bundle|chunks)\/|\/dist\/(bin|index)\.js$/.test(file)) continue;
+    const { mtimeMs } = statSync(file);
+    if (mtimeMs > newest.mtimeMs) newest = { file, mtimeMs };
+  }
+  return newest;
+}
+
 describe('the bundled binary (built dist/bin.js)', () => {
+  it('is not older than the tsc output it is bundled from (`tsc -b` alone leaves it stale: run `scripts/pnpm build`)', () => {
+    const bundles = [BIN, join(REPO, 'packages/core/dist/bundle/index.js')];
+    const oldestBundle = Math.min(...bundles.map((f) => statSync(f).mtimeMs));
+    const stale = ['core', 'cli', 'plugin-kind', 'plugin-metallb', 'plugin-linkerd', 'plugin-smi', 'plugin-ingress', 'plugin-workloads']
+      .map((p) => newestTscOutput(join(REPO, 'packages', p, 'dist')))
+      .filter((n) => n.mtimeMs > oldestBundle);
+    expect(stale.map((n) => n.file), 'compiled after the bundle was made: run `scripts/pnpm build`').toEqual([]);
+  });
+
   it('--help loads three files of the bundle and nothing of @meshspec/core', () => {
     const help = loadsOf(['--help']);
     expect(help.status, help.output).toBe(0);
