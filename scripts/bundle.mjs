@@ -161,7 +161,7 @@ function builtinsWithoutFacades() {
   };
 }
 
-/** Names a file imports from `specifier`; [] for default/namespace imports; undefined if unsure. */
+/** Names a file imports from `specifier`; [] for a default import; undefined for a namespace import or if unsure. */
 function importedNames(source, specifier) {
   const quoted = specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const names = new Set();
@@ -176,7 +176,9 @@ function importedNames(source, specifier) {
         if (!/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
         if (name !== 'default') names.add(name);
       }
-    } else if (!/^(\*\s+as\s+[\w$]+|[\w$]+)$/.test(clause)) {
+    } else if (!/^[\w$]+$/.test(clause)) {
+      // `* as ns` wants every export, read by name later (a missing one would silently be undefined):
+      // Node's own facade.
       return undefined;
     }
   }
