@@ -54,12 +54,14 @@ describe('the bundled binary (built dist/bin.js)', () => {
     expect(stale.map((n) => n.file), 'compiled after the bundle was made: run `scripts/pnpm build`').toEqual([]);
   });
 
-  it('--help loads three files of the bundle and nothing of @meshspec/core', () => {
+  it('--help loads the entry, the CLI main chunk and shared chunks only (at most four files), nothing of @meshspec/core', () => {
     const help = loadsOf(['--help']);
     expect(help.status, help.output).toBe(0);
     expect(help.output).toContain('Usage: meshspec <command>');
     expect(help.files.every((f) => f.startsWith('packages/cli/dist/')), help.files.join('\n')).toBe(true);
-    expect(help.files.length, help.files.join('\n')).toBeLessThanOrEqual(3);
+    // bin.js, main, one shared chunk, and esbuild's runtime helpers (__require/__commonJS: 1.6 KiB), which
+    // esbuild splits out once more than one chunk needs them (since the plan pictures and scheduler landed).
+    expect(help.files.length, help.files.join('\n')).toBeLessThanOrEqual(4);
   });
 
   it('validate of the seed example loads the bundles only, never the heavy lazy parts', () => {

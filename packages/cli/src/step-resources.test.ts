@@ -9,7 +9,7 @@ import { createLogger } from '../../core/src/log/logger.js';
 import { builtinPlugins } from './builtin-plugins.js';
 import { EXAMPLES } from './__fixtures__/run-cli.js';
 
-const RESOURCES = ['cluster-create', 'helm', 'linkerd', 'kubectl', 'api'];
+const RESOURCES = ['cluster-create', 'helm', 'linkerd', 'kubectl', 'docker', 'api'];
 
 async function planOf(example: string): Promise<Plan> {
   const log = createLogger({ stream: { write: () => true }, verbose: false });

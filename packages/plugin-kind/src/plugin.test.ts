@@ -45,15 +45,16 @@ new PluginTester(kindPlugin, { base: topology('  east: {}\n  west: {}\n', '') })
     },
   ],
   steps: [
-    { section: {}, ids: ['kind:network', 'kind:cluster@east', 'kind:cluster@west'] },
+    { section: {}, ids: ['kind:network', 'kind:registry-mirror', 'kind:cluster@east', 'kind:cluster@west'] },
+    { name: 'registry mirror off: no cache step', section: { registryMirror: { enabled: false } }, ids: ['kind:network', 'kind:cluster@east', 'kind:cluster@west'] },
     { name: 'no section: no steps', topology: topology('  east: { context: east }\n', ''), ids: [] },
   ],
   plans: [
     {
-      name: 'the network first, then every cluster after it',
+      name: 'the network first, then the shared registry caches, then every cluster after them',
       section: {},
-      order: ['kind:network', 'kind:cluster@east', 'kind:cluster@west'],
-      steps: { 'kind:cluster@west': { needs: ['kind:network'] } },
+      order: ['kind:network', 'kind:registry-mirror', 'kind:cluster@east', 'kind:cluster@west'],
+      steps: { 'kind:registry-mirror': { needs: ['kind:network'] } },
     },
   ],
 });

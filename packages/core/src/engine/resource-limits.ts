@@ -24,7 +24,7 @@ const GiB = 2 ** 30;
 /**
  * - `cluster-create`: a kind cluster wants about 2 GiB and a CPU while it boots; never more than 4 at
  *   once (kind's own reports of timeouts), never fewer than 1.
- * - `helm`, `linkerd`, `kubectl`: steps that run a CLI and then mostly wait on a cluster (rollouts): a
+ * - `helm`, `linkerd`, `kubectl`, `docker`: steps that run a CLI and then mostly wait on a cluster (rollouts): a
  *   process and a burst of CPU each, so four per CPU, at least 8, at most 16. Fewer starves real plans: on
  *   the time-to-mesh model, 4 Linkerd steps at once keep three clusters at 1.24× their critical path
  *   (their control planes, viz, multicluster and smi queue up), 8 reach it.
@@ -40,6 +40,7 @@ export function defaultResourceLimits(machine: MachineInfo = machineInfo()): Res
     helm: tools,
     linkerd: tools,
     kubectl: tools,
+    docker: tools,
     api: 64,
     [OTHER_RESOURCE]: 4,
   };
