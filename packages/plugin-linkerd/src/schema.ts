@@ -17,16 +17,37 @@ export const DEFAULT_ISSUER_VALIDITY = '8760h';
 /** Re-issue the issuer (and warn in status) when it expires within this window. */
 export const DEFAULT_ISSUER_RENEW_BEFORE = '720h';
 
+/**
+ * How a link reaches the cluster it mirrors: `gateway` (hierarchical: through the source's multicluster
+ * gateway, a LoadBalancer) or `flat` (pod-to-pod, `--gateway=false`, Linkerd 2.14+; pods of both
+ * clusters must reach each other).
+ */
+export type LinkMode = 'gateway' | 'flat';
+export const LINK_MODES: readonly LinkMode[] = ['gateway', 'flat'];
+
+/**
+ * How a service is exported: `mirror` (`mirror.linkerd.io/exported=true`, mirrored by gateway links),
+ * `remote-discovery` (`exported=remote-discovery`: mirrored by every link, traffic goes pod-to-pod, 2.14+)
+ * or `federated` (`mirror.linkerd.io/federated=member`: one `<service>-federated` in each linked cluster
+ * that balances over every member, 2.17+).
+ */
+export type ExportMode = 'mirror' | 'remote-discovery' | 'federated';
+export const EXPORT_MODES: readonly ExportMode[] = ['mirror', 'remote-discovery', 'federated'];
+
 export interface LinkPair {
   /** The cluster whose services are mirrored (the link points at it). */
   from: string;
   /** The cluster the link is applied in (it gets the mirror services). */
   to: string;
+  /** Overrides multicluster.linkMode for this link. */
+  mode?: LinkMode;
 }
 
 export interface ExportEntry {
   namespace: string;
   service: string;
+  /** Default: `mirror`, or `remote-discovery` when multicluster.linkMode is flat. */
+  mode?: ExportMode;
 }
 
 /** The Gateway API CRDs meshspec applies before Linkerd 2.18+ (see gateway-api.ts). */
@@ -44,7 +65,7 @@ export interface LinkerdSection {
   issuerValidity?: string;
   issuerRenewBefore?: string;
   viz?: boolean;
-  multicluster?: { enabled?: boolean; gateway?: boolean };
+  multicluster?: { enabled?: boolean; gateway?: boolean; linkMode?: LinkMode; podNetworksRoutable?: boolean };
   installGatewayApi?: boolean;
   gatewayApi?: GatewayApiSection;
   links?: 'full-mesh' | 'none' | LinkPair[];
@@ -116,6 +137,15 @@ export const linkerdSectionSchema: JsonSchema = {
       properties: {
         enabled: { type: 'boolean', default: true, description: 'Install the multicluster extension (needed for links and exports).' },
         gateway: { type: 'boolean', default: true, description: 'Install the multicluster gateway (a LoadBalancer Service); false links clusters pod-to-pod (flat network).' },
+        linkMode: {
+          type: 'string',
+          enum: [...LINK_MODES],
+          description: 'How links reach the cluster they mirror: `gateway` (through its multicluster gateway) or `flat` (pod-to-pod, `--gateway=false`, Linkerd 2.14+; pod networks must be routable between clusters). Default `gateway`, or `flat` when `gateway` is false. A link entry may override it.',
+        },
+        podNetworksRoutable: {
+          type: 'boolean',
+          description: "Say that every cluster's pods reach every other cluster's pods (routes, a flat CNI, a VPC). Needed for flat links and remote-discovery/federated exports when the cluster provider cannot tell (context clusters) or says no (kind: see plugin-linkerd's README for the routes to add).",
+        },
       },
     },
     installGatewayApi: {
@@ -147,7 +177,11 @@ export const linkerdSectionSchema: JsonSchema = {
             additionalProperties: false,
             required: ['from', 'to'],
             description: 'One link: `to` mirrors services exported by `from`.',
-            properties: { from: { ...clusterName, description: 'The cluster whose exported services are mirrored.' }, to: { ...clusterName, description: 'The cluster that gets the mirror services.' } },
+            properties: {
+              from: { ...clusterName, description: 'The cluster whose exported services are mirrored.' },
+              to: { ...clusterName, description: 'The cluster that gets the mirror services.' },
+              mode: { type: 'string', enum: [...LINK_MODES], description: 'This link\'s mode (`gateway` or `flat`), overriding multicluster.linkMode.' },
+            },
           },
         },
       ],
@@ -170,6 +204,11 @@ export const linkerdSectionSchema: JsonSchema = {
         properties: {
           namespace: { ...K8S_NAMESPACE, description: 'Namespace of the service.' },
           service: { ...K8S_SERVICE_NAME, description: 'Name of the service.' },
+          mode: {
+            type: 'string',
+            enum: [...EXPORT_MODES],
+            description: '`mirror` (label `mirror.linkerd.io/exported=true`: a `<service>-<cluster>` mirror through gateway links), `remote-discovery` (`exported=remote-discovery`: the same mirror, traffic pod-to-pod, 2.14+) or `federated` (`mirror.linkerd.io/federated=member`: one `<service>-federated` per linked cluster over every member, 2.17+). Default `mirror`, or `remote-discovery` when multicluster.linkMode is `flat` (flat links mirror no `exported=true` service).',
+          },
         },
       },
     },
