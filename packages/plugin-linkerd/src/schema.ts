@@ -195,7 +195,7 @@ export const linkerdSectionSchema: JsonSchema = {
     export: {
       type: 'array',
       default: [],
-      description: 'Services labelled `mirror.linkerd.io/exported=true` in every cluster, so linked clusters mirror them as `<service>-<cluster>`.',
+      description: 'Services labelled for export in every cluster (the label depends on `mode`), so linked clusters mirror them as `<service>-<cluster>` (federated: `<service>-federated`).',
       items: {
         type: 'object',
         additionalProperties: false,
