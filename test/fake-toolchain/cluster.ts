@@ -7,7 +7,8 @@
 // - MetalLB: once its controller runs and an IPAddressPool exists, LoadBalancer Services get an address
 //   from the pool (published to the fake state so `linkerd multicluster link` can read it);
 // - Linkerd service mirror: a Link whose credentials point at a reachable cluster mirrors that cluster's
-//   exported Services as `<svc>-<link>` with the remote gateway as endpoint.
+//   exported Services as `<svc>-<link>` (with the remote gateway as endpoint through a gateway link;
+//   remote-discovery ones without local endpoints) and federated members as one `<svc>-federated`.
 // The API also refuses what a real one refuses and meshspec could get wrong: unreachable clusters (not
 // created yet or deleted), custom resources without their CRD, objects in a missing namespace.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -233,24 +234,56 @@ export class FakeClusters implements KubeClientFactory {
     for (const file of safeReaddir(lbDir)) if (!published.has(file) && !file.endsWith('.tmp')) rmSync(join(lbDir, file), { force: true });
   }
 
-  /** Linkerd's service mirror: exported Services of the linked cluster appear as `<svc>-<link>` here. */
+  /**
+   * Linkerd's service mirror: Services of the linked cluster matching the Link's `selector` (gateway
+   * links only: a gateway-less Link has none) appear as `<svc>-<link>` with the remote gateway as
+   * endpoint; those matching `remoteDiscoverySelector` as `<svc>-<link>` without local endpoints,
+   * labelled remote-discovery; those matching `federatedServiceSelector` join one `<svc>-federated`
+   * (labels and annotations as linkerd2's service-mirror/cluster_watcher.go writes them).
+   */
   private async syncMirrors(live: LiveCluster): Promise<void> {
     const links = [...(await live.kube.list('multicluster.linkerd.io/v1alpha1', 'Link')), ...(await live.kube.list('multicluster.linkerd.io/v1alpha3', 'Link'))];
-    const wanted = new Map<string, { svc: Service; link: KubeObject }>();
+    type Selector = { matchLabels?: Record<string, string> } | undefined;
+    const wanted = new Map<string, { svc: Service; link: KubeObject; kind: 'gateway' | 'remote-discovery' }>();
+    const federated = new Map<string, { svc: Service; members: string[] }>();
+    const matching = async (source: LiveCluster, selector: Selector) =>
+      selector?.matchLabels ? ((await source.kube.list('v1', 'Service', undefined, Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`).join(','))) as Service[]) : [];
     for (const link of links) {
-      const spec = (link as { spec?: { clusterCredentialsSecret?: string; targetClusterName?: string; selector?: { matchLabels?: Record<string, string> } } }).spec ?? {};
+      const spec = (link as { spec?: { clusterCredentialsSecret?: string; targetClusterName?: string; selector?: Selector; remoteDiscoverySelector?: Selector; federatedServiceSelector?: Selector } }).spec ?? {};
       const secret = spec.clusterCredentialsSecret ? await live.kube.get('v1', 'Secret', spec.clusterCredentialsSecret, link.metadata.namespace) : undefined;
       const source = this.clusterAt(serverOf(secret));
       if (!source) continue; // unreachable API server (e.g. 127.0.0.1 from inside a kind node): nothing mirrored
-      const selector = Object.entries(spec.selector?.matchLabels ?? { 'mirror.linkerd.io/exported': 'true' }).map(([k, v]) => `${k}=${v}`).join(',');
-      for (const svc of (await source.kube.list('v1', 'Service', undefined, selector)) as Service[]) {
-        wanted.set(`${svc.metadata.namespace}/${svc.metadata.name}-${spec.targetClusterName}`, { svc, link });
+      for (const svc of await matching(source, spec.selector)) wanted.set(`${svc.metadata.namespace}/${svc.metadata.name}-${spec.targetClusterName}`, { svc, link, kind: 'gateway' });
+      for (const svc of await matching(source, spec.remoteDiscoverySelector)) wanted.set(`${svc.metadata.namespace}/${svc.metadata.name}-${spec.targetClusterName}`, { svc, link, kind: 'remote-discovery' });
+      for (const svc of await matching(source, spec.federatedServiceSelector)) {
+        const ref = `${svc.metadata.namespace}/${svc.metadata.name}-federated`;
+        const entry = federated.get(ref) ?? { svc, members: [] };
+        entry.members.push(`${svc.metadata.name}@${spec.targetClusterName}`);
+        federated.set(ref, entry);
       }
     }
-    for (const [ref, { svc, link }] of wanted) {
+    for (const [ref, { svc, members }] of federated) {
+      const [ns, name] = ref.split('/') as [string, string];
+      if (!(await live.kube.get('v1', 'Namespace', ns))) continue;
+      await live.kube.apply([
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name, namespace: ns, labels: { 'mirror.linkerd.io/mirrored-service': 'true' }, annotations: { 'multicluster.linkerd.io/remote-discovery': members.sort().join(',') } },
+          spec: { ports: (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port })) },
+        },
+      ]);
+    }
+    for (const [ref, { svc, link, kind }] of wanted) {
       const [ns, name] = ref.split('/') as [string, string];
       if (!(await live.kube.get('v1', 'Namespace', ns))) continue;
       const spec = (link as unknown as { spec: { gatewayAddress?: string; gatewayPort?: string; targetClusterName: string } }).spec;
+      if (kind === 'remote-discovery') {
+        // Endpoints come from the remote cluster's API (pod-to-pod): the mirror has none here.
+        const labels = { 'mirror.linkerd.io/mirrored-service': 'true', [MIRROR_LABEL]: spec.targetClusterName, 'multicluster.linkerd.io/remote-discovery': spec.targetClusterName, 'multicluster.linkerd.io/remote-service': svc.metadata.name };
+        await live.kube.apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels }, spec: { ports: (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port })) } }]);
+        continue;
+      }
       await live.kube.apply([
         {
           apiVersion: 'v1',
@@ -268,7 +301,7 @@ export class FakeClusters implements KubeClientFactory {
     }
     for (const svc of await live.kube.list('v1', 'Service')) {
       const ref = `${svc.metadata.namespace}/${svc.metadata.name}`;
-      if (svc.metadata.labels?.['mirror.linkerd.io/mirrored-service'] === 'true' && !wanted.has(ref)) {
+      if (svc.metadata.labels?.['mirror.linkerd.io/mirrored-service'] === 'true' && !wanted.has(ref) && !federated.has(ref)) {
         await live.kube.delete('v1', 'Service', svc.metadata.name, svc.metadata.namespace);
         await live.kube.delete('v1', 'Endpoints', svc.metadata.name, svc.metadata.namespace);
       }

@@ -164,6 +164,47 @@ describe('FAKE linkerd CLI: version-specific renders', () => {
     expect(linkerd('stable-2.13.3', ['multicluster', 'install', '--set', 'controllers[0].link.ref.name=west']).code).toBe(2);
   });
 
+  it('link-gen with and without a gateway: the Link the real 2.20 CLI wrote (recorded under recorded/linkerd/edge-26.6.3); 2.13 refuses --gateway like the real CLI', () => {
+    mkdirSync(join(dir, 'simulated', 'kube', 'kind-c1', 'lb'), { recursive: true });
+    writeFileSync(join(dir, 'simulated', 'kube', 'kind-c1', 'lb', 'linkerd-multicluster.linkerd-gateway'), '172.18.255.201');
+    const linkOf = (args: string[]) => {
+      const r = linkerdOnSimulatedCluster('edge-26.6.3', ['multicluster', 'link-gen', '--cluster-name', 'c1', '--api-server-address', 'https://192.0.2.9:6443', ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      return parseManifestText(r.stdout).find((o) => o.kind === 'Link') as KubeObject & { spec: Record<string, unknown> };
+    };
+    const remoteDiscovery = { matchLabels: { 'mirror.linkerd.io/exported': 'remote-discovery' } };
+    const federated = { matchLabels: { 'mirror.linkerd.io/federated': 'member' } };
+    // Without a gateway: no gateway fields, an empty probe, and no `selector`: exported=true services are not mirrored.
+    expect(linkOf(['--gateway=false']).spec).toEqual({
+      clusterCredentialsSecret: 'cluster-credentials-c1',
+      federatedServiceSelector: federated,
+      probeSpec: {},
+      remoteDiscoverySelector: remoteDiscovery,
+      targetClusterDomain: 'cluster.local',
+      targetClusterLinkerdNamespace: 'linkerd',
+      targetClusterName: 'c1',
+    });
+    expect(linkOf([]).spec).toEqual({
+      clusterCredentialsSecret: 'cluster-credentials-c1',
+      federatedServiceSelector: federated,
+      gatewayAddress: '172.18.255.201',
+      gatewayIdentity: 'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local',
+      gatewayPort: '4143',
+      probeSpec: { path: '/ready', period: '3s', port: '4191' },
+      remoteDiscoverySelector: remoteDiscovery,
+      selector: { matchLabels: { 'mirror.linkerd.io/exported': 'true' } },
+      targetClusterDomain: 'cluster.local',
+      targetClusterLinkerdNamespace: 'linkerd',
+      targetClusterName: 'c1',
+    });
+    for (const run of [linkerd, linkerdOnSimulatedCluster]) {
+      const refused = run('stable-2.13.3', ['multicluster', 'link', '--cluster-name', 'c1', '--gateway=false']);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr.split('\n').slice(0, 3)).toEqual(['Error: unknown flag: --gateway', 'Usage:', '  linkerd multicluster link [flags]']);
+    }
+  });
+
   it('a version without recorded output is refused with the versions there are', () => {
     const r = linkerd('stable-2.14.10', ['install', '--crds', '--ignore-cluster']);
     expect(r.code).toBe(2);

@@ -78,14 +78,14 @@ function httpRoute(row: string): KubeObject[] {
  * link` (before 2.18) / `link-gen` (2.18+) render, run with the plugin's own argv against a simulated
  * source cluster whose gateway has an address.
  */
-function linkRender(version: string): KubeObject[] {
+function linkRender(version: string, gateway = true): KubeObject[] {
   const state = mkdtempSync(join(workDir, 'fake-state-'));
   mkdirSync(join(state, 'kind', 'clusters', 'east'), { recursive: true });
   writeFileSync(join(state, 'kind', 'clusters', 'east', 'cluster.json'), JSON.stringify({ controlPlaneIp: '172.18.0.2' }));
   mkdirSync(join(state, 'kube', 'kind-east', 'lb'), { recursive: true });
   writeFileSync(join(state, 'kube', 'kind-east', 'lb', 'linkerd-multicluster.linkerd-gateway'), '172.18.255.201');
   const caps = capabilitiesOf(parseLinkerdVersion(version)!);
-  const args = linkArgs('kind-east', 'east', caps, true, 'https://172.18.0.2:6443');
+  const args = linkArgs('kind-east', 'east', caps, gateway, 'https://172.18.0.2:6443');
   const r = spawnSync(FAKE_LINKERD, args, { encoding: 'utf8', env: { ...process.env, MESHSPEC_FAKE_STATE: state, MESHSPEC_FAKE_LINKERD_VERSION: version } });
   expect(r.status, `FAKE linkerd ${args.join(' ')}: ${r.stderr}`).toBe(0);
   return parseManifestText(r.stdout);
@@ -156,6 +156,7 @@ const ROWS: Row[] = [
   { id: 'metallb-0161', stack: 'modern', crdSource: 'MetalLB v0.16.1 crds.yaml', crdFiles: [CONFORMANCE.metallbCrds('v0.16.1')], producer: 'plugin-metallb renderPoolObjects (IPAddressPool + L2Advertisement)', render: metallbPools },
   { id: 'gwapi-121', stack: 'modern', crdSource: 'Gateway API v1.2.1 standard-crds.yaml', crdFiles: [CONFORMANCE.gatewayApiCrds('v1.2.1')], producer: 'plugin-smi renderHttpRoute (gateway.networking.k8s.io/v1, Service parentRef)', render: httpRoute },
   { id: 'l5d220-link', stack: 'modern', crdSource: 'Linkerd edge-26.6.3 multicluster-install.yaml (Link CRD)', crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'multicluster-install.yaml')], crdFilter: (crd) => crd.metadata.name === LINK_CRD, producer: 'FAKE linkerd multicluster link-gen (plugin-linkerd argv, 2.20)', render: () => linkRender('edge-26.6.3') },
+  { id: 'l5d220-link-flat', stack: 'modern', crdSource: 'Linkerd edge-26.6.3 multicluster-install.yaml (Link CRD)', crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'multicluster-install.yaml')], crdFilter: (crd) => crd.metadata.name === LINK_CRD, producer: 'FAKE linkerd multicluster link-gen --gateway=false (plugin-linkerd argv, 2.20; the recorded real Link)', render: () => linkRender('edge-26.6.3', false) },
   {
     id: 'l5d220-ext',
     stack: 'modern',

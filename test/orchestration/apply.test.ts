@@ -2,7 +2,8 @@
 // helm driver, with kind/docker/helm/linkerd replaced by recorded fakes on PATH (test/fake-toolchain) and
 // the clusters played by MemoryKube-backed simulations. Assertions are on the calls the tools received
 // (order constraints, not exact sequences) and on the objects that ended up in each cluster.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinPlugins } from '../../packages/cli/src/builtin-plugins.js';
@@ -11,6 +12,7 @@ import type { RunSummary } from '../../packages/core/src/engine/runner.js';
 import type { KubeObject } from '../../packages/core/src/kube/types.js';
 import { createLogger } from '../../packages/core/src/log/logger.js';
 import { contains, parseIpv4Cidr, parseIpv4Range, overlaps } from '../../packages/core/src/net/index.js';
+import { CONFORMANCE, conformancePath } from '../conformance/index.js';
 import { isMutating, line, withFakeToolchain, type FakeCall, type FakeToolchain, type FakeToolchainOptions } from '../fake-toolchain/index.js';
 
 const SEED = 'examples/linkerd-multicluster/topology.yaml';
@@ -285,5 +287,64 @@ describe('apply of the three-clusters example (fake toolchain)', () => {
       const split = (await kube.get('split.smi-spec.io/v1alpha1', 'TrafficSplit', 'podinfo', 'test')) as { spec: { backends: { weight: number }[] } } | undefined;
       expect(split?.spec.backends.map((b) => b.weight).sort()).toEqual([33, 33, 34]);
     }
+  }, TIMEOUT);
+});
+
+describe('apply of gateway-less (flat) links on Linkerd 2.20 (FAKE toolchain)', () => {
+  /** No gateway installed (links flat by default), podinfo exported for remote discovery, frontend federated. */
+  function flatTopology(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'meshspec-flat-links-'));
+    const file = join(dir, 'topology.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: meshspec.dev/v1alpha1
+kind: Topology
+metadata: { name: flat-links }
+clusters:
+  east: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/16 }
+  west: { podSubnet: 10.245.0.0/16, serviceSubnet: 10.97.0.0/16 }
+kindClusters: {}
+linkerd:
+  version: edge-26.6.3
+  viz: false
+  gatewayApi: { manifest: ${conformancePath(CONFORMANCE.gatewayApiCrds('v1.2.1'))} }
+  multicluster: { gateway: false, podNetworksRoutable: true }
+  export:
+    - { namespace: test, service: podinfo }
+    - { namespace: test, service: frontend, mode: federated }
+smi:
+  splits: [{ namespace: test, service: podinfo, port: 9898 }]
+workloads:
+  demo: { namespace: test }
+`,
+    );
+    return file;
+  }
+
+  it('links with link-gen --gateway=false (no gateway step), labels per export mode, and the clusters get remote-discovery mirrors and a federated service (FAKE toolchain)', async () => {
+    const h = harness(flatTopology(), { linkerdVersion: 'edge-26.6.3' });
+    const summary = await h.run('apply', { linkerdVersion: 'edge-26.6.3' });
+    expect(summary.failed, h.output().split('\n').filter((l) => /error|failed/i.test(l)).slice(-8).join('\n')).toEqual([]);
+    expect(summary.completed.filter((id) => id.startsWith('linkerd:gateway@'))).toEqual([]);
+    const calls = h.fake.readLog();
+    const links = all(calls, / multicluster link-gen /);
+    expect(links).toHaveLength(2);
+    for (const call of links) expect(call.argv).toContain('--gateway=false');
+    for (const call of all(calls, / multicluster install/)) expect(line(call)).toMatch(/--set gateway\.enabled=false/);
+    for (const [cluster, other] of [['east', 'west'], ['west', 'east']] as const) {
+      const kube = await objectsIn(h.fake, `kind-${cluster}`);
+      const link = (await kube.get('multicluster.linkerd.io/v1alpha3', 'Link', other, 'linkerd-multicluster')) as { spec: Record<string, unknown> } | undefined;
+      expect(link?.spec['selector'], 'a gateway-less Link selects no exported=true service').toBeUndefined();
+      expect((await kube.get('v1', 'Service', 'podinfo', 'test'))?.metadata.labels?.['mirror.linkerd.io/exported']).toBe('remote-discovery');
+      expect((await kube.get('v1', 'Service', 'frontend', 'test'))?.metadata.labels?.['mirror.linkerd.io/federated']).toBe('member');
+      const mirror = await kube.get('v1', 'Service', `podinfo-${other}`, 'test');
+      expect(mirror?.metadata.labels?.['multicluster.linkerd.io/remote-discovery']).toBe(other);
+      expect(await kube.get('v1', 'Service', `frontend-${other}`, 'test'), 'a federated service has no per-cluster mirror').toBeUndefined();
+      expect((await kube.get('v1', 'Service', 'frontend-federated', 'test'))?.metadata.annotations?.['multicluster.linkerd.io/remote-discovery']).toBe(`frontend@${other}`);
+      const route = (await kube.get('gateway.networking.k8s.io/v1', 'HTTPRoute', 'podinfo', 'test')) as { spec: { rules: { backendRefs: { name: string }[] }[] } } | undefined;
+      expect(route?.spec.rules.flatMap((r) => r.backendRefs.map((b) => b.name)).sort()).toEqual(['podinfo', `podinfo-${other}`]);
+    }
+    // kind does not route pod subnets between clusters: the declared routability is only warned about.
+    expect(h.output()).not.toMatch(/"type":"step-failed"/);
   }, TIMEOUT);
 });

@@ -33,6 +33,12 @@ export interface KindFacts {
   pinnedNodeImageWithin(min: number, max: number): NodeImagePin | undefined;
   /** Where other clusters reach the API server of a kind cluster (undefined when kind does not create it). */
   reachableAt(cluster: string): ReachableAt | undefined;
+  /**
+   * Can pods of `cluster` reach pods of other clusters directly (pod-to-pod multicluster)? false for the
+   * clusters kind creates: their nodes share one docker network, but no node has a route to another
+   * cluster's pod subnet (kind's kindnet routes only its own nodes' pod CIDRs). undefined: not kind's to say.
+   */
+  podNetworksRoutable(cluster: string): false | undefined;
 }
 
 export function kindFacts(topology: Topology, section: KindSection | undefined): KindFacts {
@@ -51,5 +57,6 @@ export function kindFacts(topology: Topology, section: KindSection | undefined):
     pinnedNodeImageWithin,
     // The control plane's address on the docker network (the kubeconfig's 127.0.0.1 is useless from another cluster).
     reachableAt: (cluster) => (clusters.includes(cluster) ? { step: clusterStepId(cluster), output: 'apiServerUrl' } : undefined),
+    podNetworksRoutable: (cluster) => (clusters.includes(cluster) ? false : undefined),
   };
 }

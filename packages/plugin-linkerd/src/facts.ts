@@ -2,8 +2,9 @@
 // the one source of its version, links, exports, mirror names and step ids for smi, ingress and workloads.
 import type { Topology } from '@meshspec/core/plugin';
 import { gatewayApiStepId } from './gateway-api.js';
+import { federatedServiceName, linkMirrors, resolveExports, resolveLinks, type ResolvedExport, type ResolvedLink } from './link-modes.js';
 import { linkPairs, mirrorServiceName } from './mesh.js';
-import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair } from './schema.js';
+import { withDefaults, type LinkerdSection } from './schema.js';
 import { GATEWAY_SERVICE, linkerdStepIds, MULTICLUSTER_NAMESPACE } from './steps.js';
 import { capabilitiesOf, parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
@@ -33,19 +34,25 @@ export interface LinkerdFacts {
   cli: string;
   /** `linkerd.multicluster.enabled` (false also when Linkerd is unused): without it there are no links. */
   multicluster: boolean;
-  /** Every link, resolved (`links` default full-mesh; none when multicluster is disabled). */
-  links: LinkPair[];
+  /** Every link, resolved (`links` default full-mesh; none when multicluster is disabled), with its mode. */
+  links: ResolvedLink[];
   /** Does `to` mirror the services `from` exports (a resolved link)? */
   isLinked(from: string, to: string): boolean;
-  /** Services labelled for export in every cluster. */
-  exports: ExportEntry[];
+  /** Services labelled for export in every cluster, with their mode (mirror, remote-discovery, federated). */
+  exports: ResolvedExport[];
   /** Is `namespace/service` in `export`? */
   isExported(namespace: string, service: string): boolean;
   /**
    * The mirror of `service` exported by `remote` that exists in `cluster`: its name, or undefined when no
-   * mirror will exist there (not exported, or `cluster` has no link to `remote`).
+   * mirror will exist there (not exported, `cluster` has no link to `remote`, an `exported=true` service
+   * over a flat link, or a federated export: see federatedIn).
    */
   mirrorIn(cluster: string, namespace: string, service: string, remote: string): string | undefined;
+  /**
+   * The federated service (`<service>-federated`) in `cluster` when `namespace/service` is exported as
+   * federated and `cluster` links to another cluster; it already balances over every member cluster.
+   */
+  federatedIn(cluster: string, namespace: string, service: string): string | undefined;
   /** The name Linkerd gives the mirror of `service` exported by `remote` (whether or not it exists). */
   mirrorName(service: string, remote: string): string;
   /**
@@ -72,13 +79,14 @@ export function linkerdFacts(topology: Topology, section: LinkerdSection | undef
   const resolved = section === undefined ? undefined : withDefaults(section);
   const version = resolved === undefined ? undefined : parseLinkerdVersion(resolved.version);
   const multicluster = resolved?.multicluster.enabled ?? false;
-  const links = resolved && multicluster ? linkPairs(Object.keys(topology.clusters), resolved.links) : [];
-  const exports = resolved?.export ?? [];
+  const links = section && resolved && multicluster ? resolveLinks(linkPairs(Object.keys(topology.clusters), resolved.links), section) : [];
+  const exports = section && resolved ? resolveExports(resolved.export, section) : [];
   // Sets, not scans: smi asks for every (cluster, remote) pair, and a 120-cluster full mesh has 14,280 links.
   const linked = new Set(links.map((l) => JSON.stringify([l.from, l.to])));
-  const exported = new Set(exports.map((e) => JSON.stringify([e.namespace, e.service])));
+  const exportByKey = new Map(exports.map((e) => [JSON.stringify([e.namespace, e.service]), e] as const));
   const isLinked = (from: string, to: string) => linked.has(JSON.stringify([from, to]));
-  const isExported = (namespace: string, service: string) => exported.has(JSON.stringify([namespace, service]));
+  const exportOf = (namespace: string, service: string) => exportByKey.get(JSON.stringify([namespace, service]));
+  const isExported = (namespace: string, service: string) => exportOf(namespace, service) !== undefined;
   return {
     used: resolved !== undefined,
     versionText: resolved?.version,
@@ -90,7 +98,13 @@ export function linkerdFacts(topology: Topology, section: LinkerdSection | undef
     isLinked,
     exports,
     isExported,
-    mirrorIn: (cluster, namespace, service, remote) => (isExported(namespace, service) && isLinked(remote, cluster) ? mirrorServiceName(service, remote) : undefined),
+    mirrorIn: (cluster, namespace, service, remote) => {
+      const exported = exportOf(namespace, service);
+      const link = links.find((l) => l.from === remote && l.to === cluster);
+      return exported && link && linkMirrors(link.mode, exported.mode) ? mirrorServiceName(service, remote) : undefined;
+    },
+    federatedIn: (cluster, namespace, service) =>
+      exportOf(namespace, service)?.mode === 'federated' && links.some((l) => l.to === cluster) ? federatedServiceName(service) : undefined,
     mirrorName: mirrorServiceName,
     isGatewayIdentity: (identity) => identity.startsWith(GATEWAY_IDENTITY_PREFIX),
     steps: stepIds,

@@ -17,6 +17,23 @@ export const DEFAULT_ISSUER_VALIDITY = '8760h';
 /** Re-issue the issuer (and warn in status) when it expires within this window. */
 export const DEFAULT_ISSUER_RENEW_BEFORE = '720h';
 
+/**
+ * How a link reaches the cluster it mirrors: `gateway` (hierarchical: through the source's multicluster
+ * gateway, a LoadBalancer) or `flat` (pod-to-pod, `--gateway=false`, Linkerd 2.14+; pods of both
+ * clusters must reach each other).
+ */
+export type LinkMode = 'gateway' | 'flat';
+export const LINK_MODES: readonly LinkMode[] = ['gateway', 'flat'];
+
+/**
+ * How a service is exported: `mirror` (`mirror.linkerd.io/exported=true`, mirrored by gateway links),
+ * `remote-discovery` (`exported=remote-discovery`: mirrored by every link, traffic goes pod-to-pod, 2.14+)
+ * or `federated` (`mirror.linkerd.io/federated=member`: one `<service>-federated` in each linked cluster
+ * that balances over every member, 2.17+).
+ */
+export type ExportMode = 'mirror' | 'remote-discovery' | 'federated';
+export const EXPORT_MODES: readonly ExportMode[] = ['mirror', 'remote-discovery', 'federated'];
+
 const DURATION_PATTERN = '^[0-9]+(s|m|h|d)$';
 const duration = <D extends string>(description: string, dflt: D) => ({ type: 'string', pattern: DURATION_PATTERN, default: dflt, description }) as const satisfies JsonSchema;
 const clusterName = { type: 'string', minLength: 1, description: 'A cluster name from `clusters`.' } as const satisfies JsonSchema;
@@ -45,6 +62,15 @@ export const linkerdSectionSchema = {
       properties: {
         enabled: { type: 'boolean', default: true, description: 'Install the multicluster extension (needed for links and exports).' },
         gateway: { type: 'boolean', default: true, description: 'Install the multicluster gateway (a LoadBalancer Service); false links clusters pod-to-pod (flat network).' },
+        linkMode: {
+          type: 'string',
+          enum: [...LINK_MODES],
+          description: 'How links reach the cluster they mirror: `gateway` (through its multicluster gateway) or `flat` (pod-to-pod, `--gateway=false`, Linkerd 2.14+; pod networks must be routable between clusters). Default `gateway`, or `flat` when `gateway` is false. A link entry may override it.',
+        },
+        podNetworksRoutable: {
+          type: 'boolean',
+          description: "Say that every cluster's pods reach every other cluster's pods (routes, a flat CNI, a VPC). Needed for flat links and remote-discovery/federated exports when the cluster provider cannot tell (context clusters) or says no (kind: see plugin-linkerd's README for the routes to add).",
+        },
       },
     },
     installGatewayApi: {
@@ -76,7 +102,11 @@ export const linkerdSectionSchema = {
             additionalProperties: false,
             required: ['from', 'to'],
             description: 'One link: `to` mirrors services exported by `from`.',
-            properties: { from: { ...clusterName, description: 'The cluster whose exported services are mirrored.' }, to: { ...clusterName, description: 'The cluster that gets the mirror services.' } },
+            properties: {
+              from: { ...clusterName, description: 'The cluster whose exported services are mirrored.' },
+              to: { ...clusterName, description: 'The cluster that gets the mirror services.' },
+              mode: { type: 'string', enum: [...LINK_MODES], description: 'This link\'s mode (`gateway` or `flat`), overriding multicluster.linkMode.' },
+            },
           },
         },
       ],
@@ -90,7 +120,7 @@ export const linkerdSectionSchema = {
     export: {
       type: 'array',
       default: [],
-      description: 'Services labelled `mirror.linkerd.io/exported=true` in every cluster, so linked clusters mirror them as `<service>-<cluster>`.',
+      description: 'Services labelled for export in every cluster (the label depends on `mode`), so linked clusters mirror them as `<service>-<cluster>` (federated: `<service>-federated`).',
       items: {
         type: 'object',
         additionalProperties: false,
@@ -99,6 +129,11 @@ export const linkerdSectionSchema = {
         properties: {
           namespace: { ...K8S_NAMESPACE, description: 'Namespace of the service.' },
           service: { ...K8S_SERVICE_NAME, description: 'Name of the service.' },
+          mode: {
+            type: 'string',
+            enum: [...EXPORT_MODES],
+            description: '`mirror` (label `mirror.linkerd.io/exported=true`: a `<service>-<cluster>` mirror through gateway links), `remote-discovery` (`exported=remote-discovery`: the same mirror, traffic pod-to-pod, 2.14+) or `federated` (`mirror.linkerd.io/federated=member`: one `<service>-federated` per linked cluster over every member, 2.17+). Default `mirror`, or `remote-discovery` when multicluster.linkMode is `flat` (flat links mirror no `exported=true` service).',
+          },
         },
       },
     },

@@ -138,6 +138,20 @@ describe('linkerdStatus', () => {
     expect(lines[1]!.detail).toMatch(/^issuer valid until .* \(4 days\), but not the issuer in linkerd-issuer.crt: finish the rotation with meshspec rotate <file> --issuer$/);
   });
 
+  it('flat links: a remote-discovery mirror needs no local endpoints; a federated export is one <svc>-federated per cluster', async () => {
+    const modes: LinkerdSection = {
+      multicluster: { linkMode: 'flat', podNetworksRoutable: true },
+      export: [{ namespace: 'test', service: 'podinfo' }, { namespace: 'test', service: 'frontend', mode: 'federated' }],
+    };
+    const ctx = await healthyMesh();
+    await ctx.kube('demo').delete('v1', 'Endpoints', 'podinfo-demo3', 'test');
+    await ctx.kube('demo').apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'frontend-federated', namespace: 'test' } }]);
+    const lines = await linkerdStatus({ ...topology, linkerd: modes }, modes, ctx);
+    expect(summary(lines).slice(3)).toEqual(['demo3 mirror test/podinfo-demo: ok', 'demo3 federated test/frontend-federated: error', 'demo mirror test/podinfo-demo3: ok', 'demo federated test/frontend-federated: ok']);
+    expect(lines.find((l) => l.cluster === 'demo' && l.name === 'mirror test/podinfo-demo3')!.detail).toBe('mirrors podinfo from demo3 (remote discovery: endpoints read from the remote cluster)');
+    expect(lines.find((l) => l.cluster === 'demo3' && l.name === 'federated test/frontend-federated')!.detail).toMatch(/mirror\.linkerd\.io\/federated=member label on frontend/);
+  });
+
   it('returns nothing without a section', async () => {
     expect(await linkerdStatus(topology, undefined, createTestStepContext(topology))).toEqual([]);
   });

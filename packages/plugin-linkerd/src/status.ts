@@ -5,6 +5,7 @@ import type { KubeObject, StatusLine, StepContext, Topology } from '@meshspec/co
 import { CERT_FILES, certificatesIn, notAfterOf, notBeforeOf } from './identity.js';
 import { durationMs } from './duration.js';
 import { loadBalancerAddress } from './gateway-address.js';
+import { federatedServiceName, linkMirrors, resolveExports, resolveLinks } from './link-modes.js';
 import { linkPairs, mirrorServiceName } from './mesh.js';
 import { withDefaults, type LinkerdSection } from './schema.js';
 import { GATEWAY_SERVICE, LINKERD_NAMESPACE, MULTICLUSTER_NAMESPACE } from './steps.js';
@@ -71,12 +72,28 @@ export async function linkerdStatus(topology: Topology, raw: LinkerdSection | un
 
   if (!section.multicluster.enabled) return lines;
   const gatewayOf = new Map<string, string | undefined>();
-  for (const { from: source, to: target } of linkPairs(clusters, section.links)) {
-    if (section.multicluster.gateway && !gatewayOf.has(source)) {
+  const federatedSeen = new Set<string>();
+  for (const { from: source, to: target, mode: linkMode } of resolveLinks(linkPairs(clusters, section.links), raw)) {
+    if (linkMode === 'gateway' && !gatewayOf.has(source)) {
       gatewayOf.set(source, loadBalancerAddress(await ctx.kube(source).get('v1', 'Service', GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE)));
     }
     const gateway = gatewayOf.get(source);
-    for (const { namespace, service } of section.export) {
+    for (const { namespace, service, mode } of resolveExports(section.export, raw)) {
+      if (mode === 'federated') {
+        // One federated service per cluster, whichever cluster it links to.
+        const federated = federatedServiceName(service);
+        if (federatedSeen.has(`${target}/${namespace}/${federated}`)) continue;
+        federatedSeen.add(`${target}/${namespace}/${federated}`);
+        const found = await ctx.kube(target).get('v1', 'Service', federated, namespace);
+        lines.push(
+          found
+            ? { cluster: target, name: `federated ${namespace}/${federated}`, ok: true, level: 'ok', detail: `federated service over the clusters exporting ${service}` }
+            : { cluster: target, name: `federated ${namespace}/${federated}`, ok: false, level: 'error', detail: `no federated ${service}: check the links (linkerd multicluster check) and the mirror.linkerd.io/federated=member label on ${service}` },
+        );
+        continue;
+      }
+      // A flat link does not mirror an exported=true service (validate says so); nothing to look for.
+      if (!linkMirrors(linkMode, mode)) continue;
       const mirror = mirrorServiceName(service, source);
       const name = `mirror ${namespace}/${mirror}`;
       const kube = ctx.kube(target);
@@ -84,8 +101,9 @@ export async function linkerdStatus(topology: Topology, raw: LinkerdSection | un
         lines.push({ cluster: target, name, ok: false, level: 'error', detail: `no mirror of ${service} from ${source}: check the link (linkerd multicluster check) and the ${service} export label in ${source}` });
         continue;
       }
-      if (!section.multicluster.gateway) {
-        lines.push({ cluster: target, name, ok: true, level: 'ok', detail: `mirrors ${service} from ${source}` });
+      // Pod-to-pod mirrors (remote discovery) get their endpoints from the remote API, none locally.
+      if (linkMode === 'flat' || mode === 'remote-discovery') {
+        lines.push({ cluster: target, name, ok: true, level: 'ok', detail: `mirrors ${service} from ${source}${mode === 'remote-discovery' ? ' (remote discovery: endpoints read from the remote cluster)' : ''}` });
         continue;
       }
       const addresses = endpointAddresses(await kube.get('v1', 'Endpoints', mirror, namespace));

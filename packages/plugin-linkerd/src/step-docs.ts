@@ -10,6 +10,9 @@ export const STEP_DOCS: readonly StepDoc[] = [
   { id: 'linkerd:viz@<c>', does: 'Installs the viz extension.' },
   { id: 'linkerd:multicluster@<c>', does: 'Installs the multicluster extension (gateway, service mirror).' },
   { id: 'linkerd:gateway@<c>', does: "Waits for the multicluster gateway's LoadBalancer address.", outputs: '`{ address }`' },
-  { id: 'linkerd:link:<source>@<target>', does: "Links `<target>` to `<source>`: `<source>`'s exported services get mirrors in `<target>`." },
-  { id: 'linkerd:export:<ns>/<svc>@<c>', does: 'Labels the service for export, so linked clusters mirror it.' },
+  { id: 'linkerd:link:<source>@<target>', does: "Links `<target>` to `<source>`: `<source>`'s exported services get mirrors in `<target>`. A flat link (pod-to-pod) passes `--gateway=false` and waits for no gateway." },
+  {
+    id: 'linkerd:export:<ns>/<svc>@<c>',
+    does: 'Labels the service for its export mode (`mirror.linkerd.io/exported=true` or `=remote-discovery`, or `mirror.linkerd.io/federated=member`), so linked clusters mirror it; destroy removes the label.',
+  },
 ];

@@ -52,6 +52,21 @@ describe('linkerd steps', () => {
     await expect(planText(steps)).toMatchFileSnapshot(`__golden__/plan-${version}.txt`);
   });
 
+  it('plan with link and export modes (flat and gateway links; remote-discovery, federated and mirror exports) matches the golden', async () => {
+    const modes: LinkerdSection = {
+      version: 'edge-26.6.3',
+      viz: false,
+      multicluster: { podNetworksRoutable: true },
+      links: [{ from: 'demo', to: 'demo3', mode: 'flat' }, { from: 'demo3', to: 'demo' }],
+      export: [
+        { namespace: 'test', service: 'podinfo', mode: 'remote-discovery' },
+        { namespace: 'test', service: 'frontend', mode: 'federated' },
+        { namespace: 'test', service: 'backend' },
+      ],
+    };
+    await expect(planText(linkerdSteps(topology(modes), modes, stepsCtx))).toMatchFileSnapshot('__golden__/plan-link-modes-2.20.txt');
+  });
+
   it('differs between 2.13 and 2.18 exactly where Linkerd changed', () => {
     const plan = (v: string) => linkerdSteps(topology(section(v)), section(v), stepsCtx);
     const old = plan('stable-2.13.3');
@@ -300,6 +315,36 @@ describe('linkerd steps', () => {
     expect(await step.status!(ctx)).toBe(true);
     await step.destroy!(ctx);
     expect(await step.status!(ctx)).toBe(false);
+  });
+
+  it.each([
+    ['mirror', { 'mirror.linkerd.io/exported': 'true' }],
+    ['remote-discovery', { 'mirror.linkerd.io/exported': 'remote-discovery' }],
+    ['federated', { 'mirror.linkerd.io/federated': 'member' }],
+  ] as const)('run: a %s export labels the service %j, drops the other mode\'s label, destroy unlabels', async (mode, labels) => {
+    const modes: LinkerdSection = { version: 'edge-26.6.3', multicluster: { podNetworksRoutable: true }, export: [{ namespace: 'test', service: 'podinfo', mode }] };
+    const t = topology(modes);
+    const step = byId(linkerdSteps(t, modes, stepsCtx), 'linkerd:export:test/podinfo@demo');
+    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
+    // Labelled by an earlier apply in another mode (both labels, so either one is the stale one).
+    const stale = { 'mirror.linkerd.io/exported': 'true', 'mirror.linkerd.io/federated': 'member', app: 'podinfo' };
+    await ctx.kube('demo').apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'podinfo', namespace: 'test', labels: stale } }]);
+    await step.run(ctx);
+    expect((await ctx.kube('demo').get('v1', 'Service', 'podinfo', 'test'))!.metadata.labels).toEqual({ app: 'podinfo', ...labels });
+    expect(await step.status!(ctx)).toBe(true);
+    await step.destroy!(ctx);
+    expect((await ctx.kube('demo').get('v1', 'Service', 'podinfo', 'test'))!.metadata.labels).toEqual({ app: 'podinfo' });
+    expect(await step.status!(ctx)).toBe(false);
+  });
+
+  it('inputs: a mirror export keeps the fingerprint it had before modes existed; another mode changes it', () => {
+    const inputsOf = (mode?: 'mirror' | 'federated') => {
+      const s: LinkerdSection = { version: 'edge-26.6.3', export: [{ namespace: 'test', service: 'podinfo', ...(mode ? { mode } : {}) }] };
+      return byId(linkerdSteps(topology(s), s, stepsCtx), 'linkerd:export:test/podinfo@demo').inputs;
+    };
+    expect(inputsOf()).toEqual({ entry: { namespace: 'test', service: 'podinfo' }, context: 'kind-demo' });
+    expect(inputsOf('mirror')).toEqual(inputsOf());
+    expect(inputsOf('federated')).toEqual({ entry: { namespace: 'test', service: 'podinfo' }, context: 'kind-demo', mode: 'federated' });
   });
 
   it('inputs: the control plane reads nothing from the state dir; a due renewal only warns (no re-issue, inputs unchanged)', async () => {

@@ -15,6 +15,7 @@ import { linkGatewayAddresses, loadBalancerAddress } from './gateway-address.js'
 import { gatewayApiStep, gatewayApiStepId } from './gateway-api.js';
 import { registerKeyPem } from './redaction.js';
 import { issuerRenewalReason, notYetValidReason, readStoredIdentity } from './renewal.js';
+import { exportLabel, resolveExports, resolveLinks, type ResolvedExport, type ResolvedLink } from './link-modes.js';
 import { withDefaults, type ExportEntry, type LinkerdSection, type LinkPair, type ResolvedLinkerdSection } from './schema.js';
 import { parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
@@ -23,7 +24,7 @@ export const VIZ_NAMESPACE = 'linkerd-viz';
 export const MULTICLUSTER_NAMESPACE = 'linkerd-multicluster';
 export const GATEWAY_SERVICE = 'linkerd-gateway';
 export const CONTROL_PLANE_DEPLOYMENTS = ['linkerd-identity', 'linkerd-destination', 'linkerd-proxy-injector'];
-export const EXPORT_LABEL = 'mirror.linkerd.io/exported';
+export { EXPORT_LABEL } from './link-modes.js';
 /** The service-mirror's ServiceAccount and its token Secret, which `multicluster link` reads in the source. */
 export const REMOTE_ACCESS_SERVICE_ACCOUNT = 'linkerd-service-mirror-remote-access-default';
 export const REMOTE_ACCESS_TOKEN_SECRET = `${REMOTE_ACCESS_SERVICE_ACCOUNT}-token`;
@@ -365,16 +366,17 @@ function gatewayStep(b: Build, c: string): Step {
   };
 }
 
-function linkStep(b: Build, pair: LinkPair): Step {
+function linkStep(b: Build, pair: ResolvedLink): Step {
   const { from: source, to: target } = pair;
   const sourceCtx = b.contextOf(source);
   const targetCtx = b.contextOf(target);
-  const gateway = b.section.multicluster.gateway;
+  // A flat link (`--gateway=false`) reads no gateway: it neither waits for one nor re-links when its address changes.
+  const gateway = pair.mode === 'gateway';
   const address = apiServerAddressOf(b.topology, source, b.kind);
   const planArgs = linkArgs(sourceCtx, source, b.caps, gateway, plannedAddress(address));
   return {
     id: ids.link(pair),
-    title: `Link ${target} to ${source} (mirror ${source}'s services in ${target})`,
+    title: `Link ${target} to ${source} (mirror ${source}'s services in ${target}${gateway ? '' : ', pod-to-pod'})`,
     resource: 'linkerd',
     estimateSeconds: 5,
     cluster: target,
@@ -444,9 +446,10 @@ function apiServerUrlOf(run: StepContext, kindCluster: string): string | undefin
   }
 }
 
-function exportStep(b: Build, entry: ExportEntry, c: string): Step {
+function exportStep(b: Build, entry: ResolvedExport, c: string): Step {
   const ctx = b.contextOf(c);
   const { namespace, service } = entry;
+  const label = exportLabel(entry.mode);
   return {
     id: ids.export(entry, c),
     title: `Export ${namespace}/${service} from ${c}`,
@@ -455,19 +458,21 @@ function exportStep(b: Build, entry: ExportEntry, c: string): Step {
     cluster: c,
     // The steps that create the service order themselves before this one (`before`): Linkerd knows no workloads.
     after: [b.kind.clusterStep(c)],
-    plan: [`kubectl label service ${service} -n ${namespace} --context ${ctx} ${EXPORT_LABEL}=true (after the service exists)`],
-    inputs: { entry, context: ctx },
+    plan: [`kubectl label service ${service} -n ${namespace} --context ${ctx} ${label.key}=${label.value} (after the service exists)`],
+    // The mode joins the fingerprint only when it is not the original one, so existing states stay up to date.
+    inputs: { entry: { namespace, service }, context: ctx, ...(entry.mode === 'mirror' ? {} : { mode: entry.mode }) },
     async run(run) {
       const kube = run.kube(c);
       await kube.waitFor('v1', 'Service', service, namespace, (o) => o !== undefined, { timeoutMs: SERVICE_TIMEOUT_MS, signal: run.signal, description: `service ${namespace}/${service} in ${c}` });
-      await kube.label('v1', 'Service', service, namespace, { [EXPORT_LABEL]: 'true' });
+      // A mode changed since the last apply: the other label would keep the service in its old mode too.
+      await kube.label('v1', 'Service', service, namespace, { ...otherExportLabels(label.key), [label.key]: label.value });
     },
     async status(run) {
-      return (await run.kube(c).get('v1', 'Service', service, namespace))?.metadata.labels?.[EXPORT_LABEL] === 'true';
+      return (await run.kube(c).get('v1', 'Service', service, namespace))?.metadata.labels?.[label.key] === label.value;
     },
     async destroy(run) {
       const kube = run.kube(c);
-      if (await kube.get('v1', 'Service', service, namespace)) await kube.label('v1', 'Service', service, namespace, { [EXPORT_LABEL]: null });
+      if (await kube.get('v1', 'Service', service, namespace)) await kube.label('v1', 'Service', service, namespace, { [label.key]: null });
     },
   };
 }
@@ -490,7 +495,7 @@ export function linkerdSteps(topology: Topology, raw: LinkerdSection | undefined
   };
   const clusters = Object.keys(topology.clusters);
   const mc = section.multicluster.enabled;
-  const pairs = mc ? linkPairs(clusters, section.links) : [];
+  const pairs = mc ? resolveLinks(linkPairs(clusters, section.links), raw) : [];
   const steps: Step[] = [certsStep(b)];
   const gatewayApi = gatewayApiPlan(section, caps, ctx.topologyDir);
   for (const c of clusters) {
@@ -506,8 +511,13 @@ export function linkerdSteps(topology: Topology, raw: LinkerdSection | undefined
     if (mc && section.multicluster.gateway) steps.push(gatewayStep(b, c));
   }
   for (const pair of pairs) steps.push(linkStep(b, pair));
-  for (const entry of section.export) for (const c of clusters) steps.push(exportStep(b, entry, c));
+  for (const entry of resolveExports(section.export, raw)) for (const c of clusters) steps.push(exportStep(b, entry, c));
   return steps;
+}
+
+/** The export labels other than `key`, removed (null) when an export is labelled for its mode. */
+function otherExportLabels(key: string): Record<string, null> {
+  return Object.fromEntries([exportLabel('mirror').key, exportLabel('federated').key].filter((k) => k !== key).map((k) => [k, null]));
 }
 
 /** The token controller has written the token into a service-account-token Secret. */

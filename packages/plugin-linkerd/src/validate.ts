@@ -3,6 +3,7 @@ import { asWarning, formatCidr, hasHostBits, networkOf, parseCidr, type Diagnost
 import { parseDuration } from './duration.js';
 import { gatewayApiProblems } from './gateway-api-plan.js';
 import { kubernetesSupportProblems } from './kubernetes-support.js';
+import { linkModeProblems } from './link-modes-validate.js';
 import { withDefaults, type LinkerdSection } from './schema.js';
 import { parseLinkerdVersion } from './version.js';
 
@@ -73,5 +74,6 @@ export function validateLinkerd(topology: Topology, section: LinkerdSection | un
       );
     });
   }
+  problems.push(...linkModeProblems(topology, section, version, ctx));
   return problems;
 }

@@ -14,6 +14,8 @@ const topology = (linkerd: string, smi: string) => `${HEAD}linkerd:\n${linkerd}s
 const MODERN = `  version: edge-26.6.3\n${EXPORT}`;
 const SEED = `  version: stable-2.13.3\n${EXPORT}`;
 const SPLIT = '  splits: [{ namespace: test, service: podinfo }]\n';
+/** Linkerd 2.20 with podinfo exported as a federated service (pods declared routable for it). */
+const FEDERATED = '  version: edge-26.6.3\n  multicluster: { podNetworksRoutable: true }\n  export: [{ namespace: test, service: podinfo, mode: federated }]\n';
 
 new PluginTester(smiPlugin, { plugins: [kindPlugin, linkerdPlugin, workloadsPlugin], base: `${HEAD}linkerd:\n${SEED}` }).run({
   valid: [
@@ -25,8 +27,48 @@ new PluginTester(smiPlugin, { plugins: [kindPlugin, linkerdPlugin, workloadsPlug
       topology: topology(MODERN, SPLIT),
       warnings: [{ path: 'smi', line: 11, column: 1, message: /^SMI is deprecated in Linkerd's docs .* the smi splits are Gateway API HTTPRoutes/ }],
     },
+    {
+      name: 'flat links and a remote-discovery export: a default split over the remote-discovery mirrors',
+      topology: topology('  version: edge-26.6.3\n  multicluster: { linkMode: flat, podNetworksRoutable: true }\n' + EXPORT, SPLIT),
+      warnings: [{ path: 'smi', message: /^SMI is deprecated/ }],
+    },
   ],
   invalid: [
+    {
+      name: 'cross-plugin: a default split over a federated service (it already balances across clusters)',
+      topology: topology(FEDERATED, SPLIT),
+      errors: [
+        {
+          path: 'smi.splits[0].service',
+          line: 13,
+          column: 40,
+          message: 'test/podinfo is exported as federated: no per-cluster mirror exists to split to, and podinfo-federated already balances across the member clusters',
+          fix: 'send traffic to podinfo-federated (it balances over every cluster; no split needed), or export test/podinfo with mode: remote-discovery or mirror to split it by weight',
+        },
+      ],
+    },
+    {
+      name: 'cross-plugin: weighted backends of a federated service',
+      topology: topology(FEDERATED, '  splits: [{ namespace: test, service: podinfo, backends: [{ cluster: east, weight: 90 }, { cluster: west, weight: 10 }] }]\n'),
+      errors: [
+        { path: 'smi.splits[0].backends[0].cluster', message: 'test/podinfo is exported as federated: there is no mirror podinfo-east, only podinfo-federated, which already balances across the member clusters' },
+        { path: 'smi.splits[0].backends[1].cluster', message: /there is no mirror podinfo-west, only podinfo-federated/ },
+      ],
+    },
+    {
+      name: 'cross-plugin: a backend behind a flat link, exported with mode mirror (the flat Link has no selector for it)',
+      topology: topology(
+        '  version: edge-26.6.3\n  multicluster: { podNetworksRoutable: true }\n  links: [{ from: east, to: west, mode: flat }, { from: west, to: east }]\n  export: [{ namespace: test, service: podinfo, mode: mirror }]\n',
+        '  splits: [{ namespace: test, service: podinfo, backends: [{ cluster: east, weight: 50 }, { cluster: west, weight: 50 }] }]\n',
+      ),
+      errors: [
+        {
+          path: 'smi.splits[0].backends[0].cluster',
+          message: 'the link from east into west is flat and test/podinfo is exported with mode mirror, so the mirror podinfo-east will not exist there',
+          fix: 'export test/podinfo with mode: remote-discovery (flat links mirror only that), or make the link a gateway link',
+        },
+      ],
+    },
     {
       name: 'cross-plugin: multicluster off, an export and a default split (no mirror will ever exist)',
       topology: topology(`  version: stable-2.13.3\n  multicluster: { enabled: false }\n${EXPORT}`, SPLIT),

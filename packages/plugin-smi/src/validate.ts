@@ -50,7 +50,17 @@ export function validateSmi(topology: Topology, section: SmiSection | undefined,
       );
       return;
     }
+    // A federated service has no per-cluster mirror to weigh: each linked cluster gets one
+    // `<service>-federated` that already balances over every member cluster. Refused rather than warned:
+    // the split would name mirrors that never exist.
+    const federated = (service: string) => clusters.map((c) => mesh.federatedIn(c, split.namespace, service)).find((f) => f !== undefined);
+    const federatedFix = (service: string, name: string) => `send traffic to ${name} (it balances over every cluster; no split needed), or export ${split.namespace}/${service} with mode: remote-discovery or mirror to split it by weight`;
     if (!split.backends) {
+      const name = federated(split.service);
+      if (clusters.length > 1 && name) {
+        problems.push(ctx.diagnostic([...at, 'service'], `${key} is exported as federated: no per-cluster mirror exists to split to, and ${name} already balances across the member clusters`, federatedFix(split.service, name)));
+        return;
+      }
       // Default backends are the mirrors of the other clusters: without an export there is nothing to split to.
       if (clusters.length > 1 && !mesh.isExported(split.namespace, split.service)) {
         problems.push(ctx.diagnostic([...at, 'service'], `${key} is not exported by any cluster, so no mirrors exist to split to`, `add { namespace: ${split.namespace}, service: ${split.service} } to linkerd.export`));
@@ -87,7 +97,17 @@ export function validateSmi(topology: Topology, section: SmiSection | undefined,
       if (clusters.length > 1 && !mesh.isExported(split.namespace, service)) {
         problems.push(ctx.diagnostic([...bat, b.service ? 'service' : 'cluster'], `${split.namespace}/${service} is not exported from ${b.cluster}, so other clusters have no mirror ${mesh.mirrorName(service, b.cluster)}`, `add { namespace: ${split.namespace}, service: ${service} } to linkerd.export`));
       }
+      const federatedName = federated(service);
+      if (clusters.length > 1 && federatedName) {
+        problems.push(ctx.diagnostic([...bat, b.service ? 'service' : 'cluster'], `${split.namespace}/${service} is exported as federated: there is no mirror ${service}-${b.cluster}, only ${federatedName}, which already balances across the member clusters`, federatedFix(service, federatedName)));
+        return;
+      }
       const unlinked = (split.clusters ?? clusters).filter((c) => c !== b.cluster && !mesh.isLinked(b.cluster!, c));
+      // Linked, exported, and still no mirror: an `exported=true` service over a flat (gateway-less) link.
+      const unmirrored = (split.clusters ?? clusters).filter((c) => c !== b.cluster && mesh.isLinked(b.cluster!, c) && mesh.isExported(split.namespace, service) && !mesh.mirrorIn(c, split.namespace, service, b.cluster!));
+      if (unmirrored.length > 0) {
+        problems.push(ctx.diagnostic([...bat, 'cluster'], `the link from ${b.cluster} into ${unmirrored.join(', ')} is flat and ${split.namespace}/${service} is exported with mode mirror, so the mirror ${service}-${b.cluster} will not exist there`, `export ${split.namespace}/${service} with mode: remote-discovery (flat links mirror only that), or make the link a gateway link`));
+      }
       if (unlinked.length > 0) {
         problems.push(ctx.diagnostic([...bat, 'cluster'], `${unlinked.join(', ')} ${unlinked.length > 1 ? 'have' : 'has'} no link to ${b.cluster}, so the mirror ${mesh.mirrorName(service, b.cluster!)} will not exist there`, `add { from: ${b.cluster}, to: ${unlinked[0]} } to linkerd.links (or use links: full-mesh)`));
       }

@@ -7,6 +7,7 @@
 // fails the same way it would for client-go.
 import { spawnSync } from 'node:child_process';
 import { b64, fail, flag, readFileSync, YAML } from './common.mjs';
+import { linkGenSpec, refuseGatewayFlagBefore214, refuseUnrecordedGatewayless } from './linkerd-link-recorded.mjs';
 
 const MC_NS = 'linkerd-multicluster';
 const CONTROL_PLANE_NS = 'linkerd';
@@ -70,6 +71,8 @@ function minorOf(version) {
 /** `multicluster link` (2.13) and `link-gen` (2.18+), run against the SOURCE cluster. */
 export function link(argv, { linkGen, version }) {
   const command = linkGen ? 'multicluster link-gen' : 'multicluster link';
+  // cobra parses flags first: 2.13 refuses --gateway before looking at anything else.
+  refuseGatewayFlagBefore214(argv, minorOf(version));
   const name = flag(argv, '--cluster-name');
   if (!name) cobraError(command, linkGen ? 'you need to specify cluster name' : 'You need to specify cluster name');
   const k = clusterOf(argv);
@@ -93,6 +96,7 @@ export function link(argv, { linkGen, version }) {
   });
 
   const withGateway = flag(argv, '--gateway') !== 'false';
+  if (!withGateway && !linkGen) refuseUnrecordedGatewayless(version);
   let gatewayAddress = '';
   let gatewayIdentity = '';
   let gatewayPort = '0';
@@ -113,7 +117,7 @@ export function link(argv, { linkGen, version }) {
     apiVersion: `multicluster.linkerd.io/${linkGen ? 'v1alpha3' : 'v1alpha1'}`,
     kind: 'Link',
     metadata: { name, namespace: MC_NS },
-    spec: {
+    spec: linkGen ? linkGenSpec(name, withGateway ? { address: gatewayAddress, identity: gatewayIdentity, port: gatewayPort } : undefined) : {
       clusterCredentialsSecret: `cluster-credentials-${name}`,
       gatewayAddress,
       gatewayIdentity,

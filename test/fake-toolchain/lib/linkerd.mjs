@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { b64, fail, flag, hasFlag, loadBalancerAddress, positionals, readFileSync, requireCluster, fakeApiPort, toYamlStream, YAML } from './common.mjs';
 import * as cluster from './linkerd-cluster.mjs';
+import { linkGenSpec, refuseGatewayFlagBefore214, refuseUnrecordedGatewayless } from './linkerd-link-recorded.mjs';
 import { recordedControlPlane, renderControlPlane, renderCrds, renderMulticluster, renderSmi, renderViz } from './linkerd-recorded.mjs';
 
 const VALUED = ['--context', '--kubeconfig', '--set', '--cluster-name', '--api-server-address', '--identity-trust-anchors-file', '--identity-issuer-certificate-file', '--identity-issuer-key-file', '-o', '--output', '--namespace', '-n'];
@@ -174,9 +175,12 @@ function linkSkeleton(name, linkVersion) {
 
 /** Run against the SOURCE context: credentials for it, plus the Link and service mirror for the target. */
 function link(argv, sourceContext, linkGen) {
+  // cobra parses flags first: 2.13 refuses --gateway before looking at anything else.
+  refuseGatewayFlagBefore214(argv, minorVersion());
   const name = flag(argv, '--cluster-name');
   if (!name) fail('Error: You need to specify cluster name');
   const withGateway = flag(argv, '--gateway') !== 'false';
+  if (!withGateway && !linkGen) refuseUnrecordedGatewayless(version());
   const address = withGateway ? loadBalancerAddress(sourceContext, 'linkerd-multicluster', 'linkerd-gateway') : undefined;
   if (withGateway && !address) fail(`Error: linkerd-gateway.linkerd-multicluster on ${sourceContext} has no external address: is the gateway Service stuck in <pending>?`);
   // Without --api-server-address the CLI copies the server of the local kubeconfig (127.0.0.1 on kind).
@@ -204,7 +208,9 @@ function link(argv, sourceContext, linkGen) {
     { ...secret, data: { kubeconfig: b64(kubeconfig) } },
     {
       ...linkObject,
-      spec: {
+      spec: linkGen
+        ? linkGenSpec(name, withGateway ? { address, identity: 'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local', port: '4143' } : undefined)
+        : {
         clusterCredentialsSecret: `cluster-credentials-${name}`,
         gatewayAddress: address ?? '',
         gatewayIdentity: 'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local',
