@@ -8,9 +8,9 @@ import { verifyIngress } from './verify.js';
 export const ingressPlugin = definePlugin<IngressSection>({
   name: 'ingress',
   schema: ingressSchema,
-  // kind: cluster steps; linkerd: control plane and Gateway API CRDs; metallb: addresses; workloads: the
-  // services routed to. All optional: ingress orders itself after them when they are loaded.
-  optionalDependsOn: ['kind', 'linkerd', 'metallb', 'workloads'],
+  // linkerd: control plane and Gateway API CRDs; metallb: addresses; workloads: the services routed to.
+  // All optional: ingress orders itself after them when they are loaded. Cluster steps: ctx.clusters.
+  optionalDependsOn: ['linkerd', 'metallb', 'workloads'],
   validate: validateIngress,
   steps: ingressSteps,
   summary: ingressSummary,

@@ -14,7 +14,7 @@ export {
   type ResolvedKindSection,
   type KindClusterSpec,
 } from './schema.js';
-export { kindFacts, type KindFacts, type ClusterSubnets, type ReachableAt } from './facts.js';
+export { kindFacts, kindProvidedClusters, type KindFacts } from './facts.js';
 export { nodeImagesOf, type ClusterNodeImage } from './node-images.js';
 export { NODE_IMAGE_PINS, KIND_DEFAULT_NODE_IMAGE, kubernetesVersionOfNodeImage, pinnedNodeImageWithin, type NodeImagePin } from './pins.js';
 export { resolveKind, kindContext, SUBNET_POOL } from './resolve.js';

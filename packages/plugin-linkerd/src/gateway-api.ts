@@ -57,13 +57,13 @@ export function gatewayApiCrdsOf(text: string, version: string, where: string): 
   return crds;
 }
 
-export function gatewayApiStep(cluster: string, context: string, source: GatewayApiSource, clusterStep: string): Step {
+export function gatewayApiStep(cluster: string, context: string, source: GatewayApiSource, clusterSteps: string[]): Step {
   const id = gatewayApiStepId(cluster);
   return {
     id,
     title: `Gateway API ${source.version} CRDs (standard channel) in ${cluster}`,
     cluster,
-    after: [clusterStep],
+    after: clusterSteps,
     plan: [applyPlanLine(context, `Gateway API ${source.version} standard-channel CRDs from ${source.location}`)],
     inputs: { source },
     async run(run: StepContext) {

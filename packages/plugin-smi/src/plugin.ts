@@ -9,8 +9,8 @@ import { verifySplits } from './verify/verify.js';
 export const smiPlugin = definePlugin<SmiSection>({
   name: 'smi',
   dependsOn: ['linkerd'],
-  // kind: cluster steps; workloads: the demo app a split waits for. Both optional.
-  optionalDependsOn: ['kind', 'workloads'],
+  // workloads: the demo app a split waits for (optional). Cluster steps: ctx.clusters.
+  optionalDependsOn: ['workloads'],
   schema: smiSchema,
   validate: validateSmi,
   steps: smiSteps,

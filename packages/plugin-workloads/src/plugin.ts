@@ -7,8 +7,8 @@ import { workloadsFacts, type WorkloadsFacts } from './facts.js';
 /** Demo app and user manifests per cluster. */
 export const workloadsPlugin = definePlugin<WorkloadsSection, WorkloadsFacts>({
   name: 'workloads',
-  // kind: the cluster step; linkerd: its control plane first, its exports after what we deploy. Both optional.
-  optionalDependsOn: ['kind', 'linkerd'],
+  // linkerd: its control plane first, its exports after what we deploy. Cluster steps: ctx.clusters.
+  optionalDependsOn: ['linkerd'],
   facts: workloadsFacts,
   schema: workloadsSchema,
   validate: validateWorkloads,

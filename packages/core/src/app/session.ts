@@ -12,7 +12,7 @@ import type { KubeClient, KubeClientFactory } from '../kube/types.js';
 import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
 import { factsAccess } from '../plugin/facts.js';
 import { orderPlugins } from '../plugin/registry.js';
-import type { PlannedAddress, Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
+import type { FactsAccess, PlannedAddress, Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
 import { acquireLock } from '../state/lock.js';
 import { recordProcessGroups, removeLeftoverTempFiles, stopLeftoverGroups } from '../state/leftovers.js';
 import { createSecretStore, tightenSecrets } from '../state/secret-store.js';
@@ -78,8 +78,8 @@ export class Session {
     const steps: Step[] = [];
     const owner = new Map<Step, string>();
     for (const plugin of plugins) {
-      const { facts } = factsAccess(topology, plugin);
-      const stepsContext: StepsContext = { stateDir, topologyDir, contextOf: (cluster) => contextOf(topology, cluster), facts };
+      const { facts, clusters } = factsAccess(topology, plugin, plugins);
+      const stepsContext: StepsContext = { stateDir, topologyDir, contextOf: (cluster) => contextOf(topology, cluster), facts, clusters };
       let pluginSteps: Step[];
       try {
         pluginSteps = plugin.steps(topology, topology[plugin.key] as never, stepsContext);
@@ -112,7 +112,7 @@ export class Session {
     const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
     const known = { outputOf: <T>(id: string) => state?.get(id)?.outputs as T | undefined };
     return this.plugins.flatMap((plugin) =>
-      plugin.addresses && this.topology[plugin.key] !== undefined ? plugin.addresses(this.topology, this.topology[plugin.key] as never, { ...known, facts: factsAccess(this.topology, plugin).facts }) : [],
+      plugin.addresses && this.topology[plugin.key] !== undefined ? plugin.addresses(this.topology, this.topology[plugin.key] as never, { ...known, ...pick(factsAccess(this.topology, plugin, this.plugins)) }) : [],
     );
   }
 
@@ -136,7 +136,7 @@ export class Session {
     const pods = this.options.pods ?? (await import('../verify/pod-reader.js')).createPodReaderFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
     return this.eachUsedPlugin(
       'verify',
-      (plugin, section, ctx) => plugin.verify!(this.topology, section, { ...ctx, options, pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)), facts: factsAccess(this.topology, plugin).facts }),
+      (plugin, section, ctx) => plugin.verify!(this.topology, section, { ...ctx, options, pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)), ...pick(factsAccess(this.topology, plugin, this.plugins)) }),
       (plugin, error) => [{ name: `${plugin.name} verify`, ok: false, level: 'error', detail: error.message }],
     );
   }
@@ -279,7 +279,7 @@ export class Session {
     for (const plugin of this.plugins) {
       if (!plugin.preflight || !owners.has(plugin.name)) continue;
       try {
-        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner, facts: factsAccess(this.topology, plugin).facts })));
+        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner, ...pick(factsAccess(this.topology, plugin, this.plugins)) })));
       } catch (error) {
         problems.push(`plugin ${plugin.name} could not run its preflight checks: ${(error as Error).message}`);
       }
@@ -305,6 +305,11 @@ export class Session {
     this.drivers = { runner, kube, helm };
     return this;
   }
+}
+
+/** The two members of a FactsAccess, as plain properties (spread into hook contexts). */
+function pick(access: FactsAccess): FactsAccess {
+  return { facts: access.facts, clusters: access.clusters };
 }
 
 /** A cluster's kube context: its `context` key (plugins that create clusters fill it in `resolve`), else its name. */

@@ -7,6 +7,7 @@ import type { Logger } from '../log/types.js';
 import type { SecretStore } from '../state/types.js';
 import type { HelmDriver } from '../tools/helm-types.js';
 import type { VerifyCheck, VerifyContext } from '../verify/types.js';
+import type { ClusterDirectory, ProvidedCluster } from './clusters.js';
 
 /** A JSON Schema (draft 2020-12 / draft-07 subset accepted by ajv). Every key should carry a description. */
 export type JsonSchema = Record<string, unknown>;
@@ -44,6 +45,12 @@ export interface TopologySource {
  */
 export interface FactsAccess {
   facts<F>(plugin: Plugin<never, F>): F;
+  /**
+   * Every cluster of the topology as its provider describes it (kind, kwok...) or, when no plugin
+   * provides it, as given by context: step it exists after, context, subnets, API address, real or
+   * simulated. Open to every plugin: the cluster-provider contract is core's, not a plugin's.
+   */
+  clusters: ClusterDirectory;
 }
 
 export interface ValidateContext extends FactsAccess {
@@ -194,6 +201,11 @@ export interface PluginDefinition<Section = unknown, Facts = undefined> {
    * `section` undefined when the plugin is unused; it must answer then too.
    */
   facts?(topology: Topology, section: Section | undefined): Facts;
+  /**
+   * Cluster providers only: the clusters this plugin creates, as data (see `ProvidedCluster`). Other
+   * plugins read them through `ctx.clusters`; two providers claiming one cluster is a validate error.
+   */
+  providesClusters?(topology: Topology, section: Section | undefined): ProvidedCluster[];
   /** JSON Schema of the plugin's own section (`topology[key]`). */
   schema?: JsonSchema;
   /** Extra properties this plugin allows on every cluster entry (e.g. podSubnet). */
