@@ -10,10 +10,6 @@ import { pinnedNodeImageWithin } from './pins.js';
 export const DEFAULT_NODE_IMAGE = pinnedNodeImageWithin(31, 35)!.image;
 export const DEFAULT_WORKERS = 2;
 export const DEFAULT_NETWORK = 'kind';
-/** kind's own defaults: the first cluster gets exactly what `kind create cluster` would give it. */
-export const DEFAULT_POD_SUBNET_START = '10.244.0.0';
-export const DEFAULT_SERVICE_SUBNET_START = '10.96.0.0';
-export const DEFAULT_SUBNET_PREFIX = 16;
 
 /**
  * The topology key of this plugin's section. Not `kind`: every topology already has `kind: Topology`
@@ -32,8 +28,6 @@ export type ResolvedKindSection = Required<Pick<KindSection, 'nodeImage' | 'work
 
 /** The cluster keys this plugin adds (after `resolve`, podSubnet/serviceSubnet/context are always set). */
 export interface KindClusterSpec extends ClusterSpec {
-  podSubnet?: string;
-  serviceSubnet?: string;
   workers?: number;
   nodeImage?: string;
   apiServerAddress?: string;
@@ -77,8 +71,6 @@ export const kindSectionSchema: JsonSchema = {
 };
 
 export const kindClusterSchema: Record<string, JsonSchema> = {
-  podSubnet: { type: 'string', format: 'cidr', description: 'Pod CIDR (IPv4), e.g. 10.244.0.0/16. Default: a free /16 from 10.244.0.0 upwards, distinct per cluster.' },
-  serviceSubnet: { type: 'string', format: 'cidr', description: 'Service CIDR (IPv4), e.g. 10.96.0.0/16. Default: a free /16 from 10.96.0.0 upwards, distinct per cluster.' },
   workers: { ...WORKERS_SCHEMA, description: 'Worker nodes of this cluster (overrides kind.workers).' },
   nodeImage: { ...NODE_IMAGE_SCHEMA, description: 'Node image of this cluster (overrides kind.nodeImage); pinned by digest.' },
   apiServerAddress: { type: 'string', description: 'Host address the API server listens on (kind default 127.0.0.1).' },

@@ -16,6 +16,10 @@ export type JsonSchema = Record<string, unknown>;
 export interface ClusterSpec {
   /** kube context used to talk to it; default is decided by the plugin that creates clusters (kind: `kind-<name>`). */
   context?: string;
+  /** Pod CIDR; providers fill in a free /16 when absent (core key: every provider and Linkerd read it). */
+  podSubnet?: string;
+  /** Service CIDR; providers fill in a free /16 when absent. */
+  serviceSubnet?: string;
   [key: string]: unknown;
 }
 
