@@ -10,6 +10,7 @@ import type { OutputStream, RendererChoice } from '../engine/view.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
 import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
+import { clusterDirectory } from '../plugin/clusters.js';
 import { factsAccess } from '../plugin/facts.js';
 import { orderPlugins } from '../plugin/registry.js';
 import type { FactsAccess, PlannedAddress, Plugin, Step, StepContext, StepsContext, StatusLine, Topology } from '../plugin/types.js';
@@ -133,6 +134,18 @@ export class Session {
 
   /** Each plugin's traffic checks (`meshspec verify`); a plugin whose verify throws reports that as a failed check. */
   async verify(options: VerifyOptions): Promise<VerifyCheck[]> {
+    // Verify sends real requests through real proxies: on simulated clusters nothing would answer, and
+    // every check would fail for a reason that has nothing to do with the mesh. Say so instead.
+    const simulated = clusterDirectory(this.topology, this.plugins)
+      .all()
+      .filter((c) => !c.realContainers);
+    if (simulated.length > 0) {
+      const by = [...new Set(simulated.map((c) => c.provider ?? 'its provider'))].join(', ');
+      throw new MeshspecError(
+        `meshspec verify sends real traffic, but cluster${simulated.length === 1 ? '' : 's'} ${simulated.map((c) => c.cluster).join(', ')} ${simulated.length === 1 ? 'is' : 'are'} simulated by ${by}: nodes and pods exist only as API objects, no container runs, so there is nothing to send traffic through. ` +
+          `Use meshspec status to check what was applied, or verify a topology on kind or existing clusters.`,
+      );
+    }
     const pods = this.options.pods ?? (await import('../verify/pod-reader.js')).createPodReaderFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
     return this.eachUsedPlugin(
       'verify',
