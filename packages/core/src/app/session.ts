@@ -255,6 +255,7 @@ export class Session {
       exec: runnerWithSignal(drivers.runner, signal),
       helm: helmWithSignal(drivers.helm, signal),
       contextOf: (cluster) => contextOf(this.topology, cluster),
+      clusters: clusterDirectory(this.topology, this.plugins),
       kube: (cluster) => {
         const name = cluster ?? step.cluster;
         if (!name) throw new StepError(step.id, `step ${step.id} asked for a Kubernetes client but names no cluster`);

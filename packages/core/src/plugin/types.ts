@@ -86,6 +86,8 @@ export interface StepContext {
   kube(cluster?: string): KubeClient;
   helm: HelmDriver;
   contextOf(cluster: string): string;
+  /** Every cluster as its provider describes it (see FactsAccess.clusters): e.g. whether it is simulated. */
+  clusters: ClusterDirectory;
   /** Outputs recorded by a step this step `needs` (directly or transitively); throws otherwise. */
   outputOf<T = Record<string, unknown>>(stepId: string): T;
   /** Aborted on Ctrl-C or when the run is cancelled. */
