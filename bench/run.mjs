@@ -10,8 +10,11 @@ import { parseArgs } from 'node:util';
 import { benchStartup } from './startup.mjs';
 import { benchRunner } from './runner.mjs';
 import { benchApiServer, MissingPrerequisite } from './apiserver.mjs';
+import { benchKwokApply, benchKwokPlan, KwokPrerequisite } from './kwok.mjs';
 
-const SECTIONS = ['startup', 'runner', 'apiserver'];
+const SECTIONS = ['startup', 'runner', 'apiserver', 'kwok-plan'];
+/** Sections that take many minutes and GiBs of memory: run only when named with --only. */
+const OPT_IN = ['kwok-apply'];
 const repoRoot = resolve(import.meta.dirname, '..');
 const cliBin = join(repoRoot, 'packages/cli/dist/bin.js');
 const coreIndex = join(repoRoot, 'packages/core/dist/index.js');
@@ -21,17 +24,18 @@ const { values: args } = parseArgs({
   options: {
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    'kwok-sizes': { type: 'string', default: '5,20,50' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
-  process.stdout.write(`Usage: pnpm bench [--only ${SECTIONS.join(',')}] [--quick]\n  --quick  fewer repetitions (smoke run; noisier ratios)\nSee bench/README.md.\n`);
+  process.stdout.write(`Usage: pnpm bench [--only ${[...SECTIONS, ...OPT_IN].join(',')}] [--quick] [--kwok-sizes 5,20,50]\n  --quick  fewer repetitions (smoke run; noisier ratios)\n  kwok-apply runs only when named (minutes, GiBs)\nSee bench/README.md.\n`);
   process.exit(0);
 }
 const only = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : SECTIONS;
-const unknown = only.filter((s) => !SECTIONS.includes(s));
+const unknown = only.filter((s) => !SECTIONS.includes(s) && !OPT_IN.includes(s));
 if (unknown.length) {
-  process.stderr.write(`unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}\n`);
+  process.stderr.write(`unknown section(s) ${unknown.join(', ')}; choose from ${[...SECTIONS, ...OPT_IN].join(', ')}\n`);
   process.exit(2);
 }
 
@@ -46,6 +50,8 @@ const settings = {
   startup: { runs: quick ? 5 : 15, warmups: 2 },
   runner: { reps: quick ? 1 : 5, shape: { clusters: 3, stepsPerCluster: 8, stepMs: 20 } },
   apiserver: { rounds: quick ? 1 : 3, shape: { namespaces: 3, perKind: 100 } },
+  'kwok-plan': { runs: quick ? 2 : 5, size: 50 },
+  'kwok-apply': { sizes: args['kwok-sizes'].split(',').map(Number).filter((n) => n > 0) },
 };
 
 const log = (m) => process.stderr.write(`${m}\n`);
@@ -76,13 +82,15 @@ for (const section of only) {
     let r;
     if (section === 'startup') r = await benchStartup({ repoRoot, cliBin, ...settings.startup });
     if (section === 'runner') r = await benchRunner({ core: await import(pathToFileURL(coreIndex).href), ...settings.runner });
+    if (section === 'kwok-plan') r = await benchKwokPlan({ repoRoot, cliBin, ...settings['kwok-plan'] });
+    if (section === 'kwok-apply') r = await benchKwokApply({ repoRoot, cliBin, log, ...settings['kwok-apply'] });
     if (section === 'apiserver') r = await benchApiServer({ repoRoot, core: await import(pathToFileURL(coreIndex).href), log, ...settings.apiserver });
     results.sections[section] = r.json;
     results.flags.push(...r.flags);
     out(`${r.text}\n`);
   } catch (e) {
     failed = true;
-    const message = e instanceof MissingPrerequisite ? e.message : (e?.stack ?? String(e));
+    const message = e instanceof MissingPrerequisite || e instanceof KwokPrerequisite ? e.message : (e?.stack ?? String(e));
     results.errors.push({ section, message });
     out(`${section}: FAILED\n${message.replace(/^/gm, '  ')}\n`);
   }

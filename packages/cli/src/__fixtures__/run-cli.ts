@@ -60,6 +60,7 @@ export const EXAMPLE_WARNINGS: Record<string, string[]> = {
   'three-clusters': ['ingress.controller'],
   'modern-linkerd': ['smi'],
   'custom-plugin': [],
+  'simulated-mesh': [],
 };
 
 /** Field paths of the `file:line:col warning path: message` lines of a command's stderr. */
