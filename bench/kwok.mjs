@@ -17,7 +17,7 @@ import { summarize } from './lib/stats.mjs';
 
 export class KwokPrerequisite extends Error {}
 
-/** The scale topology: `n` clusters c00..c<n-1>, kwok, Linkerd full mesh with one export. */
+/** The scale topology: `n` clusters c00..c<n-1>, kwok, Linkerd full mesh exporting the demo app's podinfo. */
 export function fullMeshTopology(n) {
   const names = Array.from({ length: n }, (_, i) => `c${String(i).padStart(2, '0')}`);
   // 4 addresses per cluster: 50 clusters need 200 of TEST-NET-2's 254.
@@ -35,6 +35,9 @@ export function fullMeshTopology(n) {
     '  viz: false',
     '  links: full-mesh',
     '  export: [{ namespace: test, service: podinfo }]',
+    // The exported service must exist: the demo app deploys it (simulated pods).
+    'workloads:',
+    '  demo: { namespace: test }',
     '',
   ].join('\n');
 }

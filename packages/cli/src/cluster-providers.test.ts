@@ -18,12 +18,13 @@ function file(name: string, lines: string[]): string {
 }
 const HEAD = ['apiVersion: meshspec.dev/v1alpha1', 'kind: Topology', 'metadata: { name: t }', 'clusters:', '  east: {}', '  west: {}'];
 
-/** The scale topology of bench/kwok.mjs: n clusters, kwok, Linkerd full mesh with one export. */
+/** The scale topology of bench/kwok.mjs: n clusters, kwok, Linkerd full mesh exporting the demo app's podinfo. */
 const fullMesh = (n: number) => [
   'apiVersion: meshspec.dev/v1alpha1', 'kind: Topology', `metadata: { name: kwok-${n} }`, 'clusters:',
   ...Array.from({ length: n }, (_, i) => `  c${String(i).padStart(2, '0')}: {}`),
   'kwokClusters:', '  loadBalancerRange: 198.51.100.0/24', '  loadBalancerPoolSize: 4',
   'linkerd:', '  version: stable-2.13.3', '  viz: false', '  links: full-mesh', '  export: [{ namespace: test, service: podinfo }]',
+  'workloads:', '  demo: { namespace: test }',
 ];
 
 describe('cluster providers', () => {
@@ -56,8 +57,8 @@ describe('cluster providers', () => {
     expect(ids.filter((id) => id.startsWith('kwok:cluster@'))).toHaveLength(50);
     expect(ids.filter((id) => id.startsWith('linkerd:link:'))).toHaveLength(50 * 49);
     expect(ids.filter((id) => id.startsWith('kind:') || id.startsWith('metallb:'))).toEqual([]);
-    // certs + per cluster: kwok cluster, crds, control plane, multicluster, gateway, export; plus the links.
-    expect(steps).toHaveLength(1 + 50 * 6 + 50 * 49);
+    // certs + per cluster: kwok cluster, crds, control plane, multicluster, gateway, demo app, export; plus the links.
+    expect(steps).toHaveLength(1 + 50 * 7 + 50 * 49);
     const position = new Map(ids.map((id, i) => [id, i]));
     for (const step of steps.filter((s) => s.cluster && !s.id.startsWith('kwok:'))) {
       const created = step.id.startsWith('linkerd:link:') ? `kwok:cluster@${step.id.slice('linkerd:link:'.length).split('@')[0]}` : `kwok:cluster@${step.cluster}`;
