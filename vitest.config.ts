@@ -11,6 +11,7 @@ const alias = {
   '@meshspec/core/testing': fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)),
   '@meshspec/core': pkg('core'),
   '@meshspec/plugin-kind': pkg('plugin-kind'),
+  '@meshspec/plugin-kwok': pkg('plugin-kwok'),
   '@meshspec/plugin-metallb': pkg('plugin-metallb'),
   '@meshspec/plugin-linkerd': pkg('plugin-linkerd'),
   '@meshspec/plugin-smi': pkg('plugin-smi'),

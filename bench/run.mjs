@@ -12,8 +12,11 @@ import { benchRunner } from './runner.mjs';
 import { benchApiServer, MissingPrerequisite } from './apiserver.mjs';
 import { benchTimeToMesh } from './time-to-mesh.mjs';
 import { benchPlanSize } from './plan-size.mjs';
+import { benchKwokApply, benchKwokPlan, KwokPrerequisite } from './kwok.mjs';
 
-const SECTIONS = ['startup', 'runner', 'apiserver', 'time-to-mesh', 'plan-size'];
+const SECTIONS = ['startup', 'runner', 'apiserver', 'time-to-mesh', 'plan-size', 'kwok-plan'];
+/** Sections that take many minutes and GiBs of memory: run only when named with --only. */
+const OPT_IN = ['kwok-apply'];
 const repoRoot = resolve(import.meta.dirname, '..');
 const cliBin = join(repoRoot, 'packages/cli/dist/bin.js');
 const coreIndex = join(repoRoot, 'packages/core/dist/index.js');
@@ -23,17 +26,18 @@ const { values: args } = parseArgs({
   options: {
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    'kwok-sizes': { type: 'string', default: '5,20,50' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
-  process.stdout.write(`Usage: pnpm bench [--only ${SECTIONS.join(',')}] [--quick]\n  --quick  fewer repetitions (smoke run; noisier ratios)\nSee bench/README.md.\n`);
+  process.stdout.write(`Usage: pnpm bench [--only ${[...SECTIONS, ...OPT_IN].join(',')}] [--quick] [--kwok-sizes 5,20,50]\n  --quick  fewer repetitions (smoke run; noisier ratios)\n  kwok-apply runs only when named (minutes, GiBs)\nSee bench/README.md.\n`);
   process.exit(0);
 }
 const only = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : SECTIONS;
-const unknown = only.filter((s) => !SECTIONS.includes(s));
+const unknown = only.filter((s) => !SECTIONS.includes(s) && !OPT_IN.includes(s));
 if (unknown.length) {
-  process.stderr.write(`unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}\n`);
+  process.stderr.write(`unknown section(s) ${unknown.join(', ')}; choose from ${[...SECTIONS, ...OPT_IN].join(', ')}\n`);
   process.exit(2);
 }
 
@@ -51,6 +55,8 @@ const settings = {
   // Real durations × scale: 1/50 keeps a full run to a few minutes; --quick halves it again (noisier).
   timeToMesh: { scale: quick ? 0.01 : 0.02, pullSeconds: 10 },
   planSize: { runs: quick ? 3 : 7, clusters: 120, exports: 20_000 },
+  'kwok-plan': { runs: quick ? 2 : 5, size: 50 },
+  'kwok-apply': { sizes: args['kwok-sizes'].split(',').map(Number).filter((n) => n > 0) },
 };
 
 const log = (m) => process.stderr.write(`${m}\n`);
@@ -81,6 +87,8 @@ for (const section of only) {
     let r;
     if (section === 'startup') r = await benchStartup({ repoRoot, cliBin, ...settings.startup });
     if (section === 'runner') r = await benchRunner({ core: await import(pathToFileURL(coreIndex).href), ...settings.runner });
+    if (section === 'kwok-plan') r = await benchKwokPlan({ repoRoot, cliBin, ...settings['kwok-plan'] });
+    if (section === 'kwok-apply') r = await benchKwokApply({ repoRoot, cliBin, log, ...settings['kwok-apply'] });
     if (section === 'apiserver') r = await benchApiServer({ repoRoot, core: await import(pathToFileURL(coreIndex).href), log, ...settings.apiserver });
     if (section === 'time-to-mesh') r = await benchTimeToMesh({ repoRoot, core: await import(pathToFileURL(coreIndex).href), log, ...settings.timeToMesh });
     if (section === 'plan-size') r = await benchPlanSize({ repoRoot, cliBin, ...settings.planSize });
@@ -89,7 +97,7 @@ for (const section of only) {
     out(`${r.text}\n`);
   } catch (e) {
     failed = true;
-    const message = e instanceof MissingPrerequisite ? e.message : (e?.stack ?? String(e));
+    const message = e instanceof MissingPrerequisite || e instanceof KwokPrerequisite ? e.message : (e?.stack ?? String(e));
     results.errors.push({ section, message });
     out(`${section}: FAILED\n${message.replace(/^/gm, '  ')}\n`);
   }

@@ -13,7 +13,7 @@
 // entry compiled by tsc for a bundle file is found by convention (core: dist/bundle/X.js ← dist/X.js;
 // cli: dist/X.js ← dist/tsc/X.js), so a new `exports` entry needs no change here.
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -102,6 +102,16 @@ await bundle('meshspec', cliDir, join(cliDir, 'dist'), (file) => file.replace('.
   external: [...ALWAYS_EXTERNAL, '@meshspec/core'],
   plugins: [...common.plugins, inline({ '@meshspec/core/duration': join(coreDir, 'dist/duration.js') })],
 });
+
+// plugin-kwok runs its LoadBalancer controller as a separate node process, from `lb-controller.js` beside
+// the module that names it. Inside the CLI bundle that module is whichever chunk esbuild put it in, so the
+// controller (one self-contained file) is bundled next to every output file that refers to it.
+const kwokController = join(root, 'packages/plugin-kwok/dist/lb-controller.js');
+for (const dir of [join(cliDir, 'dist'), join(cliDir, 'dist/chunks')]) {
+  const namers = readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'lb-controller.js' && readFileSync(join(dir, f), 'utf8').includes('./lb-controller.js'));
+  if (namers.length === 0) continue;
+  await build({ ...common, entryPoints: [kwokController], outfile: join(dir, 'lb-controller.js'), splitting: false });
+}
 
 /** Bundles these specifiers from the given files although their package is external. */
 function inline(files) {

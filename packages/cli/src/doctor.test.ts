@@ -13,6 +13,8 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const FAKE_OUTPUT: Record<string, string> = {
   kind: 'kind v0.27.0 go1.23.6 linux/amd64',
   docker: '27.5.1',
+  // What the real kwokctl v0.8.0 prints for --version.
+  kwokctl: 'kwokctl version v0.8.0 go1.26.8 (linux/amd64)',
   helm: 'v3.17.2+gcbc2ea6',
   linkerd: 'stable-2.13.3',
   kubectl: 'Client Version: v1.32.2\nKustomize Version: v5.5.0',
@@ -96,7 +98,7 @@ describe('doctor (fake tool executables on PATH)', () => {
     expect(stdout).toMatch(/1 problem found\n$/);
   });
 
-  it('without a file: every built-in plugin, kind, docker, helm and linkerd with their versions (json)', async () => {
+  it('without a file: every built-in plugin, kind, docker, kwokctl, helm and linkerd with their versions (json)', async () => {
     const bin = fakeBin('everything', Object.keys(FAKE_OUTPUT));
     const { code, stdout } = await runCli(['doctor', '-o', 'json'], { cwd: temp, env: { PATH: bin } });
     const report = JSON.parse(stdout) as DoctorReport;
@@ -104,6 +106,7 @@ describe('doctor (fake tool executables on PATH)', () => {
     expect(tools).toEqual({
       kind: `v0.27.0 at ${bin}/kind`,
       docker: `27.5.1 at ${bin}/docker`,
+      kwokctl: `v0.8.0 at ${bin}/kwokctl`,
       kubectl: `v1.32.2 at ${bin}/kubectl`,
       helm: `v3.17.2+gcbc2ea6 at ${bin}/helm`,
       linkerd: `stable-2.13.3 at ${bin}/linkerd`,
@@ -123,7 +126,7 @@ describe('doctor (fake tool executables on PATH)', () => {
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as DoctorReport;
     expect(report.ok).toBe(false);
-    expect(report.checks.filter((c) => !c.ok && c.detail.startsWith('not found on PATH')).map((c) => c.name).sort()).toEqual(['docker', 'helm', 'kind', 'kubectl', 'linkerd', 'linkerd-smi']);
+    expect(report.checks.filter((c) => !c.ok && c.detail.startsWith('not found on PATH')).map((c) => c.name).sort()).toEqual(['docker', 'helm', 'kind', 'kubectl', 'kwokctl', 'linkerd', 'linkerd-smi']);
   });
 });
 

@@ -20,7 +20,7 @@ async function planJson(file: string, extra: string[] = []): Promise<{ topology:
 }
 
 describe('plan goldens', () => {
-  it.each(['linkerd-multicluster', 'three-clusters', 'six-clusters', 'modern-linkerd', 'custom-plugin'])('%s', async (name) => {
+  it.each(['linkerd-multicluster', 'three-clusters', 'six-clusters', 'modern-linkerd', 'custom-plugin', 'simulated-mesh'])('%s', async (name) => {
     const { code, stdout, stderr } = await runCli(['plan', `examples/${name}/topology.yaml`]);
     // The deprecations the examples carry on purpose, positioned on stderr; nothing else.
     expect(onlyWarnings(stderr)).toEqual({ paths: EXAMPLE_WARNINGS[name], errors: 0 });

@@ -20,7 +20,7 @@ describe('schema', () => {
   it('prints the composed schema: $id, one section per built-in plugin, every property described', async () => {
     const s = await schema();
     expect(s.$id).toBe(TOPOLOGY_SCHEMA_ID);
-    expect(Object.keys(s.properties).sort()).toEqual(['apiVersion', 'clusters', 'ingress', 'kind', 'kindClusters', 'linkerd', 'metadata', 'metallb', 'smi', 'workloads'].sort());
+    expect(Object.keys(s.properties).sort()).toEqual(['apiVersion', 'clusters', 'ingress', 'kind', 'kindClusters', 'kwokClusters', 'linkerd', 'metadata', 'metallb', 'smi', 'workloads'].sort());
     expect(findMissingDescriptions(s)).toEqual([]);
     expect(s.properties['banner']).toBeUndefined();
     expect(JSON.stringify(s.properties['clusters'])).toContain('podSubnet');

@@ -28,6 +28,7 @@ export { K8S_NAMESPACE, K8S_OBJECT_NAME, K8S_SERVICE_NAME, KUBE_CONTEXT } from '
 export { orderPlugins } from './plugin/registry.js';
 export { factsOf, factsAccess, type FactsConsumer } from './plugin/facts.js';
 export { defineConfig } from './config/define-config.js';
+export { clusterDirectory, providerConflicts, type ApiServerReach, type ClusterDirectory, type ClusterInfo, type ClusterProviderPlugin, type ProvidedCluster } from './plugin/clusters.js';
 export { loadConfig, loadConfiguredPlugins, CONFIG_SEARCH_PLACES, type MeshspecConfig, type LoadedConfig, type PluginReference } from './config/load-config.js';
 export { Session, contextOf, type SessionOptions, type RunOptions as SessionRunOptions } from './app/session.js';
 export { createCommandRunner, findOnPath, formatCommand, type CommandRunnerOptions } from './exec/execa-runner.js';

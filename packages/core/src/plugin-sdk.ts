@@ -5,6 +5,8 @@
 // Declaring a plugin and its steps.
 export { definePlugin, isPlugin, stepId } from './plugin/define.js';
 export { contextOf } from './plugin/context-of.js';
+// The cluster-provider contract: what a plugin that creates clusters publishes, and how others read it (ctx.clusters).
+export type { ApiServerReach, ClusterDirectory, ClusterInfo, ClusterProviderPlugin, ProvidedCluster } from './plugin/clusters.js';
 export { applyPlanLine } from './plugin/plan-lines.js';
 export { appliedObjectHooks } from './plugin/object-hooks.js';
 export type {

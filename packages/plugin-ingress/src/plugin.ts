@@ -9,9 +9,9 @@ import { STEP_DOCS } from './step-docs.js';
 export const ingressPlugin = definePlugin<IngressSection>({
   name: 'ingress',
   schema: ingressSchema,
-  // kind: cluster steps; linkerd: control plane and Gateway API CRDs; metallb: addresses; workloads: the
-  // services routed to. All optional: ingress orders itself after them when they are loaded.
-  optionalDependsOn: ['kind', 'linkerd', 'metallb', 'workloads'],
+  // linkerd: control plane and Gateway API CRDs; metallb: addresses; workloads: the services routed to.
+  // All optional: ingress orders itself after them when they are loaded. Cluster steps: ctx.clusters.
+  optionalDependsOn: ['linkerd', 'metallb', 'workloads'],
   validate: validateIngress,
   stepDocs: STEP_DOCS,
   steps: ingressSteps,

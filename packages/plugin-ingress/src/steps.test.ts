@@ -1,15 +1,16 @@
 import { KubeError, type Topology } from '@meshspec/core/plugin';
+import { kindPlugin } from '@meshspec/plugin-kind';
 import { createTestStepContext, MemoryKube, testStepsContext, withEngineFacts } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import { resolveExpose, type IngressSection } from './schema.js';
 import { ingressSteps as ingressStepsRaw, ingressSummary, routeStep } from './steps.js';
 import { ingressPlugin } from './index.js';
 
-const ingressSteps = withEngineFacts(ingressPlugin, ingressStepsRaw);
+const ingressSteps = withEngineFacts(ingressPlugin, ingressStepsRaw, [kindPlugin]);
 
 const stepsCtx = { stateDir: '/state', topologyDir: '/topo', contextOf: (c: string) => `kind-${c}` };
 function topology(ingress: IngressSection): Topology {
-  return { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { demo: { context: 'kind-demo' }, demo3: { context: 'kind-demo3' } }, ingress };
+  return { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { demo: { context: 'kind-demo' }, demo3: { context: 'kind-demo3' } }, kindClusters: {}, ingress };
 }
 const frontend = { namespace: 'test', service: 'frontend', port: 8080 };
 
@@ -66,7 +67,7 @@ describe('ingress steps', () => {
   it('route retries while the admission webhook is not answering yet, but not on other errors', async () => {
     const section = { expose: [frontend] };
     const t = topology(section);
-    const route = routeStep(resolveExpose(frontend), 'demo', section, testStepsContext(topology(section), ingressPlugin, stepsCtx), 1);
+    const route = routeStep(resolveExpose(frontend), 'demo', section, testStepsContext(topology(section), ingressPlugin, stepsCtx, [kindPlugin]), 1);
     const ctx = createTestStepContext(t, { step: { id: route.id, cluster: 'demo' } });
     const kube = ctx.kube('demo') as MemoryKube;
     const realApply = kube.apply.bind(kube);
@@ -103,7 +104,7 @@ describe('ingress summary', () => {
 
 describe('ingress steps with Envoy Gateway (Gateway API)', () => {
   const section: IngressSection = { controller: 'envoy-gateway', expose: [{ namespace: 'test', service: 'frontend', port: 8080 }] };
-  const t: Topology = { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { east: { context: 'kind-east' }, west: { context: 'kind-west' } }, ingress: section };
+  const t: Topology = { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { east: { context: 'kind-east' }, west: { context: 'kind-west' } }, kindClusters: {}, ingress: section };
   const sctx = { stateDir: '/s', topologyDir: '/t', contextOf: (c: string) => `kind-${c}` };
 
   it('per cluster: Envoy Gateway after the Gateway API CRDs and the Linkerd control plane, then the Gateway, then an HTTPRoute per service', () => {

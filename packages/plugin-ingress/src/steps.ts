@@ -1,5 +1,4 @@
 import { appliedObjectHooks, KubeError, stepId, type HelmRelease, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core/plugin';
-import { kindPlugin } from '@meshspec/plugin-kind';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { metallbPlugin } from '@meshspec/plugin-metallb';
 import { workloadsPlugin } from '@meshspec/plugin-workloads';
@@ -47,7 +46,7 @@ export function controllerStep(cluster: string, section: IngressSection, ctx: St
     estimateSeconds: 60,
     cluster,
     // Meshed controller pods need the proxy injector; its LoadBalancer Service wants MetalLB's pool.
-    after: [ctx.facts(kindPlugin).clusterStep(cluster), ctx.facts(linkerdPlugin).steps.controlPlane(cluster), ctx.facts(metallbPlugin).poolsStep(cluster)],
+    after: [...ctx.clusters.after(cluster), ctx.facts(linkerdPlugin).steps.controlPlane(cluster), ctx.facts(metallbPlugin).poolsStep(cluster)],
     plan: [
       `helm upgrade --install ${release.release} ${release.chart} --repo ${release.repo} --version ${release.version} --namespace ${release.namespace} --kube-context ${context} (values: ${flatten(release.values).join(', ')})`,
       `kubectl rollout status deployment/${CONTROLLER_NAME} -n ${CONTROLLER_NAMESPACE} --context ${context}`,
@@ -162,7 +161,7 @@ export function envoyGatewayStep(cluster: string, section: IngressSection, ctx: 
     resource: 'helm',
     estimateSeconds: 60,
     cluster,
-    after: [ctx.facts(kindPlugin).clusterStep(cluster), ctx.facts(linkerdPlugin).steps.gatewayApi(cluster), ctx.facts(linkerdPlugin).steps.controlPlane(cluster), ctx.facts(metallbPlugin).poolsStep(cluster)],
+    after: [...ctx.clusters.after(cluster), ctx.facts(linkerdPlugin).steps.gatewayApi(cluster), ctx.facts(linkerdPlugin).steps.controlPlane(cluster), ctx.facts(metallbPlugin).poolsStep(cluster)],
     plan: [
       applyPlanLine(context, `Namespace ${ENVOY_GATEWAY_NAMESPACE}${namespace.metadata.annotations ? ' (linkerd.io/inject: enabled)' : ''}`),
       `helm upgrade --install ${release.release} ${release.chart} --version ${release.version} --namespace ${release.namespace} --kube-context ${context}`,

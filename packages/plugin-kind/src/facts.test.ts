@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Topology } from '@meshspec/core/plugin';
-import { factsOf } from '@meshspec/core/testing';
+import { clusterDirectory, factsOf } from '@meshspec/core/testing';
 import { kindPlugin } from './plugin.js';
 
 const topology = (extra: Record<string, unknown>): Topology => ({
@@ -11,7 +11,7 @@ const topology = (extra: Record<string, unknown>): Topology => ({
   ...extra,
 });
 
-describe('kind facts', () => {
+describe('kind facts and the clusters it provides', () => {
   it.each([
     {
       name: 'with the kindClusters section: every cluster is kind\'s, reached at its cluster step output',
@@ -19,16 +19,26 @@ describe('kind facts', () => {
       clusters: ['demo', 'other'],
       network: 'meshnet',
       networkStep: 'kind:network',
-      reachable: { step: 'kind:cluster@demo', output: 'apiServerUrl' },
+      demo: { cluster: 'demo', provider: 'kind', createdBy: 'kind:cluster@demo', context: 'kind-demo', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/16', reachableAt: { step: 'kind:cluster@demo', output: 'apiServerUrl' }, realContainers: true },
+      after: ['kind:cluster@demo'],
     },
-    { name: 'without it: kind provides nothing', extra: {}, clusters: [], network: undefined, networkStep: undefined, reachable: undefined },
-  ])('$name', ({ extra, clusters, network, networkStep, reachable }) => {
-    const facts = factsOf(kindPlugin, topology(extra));
+    {
+      name: 'without it: kind provides nothing, the cluster is given by its context',
+      extra: {},
+      clusters: [],
+      network: undefined,
+      networkStep: undefined,
+      demo: { cluster: 'demo', provider: undefined, createdBy: undefined, context: 'kind-demo', reachableAt: { kubeconfig: true }, realContainers: true },
+      after: [],
+    },
+  ])('$name', ({ extra, clusters, network, networkStep, demo, after }) => {
+    const t = topology(extra);
+    const facts = factsOf(kindPlugin, t);
     expect(facts.clusters).toEqual(clusters);
     expect(facts.network).toBe(network);
     expect(facts.networkStep).toBe(networkStep);
-    expect(facts.reachableAt('demo')).toEqual(reachable);
-    expect(facts.clusterStep('demo')).toBe('kind:cluster@demo');
-    expect(facts.subnets).toEqual({ demo: { pods: '10.244.0.0/16', services: '10.96.0.0/16' }, other: {} });
+    const directory = clusterDirectory(t, [kindPlugin]);
+    expect(directory.of('demo')).toEqual(demo);
+    expect(directory.after('demo')).toEqual(after);
   });
 });

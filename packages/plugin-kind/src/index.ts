@@ -12,10 +12,10 @@ export {
   type ResolvedKindSection,
   type KindClusterSpec,
 } from './schema.js';
-export { kindFacts, type KindFacts, type ClusterSubnets, type ReachableAt } from './facts.js';
+export { kindFacts, kindProvidedClusters, type KindFacts } from './facts.js';
 export { nodeImagesOf, type ClusterNodeImage } from './node-images.js';
 export { NODE_IMAGE_PINS, KIND_DEFAULT_NODE_IMAGE, kubernetesVersionOfNodeImage, pinnedNodeImageWithin, type NodeImagePin } from './pins.js';
-export { resolveKind, kindContext, SUBNET_POOL } from './resolve.js';
+export { resolveKind, kindContext } from './resolve.js';
 export { validateKind } from './validate.js';
 export { renderKindConfig, renderKindConfigYaml, type KindClusterConfig, type KindNode } from './render.js';
 export { kindSteps, NETWORK_STEP, clusterStepId, configPath, kindCreateArgs, controlPlaneIpArgs, shellLine } from './steps.js';

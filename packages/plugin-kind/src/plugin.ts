@@ -1,6 +1,6 @@
 import { definePlugin } from '@meshspec/core/plugin';
 import { checkInotifyLimits, kindTools } from './doctor.js';
-import { kindFacts, type KindFacts } from './facts.js';
+import { kindFacts, kindProvidedClusters, type KindFacts } from './facts.js';
 import { resolveKind } from './resolve.js';
 import { KIND_SECTION_KEY, kindClusterSchema, kindSectionSchema, type KindSection } from './schema.js';
 import { kindSteps } from './steps.js';
@@ -18,6 +18,7 @@ export const kindPlugin = definePlugin<KindSection, KindFacts>({
   stepDocs: STEP_DOCS,
   steps: (topology, section) => kindSteps(topology, section),
   facts: kindFacts,
+  providesClusters: kindProvidedClusters,
   tools: kindTools,
   addresses: (topology) =>
     Object.entries(topology.clusters).flatMap(([cluster, spec]) => {

@@ -10,10 +10,6 @@ import { DEFAULT_REGISTRY_IMAGE, MIRRORED_UPSTREAMS, type RegistryMirrorOptions 
  * (1.37), which no Linkerd release supports yet. The seed example names its 1.24 image explicitly.
  */
 export const DEFAULT_NODE_IMAGE = pinnedNodeImageWithin(31, 35)!.image;
-/** kind's own defaults: the first cluster gets exactly what `kind create cluster` would give it. */
-export const DEFAULT_POD_SUBNET_START = '10.244.0.0';
-export const DEFAULT_SERVICE_SUBNET_START = '10.96.0.0';
-export const DEFAULT_SUBNET_PREFIX = 16;
 
 /**
  * The topology key of this plugin's section. Not `kind`: every topology already has `kind: Topology`
@@ -75,8 +71,6 @@ export function withDefaults(section: KindSection | undefined): ResolvedKindSect
 }
 
 export const kindClusterSchema = {
-  podSubnet: { type: 'string', format: 'cidr', description: 'Pod CIDR (IPv4), e.g. 10.244.0.0/16. Default: a free /16 from 10.244.0.0 upwards, distinct per cluster.' },
-  serviceSubnet: { type: 'string', format: 'cidr', description: 'Service CIDR (IPv4), e.g. 10.96.0.0/16. Default: a free /16 from 10.96.0.0 upwards, distinct per cluster.' },
   workers: { ...WORKERS_SCHEMA, description: 'Worker nodes of this cluster (overrides kind.workers).' },
   nodeImage: { ...NODE_IMAGE_SCHEMA, description: 'Node image of this cluster (overrides kind.nodeImage); pinned by digest.' },
   apiServerAddress: { type: 'string', description: 'Host address the API server listens on (kind default 127.0.0.1).' },

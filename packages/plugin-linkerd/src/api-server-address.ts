@@ -1,30 +1,29 @@
 // Where a linked cluster reaches the SOURCE cluster's API server: the address written into the link's
 // credentials. It comes from whoever provides the cluster, through that plugin's facts:
 // - `clusters.<name>.apiServerUrl` in the topology, when written (overrides everything);
-// - kind, when the topology's clusters are kind's: the control plane's address on the docker network,
-//   an output of `kind:cluster@<name>` (the kubeconfig's 127.0.0.1 is useless from another cluster);
+// - the cluster's provider (core's cluster-provider contract), when it names a step output: kind's
+//   control plane address on the docker network (the kubeconfig's 127.0.0.1 is useless from another
+//   cluster), kwok's loopback URL (every kwok cluster is on this host);
 // - otherwise (a cluster given by kube context) the server of that context in the kubeconfig, which
 //   the linkerd CLI copies itself when `--api-server-address` is not given.
-import type { Topology } from '@meshspec/core/plugin';
-import type { KindFacts } from '@meshspec/plugin-kind';
+import type { ClusterInfo, Topology } from '@meshspec/core/plugin';
 
 export type ApiServerAddress =
   | { from: 'topology'; url: string }
-  | { from: 'kind'; step: string }
+  | { from: 'provider'; step: string }
   | { from: 'kubeconfig' };
 
-export function apiServerAddressOf(topology: Topology, cluster: string, kind: Pick<KindFacts, 'reachableAt'>): ApiServerAddress {
-  const written = topology.clusters[cluster]?.['apiServerUrl'];
+export function apiServerAddressOf(topology: Topology, cluster: Pick<ClusterInfo, 'cluster' | 'reachableAt'>): ApiServerAddress {
+  const written = topology.clusters[cluster.cluster]?.['apiServerUrl'];
   if (typeof written === 'string' && written) return { from: 'topology', url: written };
-  const reachable = kind.reachableAt(cluster);
-  if (reachable) return { from: 'kind', step: reachable.step };
+  if ('step' in cluster.reachableAt) return { from: 'provider', step: cluster.reachableAt.step };
   return { from: 'kubeconfig' };
 }
 
 /** What the plan shows for `--api-server-address` (undefined: the flag is left out). */
 export function plannedAddress(address: ApiServerAddress): string | undefined {
   if (address.from === 'topology') return address.url;
-  if (address.from === 'kind') return `<${address.step}.apiServerUrl>`;
+  if (address.from === 'provider') return `<${address.step}.apiServerUrl>`;
   return undefined;
 }
 

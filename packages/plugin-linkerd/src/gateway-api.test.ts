@@ -1,4 +1,5 @@
 import { createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
+import { kindPlugin } from '@meshspec/plugin-kind';
 import type { Step, Topology } from '@meshspec/core/plugin';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +10,7 @@ import type { LinkerdSection } from './schema.js';
 import { linkerdSteps as linkerdStepsRaw } from './steps.js';
 import { linkerdPlugin } from './index.js';
 
-const linkerdSteps = withEngineFacts(linkerdPlugin, linkerdStepsRaw);
+const linkerdSteps = withEngineFacts(linkerdPlugin, linkerdStepsRaw, [kindPlugin]);
 
 const topology = (linkerd: LinkerdSection): Topology => ({ apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { east: { context: 'kind-east' }, west: { context: 'kind-west' } }, linkerd });
 const stepsCtx = { stateDir: '/state', topologyDir: '/topo', contextOf: (c: string) => `kind-${c}` };

@@ -57,7 +57,7 @@ export function gatewayApiCrdsOf(text: string, version: string, where: string): 
   return crds;
 }
 
-export function gatewayApiStep(cluster: string, context: string, source: GatewayApiSource, clusterStep: string): Step {
+export function gatewayApiStep(cluster: string, context: string, source: GatewayApiSource, clusterSteps: string[]): Step {
   const id = gatewayApiStepId(cluster);
   return {
     id,
@@ -65,7 +65,7 @@ export function gatewayApiStep(cluster: string, context: string, source: Gateway
     resource: 'api',
     estimateSeconds: 5,
     cluster,
-    after: [clusterStep],
+    after: clusterSteps,
     plan: [applyPlanLine(context, `Gateway API ${source.version} standard-channel CRDs from ${source.location}`)],
     inputs: { source },
     async run(run: StepContext) {

@@ -87,10 +87,10 @@ function routabilityProblems(
   const linked = [...new Set(links.flatMap((l) => [l.from, l.to]))];
   const others = count > 1 ? ` (and ${count - 1} more pod-to-pod link${count > 2 ? 's or exports' : ' or export'})` : '';
 
-  // Pod subnets must be distinct, or a pod address means two pods. kind already refuses overlaps among
+  // Pod subnets must be distinct, or a pod address means two pods. a provider already refuses overlaps among
   // the clusters it creates; this catches the rest (context clusters with a podSubnet written).
   const subnets = linked.flatMap((c) => {
-    const text = kind.subnets[c]?.pods;
+    const text = ctx.clusters.of(c).podSubnet;
     const cidr = text ? parseIpv4Cidr(text) : undefined;
     return cidr ? [{ cluster: c, text: text!, cidr }] : [];
   });
@@ -98,7 +98,9 @@ function routabilityProblems(
     for (let j = i + 1; j < subnets.length; j++) {
       const a = subnets[i]!;
       const b = subnets[j]!;
-      if (kind.clusters.includes(a.cluster) && kind.clusters.includes(b.cluster)) continue;
+      // Core already refuses overlaps among the clusters one provider creates.
+      const providerA = ctx.clusters.of(a.cluster).provider;
+      if (providerA !== undefined && providerA === ctx.clusters.of(b.cluster).provider) continue;
       if (overlaps(a.cidr, b.cidr)) {
         problems.push(ctx.diagnostic(['clusters', b.cluster, 'podSubnet'], `pod subnet ${b.text} of ${b.cluster} overlaps ${a.text} of ${a.cluster}: pod-to-pod multicluster (${first.what}) needs distinct pod networks`, `give ${b.cluster} a pod subnet that no other cluster uses`));
       }

@@ -1,5 +1,5 @@
 // Pure facts derived from the topology: which links exist and which networks Linkerd treats as in-cluster.
-import type { ClusterSubnets } from '@meshspec/plugin-kind';
+import type { ClusterInfo } from '@meshspec/core/plugin';
 import type { LinkPair, ResolvedLinkerdSection } from './schema.js';
 import { capabilitiesOf, defaultClusterNetworks, parseLinkerdVersion, type LinkerdCapabilities, type LinkerdVersion } from './version.js';
 
@@ -20,8 +20,8 @@ export function sourcesLinkedInto(target: string, pairs: LinkPair[]): string[] {
  * subnets (a remote cluster's pods must count as in-mesh for pod-to-pod links), then the extra CIDRs.
  * Duplicates dropped, order kept, so the value (and the step fingerprint) is stable.
  */
-export function clusterNetworksFor(subnetsByCluster: Record<string, ClusterSubnets>, section: ResolvedLinkerdSection, caps: LinkerdCapabilities): string[] {
-  const subnets = Object.values(subnetsByCluster).flatMap((s) => [s.pods, s.services]).filter((s): s is string => typeof s === 'string');
+export function clusterNetworksFor(clusters: Pick<ClusterInfo, 'podSubnet' | 'serviceSubnet'>[], section: ResolvedLinkerdSection, caps: LinkerdCapabilities): string[] {
+  const subnets = clusters.flatMap((c) => [c.podSubnet, c.serviceSubnet]).filter((s): s is string => typeof s === 'string');
   return [...new Set([...defaultClusterNetworks(caps), ...subnets, ...section.clusterNetworks])];
 }
 

@@ -20,7 +20,8 @@ const LINKERD_TOOL: ToolRequirement = {
 /** Linkerd on every cluster with one shared identity, multicluster links and exported services. */
 export const linkerdPlugin = definePlugin<LinkerdSection, LinkerdFacts>({
   name: 'linkerd',
-  // kind: cluster steps, subnets and API addresses; metallb: the pools the gateway waits for. Both optional.
+  // kind: node images (the Kubernetes version check); metallb: the pools the gateway waits for. Both
+  // optional. Cluster steps, subnets and API addresses come from any provider through ctx.clusters.
   optionalDependsOn: ['kind', 'metallb'],
   facts: linkerdFacts,
   schema: linkerdSectionSchema,

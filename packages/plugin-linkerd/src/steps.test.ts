@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { kindPlugin } from '@meshspec/plugin-kind';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redact, type Step, type Topology } from '@meshspec/core/plugin';
@@ -9,7 +10,7 @@ import type { LinkerdSection } from './schema.js';
 import { linkerdSteps as linkerdStepsRaw } from './steps.js';
 import { linkerdPlugin } from './index.js';
 
-const linkerdSteps = withEngineFacts(linkerdPlugin, linkerdStepsRaw);
+const linkerdSteps = withEngineFacts(linkerdPlugin, linkerdStepsRaw, [kindPlugin]);
 
 const topology = (linkerd: LinkerdSection): Topology => ({
   apiVersion: 'meshspec.dev/v1alpha1',

@@ -2,8 +2,7 @@
 // → gateway, then links between clusters and exported services. Manifests are rendered by the linkerd
 // CLI (never piped to kubectl) and server-side applied through the kube client.
 import { parseAllDocuments } from 'yaml';
-import { CommandError, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core/plugin';
-import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
+import { CommandError, StepError, stepId, type ClusterDirectory, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core/plugin';
 import { metallbPlugin, type MetallbFacts } from '@meshspec/plugin-metallb';
 import { apiServerAddressOf, plannedAddress } from './api-server-address.js';
 import { CERT_FILES, ensureLinkerdCertificates, notAfterOf } from './identity.js';
@@ -50,7 +49,7 @@ interface Build {
   /** Where the identity files are, as shown in plans (`<state>/secrets/...`). */
   planFiles: IdentityFiles;
   stateDir: string;
-  kind: KindFacts;
+  clusters: ClusterDirectory;
   metallb: MetallbFacts;
 }
 
@@ -186,7 +185,7 @@ function crdsStep(b: Build, c: string): Step {
     resource: 'linkerd',
     estimateSeconds: 5,
     cluster: c,
-    after: [b.kind.clusterStep(c)],
+    after: b.clusters.after(c),
     plan: [`${b.cli} ${versionArgs.join(' ')} (must report ${expectedCli(b.version)})`, applyLine(ctx, b.cli, args)],
     inputs: { version: b.version.text, cli: b.cli, args },
     async run(run) {
@@ -222,7 +221,7 @@ async function checkCliVersion(run: StepContext, b: Build): Promise<void> {
 
 function controlPlaneStep(b: Build, c: string): Step {
   const ctx = b.contextOf(c);
-  const networks = clusterNetworksFor(b.kind.subnets, b.section, b.caps);
+  const networks = clusterNetworksFor(b.clusters.all(), b.section, b.caps);
   const planArgs = controlPlaneArgs(ctx, 'install', b.planFiles, networks);
   return {
     id: ids.controlPlane(c),
@@ -231,7 +230,7 @@ function controlPlaneStep(b: Build, c: string): Step {
     estimateSeconds: 90,
     cluster: c,
     needs: [ids.crds(c), ids.certs()],
-    after: [b.kind.clusterStep(c)],
+    after: b.clusters.after(c),
     plan: [
       applyLine(ctx, b.cli, planArgs) + '   (upgrade instead of install when linkerd-config exists)',
       ...CONTROL_PLANE_DEPLOYMENTS.map((d) => `kubectl rollout status deployment/${d} -n ${LINKERD_NAMESPACE} --context ${ctx}`),
@@ -276,7 +275,7 @@ function vizStep(b: Build, c: string): Step {
     estimateSeconds: 60,
     cluster: c,
     needs: [ids.controlPlane(c)],
-    after: [b.kind.clusterStep(c)],
+    after: b.clusters.after(c),
     plan: [applyLine(ctx, b.cli, args), `kubectl rollout status deployment/metrics-api -n ${VIZ_NAMESPACE} --context ${ctx}`],
     inputs: { version: b.version.text, cli: b.cli, args },
     async run(run) {
@@ -303,7 +302,7 @@ function multiclusterStep(b: Build, c: string, pairs: LinkPair[]): Step {
     estimateSeconds: 40,
     cluster: c,
     needs: [ids.controlPlane(c)],
-    after: [b.kind.clusterStep(c)],
+    after: b.clusters.after(c),
     plan: [applyLine(ctx, b.cli, args)],
     inputs: { version: b.version.text, cli: b.cli, args },
     async run(run) {
@@ -348,7 +347,7 @@ function gatewayStep(b: Build, c: string): Step {
     estimateSeconds: 5, // waits for the gateway's rollout and address
     cluster: c,
     needs: [ids.multicluster(c)],
-    after: [b.kind.clusterStep(c), b.metallb.poolsStep(c)],
+    after: [...b.clusters.after(c), b.metallb.poolsStep(c)],
     plan: [
       `kubectl rollout status deployment/${GATEWAY_SERVICE} -n ${MULTICLUSTER_NAMESPACE} --context ${ctx}`,
       `wait for service/${GATEWAY_SERVICE} -n ${MULTICLUSTER_NAMESPACE} --context ${ctx} to get a LoadBalancer address -> <address>`,
@@ -372,7 +371,7 @@ function linkStep(b: Build, pair: ResolvedLink): Step {
   const targetCtx = b.contextOf(target);
   // A flat link (`--gateway=false`) reads no gateway: it neither waits for one nor re-links when its address changes.
   const gateway = pair.mode === 'gateway';
-  const address = apiServerAddressOf(b.topology, source, b.kind);
+  const address = apiServerAddressOf(b.topology, b.clusters.of(source));
   const planArgs = linkArgs(sourceCtx, source, b.caps, gateway, plannedAddress(address));
   return {
     id: ids.link(pair),
@@ -381,7 +380,7 @@ function linkStep(b: Build, pair: ResolvedLink): Step {
     estimateSeconds: 5,
     cluster: target,
     needs: [ids.multicluster(source), ids.multicluster(target), ...(gateway ? [ids.gateway(source)] : [])],
-    after: [b.kind.clusterStep(source)],
+    after: b.clusters.after(source),
     plan: [
       applyLine(targetCtx, b.cli, planArgs) + (address.from === 'kubeconfig' ? `   (API server address: the server of context ${sourceCtx} in the kubeconfig)` : ''),
     ],
@@ -389,7 +388,7 @@ function linkStep(b: Build, pair: ResolvedLink): Step {
     async run(run) {
       let apiServerUrl: string | undefined;
       if (address.from === 'topology') apiServerUrl = address.url;
-      else if (address.from === 'kind') {
+      else if (address.from === 'provider') {
         apiServerUrl = apiServerUrlOf(run, address.step);
         if (!apiServerUrl) run.log.warn(`no apiServerUrl recorded by ${address.step}: the link uses ${source}'s kubeconfig address, which ${target} may not reach`);
       }
@@ -436,7 +435,7 @@ function linkStep(b: Build, pair: ResolvedLink): Step {
 /** The Link version each line's CLI writes (2.13: v1alpha1; link-gen: v1alpha3). */
 const LINK_API_VERSION = (caps: LinkerdCapabilities) => (caps.usesLinkGen ? 'multicluster.linkerd.io/v1alpha3' : 'multicluster.linkerd.io/v1alpha1');
 
-/** The source's API address as the kind plugin discovered it; undefined when it recorded none. */
+/** The source's API address as its provider (kind, kwok) discovered it; undefined when it recorded none. */
 function apiServerUrlOf(run: StepContext, kindCluster: string): string | undefined {
   try {
     const url = run.outputOf<{ apiServerUrl?: unknown }>(kindCluster).apiServerUrl;
@@ -457,7 +456,7 @@ function exportStep(b: Build, entry: ResolvedExport, c: string): Step {
     estimateSeconds: 2,
     cluster: c,
     // The steps that create the service order themselves before this one (`before`): Linkerd knows no workloads.
-    after: [b.kind.clusterStep(c)],
+    after: b.clusters.after(c),
     plan: [`kubectl label service ${service} -n ${namespace} --context ${ctx} ${label.key}=${label.value} (after the service exists)`],
     // The mode joins the fingerprint only when it is not the original one, so existing states stay up to date.
     inputs: { entry: { namespace, service }, context: ctx, ...(entry.mode === 'mirror' ? {} : { mode: entry.mode }) },
@@ -490,7 +489,7 @@ export function linkerdSteps(topology: Topology, raw: LinkerdSection | undefined
     contextOf: ctx.contextOf,
     planFiles: identityFiles((n) => `<state>/secrets/${n}`),
     stateDir: ctx.stateDir,
-    kind: ctx.facts(kindPlugin),
+    clusters: ctx.clusters,
     metallb: ctx.facts(metallbPlugin),
   };
   const clusters = Object.keys(topology.clusters);
@@ -502,7 +501,7 @@ export function linkerdSteps(topology: Topology, raw: LinkerdSection | undefined
     const crds = crdsStep(b, c);
     if (gatewayApi) {
       // Linkerd 2.18+ refuses `install --crds` until the Gateway API CRDs exist.
-      steps.push(gatewayApiStep(c, ctx.contextOf(c), gatewayApi, b.kind.clusterStep(c)));
+      steps.push(gatewayApiStep(c, ctx.contextOf(c), gatewayApi, b.clusters.after(c)));
       crds.needs = [...(crds.needs ?? []), gatewayApiStepId(c)];
     }
     steps.push(crds, controlPlaneStep(b, c));

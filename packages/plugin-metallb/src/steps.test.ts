@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { kindPlugin } from '@meshspec/plugin-kind';
 import { KubeError, type ApplyResult, type KubeClient, type KubeObject, type Step, type Topology } from '@meshspec/core/plugin';
 import { createTestStepContext, testStepsContext } from '@meshspec/core/testing';
 import { metallbPlugin } from './plugin.js';
@@ -15,7 +16,7 @@ const topology = (metallb: MetallbSection): Topology => ({
   metallb,
 });
 const stepsOf = (metallb: MetallbSection) =>
-  metallbPlugin.steps(topology(metallb), metallb, testStepsContext(topology(metallb), metallbPlugin));
+  metallbPlugin.steps(topology(metallb), metallb, testStepsContext(topology(metallb), metallbPlugin, {}, [kindPlugin]));
 const find = (steps: Step[], id: string) => steps.find((s) => s.id === id)!;
 
 const CONTROLLER: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'metallb-controller', namespace: 'metallb-system' } };

@@ -1,5 +1,5 @@
 // MetalLB steps per cluster: install the chart (and wait until its webhook answers), then apply the pool.
-import { formatRange, StepError, stepId, type HelmRelease, type KubeObject, type Step, type StepContext, type Topology, applyPlanLine } from '@meshspec/core/plugin';
+import { formatRange, StepError, stepId, type ClusterDirectory, type HelmRelease, type KubeObject, type Step, type StepContext, type Topology, applyPlanLine } from '@meshspec/core/plugin';
 import type { KindFacts } from '@meshspec/plugin-kind';
 import { poolsStepId } from './facts.js';
 import { planPools } from './pools.js';
@@ -16,7 +16,7 @@ const WEBHOOK_SERVICE = 'metallb-webhook-service';
 
 export { poolsStepId };
 
-export function metallbSteps(topology: Topology, rawSection: MetallbSection | undefined, contextOf: (cluster: string) => string, kind: KindFacts): Step[] {
+export function metallbSteps(topology: Topology, rawSection: MetallbSection | undefined, contextOf: (cluster: string) => string, kind: Pick<KindFacts, 'networkStep'>, directory: Pick<ClusterDirectory, 'after'>): Step[] {
   if (rawSection === undefined) return [];
   const section = withDefaults(rawSection);
   const clusters = Object.keys(topology.clusters);
@@ -24,14 +24,14 @@ export function metallbSteps(topology: Topology, rawSection: MetallbSection | un
   const needsKindNetwork = section.dockerSubnet === undefined && clusters.some((c) => section.pools[c] === undefined);
   // Without kind there is no network step: validate() rejects automatic pools then.
   const networkStep = needsKindNetwork ? kind.networkStep : undefined;
-  return clusters.flatMap((cluster) => [installStep(cluster, section, contextOf(cluster), kind.clusterStep(cluster)), poolsStep(cluster, contextOf(cluster), clusters, section, networkStep)]);
+  return clusters.flatMap((cluster) => [installStep(cluster, section, contextOf(cluster), directory.after(cluster)), poolsStep(cluster, contextOf(cluster), clusters, section, networkStep)]);
 }
 
 function release(section: ResolvedMetallbSection, kubeContext: string): HelmRelease {
   return { ...CHART, version: section.chartVersion, namespace: section.namespace, kubeContext, wait: true, timeout: '5m' };
 }
 
-function installStep(cluster: string, section: ResolvedMetallbSection, kubeContext: string, clusterStep: string): Step {
+function installStep(cluster: string, section: ResolvedMetallbSection, kubeContext: string, clusterSteps: string[]): Step {
   const chart = release(section, kubeContext);
   const ns = section.namespace;
   return {
@@ -40,7 +40,7 @@ function installStep(cluster: string, section: ResolvedMetallbSection, kubeConte
     resource: 'helm',
     estimateSeconds: 45,
     cluster,
-    after: [clusterStep],
+    after: clusterSteps,
     plan: [
       `helm upgrade --install ${chart.release} ${chart.chart} --repo ${chart.repo} --version ${chart.version} --namespace ${ns} --kube-context ${kubeContext} --wait`,
       `wait until deployment ${ns}/${CONTROLLER} has rolled out`,

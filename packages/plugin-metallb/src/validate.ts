@@ -16,6 +16,12 @@ export function validateMetallb(topology: Topology, rawSection: MetallbSection |
   const diagnostics: Diagnostic[] = [];
   const report = (path: Array<string | number>, message: string, fix: string) => diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'metallb' });
 
+  // MetalLB announces addresses from real speaker pods; on simulated clusters (kwok) nothing would run.
+  const simulated = ctx.clusters.all().filter((c) => !c.realContainers);
+  if (simulated.length > 0) {
+    report(['metallb'], `MetalLB needs real containers, but ${simulated.map((c) => `${c.cluster} (${c.provider ?? 'given by context'})`).join(', ')} ${simulated.length === 1 ? 'has' : 'have'} simulated nodes and pods`, `remove the metallb section: on kwok clusters, kwokClusters.loadBalancerRange assigns LoadBalancer addresses (marked simulated)`);
+  }
+
   let subnet: Ipv4Cidr | undefined;
   if (section.dockerSubnet !== undefined) {
     const parsed = parseCidr(section.dockerSubnet);

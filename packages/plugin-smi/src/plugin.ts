@@ -11,8 +11,8 @@ import { STEP_DOCS } from './step-docs.js';
 export const smiPlugin = definePlugin<SmiSection>({
   name: 'smi',
   dependsOn: ['linkerd'],
-  // kind: cluster steps; workloads: the demo app a split waits for. Both optional.
-  optionalDependsOn: ['kind', 'workloads'],
+  // workloads: the demo app a split waits for (optional). Cluster steps: ctx.clusters.
+  optionalDependsOn: ['workloads'],
   schema: smiSchema,
   validate: validateSmi,
   stepDocs: STEP_DOCS,

@@ -1,11 +1,12 @@
 import type { Topology } from '@meshspec/core/plugin';
+import { kindPlugin } from '@meshspec/plugin-kind';
 import { createTestStepContext, withEngineFacts } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { SmiSection } from './schema.js';
 import { smiSteps as smiStepsRaw } from './steps.js';
 import { smiPlugin } from './index.js';
 
-const smiSteps = withEngineFacts(smiPlugin, smiStepsRaw);
+const smiSteps = withEngineFacts(smiPlugin, smiStepsRaw, [kindPlugin]);
 
 const stepsCtx = { stateDir: '/state', topologyDir: '/topo', contextOf: (c: string) => `kind-${c}` };
 function topology(version: string, clusters = ['demo', 'demo3']): Topology {

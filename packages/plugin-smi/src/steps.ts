@@ -1,5 +1,4 @@
-import { appliedObjectHooks, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine, contextOf } from '@meshspec/core/plugin';
-import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
+import { appliedObjectHooks, StepError, stepId, type ClusterDirectory, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine, contextOf } from '@meshspec/core/plugin';
 import { linkerdPlugin, type LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { workloadsPlugin, type WorkloadsFacts } from '@meshspec/plugin-workloads';
 import { backendsFor, renderHttpRoute, renderTrafficSplit } from './render.js';
@@ -18,7 +17,7 @@ export function renderSplitFor(split: ResolvedSplitSpec, cluster: string, cluste
 /** The step ids of other plugins the splits order themselves after, from those plugins' facts. */
 export interface SplitNeighbours {
   linkerd: LinkerdFacts;
-  kind: Pick<KindFacts, 'clusterStep'>;
+  clusters: Pick<ClusterDirectory, 'after'>;
   workloads: Pick<WorkloadsFacts, 'steps'>;
 }
 
@@ -27,7 +26,7 @@ const NAMESPACE_GONE_TIMEOUT_MS = 5 * 60_000;
 
 const sameVersion = (a: string, b: string) => a.trim().replace(/^v/, '') === b.trim().replace(/^v/, '');
 
-export function installStep(cluster: string, extensionVersion: string, ctx: StepsContext, n: Pick<SplitNeighbours, 'linkerd' | 'kind'>): Step {
+export function installStep(cluster: string, extensionVersion: string, ctx: StepsContext, n: Pick<SplitNeighbours, 'linkerd' | 'clusters'>): Step {
   const linkerd = n.linkerd.cli;
   const id = stepId('smi', 'install', cluster);
   const context = ctx.contextOf(cluster);
@@ -37,7 +36,7 @@ export function installStep(cluster: string, extensionVersion: string, ctx: Step
     resource: 'linkerd',
     estimateSeconds: 20,
     cluster,
-    after: [n.kind.clusterStep(cluster), n.linkerd.steps.controlPlane(cluster)],
+    after: [...n.clusters.after(cluster), n.linkerd.steps.controlPlane(cluster)],
     plan: [
       `linkerd-smi version   (must print ${extensionVersion})`,
       applyPlanLine(context, `${linkerd} smi install --context ${context}`),
@@ -87,7 +86,7 @@ export function splitStep(split: ResolvedSplitSpec, cluster: string, topology: T
     cluster,
     ...(api === 'trafficsplit' ? { needs: [stepId('smi', 'install', cluster)] } : {}),
     after: [
-      n.kind.clusterStep(cluster),
+      ...n.clusters.after(cluster),
       n.linkerd.steps.crds(cluster),
       n.linkerd.steps.controlPlane(cluster),
       n.workloads.steps.demo(cluster),
@@ -108,7 +107,7 @@ export function splitStep(split: ResolvedSplitSpec, cluster: string, topology: T
 export function smiSteps(topology: Topology, section: SmiSection | undefined, ctx: StepsContext): Step[] {
   if (!section) return [];
   const { extensionVersion, splits } = resolveSmi(section);
-  const neighbours: SplitNeighbours = { linkerd: ctx.facts(linkerdPlugin), kind: ctx.facts(kindPlugin), workloads: ctx.facts(workloadsPlugin) };
+  const neighbours: SplitNeighbours = { linkerd: ctx.facts(linkerdPlugin), clusters: ctx.clusters, workloads: ctx.facts(workloadsPlugin) };
   const api = splitApiOf(neighbours.linkerd);
   const clusters = Object.keys(topology.clusters);
   const steps: Step[] = [];

@@ -8,8 +8,8 @@ import { STEP_DOCS } from './step-docs.js';
 /** Demo app and user manifests per cluster. */
 export const workloadsPlugin = definePlugin<WorkloadsSection, WorkloadsFacts>({
   name: 'workloads',
-  // kind: the cluster step; linkerd: its control plane first, its exports after what we deploy. Both optional.
-  optionalDependsOn: ['kind', 'linkerd'],
+  // linkerd: its control plane first, its exports after what we deploy. Cluster steps: ctx.clusters.
+  optionalDependsOn: ['linkerd'],
   facts: workloadsFacts,
   schema: workloadsSchema,
   validate: validateWorkloads,

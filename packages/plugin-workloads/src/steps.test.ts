@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { kindPlugin } from '@meshspec/plugin-kind';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Topology } from '@meshspec/core/plugin';
@@ -9,7 +10,7 @@ import type { WorkloadsSection } from './schema.js';
 import { workloadsSteps as workloadsStepsRaw } from './steps.js';
 import { workloadsPlugin } from './index.js';
 
-const workloadsSteps = withEngineFacts(workloadsPlugin, workloadsStepsRaw);
+const workloadsSteps = withEngineFacts(workloadsPlugin, workloadsStepsRaw, [kindPlugin]);
 
 const topology = (workloads: WorkloadsSection): Topology => ({
   apiVersion: 'meshspec.dev/v1alpha1',
@@ -33,9 +34,11 @@ describe('workloads steps', () => {
 
   it('has no steps without a section, and demo steps per cluster ordered after the injector', () => {
     expect(workloadsSteps(topology({}), undefined, stepsCtx())).toEqual([]);
-    const steps = workloadsSteps(topology({ demo: {} }), { demo: {} }, stepsCtx());
+    const steps = workloadsSteps({ ...topology({ demo: {} }), kindClusters: {} }, { demo: {} }, stepsCtx());
     expect(steps.map((s) => s.id)).toEqual(['workloads:demo@demo', 'workloads:demo@demo3']);
     expect(steps[0]!.after).toEqual(['kind:cluster@demo', 'linkerd:control-plane@demo']);
+    // Clusters given by context exist already: nothing to order after but Linkerd.
+    expect(workloadsSteps(topology({ demo: {} }), { demo: {} }, stepsCtx())[0]!.after).toEqual(['linkerd:control-plane@demo']);
     expect(steps[0]!.plan).toContain('kubectl rollout status deployment/podinfo -n test --context kind-demo');
   });
 

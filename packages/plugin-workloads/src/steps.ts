@@ -1,5 +1,4 @@
-import { parseManifestText, StepError, stepId, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core/plugin';
-import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
+import { parseManifestText, StepError, stepId, type ClusterDirectory, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core/plugin';
 import { linkerdPlugin, type LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { digestEntry, loadManifestText, resolveFrom } from './manifests.js';
 import { renderDemo } from './render-demo.js';
@@ -13,7 +12,7 @@ function refOf(o: KubeObject): string {
 
 /** The plugins this one orders itself around, through their facts (both optional). */
 export interface WorkloadsNeighbours {
-  kind: Pick<KindFacts, 'clusterStep'>;
+  clusters: Pick<ClusterDirectory, 'after'>;
   linkerd: Pick<LinkerdFacts, 'exports' | 'steps' | 'mirrorName'>;
 }
 
@@ -23,7 +22,7 @@ export interface WorkloadsNeighbours {
  */
 function ordering(cluster: string, n: WorkloadsNeighbours): Pick<Step, 'after' | 'before'> {
   return {
-    after: [n.kind.clusterStep(cluster), n.linkerd.steps.controlPlane(cluster)],
+    after: [...n.clusters.after(cluster), n.linkerd.steps.controlPlane(cluster)],
     before: n.linkerd.exports.map((e) => n.linkerd.steps.export(e.namespace, e.service, cluster)),
   };
 }
@@ -108,7 +107,7 @@ export function workloadsSteps(topology: Topology, section: WorkloadsSection | u
   if (!section) return [];
   const clusters = Object.keys(topology.clusters);
   const steps: Step[] = [];
-  const neighbours: WorkloadsNeighbours = { kind: ctx.facts(kindPlugin), linkerd: ctx.facts(linkerdPlugin) };
+  const neighbours: WorkloadsNeighbours = { clusters: ctx.clusters, linkerd: ctx.facts(linkerdPlugin) };
   if (section.demo) for (const c of clusters) steps.push(demoStep(c, topology, section, ctx, neighbours));
   for (const entry of section.manifests ?? []) {
     for (const c of entry.clusters ?? clusters) steps.push(manifestsStep(entry, c, ctx, neighbours));

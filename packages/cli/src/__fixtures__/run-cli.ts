@@ -61,6 +61,7 @@ export const EXAMPLE_WARNINGS: Record<string, string[]> = {
   'modern-linkerd': ['smi'],
   'custom-plugin': [],
   'six-clusters': [],
+  'simulated-mesh': [],
 };
 
 /** Field paths of the `file:line:col warning path: message` lines of a command's stderr. */

@@ -13,10 +13,11 @@ import type { SchedulingOrder } from '../engine/scheduler.js';
 import type { CommandRunner } from '../exec/types.js';
 import type { KubeClient, KubeClientFactory } from '../kube/types.js';
 import { LOG_FILE, type MeshspecLogger } from '../log/logger.js';
+import { clusterDirectory } from '../plugin/clusters.js';
 import { contextOf } from '../plugin/context-of.js';
 import { factsAccess } from '../plugin/facts.js';
 import { orderPlugins } from '../plugin/registry.js';
-import type { PlannedAddress, Plugin, Step, StepContext, StatusLine, Topology } from '../plugin/types.js';
+import type { FactsAccess, PlannedAddress, Plugin, Step, StepContext, StatusLine, Topology } from '../plugin/types.js';
 import { acquireLock } from '../state/lock.js';
 import { recordProcessGroups, removeLeftoverTempFiles, stopLeftoverGroups } from '../state/leftovers.js';
 import { createSecretStore, tightenSecrets } from '../state/secret-store.js';
@@ -120,7 +121,7 @@ export class Session {
     const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
     const known = { outputOf: <T>(id: string) => state?.get(id)?.outputs as T | undefined };
     return this.plugins.flatMap((plugin) =>
-      plugin.addresses && this.topology[plugin.key] !== undefined ? plugin.addresses(this.topology, this.topology[plugin.key] as never, { ...known, facts: factsAccess(this.topology, plugin).facts }) : [],
+      plugin.addresses && this.topology[plugin.key] !== undefined ? plugin.addresses(this.topology, this.topology[plugin.key] as never, { ...known, ...pick(factsAccess(this.topology, plugin, this.plugins)) }) : [],
     );
   }
 
@@ -141,10 +142,22 @@ export class Session {
 
   /** Each plugin's traffic checks (`meshspec verify`); a plugin whose verify throws reports that as a failed check. */
   async verify(options: VerifyOptions): Promise<VerifyCheck[]> {
+    // Verify sends real requests through real proxies: on simulated clusters nothing would answer, and
+    // every check would fail for a reason that has nothing to do with the mesh. Say so instead.
+    const simulated = clusterDirectory(this.topology, this.plugins)
+      .all()
+      .filter((c) => !c.realContainers);
+    if (simulated.length > 0) {
+      const by = [...new Set(simulated.map((c) => c.provider ?? 'its provider'))].join(', ');
+      throw new MeshspecError(
+        `meshspec verify sends real traffic, but cluster${simulated.length === 1 ? '' : 's'} ${simulated.map((c) => c.cluster).join(', ')} ${simulated.length === 1 ? 'is' : 'are'} simulated by ${by}: nodes and pods exist only as API objects, no container runs, so there is nothing to send traffic through. ` +
+          `Use meshspec status to check what was applied, or verify a topology on kind or existing clusters.`,
+      );
+    }
     const pods = this.options.pods ?? (await import('../verify/pod-reader.js')).createPodReaderFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
     return this.eachUsedPlugin(
       'verify',
-      (plugin, section, ctx) => plugin.verify!(this.topology, section, { ...ctx, options, pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)), facts: factsAccess(this.topology, plugin).facts }),
+      (plugin, section, ctx) => plugin.verify!(this.topology, section, { ...ctx, options, pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)), ...pick(factsAccess(this.topology, plugin, this.plugins)) }),
       (plugin, error) => [{ name: `${plugin.name} verify`, ok: false, level: 'error', detail: error.message }],
     );
   }
@@ -265,6 +278,7 @@ export class Session {
       exec: runnerWithSignal(drivers.runner, signal),
       helm: helmWithSignal(drivers.helm, signal),
       contextOf: (cluster) => contextOf(this.topology, cluster),
+      clusters: clusterDirectory(this.topology, this.plugins),
       kube: (cluster) => {
         const name = cluster ?? step.cluster;
         if (!name) throw new StepError(step.id, `step ${step.id} asked for a Kubernetes client but names no cluster`);
@@ -302,7 +316,7 @@ export class Session {
     for (const plugin of this.plugins) {
       if (!plugin.preflight || !owners.has(plugin.name)) continue;
       try {
-        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner, facts: factsAccess(this.topology, plugin).facts })));
+        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner, ...pick(factsAccess(this.topology, plugin, this.plugins)) })));
       } catch (error) {
         problems.push(`plugin ${plugin.name} could not run its preflight checks: ${(error as Error).message}`);
       }
@@ -332,3 +346,8 @@ export class Session {
 
 // Kept here too for the engine entry; plugins get it from '@meshspec/core/plugin'.
 export { contextOf } from '../plugin/context-of.js';
+
+/** The two members of a FactsAccess, as plain properties (spread into hook contexts). */
+function pick(access: FactsAccess): FactsAccess {
+  return { facts: access.facts, clusters: access.clusters };
+}

@@ -17,8 +17,8 @@ export function collectSteps(plugins: readonly Plugin[], topology: Topology, dir
   const steps: Step[] = [];
   const owner = new Map<Step, string>();
   for (const plugin of plugins) {
-    const { facts } = factsAccess(topology, plugin);
-    const stepsContext: StepsContext = { ...dirs, contextOf: (cluster) => contextOf(topology, cluster), facts };
+    const { facts, clusters } = factsAccess(topology, plugin, plugins);
+    const stepsContext: StepsContext = { ...dirs, contextOf: (cluster) => contextOf(topology, cluster), facts, clusters };
     let pluginSteps: Step[];
     try {
       pluginSteps = plugin.steps(topology, topology[plugin.key] as never, stepsContext);

@@ -1,5 +1,6 @@
 // How plugins read each other: through the typed facts a plugin publishes, only for declared dependencies.
 import { PluginError } from '../errors.js';
+import { clusterDirectory, type ClusterDirectory, type ClusterProviderPlugin } from './clusters.js';
 import type { FactsAccess, Plugin, Topology } from './types.js';
 
 /** The plugin asking for facts: its name and what it declared it relies on. */
@@ -21,10 +22,16 @@ export function factsOf<F>(plugin: Plugin<never, F>, topology: Topology): F {
 /**
  * `ctx.facts` for `consumer`: the facts of a plugin it declares in `dependsOn` or `optionalDependsOn`,
  * computed once per topology. `consumer` undefined (tests of one plugin alone) skips the declaration check.
+ * `providers`: the loaded plugins, asked which clusters they provide (`ctx.clusters`).
  */
-export function factsAccess(topology: Topology, consumer: FactsConsumer | undefined): FactsAccess {
+export function factsAccess(topology: Topology, consumer: FactsConsumer | undefined, providers: readonly ClusterProviderPlugin[] = []): FactsAccess {
   const cache = new Map<string, unknown>();
+  let clusters: ClusterDirectory | undefined;
   return {
+    get clusters() {
+      clusters ??= clusterDirectory(topology, providers);
+      return clusters;
+    },
     facts<F>(plugin: Plugin<never, F>): F {
       if (consumer !== undefined && plugin.name !== consumer.name) {
         const declared = [...(consumer.dependsOn ?? []), ...(consumer.optionalDependsOn ?? [])];

@@ -9,6 +9,7 @@ import type { HelmDriver } from '../tools/helm-types.js';
 import type { VerifyCheck, VerifyContext } from '../verify/types.js';
 import type { CORE_CLUSTER_PROPERTIES } from '../schema/compose.js';
 import type { FromSchema } from '../schema/from-schema.js';
+import type { ClusterDirectory, ProvidedCluster } from './clusters.js';
 
 /** A JSON Schema (draft 2020-12 / draft-07 subset accepted by ajv). Every key should carry a description. */
 export type JsonSchema = Record<string, unknown>;
@@ -46,6 +47,12 @@ export interface TopologySource {
  */
 export interface FactsAccess {
   facts<F>(plugin: Plugin<never, F>): F;
+  /**
+   * Every cluster of the topology as its provider describes it (kind, kwok...) or, when no plugin
+   * provides it, as given by context: step it exists after, context, subnets, API address, real or
+   * simulated. Open to every plugin: the cluster-provider contract is core's, not a plugin's.
+   */
+  clusters: ClusterDirectory;
 }
 
 export interface ValidateContext extends FactsAccess {
@@ -77,6 +84,8 @@ export interface StepContext {
   kube(cluster?: string): KubeClient;
   helm: HelmDriver;
   contextOf(cluster: string): string;
+  /** Every cluster as its provider describes it (see FactsAccess.clusters): e.g. whether it is simulated. */
+  clusters: ClusterDirectory;
   /** Outputs recorded by a step this step `needs` (directly or transitively); throws otherwise. */
   outputOf<T = Record<string, unknown>>(stepId: string): T;
   /** Aborted on Ctrl-C or when the run is cancelled. */
@@ -206,6 +215,11 @@ export interface PluginDefinition<Section = unknown, Facts = undefined> {
    * `section` undefined when the plugin is unused; it must answer then too.
    */
   facts?(topology: Topology, section: Section | undefined): Facts;
+  /**
+   * Cluster providers only: the clusters this plugin creates, as data (see `ProvidedCluster`). Other
+   * plugins read them through `ctx.clusters`; two providers claiming one cluster is a validate error.
+   */
+  providesClusters?(topology: Topology, section: Section | undefined): ProvidedCluster[];
   /** JSON Schema of the plugin's own section (`topology[key]`). */
   schema?: JsonSchema;
   /** Extra properties this plugin allows on every cluster entry (e.g. podSubnet). */

@@ -13,7 +13,7 @@ const mesh = definePlugin({
     default: { version: 'x' },
     properties: { version: { description: 'Version.', type: 'string' } },
   },
-  clusterSchema: { podSubnet: { description: 'Pod range.', type: 'string' } },
+  clusterSchema: { meshPort: { description: 'Mesh port.', type: 'string' } },
   steps,
 });
 
@@ -28,7 +28,7 @@ describe('composeSchema', () => {
     expect(schema.properties.apiVersion.const).toBe('meshspec.dev/v1alpha1');
     expect(schema.properties.kind.const).toBe('Topology');
     expect(Object.keys(schema.properties.metadata.properties)).toEqual(['name', 'description', 'labels']);
-    expect(Object.keys(schema.properties.clusters.additionalProperties.properties)).toEqual(['context', 'podSubnet']);
+    expect(Object.keys(schema.properties.clusters.additionalProperties.properties)).toEqual(['context', 'podSubnet', 'serviceSubnet', 'meshPort']);
     expect(schema.properties.clusters.additionalProperties.additionalProperties).toBe(false);
   });
 
@@ -95,8 +95,8 @@ describe('composeSchema', () => {
     },
     {
       name: 'two plugins adding the same cluster key',
-      plugins: [mesh, definePlugin({ name: 'other', clusterSchema: { podSubnet: { description: 'x' } }, steps })],
-      error: "plugin 'other' adds the cluster key 'podSubnet', which plugin 'mesh' already defines",
+      plugins: [mesh, definePlugin({ name: 'other', clusterSchema: { meshPort: { description: 'x' } }, steps })],
+      error: "plugin 'other' adds the cluster key 'meshPort', which plugin 'mesh' already defines",
     },
     {
       name: 'a plugin adding the core cluster key',

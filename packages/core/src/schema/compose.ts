@@ -8,7 +8,7 @@ export const TOPOLOGY_SCHEMA_ID = 'https://meshspec.dev/schema/v1alpha1/topology
 /** Top-level keys owned by core; a plugin cannot claim them. */
 export const CORE_TOPOLOGY_KEYS = ['apiVersion', 'kind', 'metadata', 'clusters'] as const;
 /** Cluster keys owned by core; a plugin's `clusterSchema` cannot claim them. */
-export const CORE_CLUSTER_KEYS = ['context'] as const;
+export const CORE_CLUSTER_KEYS = ['context', 'podSubnet', 'serviceSubnet'] as const;
 
 /** DNS-1123 label: lowercase alphanumerics and '-', starting with a letter and ending alphanumeric. */
 const DNS_LABEL = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
@@ -27,6 +27,9 @@ export const CORE_CLUSTER_PROPERTIES = {
     type: 'string',
     format: 'kube-context',
   },
+  // Every cluster provider (kind, kwok) creates clusters with these; Linkerd counts them as in-cluster networks.
+  podSubnet: { type: 'string', format: 'cidr', description: 'Pod CIDR (IPv4), e.g. 10.244.0.0/16. Default for clusters a provider creates (kind, kwok): a free /16 from 10.244.0.0 upwards, distinct per cluster.' },
+  serviceSubnet: { type: 'string', format: 'cidr', description: 'Service CIDR (IPv4), e.g. 10.96.0.0/16. Default for clusters a provider creates (kind, kwok): a free /16 from 10.96.0.0 upwards, distinct per cluster.' },
 } as const satisfies Record<string, JsonSchema>;
 
 function coreClusterProperties(): Record<string, JsonSchema> {

@@ -9,6 +9,7 @@ export { validateTopology } from '../topology/validate.js';
 export { TopologyError } from '../errors.js';
 export { buildPlan } from '../engine/dag.js';
 export { factsOf, factsAccess } from '../plugin/facts.js';
+export { clusterDirectory } from '../plugin/clusters.js';
 export { findMissingDescriptions } from '../schema/compose.js';
 export {
   PluginTester,

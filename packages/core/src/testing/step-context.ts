@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { clusterDirectory, type ClusterProviderPlugin } from '../plugin/clusters.js';
 import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ export interface TestStepContext extends StepContext {
 }
 
 /** A StepContext for unit-testing a plugin's steps without any cluster or external tool. */
-export function createTestStepContext(topology: Topology, options: { stateDir?: string; topologyDir?: string; step?: { id: string; cluster?: string }; outputs?: Record<string, Record<string, unknown>> } = {}): TestStepContext {
+export function createTestStepContext(topology: Topology, options: { stateDir?: string; topologyDir?: string; step?: { id: string; cluster?: string }; outputs?: Record<string, Record<string, unknown>>; providers?: readonly ClusterProviderPlugin[] } = {}): TestStepContext {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'meshspec-test-'));
   const logs: string[] = [];
   const log: Logger = {
@@ -64,6 +65,7 @@ export function createTestStepContext(topology: Topology, options: { stateDir?: 
     helmCalls,
     helm,
     contextOf,
+    clusters: clusterDirectory(topology, options.providers ?? []),
     kube(cluster) {
       const name = cluster ?? ctx.step.cluster;
       if (!name) throw new Error('kube() needs a cluster for a global step');

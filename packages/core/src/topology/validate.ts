@@ -1,6 +1,7 @@
 // Topology text -> resolved Topology, or a TopologyError holding every problem found, in file order.
 import type { Diagnostic } from '../errors.js';
 import { isWarning, PluginError, TopologyError } from '../errors.js';
+import { providerConflicts } from '../plugin/clusters.js';
 import { factsAccess } from '../plugin/facts.js';
 import { orderPlugins } from '../plugin/registry.js';
 import type { FactsAccess, JsonSchema, Plugin, Topology, ValidateContext } from '../plugin/types.js';
@@ -67,10 +68,10 @@ export async function validateTopology({ text, file, plugins }: ValidateTopology
   }
   if (resolveDiagnostics.length > 0) fail(resolveDiagnostics);
 
-  const diagnostics = coreChecks(topology, source);
+  const diagnostics = [...coreChecks(topology, source), ...providerConflicts(topology, ordered, validateContext(source, 'core'))];
   for (const plugin of ordered) {
     if (!plugin.validate) continue;
-    const ctx = validateContext(source, plugin.name, factsAccess(topology, plugin));
+    const ctx = validateContext(source, plugin.name, factsAccess(topology, plugin, ordered));
     try {
       const found = plugin.validate(topology, topology[plugin.key], ctx) ?? [];
       diagnostics.push(...found.map((diagnostic) => ({ ...diagnostic, source: diagnostic.source || plugin.name })));
@@ -132,6 +133,9 @@ export function validateContext(source: ParsedTopologySource, sourceName: string
   return {
     source,
     facts: <F>(plugin: Plugin<never, F>): F => facts.facts(plugin),
+    get clusters() {
+      return facts.clusters;
+    },
     diagnostic(path: FieldPath, message: string, fix?: string): Diagnostic {
       const diagnostic: Diagnostic = { file: source.file, ...source.positionOf(path), path: formatFieldPath(path), message, source: sourceName };
       if (fix !== undefined) diagnostic.fix = fix;
@@ -144,6 +148,9 @@ function noFacts(sourceName: string): FactsAccess {
   return {
     facts(plugin) {
       throw new PluginError(`${sourceName} cannot read the facts of plugin ${plugin.name} here: no topology was given to this validate context`);
+    },
+    get clusters(): never {
+      throw new PluginError(`${sourceName} cannot read the clusters here: no topology was given to this validate context`);
     },
   };
 }

@@ -31,9 +31,9 @@ export const kindLike = definePlugin<KindSection>({
       nodeImage: { description: 'kindest/node image.', type: 'string' },
     },
   },
+  // podSubnet/serviceSubnet are core cluster keys (every provider uses them); this adds one of its own.
   clusterSchema: {
-    podSubnet: { description: 'Pod network range.', type: 'string', format: 'cidr' },
-    serviceSubnet: { description: 'Service network range.', type: 'string', format: 'cidr' },
+    workers: { description: 'Worker nodes.', type: 'integer' },
   },
   resolve(topology) {
     const clusters: Record<string, ClusterSpec> = {};
