@@ -6,7 +6,8 @@ import { CommandError, StepError, stepId, type KubeObject, type Step, type StepC
 import { kindPlugin, type KindFacts } from '@meshspec/plugin-kind';
 import { metallbPlugin, type MetallbFacts } from '@meshspec/plugin-metallb';
 import { apiServerAddressOf, plannedAddress } from './api-server-address.js';
-import { CERT_FILES, ensureLinkerdCertificates, notAfterOf } from './identity.js';
+import { ensureLinkerdCertificates } from './cert-generation.js';
+import { CERT_FILES, notAfterOf } from './identity.js';
 import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, uninstallArgs, unlinkArgs, versionArgs, vizArgs, type IdentityFiles } from './commands.js';
 import { durationMs } from './duration.js';
 import { clusterNetworksFor, linkPairs, sourcesLinkedInto, versionOf } from './mesh.js';

@@ -1,6 +1,5 @@
 import { formatSummary, RunCancelledError, type RunSummary } from '@meshspec/core';
-import type { CommandEnv } from './run.js';
-import { openSession } from './run.js';
+import { openSession, type CommandEnv } from './context.js';
 
 export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): Promise<number> {
   const opened = await openSession(ctx);

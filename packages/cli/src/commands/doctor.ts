@@ -1,6 +1,5 @@
 import { factsAccess, orderPlugins, type DoctorCheck, type ToolRequirement } from '@meshspec/core';
-import type { CommandEnv } from './run.js';
-import { openSession } from './run.js';
+import { openSession, type CommandEnv } from './context.js';
 
 const KUBECTL: ToolRequirement = { command: 'kubectl', versionArgs: ['version', '--client'], why: 'looking at clusters by hand; meshspec itself talks to the API directly' };
 
