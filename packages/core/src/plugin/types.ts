@@ -167,6 +167,13 @@ export interface DoctorCheck {
   fix?: string;
 }
 
+/** What `meshspec doctor` hands a plugin's `doctor` hook. */
+export interface DoctorContext {
+  exec: CommandRunner;
+  /** Is `tool` on PATH, and which version does it report? A check named after the command. */
+  checkTool(tool: ToolRequirement): Promise<DoctorCheck>;
+}
+
 export interface StatusLine {
   cluster?: string;
   name: string;
@@ -210,7 +217,12 @@ export interface PluginDefinition<Section = unknown, Facts = undefined> {
    * mode); default `tools`. apply/destroy check them before the first step (preflight).
    */
   toolsFor?(topology: Topology, section: Section | undefined, ctx: FactsAccess): ToolRequirement[];
-  doctor?(ctx: { exec: CommandRunner }): Promise<DoctorCheck[]>;
+  /**
+   * Host checks for `meshspec doctor` beyond the tools steps run (those come from `tools`/`toolsFor`): e.g.
+   * kernel limits, or a tool people use by hand with what this plugin makes. `checkTool` checks one tool the
+   * way doctor checks every other one (on PATH? which version?), so the output reads the same.
+   */
+  doctor?(ctx: DoctorContext): Promise<DoctorCheck[]>;
   /**
    * Checks that need the host (e.g. the docker network's subnet) and must pass before apply changes
    * anything; runs after the tools were found. Returns problems (each a full sentence with its fix).
