@@ -20,7 +20,7 @@ async function load(text: string): Promise<Topology> {
 describe('banner plugin', () => {
   it('the example topology: one ConfigMap step per cluster, after the kind cluster (and Linkerd when used)', async () => {
     const topology = await load(readFileSync(join(here, 'topology.yaml'), 'utf8'));
-    const steps = bannerPlugin.steps(topology, topology['banner'] as never, stepsCtx);
+    const steps = bannerPlugin.steps(topology, topology['banner'], stepsCtx);
     expect(steps.map((s) => [s.id, s.cluster, s.after])).toEqual([
       ['banner:configmap@east', 'east', ['kind:cluster@east', 'linkerd:control-plane@east']],
       ['banner:configmap@west', 'west', ['kind:cluster@west', 'linkerd:control-plane@west']],
@@ -30,7 +30,7 @@ describe('banner plugin', () => {
 
   it('run applies the ConfigMap, status sees it, destroy removes it', async () => {
     const topology = await load(readFileSync(join(here, 'topology.yaml'), 'utf8'));
-    const [step] = bannerPlugin.steps(topology, topology['banner'] as never, stepsCtx);
+    const [step] = bannerPlugin.steps(topology, topology['banner'], stepsCtx);
     const ctx = createTestStepContext(topology, { step: { id: step!.id, cluster: 'east' } });
     expect(await step!.status!(ctx)).toBe(false);
     await step!.run(ctx);

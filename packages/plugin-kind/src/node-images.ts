@@ -7,7 +7,7 @@ export interface ClusterNodeImage {
   cluster: string;
   image: string;
   /** Topology path of the setting: `clusters.<c>.nodeImage`, else `kindClusters.nodeImage` (also when defaulted). */
-  path: Array<string | number>;
+  path: (string | number)[];
 }
 
 /** Empty when the topology has no kind section (its clusters are not kind's). */

@@ -37,7 +37,7 @@ export function validateKind(topology: Topology, section: KindSection | undefine
   if (section === undefined) return [];
   const clusters = topology.clusters as Record<string, KindClusterSpec>;
   const diagnostics: Diagnostic[] = [];
-  const report = (path: Array<string | number>, message: string, fix: string) => diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'kind' });
+  const report = (path: (string | number)[], message: string, fix: string) => diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'kind' });
 
   // First pass: every subnet parses; collect the networks for the overlap checks.
   const entries: SubnetEntry[] = [];
@@ -58,7 +58,7 @@ export function validateKind(topology: Topology, section: KindSection | undefine
         report(path, `${key} ${JSON.stringify(value)} is not an IPv4 CIDR (a.b.c.d/n)`, `write a CIDR such as ${key === 'podSubnet' ? '10.244.0.0/16' : '10.96.0.0/16'}`);
         continue;
       }
-      entries.push({ cluster, key, text: value as string, network: networkOf(parsed) });
+      entries.push({ cluster, key, text: value, network: networkOf(parsed) });
     }
   }
 

@@ -95,7 +95,7 @@ async function deleteRendered(run: StepContext, cluster: string, cli: string, ar
   try {
     text = await render(run, cli, args);
   } catch (e) {
-    if (e instanceof CommandError && NOTHING_TO_UNINSTALL.test(e.stderrTail)) {
+    if (e instanceof CommandError && e.stderrTail.includes('No resources found to uninstall')) {
       run.log.debug(`${cli} ${args.join(' ')}: nothing left to uninstall`);
       return;
     }

@@ -14,7 +14,7 @@ export function validateMetallb(topology: Topology, rawSection: MetallbSection |
   const section = withDefaults(rawSection);
   const clusters = Object.keys(topology.clusters);
   const diagnostics: Diagnostic[] = [];
-  const report = (path: Array<string | number>, message: string, fix: string) => diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'metallb' });
+  const report = (path: (string | number)[], message: string, fix: string) => diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'metallb' });
 
   let subnet: Ipv4Cidr | undefined;
   if (section.dockerSubnet !== undefined) {
@@ -27,7 +27,7 @@ export function validateMetallb(topology: Topology, rawSection: MetallbSection |
     }
   }
 
-  const explicit: Array<{ cluster: string; text: string; range: Ipv4Range }> = [];
+  const explicit: { cluster: string; text: string; range: Ipv4Range }[] = [];
   for (const [cluster, text] of Object.entries(section.pools)) {
     const path = ['metallb', 'pools', cluster];
     if (!clusters.includes(cluster)) {

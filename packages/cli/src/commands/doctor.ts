@@ -15,7 +15,7 @@ export async function doctorCommand(ctx: CommandEnv): Promise<number> {
   if (ctx.file) {
     const { topology } = await openSession(ctx);
     plugins = plugins.filter((p) => topology[p.key] !== undefined);
-    toolsOf = (plugin) => (plugin.toolsFor ? plugin.toolsFor(topology, topology[plugin.key] as never, factsAccess(topology, plugin)) : (plugin.tools ?? []));
+    toolsOf = (plugin) => (plugin.toolsFor ? plugin.toolsFor(topology, topology[plugin.key], factsAccess(topology, plugin)) : (plugin.tools ?? []));
   }
   const { createCommandRunner } = await import('@meshspec/core');
   // io.env (when given) decides the PATH searched, so callers and tests can point doctor at other tools.

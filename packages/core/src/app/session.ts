@@ -82,7 +82,7 @@ export class Session {
       const stepsContext: StepsContext = { stateDir, topologyDir, contextOf: (cluster) => contextOf(topology, cluster), facts };
       let pluginSteps: Step[];
       try {
-        pluginSteps = plugin.steps(topology, topology[plugin.key] as never, stepsContext);
+        pluginSteps = plugin.steps(topology, topology[plugin.key], stepsContext);
       } catch (error) {
         // A bug in one plugin is reported as that plugin's, not as a crash of meshspec.
         throw new PluginError(`plugin '${plugin.name}' failed to build its steps: ${(error as Error).message}`);
@@ -279,7 +279,7 @@ export class Session {
     for (const plugin of this.plugins) {
       if (!plugin.preflight || !owners.has(plugin.name)) continue;
       try {
-        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner, facts: factsAccess(this.topology, plugin).facts })));
+        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key], { exec: runner, facts: factsAccess(this.topology, plugin).facts })));
       } catch (error) {
         problems.push(`plugin ${plugin.name} could not run its preflight checks: ${(error as Error).message}`);
       }

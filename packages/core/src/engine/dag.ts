@@ -200,7 +200,7 @@ function findCycle(graph: Map<string, PlannedStep>, stuck: Set<string>): string[
     path.push(current);
     current = edges(current)[0]!;
   }
-  const cycle = path.slice(seen.get(current)!);
+  const cycle = path.slice(seen.get(current));
   const smallest = cycle.reduce((min, id, i) => (compareIds(id, cycle[min]!) < 0 ? i : min), 0);
   const rotated = [...cycle.slice(smallest), ...cycle.slice(0, smallest)];
   return [...rotated, rotated[0]!];

@@ -34,7 +34,7 @@ export interface TopologySource {
   file: string;
   text: string;
   /** Returns the 1-based line/column of the node at a JSON pointer-like path, or the nearest parent. */
-  positionOf(path: ReadonlyArray<string | number>): { line: number; column: number };
+  positionOf(path: readonly (string | number)[]): { line: number; column: number };
 }
 
 /**
@@ -49,7 +49,7 @@ export interface FactsAccess {
 export interface ValidateContext extends FactsAccess {
   source: TopologySource;
   /** Helper to build a positioned diagnostic at `path` in the topology file. */
-  diagnostic(path: ReadonlyArray<string | number>, message: string, fix?: string): Diagnostic;
+  diagnostic(path: readonly (string | number)[], message: string, fix?: string): Diagnostic;
 }
 
 export interface StepsContext extends FactsAccess {
