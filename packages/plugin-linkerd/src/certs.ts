@@ -15,7 +15,6 @@ import { registerKeyPem } from './redaction.js';
 export { CERT_FILES, certificatesIn, fingerprintOf, ISSUER_CN, isSignedBy, keyMatchesCert, notAfterOf, notBeforeOf, TRUST_ANCHOR_CN } from './identity.js';
 
 type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
 const crypto = globalThis.crypto;
 x509.cryptoProvider.set(globalThis.crypto);
 

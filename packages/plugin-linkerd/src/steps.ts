@@ -37,7 +37,7 @@ const RENDER_TIMEOUT_MS = 2 * 60_000;
 const DELETION_TIMEOUT_MS = 5 * 60_000;
 const TOKEN_TIMEOUT_MS = 2 * 60_000;
 /** What the CLI's uninstall commands print when nothing of theirs is left in the cluster. */
-const NOTHING_TO_UNINSTALL = /No resources found to uninstall/;
+const NOTHING_TO_UNINSTALL = 'No resources found to uninstall';
 
 /** Everything the step builders share. */
 interface Build {
@@ -95,7 +95,7 @@ async function deleteRendered(run: StepContext, cluster: string, cli: string, ar
   try {
     text = await render(run, cli, args);
   } catch (e) {
-    if (e instanceof CommandError && e.stderrTail.includes('No resources found to uninstall')) {
+    if (e instanceof CommandError && e.stderrTail.includes(NOTHING_TO_UNINSTALL)) {
       run.log.debug(`${cli} ${args.join(' ')}: nothing left to uninstall`);
       return;
     }

@@ -23,9 +23,10 @@ export interface CommandEnv {
 export async function openSession(ctx: CommandEnv) {
   const { Session } = await import('@meshspec/core');
   const stateDir = ctx.options.stateDir ?? ctx.config.stateDir;
-  const kubeconfig = ctx.options.kubeconfig ? resolve(ctx.cwd, ctx.options.kubeconfig) : undefined;
+  const typedKubeconfig = ctx.options.kubeconfig;
+  const kubeconfig = typedKubeconfig ? resolve(ctx.cwd, typedKubeconfig) : undefined;
   // Said once, up front, instead of once per failing step. (Contexts are not checked here: kind creates them during apply.)
-  if (kubeconfig && !existsSync(kubeconfig)) throw new MeshspecError(`--kubeconfig ${ctx.options.kubeconfig}: no such file`);
+  if (typedKubeconfig && kubeconfig && !existsSync(kubeconfig)) throw new MeshspecError(`--kubeconfig ${typedKubeconfig}: no such file`);
   const session = await Session.open({
     file: sessionFile(ctx),
     plugins: ctx.plugins,

@@ -50,7 +50,7 @@ export async function doctorCommand(ctx: CommandEnv): Promise<number> {
 async function toolCheck(exec: CommandRunner, tool: ToolRequirement): Promise<DoctorCheck> {
   const path = await exec.which(tool.command);
   if (!path) return { name: tool.command, ok: false, detail: `not found on PATH (meshspec uses it: ${tool.why})`, fix: `install ${tool.command} and put it on PATH` };
-  const result = await exec.run(tool.command, tool.versionArgs, { reject: false, timeout: 15_000 }).catch((e: Error) => ({ stdout: '', stderr: e.message, exitCode: 1 }));
+  const result = await exec.run(tool.command, tool.versionArgs, { reject: false, timeout: 15_000 }).catch((e: unknown) => ({ stdout: '', stderr: e instanceof Error ? e.message : String(e), exitCode: 1 }));
   const output = `${result.stdout}\n${result.stderr}`;
   const version = tool.parseVersion?.(output) ?? versionIn(output);
   return { name: tool.command, ok: true, detail: `${version ?? 'version unknown'} at ${path}` };

@@ -25,7 +25,7 @@ export interface Plan {
 
 export interface BuildPlanOptions {
   /** Which plugin declared a step, for error messages; defaults to the id's prefix before ':'. */
-  pluginOf?(step: Step): string;
+  pluginOf?(this: void, step: Step): string;
 }
 
 const prefixPlugin = (step: Step) => step.id.split(':')[0] ?? step.id;

@@ -43,7 +43,7 @@ export interface TopologySource {
  * creep in. An optional dependency that is not loaded answers with its facts for "section absent".
  */
 export interface FactsAccess {
-  facts<F>(plugin: Plugin<never, F>): F;
+  facts<F>(this: void, plugin: Plugin<never, F>): F;
 }
 
 export interface ValidateContext extends FactsAccess {
@@ -58,7 +58,7 @@ export interface StepsContext extends FactsAccess {
   /** Directory of the topology file: relative paths in the topology (e.g. workloads manifests) resolve from here. */
   topologyDir: string;
   /** Returns the kube context of a cluster (after resolution). */
-  contextOf(cluster: string): string;
+  contextOf(this: void, cluster: string): string;
 }
 
 /** Things a step may look up when it runs. */
@@ -74,7 +74,7 @@ export interface StepContext {
   /** Kubernetes client bound to the kube context of `cluster` (default: the step's cluster). */
   kube(cluster?: string): KubeClient;
   helm: HelmDriver;
-  contextOf(cluster: string): string;
+  contextOf(this: void, cluster: string): string;
   /** Outputs recorded by a step this step `needs` (directly or transitively); throws otherwise. */
   outputOf<T = Record<string, unknown>>(stepId: string): T;
   /** Aborted on Ctrl-C or when the run is cancelled. */
