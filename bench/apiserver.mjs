@@ -71,7 +71,7 @@ export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
       planes = await harness.startControlPlanes({ count: 1, workDir, assets, controllers: false, log: (m) => log(`  [control plane] ${m}`) });
     } catch (e) {
       keepWorkDir = true;
-      throw new Error(`control plane failed to start (logs kept in ${workDir}): ${e.message}`);
+      throw new Error(`control plane failed to start (logs kept in ${workDir}): ${e.message}`, { cause: e });
     }
     log(`  [control plane] up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     const { kubeconfig } = planes;

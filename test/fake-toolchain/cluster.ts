@@ -50,7 +50,7 @@ const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-
 const MIRROR_LABEL = 'mirror.linkerd.io/cluster-name';
 const CONTROLLER_MARK = 'fake-toolchain.meshspec.dev/controller';
 
-type Service = KubeObject & { spec?: { type?: string; selector?: Record<string, string>; ports?: Array<{ name?: string; port: number; targetPort?: number | string }> }; status?: { loadBalancer?: { ingress?: Array<{ ip?: string }> } } };
+type Service = KubeObject & { spec?: { type?: string; selector?: Record<string, string>; ports?: { name?: string; port: number; targetPort?: number | string }[] }; status?: { loadBalancer?: { ingress?: { ip?: string }[] } } };
 
 export interface FakeClustersOptions {
   /** Time of one image pull from the internet (ms), paid when a rollout waits for a new image; default 0. */
@@ -386,7 +386,7 @@ async function refuseLikeAnApiServer(kube: MemoryKube, list: KubeObject[], optio
     const [group, version] = o.apiVersion.includes('/') ? (o.apiVersion.split('/') as [string, string]) : ['', o.apiVersion];
     if (!isBuiltinGroup(group)) {
       const served = crds.some((c) => {
-        const spec = (c as { spec?: { group?: string; names?: { kind?: string }; versions?: Array<{ name: string; served?: boolean }> } }).spec;
+        const spec = (c as { spec?: { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] } }).spec;
         return spec?.group === group && spec.names?.kind === o.kind && (spec.versions ?? []).some((v) => v.name === version && v.served !== false);
       });
       if (!served) throw new KubeError(`no matches for kind "${o.kind}" in version "${o.apiVersion}" (is its CRD installed?)`, { context, object: `${o.kind}/${o.metadata.name}` });

@@ -139,7 +139,7 @@ describe('stack plugins integration (real kube-apiserver, real steps)', () => {
       const outputs = await routeSteps.run(`smi:split:${NS.route}/podinfo@${cluster}`);
       expect(outputs['kind']).toBe('HTTPRoute');
     }
-    type Route = { parentRefs: unknown[]; rules: { backendRefs: { name: string; port: number; weight: number }[] }[] };
+    interface Route { parentRefs: unknown[]; rules: { backendRefs: { name: string; port: number; weight: number }[] }[] }
     const eastRoute = specOf<Route>(await east.get('gateway.networking.k8s.io/v1', 'HTTPRoute', 'podinfo', NS.route));
     expect(eastRoute.parentRefs).toEqual([{ group: 'core', kind: 'Service', name: 'podinfo', port: PODINFO_PORT }]);
     expect(eastRoute.rules[0]!.backendRefs).toEqual([
@@ -161,7 +161,7 @@ describe('stack plugins integration (real kube-apiserver, real steps)', () => {
 
       const ingress = await kube.get('networking.k8s.io/v1', 'Ingress', 'frontend', NS.ingress);
       expect(ingress?.metadata.annotations?.['nginx.ingress.kubernetes.io/service-upstream']).toBe('true');
-      type Spec = { ingressClassName: string; rules: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { number: number } } } }[] } }[] };
+      interface Spec { ingressClassName: string; rules: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { number: number } } } }[] } }[] }
       const spec = specOf<Spec>(ingress);
       expect(spec.ingressClassName).toBe('nginx');
       expect(spec.rules.map((r) => r.host)).toEqual([host]);

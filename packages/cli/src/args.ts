@@ -96,8 +96,8 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const options: CliOptions = {
     command,
-    verbose: values.verbose ?? false,
-    help: values.help ?? false,
+    verbose: values.verbose,
+    help: values.help,
     output: 'text',
     only: values.only ?? [],
   };

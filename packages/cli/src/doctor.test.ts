@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { versionIn } from './commands/doctor.js';
-import { onlyWarnings, runCli } from './__fixtures__/run-cli.js';
+import { builtCoreUrl, onlyWarnings, runCli } from './__fixtures__/run-cli.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'meshspec-doctor-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -19,6 +19,7 @@ const FAKE_OUTPUT: Record<string, string> = {
   linkerd: 'stable-2.13.3',
   kubectl: 'Client Version: v1.32.2\nKustomize Version: v5.5.0',
   'linkerd-smi': 'v0.2.7',
+  figlet: 'FIGlet Copyright (C) 1991-2012 Glenn Chappell, Ian Chai, John Cowan, Christiaan Keet\nVersion: 2.2.5',
 };
 
 /** A directory with fake versions of `tools` only; used as the whole PATH. */
@@ -127,6 +128,31 @@ describe('doctor (fake tool executables on PATH)', () => {
     const report = JSON.parse(stdout) as DoctorReport;
     expect(report.ok).toBe(false);
     expect(report.checks.filter((c) => !c.ok && c.detail.startsWith('not found on PATH')).map((c) => c.name).sort()).toEqual(['docker', 'helm', 'kind', 'kubectl', 'kwokctl', 'linkerd', 'linkerd-smi']);
+  });
+});
+
+describe('doctor asks plugins, never branches on their names', () => {
+  // The kind plugin's kubectl check used to be an `if (plugin.name === 'kind')` in this command; a plugin now
+  // says what doctor should check beyond its step tools, and gets the same tool check everyone gets.
+  it('a third-party plugin\'s doctor hook checks its own tool with checkTool, listed like the others', async () => {
+    const dir = join(temp, 'hook-plugin');
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'banner.mjs'),
+      `import { definePlugin } from '${builtCoreUrl()}';\n` +
+        `export default definePlugin({ name: 'banner', steps: () => [], doctor: async ({ checkTool }) => [await checkTool({ command: 'figlet', versionArgs: ['-I', '5'], why: 'draws banners by hand' }), { name: 'banner font', ok: false, detail: 'no font', fix: 'install one' }] });\n`,
+    );
+    writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./banner.mjs'] };\n");
+    const bin = fakeBin('hook-plugin-bin', ['figlet', 'kubectl']);
+    const { code, stdout } = await runCli(['doctor', '-o', 'json'], { cwd: dir, env: { PATH: bin } });
+    const report = JSON.parse(stdout) as DoctorReport;
+    expect(report.checks.filter((c) => c.plugin === 'banner')).toEqual([
+      { plugin: 'banner', name: 'figlet', ok: true, detail: `2.2.5 at ${bin}/figlet` },
+      { plugin: 'banner', name: 'banner font', ok: false, detail: 'no font', fix: 'install one' },
+    ]);
+    // kubectl comes from the kind plugin's own hook (and is listed once although workloads needs it too).
+    expect(report.checks.filter((c) => c.name === 'kubectl')).toEqual([{ plugin: 'kind', name: 'kubectl', ok: true, detail: `v1.32.2 at ${bin}/kubectl` }]);
+    expect(code).toBe(1);
   });
 });
 

@@ -1,22 +1,8 @@
 import { parseCli, UsageError, type CliOptions } from './args.js';
+import type { CliIo } from './cli-io.js';
 import { HELP, VERSION } from './help.js';
 
-/** Where a command writes; the binary passes the process streams, tests pass buffers. */
-export interface CliIo {
-  stdout: { write(chunk: string): unknown; isTTY?: boolean };
-  stderr: { write(chunk: string): unknown; isTTY?: boolean };
-  /** Current directory for resolving relative paths; default process.cwd(). */
-  cwd?: string;
-  /** Aborted on Ctrl-C once `armSignals` ran; the binary wires SIGINT/SIGTERM to it. */
-  signal?: AbortSignal;
-  /**
-   * Called by commands with something to clean up (apply, destroy: children, state, lock) before their
-   * first side effect. Until then Ctrl-C keeps its default action and ends the process at once, even in
-   * the middle of a long synchronous parse or a blocked write.
-   */
-  armSignals?(): void;
-  env?: NodeJS.ProcessEnv;
-}
+export type { CliIo } from './cli-io.js';
 
 /** Runs one meshspec command and returns its exit code (0 ok, 1 failed, 2 usage, 130 interrupted). */
 export async function main(argv: string[], io?: CliIo): Promise<number> {

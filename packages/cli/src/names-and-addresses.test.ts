@@ -41,10 +41,10 @@ async function validate(name: string, text: string) {
   const file = join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
   writeFileSync(file, text);
   const { code, stdout } = await runCli(['validate', '-o', 'json', file]);
-  return { code, result: JSON.parse(stdout) as { valid: boolean; diagnostics: Array<{ line: number; path: string; message: string; fix?: string }> } };
+  return { code, result: JSON.parse(stdout) as { valid: boolean; diagnostics: { line: number; path: string; message: string; fix?: string }[] } };
 }
 
-const cases: Array<{ name: string; overrides: Record<string, string>; line: number; path: string; message: RegExp }> = [
+const cases: { name: string; overrides: Record<string, string>; line: number; path: string; message: RegExp }[] = [
   { name: 'metallb.namespace with capitals and _', overrides: { metallb: '{ namespace: Bad_NS }' }, line: 8, path: 'metallb.namespace', message: /DNS-1123 label/ },
   { name: 'exposed namespace __proto__', overrides: { expose: '[{ namespace: __proto__, service: frontend, port: 8080 }]' }, line: 12, path: 'ingress.expose[0].namespace', message: /DNS-1123 label/ },
   { name: 'exposed service ""', overrides: { expose: '[{ namespace: test, service: "", port: 8080 }]' }, line: 12, path: 'ingress.expose[0].service', message: /DNS-1035 label/ },

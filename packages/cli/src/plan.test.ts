@@ -178,7 +178,7 @@ describe('plan: addresses', () => {
       ].join('\n'),
     );
     const { stdout } = await runCli(['plan', file, '-o', 'json']);
-    const { addresses } = JSON.parse(stdout) as { addresses: Array<{ cluster: string; what: string; range?: string; note?: string }> };
+    const { addresses } = JSON.parse(stdout) as { addresses: { cluster: string; what: string; range?: string; note?: string }[] };
     expect(addresses).toEqual([
       { cluster: 'demo', what: 'pods', range: '10.244.0.0/16' },
       { cluster: 'demo', what: 'services', range: '10.96.0.0/16' },

@@ -23,7 +23,7 @@ export function boundaryViolations(self: string, text: string, plugins: readonly
   for (const other of plugins.filter((p) => p.name !== self)) {
     const name = escape(other.name);
     const key = escape(other.key);
-    const rules: Array<[RegExp, string]> = [
+    const rules: [RegExp, string][] = [
       [new RegExp(`topology\\w*\\s*(\\?\\.)?\\[\\s*['"\`]${key}['"\`]\\s*\\]`), `reads ${other.name}'s section (topology['${other.key}'])`],
       [new RegExp(`topology\\w*\\s*(\\?\\.|\\.)${key}\\b`), `reads ${other.name}'s section (topology.${other.key})`],
       [new RegExp(`stepId\\(\\s*['"\`]${name}['"\`]`), `spells a step id of ${other.name} (stepId('${other.name}', ...))`],

@@ -7,7 +7,7 @@ import { COMMANDS } from './args.js';
 import { HELP, VERSION } from './help.js';
 import { EXAMPLES, runCli } from './__fixtures__/run-cli.js';
 
-type Schema = { $id: string; properties: Record<string, Schema & { properties?: Record<string, unknown>; additionalProperties?: unknown }> };
+interface Schema { $id: string; properties: Record<string, Schema & { properties?: Record<string, unknown>; additionalProperties?: unknown }> }
 
 async function schema(argv: string[] = [], cwd?: string): Promise<Schema> {
   const { code, stdout, stderr } = await runCli(['schema', ...argv], cwd ? { cwd } : {});
@@ -45,7 +45,7 @@ describe('schema', () => {
   it('--config adds the custom plugin banner section', async () => {
     const s = await schema(['--config', join(EXAMPLES, 'custom-plugin/meshspec.config.mjs')]);
     expect(s.properties['banner']).toMatchObject({ type: 'object', additionalProperties: false, required: ['message'] });
-    expect(Object.keys(s.properties['banner']!.properties!)).toEqual(['message', 'namespace', 'clusters']);
+    expect(Object.keys(s.properties['banner']!.properties)).toEqual(['message', 'namespace', 'clusters']);
     expect(findMissingDescriptions(s)).toEqual([]);
   });
 

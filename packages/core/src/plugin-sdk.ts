@@ -12,6 +12,7 @@ export { appliedObjectHooks } from './plugin/object-hooks.js';
 export type {
   ClusterSpec,
   DoctorCheck,
+  DoctorContext,
   FactsAccess,
   JsonSchema,
   Pin,

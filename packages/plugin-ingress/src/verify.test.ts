@@ -39,7 +39,7 @@ describe('verifyIngress', () => {
           const req = request({ host: address, port, path, headers: { Host: host } }, (res) => (res.resume(), resolve({ status: res.statusCode ?? 0 })));
           req.on('error', reject);
           req.end();
-        });
+        }, reject);
       });
     const checks = await verifyIngress(topology, section, contextWith({ demo: '127.0.0.1', demo3: '127.0.0.1' }), viaPort);
     expect(checks.map((c) => [c.cluster, c.name, c.ok, c.level])).toEqual([

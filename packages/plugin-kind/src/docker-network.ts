@@ -31,7 +31,7 @@ export function parseIpamConfig(output: string): DockerNetworkInfo | undefined {
     return undefined;
   }
   if (!Array.isArray(entries)) return undefined;
-  for (const entry of entries as Array<{ Subnet?: string; Gateway?: string }>) {
+  for (const entry of entries as { Subnet?: string; Gateway?: string }[]) {
     const cidr = typeof entry?.Subnet === 'string' ? parseCidr(entry.Subnet) : undefined;
     if (cidr?.family !== 4) continue;
     const network: Ipv4Cidr = networkOf(cidr);

@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkInotifyLimits, kindTools } from './doctor.js';
+import type { DoctorCheck, ToolRequirement } from '@meshspec/core/plugin';
+import { checkInotifyLimits, kindDoctor, kindTools } from './doctor.js';
 
 async function procDir(watches: string, instances: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'inotify-'));
@@ -41,5 +42,21 @@ describe('kindTools', () => {
     ['docker', '24.0.7\n', '24.0.7'],
   ])('parses the %s version', (command, output, version) => {
     expect(kindTools.find((t) => t.command === command)!.parseVersion!(output)).toBe(version);
+  });
+});
+
+describe('kindDoctor', () => {
+  it('checks kubectl through doctor\'s own tool check (kind users reach their clusters with it), then the inotify limits', async () => {
+    const asked: ToolRequirement[] = [];
+    const checkTool = async (tool: ToolRequirement): Promise<DoctorCheck> => {
+      asked.push(tool);
+      return { name: tool.command, ok: true, detail: 'v1.35.0 at /bin/kubectl' };
+    };
+    const checks = await kindDoctor({ exec: undefined as never, checkTool }, await procDir('524288', '512'));
+    expect(asked.map((t) => [t.command, ...t.versionArgs])).toEqual([['kubectl', 'version', '--client']]);
+    expect(checks.map((c) => [c.name, c.ok])).toEqual([
+      ['kubectl', true],
+      ['inotify limits', true],
+    ]);
   });
 });

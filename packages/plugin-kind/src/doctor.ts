@@ -1,7 +1,8 @@
-// Host checks for kind: tools, and the inotify limits that break kind beyond ~3 clusters on Linux.
+// Host checks for kind: tools, kubectl for the clusters kind makes, and the inotify limits that break kind
+// beyond ~3 clusters on Linux.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DoctorCheck, ToolRequirement } from '@meshspec/core/plugin';
+import type { DoctorCheck, DoctorContext, ToolRequirement } from '@meshspec/core/plugin';
 
 /** What kind's "known issues" page recommends; below it kubelet/kube-proxy fail with "too many open files". */
 export const INOTIFY_RECOMMENDED = { max_user_watches: 524288, max_user_instances: 512 } as const;
@@ -16,6 +17,21 @@ export const kindTools: ToolRequirement[] = [
     why: 'runs the kind nodes; meshspec creates the kind network and reads node addresses with it',
   },
 ];
+
+/**
+ * Not run by any step (meshspec talks to the API itself), but kind writes a kubectl context per cluster and
+ * prints `kubectl cluster-info --context kind-<name>` as the way in: doctor checks it for kind users.
+ */
+export const kubectlForKindClusters: ToolRequirement = {
+  command: 'kubectl',
+  versionArgs: ['version', '--client'],
+  why: 'looking at clusters by hand; meshspec itself talks to the API directly',
+};
+
+/** kind's doctor hook: kubectl (checked like every tool) and the host's inotify limits. */
+export async function kindDoctor(ctx: DoctorContext, procDir?: string): Promise<DoctorCheck[]> {
+  return [await ctx.checkTool(kubectlForKindClusters), await checkInotifyLimits(procDir)];
+}
 
 /**
  * Checks fs.inotify limits against kind's recommendation. `procDir` is injectable for tests; a missing

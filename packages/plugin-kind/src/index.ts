@@ -20,4 +20,4 @@ export { validateKind } from './validate.js';
 export { renderKindConfig, renderKindConfigYaml, type KindClusterConfig, type KindNode } from './render.js';
 export { kindSteps, NETWORK_STEP, clusterStepId, configPath, kindCreateArgs, controlPlaneIpArgs, shellLine } from './steps.js';
 export { networkCreateArgs, networkInspectArgs, parseIpamConfig, type DockerNetworkInfo } from './docker-network.js';
-export { checkInotifyLimits, kindTools, INOTIFY_RECOMMENDED, INOTIFY_FIX } from './doctor.js';
+export { checkInotifyLimits, kindDoctor, kindTools, kubectlForKindClusters, INOTIFY_RECOMMENDED, INOTIFY_FIX } from './doctor.js';

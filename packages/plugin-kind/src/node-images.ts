@@ -8,7 +8,7 @@ export interface ClusterNodeImage {
   cluster: string;
   image: string;
   /** Topology path of the setting: `clusters.<c>.nodeImage`, else `kindClusters.nodeImage` (also when defaulted). */
-  path: Array<string | number>;
+  path: (string | number)[];
   /** The Kubernetes version in the image's tag (`kindest/node:v1.35.0@...`); undefined when the tag has none. */
   kubernetes: { major: number; minor: number; patch: number } | undefined;
 }

@@ -1,5 +1,5 @@
 import { definePlugin } from '@meshspec/core/plugin';
-import { checkInotifyLimits, kindTools } from './doctor.js';
+import { kindDoctor, kindTools } from './doctor.js';
 import { kindFacts, kindProvidedClusters, type KindFacts } from './facts.js';
 import { resolveKind } from './resolve.js';
 import { KIND_SECTION_KEY, kindClusterSchema, kindSectionSchema, type KindSection } from './schema.js';
@@ -28,5 +28,5 @@ export const kindPlugin = definePlugin<KindSection, KindFacts>({
         { cluster, what: 'services', ...(serviceSubnet ? { range: serviceSubnet } : { note: 'no free /16 left' }) },
       ];
     }),
-  doctor: async () => [await checkInotifyLimits()],
+  doctor: (ctx) => kindDoctor(ctx),
 });

@@ -20,7 +20,7 @@ function setup(section: KindSection = { workers: 1, ...NO_MIRROR }) {
   const raw: Topology = { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { demo: {}, demo3: {} }, kindClusters: section };
   const topology = resolveKind(raw, section);
   const steps = kindPlugin.steps(topology, section, testStepsContext(topology, kindPlugin));
-  const step = (id: string) => steps.find((s) => s.id === id) as Step;
+  const step = (id: string) => steps.find((s) => s.id === id)!;
   const context = (id: string, cluster?: string) => createTestStepContext(topology, { step: { id, ...(cluster ? { cluster } : {}) } });
   return { topology, steps, step, context };
 }

@@ -87,6 +87,6 @@ describe('validateKind', () => {
 
   it('does nothing when the topology has no kindClusters section', () => {
     const { ctx, topology } = yamlValidateContext(`clusters:\n  a: { podSubnet: banana }\n`);
-    expect(validateKind(topology as Topology, undefined, ctx)).toEqual([]);
+    expect(validateKind(topology, undefined, ctx)).toEqual([]);
   });
 });

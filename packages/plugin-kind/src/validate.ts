@@ -8,7 +8,7 @@ export function validateKind(topology: Topology, section: KindSection | undefine
   if (section === undefined) return [];
   const clusters = topology.clusters as Record<string, KindClusterSpec>;
   const diagnostics: Diagnostic[] = [];
-  const report = (path: Array<string | number>, message: string, fix: string) => diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'kind' });
+  const report = (path: (string | number)[], message: string, fix: string) => diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'kind' });
 
   diagnostics.push(...clusterSubnetDiagnostics(clusters, ctx, 'kind', 'kind'));
 

@@ -15,8 +15,7 @@ import { registerKeyPem } from './redaction.js';
 export { CERT_FILES, certificatesIn, fingerprintOf, ISSUER_CN, isSignedBy, keyMatchesCert, notAfterOf, notBeforeOf, TRUST_ANCHOR_CN } from './identity.js';
 
 type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
-const crypto = globalThis.crypto as unknown as webcrypto.Crypto;
+const crypto = globalThis.crypto;
 x509.cryptoProvider.set(globalThis.crypto);
 
 const KEY_ALGORITHM: webcrypto.EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
@@ -49,7 +48,7 @@ export interface EnsureResult {
   reason?: string;
 }
 
-const generateKeys = () => crypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+const generateKeys = () => crypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']);
 
 /** Positive 128-bit serial (RFC 5280 wants at most 20 octets, positive). */
 const randomSerial = () => {

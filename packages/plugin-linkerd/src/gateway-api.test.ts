@@ -33,7 +33,7 @@ describe('Gateway API CRDs step (Linkerd 2.18+)', () => {
     ['Linkerd 2.17 (installs them itself)', { version: 'version-2.17' }],
     ['gatewayApi.install: false', { version: 'edge-26.6.3', gatewayApi: { install: false } }],
     ['installGatewayApi: true (Linkerd bundles them)', { version: 'edge-26.6.3', installGatewayApi: true }],
-  ] as Array<[string, LinkerdSection]>)('no step for %s', (_name, section) => {
+  ] as [string, LinkerdSection][])('no step for %s', (_name, section) => {
     const steps = stepsOf(section);
     expect(steps.map((s) => s.id).filter((id) => id.includes('gateway-api'))).toEqual([]);
     expect(byId(steps, 'linkerd:crds@east').needs ?? []).not.toContain('linkerd:gateway-api@east');

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
 import { generateTrustAnchor as generateTrustAnchorEagerly } from './certs.js';
-import { fingerprintOf, generateTrustAnchor, isSignedBy, issueIssuer, keyMatchesCert, notAfterOf } from './identity.js';
+import { generateTrustAnchor, issueIssuer } from './cert-generation.js';
+import { fingerprintOf, isSignedBy, keyMatchesCert, notAfterOf } from './identity.js';
 
 const HOUR = 3_600_000;
 

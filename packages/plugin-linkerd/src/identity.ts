@@ -1,9 +1,8 @@
 // The light half of Linkerd's identity PKI: names, and reading certificates with node:crypto. Plans,
 // status and validate need only this; generating certificates needs @peculiar/x509 (certs.ts), which
-// with its ASN.1 codecs is ~200 modules, so that module is imported only when a step really generates.
+// with its ASN.1 codecs is ~200 modules, so that module is imported only when a step really generates
+// (through cert-generation.ts, which loads it on first call).
 import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
-import type { SecretStore } from '@meshspec/core/plugin';
-import type { CertificateOptions, EnsureResult, PemPair } from './certs.js';
 
 export const TRUST_ANCHOR_CN = 'root.linkerd.cluster.local';
 export const ISSUER_CN = 'identity.linkerd.cluster.local';
@@ -50,20 +49,4 @@ export function notBeforeOf(certPem: string): Date {
 /** Certificates in a PEM bundle, normalised (for comparing trust roots across clusters). */
 export function certificatesIn(pem: string): string[] {
   return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => m[0].replace(/\s+/g, ''));
-}
-
-// Lazy entry points to the generator: same names and signatures as in certs.ts, loading it on first call.
-
-export async function ensureLinkerdCertificates(secrets: SecretStore, options: CertificateOptions): Promise<EnsureResult> {
-  return (await import('./certs.js')).ensureLinkerdCertificates(secrets, options);
-}
-
-/** A new self-signed trust anchor (root CA). */
-export async function generateTrustAnchor(validityMs: number, now = new Date()): Promise<PemPair> {
-  return (await import('./certs.js')).generateTrustAnchor(validityMs, now);
-}
-
-/** A new issuer (intermediate CA, path length 0) signed by the trust anchor. */
-export async function issueIssuer(trustAnchor: PemPair, validityMs: number, now = new Date()): Promise<PemPair> {
-  return (await import('./certs.js')).issueIssuer(trustAnchor, validityMs, now);
 }

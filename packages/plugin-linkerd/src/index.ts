@@ -4,8 +4,9 @@ export { linkerdPlugin };
 export default linkerdPlugin;
 export * from './schema.js';
 export { parseLinkerdVersion, capabilitiesOf, defaultClusterNetworks, EDGE_OF_RELEASE, NEWEST_KNOWN_MINOR, VERSION_PATTERN, type LinkerdVersion, type LinkerdCapabilities, type LinkerdChannel } from './version.js';
-// identity.js, not certs.js: the generator (and @peculiar/x509) loads on the first generating call.
-export { ensureLinkerdCertificates, generateTrustAnchor, issueIssuer, keyMatchesCert, fingerprintOf, CERT_FILES, TRUST_ANCHOR_CN, ISSUER_CN } from './identity.js';
+// cert-generation.js and identity.js, not certs.js: the generator (and @peculiar/x509) loads on the first generating call.
+export { ensureLinkerdCertificates, generateTrustAnchor, issueIssuer } from './cert-generation.js';
+export { keyMatchesCert, fingerprintOf, CERT_FILES, TRUST_ANCHOR_CN, ISSUER_CN } from './identity.js';
 export type { EnsureResult, PemPair, CertificateOptions } from './certs.js';
 export { linkPairs, clusterNetworksFor, mirrorServiceName, helmList } from './mesh.js';
 export { linkerdSteps, linkerdStepIds, EXPORT_LABEL, GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, LINKERD_NAMESPACE, VIZ_NAMESPACE, REMOTE_ACCESS_SERVICE_ACCOUNT, REMOTE_ACCESS_TOKEN_SECRET } from './steps.js';

@@ -50,7 +50,7 @@ export function linkerdLinesSupporting(kubernetesMinor: number): number[] {
 export function kubernetesSupportProblems(topology: Topology, version: LinkerdVersion, ctx: ValidateContext): Diagnostic[] {
   const range = kubernetesRangeOf(version.minor);
   if (!range) return [];
-  const byPath = new Map<string, { path: Array<string | number>; image: string; minor: number; clusters: string[] }>();
+  const byPath = new Map<string, { path: (string | number)[]; image: string; minor: number; clusters: string[] }>();
   const kind = ctx.facts(kindPlugin);
   for (const { cluster, image, path, kubernetes: k8s } of kind.nodeImages) {
     if (!k8s || k8s.major !== 1 || (k8s.minor >= range.min && k8s.minor <= range.max)) continue;

@@ -25,7 +25,7 @@ export const GATEWAY_API_PIN: Pin = {
 };
 
 /** Linkerd lines and the Gateway API versions they support (same sources as GATEWAY_API_PIN). */
-export const GATEWAY_API_SUPPORT: ReadonlyArray<{ linkerd: [number, number]; min: string; max: string }> = [
+export const GATEWAY_API_SUPPORT: readonly { linkerd: [number, number]; min: string; max: string }[] = [
   { linkerd: [20, 20], min: 'v1.2.1', max: 'v1.5.1' },
   { linkerd: [18, 19], min: 'v1.1.1', max: 'v1.2.1' },
   { linkerd: [15, 17], min: 'v0.7.0', max: 'v1.1.1' },

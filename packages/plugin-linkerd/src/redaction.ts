@@ -10,7 +10,7 @@ import { registerSecret } from '@meshspec/core/plugin';
  * of the trimmed PEM plus one newline.
  */
 export function registerKeyPem(pem: string | undefined): void {
-  if (!pem || !pem.trim()) return;
+  if (!pem?.trim()) return;
   registerSecret(pem);
   const trimmed = pem.trim();
   for (const form of new Set([pem, trimmed, `${trimmed}\n`])) registerSecret(Buffer.from(form).toString('base64'));

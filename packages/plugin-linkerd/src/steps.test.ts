@@ -194,7 +194,7 @@ describe('linkerd steps', () => {
   ])('link address, %s', async (_name, extra, demoCluster, planFlag, runAddress) => {
     const base = topology(section('stable-2.13.3'));
     const { kindClusters: _k, ...rest } = base;
-    const t: Topology = { ...rest, ...extra, clusters: { ...base.clusters, demo: { ...base.clusters['demo']!, ...demoCluster } } } as Topology;
+    const t: Topology = { ...rest, ...extra, clusters: { ...base.clusters, demo: { ...base.clusters['demo']!, ...demoCluster } } };
     const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:link:demo@demo3');
     const line = step.plan![0]!;
     expect(line).toContain(`multicluster link --cluster-name demo${planFlag ? ` ${planFlag}` : ''} |`.replace(' |', ''));

@@ -5,7 +5,8 @@ import { parseAllDocuments } from 'yaml';
 import { CommandError, StepError, stepId, type ClusterDirectory, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core/plugin';
 import { metallbPlugin, type MetallbFacts } from '@meshspec/plugin-metallb';
 import { apiServerAddressOf, plannedAddress } from './api-server-address.js';
-import { CERT_FILES, ensureLinkerdCertificates, notAfterOf } from './identity.js';
+import { ensureLinkerdCertificates } from './cert-generation.js';
+import { CERT_FILES, notAfterOf } from './identity.js';
 import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, uninstallArgs, unlinkArgs, versionArgs, vizArgs, type IdentityFiles } from './commands.js';
 import { durationMs } from './duration.js';
 import { clusterNetworksFor, linkPairs, sourcesLinkedInto, versionOf } from './mesh.js';
@@ -36,7 +37,7 @@ const RENDER_TIMEOUT_MS = 2 * 60_000;
 const DELETION_TIMEOUT_MS = 5 * 60_000;
 const TOKEN_TIMEOUT_MS = 2 * 60_000;
 /** What the CLI's uninstall commands print when nothing of theirs is left in the cluster. */
-const NOTHING_TO_UNINSTALL = /No resources found to uninstall/;
+const NOTHING_TO_UNINSTALL = 'No resources found to uninstall';
 
 /** Everything the step builders share. */
 interface Build {
@@ -94,7 +95,7 @@ async function deleteRendered(run: StepContext, cluster: string, cli: string, ar
   try {
     text = await render(run, cli, args);
   } catch (e) {
-    if (e instanceof CommandError && NOTHING_TO_UNINSTALL.test(e.stderrTail)) {
+    if (e instanceof CommandError && e.stderrTail.includes(NOTHING_TO_UNINSTALL)) {
       run.log.debug(`${cli} ${args.join(' ')}: nothing left to uninstall`);
       return;
     }

@@ -12,7 +12,7 @@ const KEY = 'linkerd';
 export function validateLinkerd(topology: Topology, section: LinkerdSection | undefined, ctx: ValidateContext): Diagnostic[] {
   if (section === undefined) return [];
   const problems: Diagnostic[] = [];
-  const at = (path: Array<string | number>, message: string, fix: string) => problems.push(ctx.diagnostic([KEY, ...path], message, fix));
+  const at = (path: (string | number)[], message: string, fix: string) => problems.push(ctx.diagnostic([KEY, ...path], message, fix));
   const clusters = Object.keys(topology.clusters);
 
   const resolved = withDefaults(section);

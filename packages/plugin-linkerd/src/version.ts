@@ -26,7 +26,7 @@ export interface LinkerdVersion {
  * minor after it. This is the only table of Linkerd versions in meshspec: other plugins read what it decides
  * through the linkerd plugin's facts (`version`, `capabilities`), never by parsing `linkerd.version`.
  */
-export const EDGE_OF_RELEASE: ReadonlyArray<{ minor: number; edge: [number, number, number] }> = [
+export const EDGE_OF_RELEASE: readonly { minor: number; edge: [number, number, number] }[] = [
   { minor: 20, edge: [26, 6, 3] },
   { minor: 19, edge: [25, 10, 7] },
   { minor: 18, edge: [25, 4, 4] },

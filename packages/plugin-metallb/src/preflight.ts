@@ -31,7 +31,7 @@ export async function metallbPreflight(topology: Topology, rawSection: MetallbSe
 /** The IPv4 subnet in `docker network inspect --format '{{json .IPAM.Config}}'` output. */
 function ipv4SubnetOf(output: string): Ipv4Cidr | undefined {
   try {
-    const entries = JSON.parse(output.trim() || 'null') as Array<{ Subnet?: string }> | null;
+    const entries = JSON.parse(output.trim() || 'null') as { Subnet?: string }[] | null;
     for (const entry of entries ?? []) {
       const cidr = entry.Subnet ? parseCidr(entry.Subnet) : undefined;
       if (cidr?.family === 4) return networkOf(cidr);

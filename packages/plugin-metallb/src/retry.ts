@@ -31,7 +31,7 @@ export async function applyWithWebhookRetry(
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) { reject(signal.reason); return; }
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();

@@ -68,7 +68,7 @@ function installStep(cluster: string, section: ResolvedMetallbSection, kubeConte
 }
 
 export function hasReadyAddress(endpoints: KubeObject | undefined): boolean {
-  const subsets = (endpoints as { subsets?: Array<{ addresses?: unknown[] }> } | undefined)?.subsets ?? [];
+  const subsets = (endpoints as { subsets?: { addresses?: unknown[] }[] } | undefined)?.subsets ?? [];
   return subsets.some((s) => (s.addresses?.length ?? 0) > 0);
 }
 

@@ -14,7 +14,7 @@ export function validateMetallb(topology: Topology, rawSection: MetallbSection |
   const section = withDefaults(rawSection);
   const clusters = Object.keys(topology.clusters);
   const diagnostics: Diagnostic[] = [];
-  const report = (path: Array<string | number>, message: string, fix: string) => diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'metallb' });
+  const report = (path: (string | number)[], message: string, fix: string) => diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'metallb' });
 
   // MetalLB announces addresses from real speaker pods; on simulated clusters (kwok) nothing would run.
   const simulated = ctx.clusters.all().filter((c) => !c.realContainers);
@@ -33,7 +33,7 @@ export function validateMetallb(topology: Topology, rawSection: MetallbSection |
     }
   }
 
-  const explicit: Array<{ cluster: string; text: string; range: Ipv4Range }> = [];
+  const explicit: { cluster: string; text: string; range: Ipv4Range }[] = [];
   for (const [cluster, text] of Object.entries(section.pools)) {
     const path = ['metallb', 'pools', cluster];
     if (!clusters.includes(cluster)) {

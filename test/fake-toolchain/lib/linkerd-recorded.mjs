@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { conformanceDir, ConformanceDataError, readConformanceText } from '../../conformance/locate.mjs';
+import { ConformanceDataError, readConformanceText } from '../../conformance/locate.mjs';
 import { fail, flag, flags, hasFlag, YAML } from './common.mjs';
 
 const FAKE_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin');

@@ -160,7 +160,6 @@ function validateIssuer(anchorsFile, crtFile, keyFile) {
 
 const lastLine = (text) => text.split('\n').filter(Boolean).pop() ?? text;
 
-const indent = (text) => text.split('\n').map((l) => `  ${l}`).join('\n');
 
 function linkSkeleton(name, linkVersion) {
   const ns = 'linkerd-multicluster';

@@ -1,7 +1,6 @@
 import { formatSummary, parseResourceLimits, resolveResourceLimits, RunCancelledError, type ResourceLimits, type RunSummary } from '@meshspec/core';
 import { UsageError } from '../args.js';
-import type { CommandEnv } from './run.js';
-import { openSession } from './run.js';
+import { openSession, type CommandEnv } from './context.js';
 
 export async function applyCommand(ctx: CommandEnv, mode: 'apply' | 'destroy'): Promise<number> {
   const limits = resourceLimits(ctx);

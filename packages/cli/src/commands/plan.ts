@@ -1,6 +1,5 @@
 import type { PlannedAddress, PlannedStep } from '@meshspec/core';
-import type { CommandEnv } from './run.js';
-import { openSession } from './run.js';
+import { openSession, type CommandEnv } from './context.js';
 
 export interface PlanEntry {
   index: number;

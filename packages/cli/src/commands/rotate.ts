@@ -1,6 +1,5 @@
 // `meshspec rotate <file> --issuer | --trust-anchor`: the plugin that owns the credential rotates it.
-import type { CommandEnv } from './run.js';
-import { openSession } from './run.js';
+import { openSession, type CommandEnv } from './context.js';
 
 export async function rotateCommand(ctx: CommandEnv): Promise<number> {
   const session = await (await openSession(ctx)).prepare();

@@ -1,23 +1,11 @@
-// Dispatch + the one place errors become messages and exit codes: typed errors print what to do,
+// The command router: dispatch + the one place errors become messages and exit codes: typed errors print what to do,
 // never a stack trace (unless --verbose, for internal errors only).
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CancelledError, MeshspecError, TopologyError, createLogger, diagnosticsForJson, formatDiagnostics, loadConfig, loadConfiguredPlugins, type MeshspecConfig, type MeshspecLogger, type Plugin } from '@meshspec/core';
 import { UsageError, type CliOptions } from '../args.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../cli-io.js';
 import { builtinPlugins } from '../builtin-plugins.js';
-
-export interface CommandEnv {
-  options: CliOptions;
-  io: CliIo;
-  log: MeshspecLogger;
-  plugins: Plugin[];
-  config: MeshspecConfig;
-  cwd: string;
-  /** Absolute path of the topology file, if the command takes one. */
-  file?: string;
-  color: boolean;
-}
+import type { CommandEnv } from './context.js';
 
 export async function runCommand(options: CliOptions, io: CliIo): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
@@ -90,37 +78,4 @@ function jsonFailure(error: unknown): { ok: false; error: { kind: string; messag
   const internal = !(error instanceof MeshspecError);
   const message = error instanceof Error ? error.message : String(error);
   return { ok: false, error: { kind: internal ? 'internal' : error.name, message } };
-}
-
-/** Opens a session for the command's topology with config-level defaults applied. */
-export async function openSession(ctx: CommandEnv) {
-  const { Session } = await import('@meshspec/core');
-  const stateDir = ctx.options.stateDir ?? ctx.config.stateDir;
-  const kubeconfig = ctx.options.kubeconfig ? resolve(ctx.cwd, ctx.options.kubeconfig) : undefined;
-  // Said once, up front, instead of once per failing step. (Contexts are not checked here: kind creates them during apply.)
-  if (kubeconfig && !existsSync(kubeconfig)) throw new MeshspecError(`--kubeconfig ${ctx.options.kubeconfig}: no such file`);
-  const session = await Session.open({
-    file: sessionFile(ctx),
-    plugins: ctx.plugins,
-    log: ctx.log,
-    verbose: ctx.options.verbose,
-    ...(stateDir ? { stateDir: resolve(ctx.cwd, stateDir) } : {}),
-    ...(kubeconfig ? { kubeconfig } : {}),
-    ...(ctx.io.env ? { toolEnv: ctx.io.env } : {}),
-  });
-  // Warnings (deprecations...) go to stderr like errors, positioned with their fix; `validate -o json`
-  // also lists them in its document.
-  if (session.warnings.length > 0 && ctx.options.output !== 'json') {
-    ctx.io.stderr.write(`${formatDiagnostics(session.warnings, { color: ctx.color, sources: { [session.source.file]: session.source.text } })}\n`);
-  }
-  return session;
-}
-
-/**
- * The topology path to open: as the user typed it (diagnostics show what they wrote) when it resolves the
- * same from this process's directory, else absolute — `main(argv, { cwd })` may run elsewhere than process.cwd().
- */
-function sessionFile(ctx: CommandEnv): string {
-  const typed = ctx.options.file;
-  return typed !== undefined && resolve(typed) === ctx.file ? typed : ctx.file!;
 }

@@ -1,5 +1,4 @@
-import type { CommandEnv } from './run.js';
-import { openSession } from './run.js';
+import { openSession, type CommandEnv } from './context.js';
 
 export async function statusCommand(ctx: CommandEnv): Promise<number> {
   const session = await (await openSession(ctx)).prepare();

@@ -1,7 +1,6 @@
 // `meshspec verify`: every plugin's traffic checks, as a table per split (text) or as data (JSON).
 import { DEFAULT_VERIFY_REQUESTS, DEFAULT_VERIFY_TIMEOUT_MS, formatSplitTable, type VerifyCheck } from '@meshspec/core';
-import type { CommandEnv } from './run.js';
-import { openSession } from './run.js';
+import { openSession, type CommandEnv } from './context.js';
 
 export async function verifyCommand(ctx: CommandEnv): Promise<number> {
   const session = await (await openSession(ctx)).prepare();

@@ -44,7 +44,7 @@ export async function checkTools(needs: readonly ToolNeed[], runner: CommandRunn
       const shown = [tool.command, ...tool.versionArgs].join(' ');
       const result = await runner
         .run(tool.command, tool.versionArgs, { reject: false, timeout: 15_000, ...(signal ? { signal } : {}) })
-        .catch((error: Error) => ({ stdout: '', stderr: error.message, exitCode: 1 }));
+        .catch((error: unknown) => ({ stdout: '', stderr: error instanceof Error ? error.message : String(error), exitCode: 1 }));
       const output = `${result.stdout}\n${result.stderr}`;
       const version = tool.parseVersion ? tool.parseVersion(output) : /\d+\.\d+(\.\d+)?/.exec(output)?.[0];
       if (!version) {

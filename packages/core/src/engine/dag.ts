@@ -26,7 +26,7 @@ export interface Plan {
 
 export interface BuildPlanOptions {
   /** Which plugin declared a step, for error messages; defaults to the id's prefix before ':'. */
-  pluginOf?(step: Step): string;
+  pluginOf?(this: void, step: Step): string;
 }
 
 const prefixPlugin = (step: Step) => step.id.split(':')[0] ?? step.id;
@@ -181,7 +181,7 @@ function findCycle(graph: Map<string, PlannedStep>, stuck: Set<string>): string[
     path.push(current);
     current = edges(current)[0]!;
   }
-  const cycle = path.slice(seen.get(current)!);
+  const cycle = path.slice(seen.get(current));
   const smallest = cycle.reduce((min, id, i) => (compareIds(id, cycle[min]!) < 0 ? i : min), 0);
   const rotated = [...cycle.slice(smallest), ...cycle.slice(0, smallest)];
   return [...rotated, rotated[0]!];

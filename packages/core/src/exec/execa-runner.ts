@@ -146,7 +146,7 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
     if (stopReason === 'cancelled') {
       throw new CommandError(`${shown} was cancelled; its process tree was killed`, shown, result.exitCode, tail, 'cancelled');
     }
-    if (result.code === 'ENOENT' || (result.failed && result.exitCode === undefined && !result.signal && /ENOENT/.test(String(result.message)))) {
+    if (result.code === 'ENOENT' || (result.failed && result.exitCode === undefined && !result.signal && String(result.message).includes('ENOENT'))) {
       const cwdMissing = runOptions.cwd !== undefined && !(await isDirectory(runOptions.cwd));
       if (cwdMissing) {
         throw new CommandError(`cannot run ${shown}: working directory ${runOptions.cwd} does not exist`, shown, undefined, '', 'exit');

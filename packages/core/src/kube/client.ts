@@ -304,7 +304,7 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       do {
         const res = await send<{ items?: KubeObject[]; metadata?: { continue?: string } }>(
           c,
-          { method: 'GET', path, query: { labelSelector, limit: '500', continue: cont } as Record<string, string | undefined> },
+          { method: 'GET', path, query: { labelSelector, limit: '500', continue: cont } },
           `list ${kind}`,
         );
         if (res.status !== 200) throw fail(`list ${kind}${namespace ? ` in ${namespace}` : ''} failed on context ${context}: ${statusMessage(res)}`, kind);

@@ -74,7 +74,7 @@ export function groupOf(apiVersion: string): string {
 /** Server-populated metadata that must not be sent back in an apply (it would pin versions or be rejected). */
 export function applyBody(obj: KubeObject): KubeObject {
   const { managedFields: _m, resourceVersion: _r, uid: _u, creationTimestamp: _c, generation: _g, selfLink: _s, ...metadata } = obj.metadata as KubeObject['metadata'] & Record<string, unknown>;
-  return { ...obj, metadata: metadata as KubeObject['metadata'] };
+  return { ...obj, metadata: metadata };
 }
 
 /**

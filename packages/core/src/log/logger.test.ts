@@ -61,7 +61,7 @@ describe('createLogger', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain('before logTo');
     expect(text).toMatch(/debug \[kind:cluster@demo\] y+… \(\d+ more characters\)\n/);
-    expect(text).toMatch(/info  \[kind:cluster@demo\] after\n$/);
+    expect(text).toMatch(/info {2}\[kind:cluster@demo\] after\n$/);
     expect(text.length).toBeLessThan(MAX_LOG_LINE_CHARS + 200);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
@@ -72,10 +72,10 @@ describe('createLogger', () => {
     log.logTo(join(dir, 'meshspec.log'));
     log.info('one');
     expect(existsSync(join(dir, 'meshspec.log'))).toBe(false);
-    expect(readFileSync(join(dir, 'chosen.log'), 'utf8')).toMatch(/info  one\n$/);
+    expect(readFileSync(join(dir, 'chosen.log'), 'utf8')).toMatch(/info {2}one\n$/);
     log.logTo(join(dir, 'meshspec.log'), { replace: true });
     log.info('two');
-    expect(readFileSync(join(dir, 'meshspec.log'), 'utf8')).toMatch(/info  two\n$/);
+    expect(readFileSync(join(dir, 'meshspec.log'), 'utf8')).toMatch(/info {2}two\n$/);
   });
 
   it('ignores values too short to redact safely', () => {

@@ -65,7 +65,7 @@ export interface CarveRangesOptions {
   /** Carve from the highest addresses downwards (`top`) or from the lowest upwards (`bottom`). Default `top`. */
   from?: 'top' | 'bottom';
   /** Addresses that must stay out of every range (gateway, explicit pools...). */
-  avoid?: Array<RangeLike | number>;
+  avoid?: (RangeLike | number)[];
   /** Restrict carving to this part of the subnet (e.g. its upper half). */
   area?: Ipv4Range;
 }

@@ -37,7 +37,7 @@ export interface TopologySource {
   file: string;
   text: string;
   /** Returns the 1-based line/column of the node at a JSON pointer-like path, or the nearest parent. */
-  positionOf(path: ReadonlyArray<string | number>): { line: number; column: number };
+  positionOf(path: readonly (string | number)[]): { line: number; column: number };
 }
 
 /**
@@ -46,7 +46,7 @@ export interface TopologySource {
  * creep in. An optional dependency that is not loaded answers with its facts for "section absent".
  */
 export interface FactsAccess {
-  facts<F>(plugin: Plugin<never, F>): F;
+  facts<F>(this: void, plugin: Plugin<never, F>): F;
   /**
    * Every cluster of the topology as its provider describes it (kind, kwok...) or, when no plugin
    * provides it, as given by context: step it exists after, context, subnets, API address, real or
@@ -58,7 +58,7 @@ export interface FactsAccess {
 export interface ValidateContext extends FactsAccess {
   source: TopologySource;
   /** Helper to build a positioned diagnostic at `path` in the topology file. */
-  diagnostic(path: ReadonlyArray<string | number>, message: string, fix?: string): Diagnostic;
+  diagnostic(path: readonly (string | number)[], message: string, fix?: string): Diagnostic;
 }
 
 export interface StepsContext extends FactsAccess {
@@ -67,7 +67,7 @@ export interface StepsContext extends FactsAccess {
   /** Directory of the topology file: relative paths in the topology (e.g. workloads manifests) resolve from here. */
   topologyDir: string;
   /** Returns the kube context of a cluster (after resolution). */
-  contextOf(cluster: string): string;
+  contextOf(this: void, cluster: string): string;
 }
 
 /** Things a step may look up when it runs. */
@@ -83,7 +83,7 @@ export interface StepContext {
   /** Kubernetes client bound to the kube context of `cluster` (default: the step's cluster). */
   kube(cluster?: string): KubeClient;
   helm: HelmDriver;
-  contextOf(cluster: string): string;
+  contextOf(this: void, cluster: string): string;
   /** Every cluster as its provider describes it (see FactsAccess.clusters): e.g. whether it is simulated. */
   clusters: ClusterDirectory;
   /** Outputs recorded by a step this step `needs` (directly or transitively); throws otherwise. */
@@ -178,6 +178,13 @@ export interface DoctorCheck {
   fix?: string;
 }
 
+/** What `meshspec doctor` hands a plugin's `doctor` hook. */
+export interface DoctorContext {
+  exec: CommandRunner;
+  /** Is `tool` on PATH, and which version does it report? A check named after the command. */
+  checkTool(tool: ToolRequirement): Promise<DoctorCheck>;
+}
+
 export interface StatusLine {
   cluster?: string;
   name: string;
@@ -241,7 +248,12 @@ export interface PluginDefinition<Section = unknown, Facts = undefined> {
    * mode); default `tools`. apply/destroy check them before the first step (preflight).
    */
   toolsFor?(topology: Topology, section: Section | undefined, ctx: FactsAccess): ToolRequirement[];
-  doctor?(ctx: { exec: CommandRunner }): Promise<DoctorCheck[]>;
+  /**
+   * Host checks for `meshspec doctor` beyond the tools steps run (those come from `tools`/`toolsFor`): e.g.
+   * kernel limits, or a tool people use by hand with what this plugin makes. `checkTool` checks one tool the
+   * way doctor checks every other one (on PATH? which version?), so the output reads the same.
+   */
+  doctor?(ctx: DoctorContext): Promise<DoctorCheck[]>;
   /**
    * Checks that need the host (e.g. the docker network's subnet) and must pass before apply changes
    * anything; runs after the tools were found. Returns problems (each a full sentence with its fix).

@@ -8,14 +8,14 @@ import { FORMAT_DESCRIPTIONS } from './formats.js';
 
 export interface SchemaProblem {
   /** The field the problem is about (for the diagnostic's `path`). */
-  path: Array<string | number>;
+  path: (string | number)[];
   /** Where to point: the node at `at.path`, or the key itself when `at.key` (unknown or badly named keys). */
-  at: { path: Array<string | number>; key: boolean };
+  at: { path: (string | number)[]; key: boolean };
   message: string;
   fix: string;
 }
 
-type AjvError = ErrorObject<string, Record<string, any>, unknown>;
+type AjvError = ErrorObject;
 
 export function explainSchemaErrors(errors: readonly AjvError[]): SchemaProblem[] {
   const { kept, merged } = collapseCombinators(errors.filter((error) => error.keyword !== 'if'));

@@ -35,7 +35,7 @@ describe('acquireLock', () => {
 
   it('takes over the lock of a holder that is no longer running, with a warning', async () => {
     const dir = stateDir();
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
     await acquireLock(dir, { command: 'x' }).then((l) => l.release()); // creates the dir
     writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: dead, hostname: hostname(), command: 'meshspec apply', startedAt: new Date().toISOString() }));
     const warnings: string[] = [];

@@ -11,7 +11,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export interface SecretStoreOptions {
   /** Told about every mode that had to be tightened. */
-  warn?(message: string): void;
+  warn?(this: void, message: string): void;
 }
 
 const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;

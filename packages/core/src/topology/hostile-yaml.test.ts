@@ -19,7 +19,7 @@ async function diagnosticsOf(text: string): Promise<Diagnostic[]> {
   throw new Error('expected the topology to be rejected');
 }
 
-const cases: Array<{ name: string; text: string; line: number; column: number; message: RegExp; fix: RegExp }> = [
+const cases: { name: string; text: string; line: number; column: number; message: RegExp; fix: RegExp }[] = [
   {
     name: 'alias without its anchor',
     text: lines(...HEAD, 'clusters: { demo: {} }', 'linkerd: { version: *x }'),

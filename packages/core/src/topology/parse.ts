@@ -193,7 +193,7 @@ function createSource(
     return { node, pair, complete: matched === path.length, matched };
   };
 
-  const rootPosition = (): Position => at(start(document.contents as Node | null) ?? 0);
+  const rootPosition = (): Position => at(start(document.contents) ?? 0);
 
   const positionOf = (path: FieldPath): Position => {
     const { node, pair } = walk(path);

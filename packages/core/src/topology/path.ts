@@ -1,6 +1,6 @@
 // Field paths as people read them: `clusters.demo3.serviceSubnet`, `linkerd.export[0].service`.
 
-export type FieldPath = ReadonlyArray<string | number>;
+export type FieldPath = readonly (string | number)[];
 
 export function formatFieldPath(path: FieldPath): string {
   let out = '';
@@ -15,7 +15,7 @@ export function formatFieldPath(path: FieldPath): string {
  * Splits an ajv instancePath (a JSON pointer, `/linkerd/export/0`) into segments. All-digit segments
  * become numbers (list indexes): topology map keys (cluster names, plugin keys) start with a letter.
  */
-export function fromJsonPointer(pointer: string): Array<string | number> {
+export function fromJsonPointer(pointer: string): (string | number)[] {
   if (pointer === '') return [];
   return pointer
     .slice(1)

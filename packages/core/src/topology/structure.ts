@@ -26,7 +26,7 @@ export interface StructureCheck {
 
 interface Visit {
   node: unknown;
-  path: Array<string | number>;
+  path: (string | number)[];
 }
 
 export function checkStructure(document: Document, text: string, file: string, at: At): StructureCheck {
@@ -35,7 +35,7 @@ export function checkStructure(document: Document, text: string, file: string, a
   let malformed = false;
   let aliasProblem = false;
   const aliases: Alias[] = [];
-  const report = (offset: number, path: Array<string | number>, message: string, fix: string, breaksData = true) => {
+  const report = (offset: number, path: (string | number)[], message: string, fix: string, breaksData = true) => {
     diagnostics.push({ file, ...at(offset), path: formatFieldPath(path), message, fix, source: 'yaml' });
     if (breaksData) malformed = true;
   };
@@ -152,7 +152,7 @@ function largestAlias(document: Document, aliases: Alias[]): { alias: Alias; tot
   const sizes = new Map<unknown, number>();
   const sizeOf = (root: unknown): number => {
     // Post-order without recursion: a node's size is 1 + its children's sizes (an alias: its target's size).
-    const work: Array<{ node: unknown; expanded: boolean }> = [{ node: root, expanded: false }];
+    const work: { node: unknown; expanded: boolean }[] = [{ node: root, expanded: false }];
     const onPath = new Set<unknown>();
     while (work.length > 0) {
       const top = work[work.length - 1]!;

@@ -27,7 +27,7 @@ interface Expected {
   source?: string;
 }
 
-const cases: Array<{ name: string; text: string; expected: Expected[]; plugins?: Plugin[] }> = [
+const cases: { name: string; text: string; expected: Expected[]; plugins?: Plugin[] }[] = [
   {
     name: 'unknown top-level key, with did-you-mean',
     text: lines(...HEAD, 'clusters: { demo: {} }', 'linkrd: { version: stable-2.13.3 }'),

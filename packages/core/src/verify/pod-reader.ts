@@ -26,7 +26,7 @@ function createPodReader(context: string, options: { kubeconfigPath?: string }):
       return createRestClient(kc);
     })());
   async function getText(path: string, what: string, query?: Record<string, string>): Promise<string> {
-    const res = await (await connect()).request<unknown>({ method: 'GET', path, ...(query ? { query } : {}) });
+    const res = await (await connect()).request({ method: 'GET', path, ...(query ? { query } : {}) });
     // Logs and metrics are plain text; the client returns text when the body is not JSON.
     const text = typeof res.body === 'string' ? res.body : res.body === undefined ? '' : JSON.stringify(res.body);
     if (res.status >= 300) throw new MeshspecError(`${what} (${context}): HTTP ${res.status}: ${text.slice(0, 300)}`);

@@ -50,7 +50,7 @@ describe('issuerRenewalWarning (apply summary)', () => {
     const ctx = createTestStepContext(topology);
     const anchor = await generateTrustAnchor(87_600 * HOUR);
     await ctx.secrets.write(CERT_FILES.issuerCert, (await issueIssuer(anchor, validity)).cert);
-    const lines = await issuerRenewalWarning({ version: 'stable-2.13.3' } as never, ctx);
+    const lines = await issuerRenewalWarning({ version: 'stable-2.13.3' }, ctx);
     expect(lines).toHaveLength(want);
     if (want) expect(lines[0]).toMatch(/^warning: the Linkerd issuer expires in 9 days \(.*\), within issuerRenewBefore \(720h\): run meshspec rotate <topology.yaml> --issuer$/);
   });

@@ -53,7 +53,9 @@ export function bundle(anchors: readonly string[]): string {
   for (const pem of anchors) {
     for (const cert of pemCertificates(pem)) {
       const key = cert.replace(/\s+/g, '');
-      if (!seen.has(key)) (seen.add(key), out.push(cert));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(cert);
     }
   }
   return `${out.join('\n')}\n`;

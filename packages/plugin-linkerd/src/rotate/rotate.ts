@@ -124,7 +124,7 @@ async function rotateIssuer(clusters: string[], issuerValidity: string, ctx: Ctx
     if (progress.done.includes(unit)) continue;
     ctx.progress(`${c}: issuer secret, then restarting the control plane`);
     const kube = ctx.kube(c);
-    await writeIssuer(kube, issuer!, anchor.cert, ctx);
+    await writeIssuer(kube, issuer, anchor.cert, ctx);
     await restartControlPlane(kube, ctx);
     progress.done.push(unit);
     writeProgress(ctx.stateDir, progress);
@@ -175,7 +175,7 @@ async function rotateTrustAnchor(clusters: string[], section: ReturnType<typeof 
   // After the swap (below) the old anchor lives in PREVIOUS_ANCHOR; before it, in the main files.
   if (!old || fingerprintOf(old.cert) === progress.fingerprint) old = await readPair(ctx, PREVIOUS_ANCHOR);
   if (!old) throw new RotationRefused(`the previous trust anchor is missing from ${ctx.secrets.dir} (${CERT_FILES.caCert} or ${PREVIOUS_ANCHOR.cert}): cannot continue the rotation safely`);
-  const current = next!;
+  const current = next;
 
   for (const phase of ANCHOR_PHASES) {
     if (phase === 'issuer') await issuerFromNewAnchor(current, section.issuerValidity, ctx);
