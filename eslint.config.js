@@ -8,7 +8,10 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** `_`-prefixed names and rest siblings are how this code drops what it does not need (`const { status: _s, ...rest } = o`). */
-const unusedVars = ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }];
+const unusedVars = [
+  'error',
+  { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+];
 
 export default tseslint.config(
   {

@@ -32,7 +32,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           env,
-          include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'test/orchestration/**/*.test.ts', 'test/conformance/**/*.test.ts', 'test/fake-toolchain/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'examples/**/*.test.ts',
+            'test/orchestration/**/*.test.ts',
+            'test/conformance/**/*.test.ts',
+            'test/fake-toolchain/**/*.test.ts',
+          ],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
           // Type-level tests (*.test-d.ts, expectTypeOf): the section types derived from plugin schemas.

@@ -27,7 +27,12 @@ export function benchObjects(prefix, { perKind, namespaces }) {
   for (let i = 0; i < perKind; i++) {
     const namespace = nsNames[i % namespaces];
     const name = `bench-${String(i).padStart(3, '0')}`;
-    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels }, data: { index: String(i), config: `key-${i}: value-${i}\n`.repeat(8) } });
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace, labels },
+      data: { index: String(i), config: `key-${i}: value-${i}\n`.repeat(8) },
+    });
     objects.push({
       apiVersion: 'v1',
       kind: 'Service',
@@ -48,7 +53,9 @@ function findKubectl() {
   if (found) return found;
   const which = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' });
   if (which.status === 0 && which.stdout.trim()) return which.stdout.trim();
-  throw new MissingPrerequisite('kubectl not found (looked at $KUBECTL, /usr/bin/kubectl and PATH); install kubectl 1.32 or set KUBECTL=/path/to/kubectl');
+  throw new MissingPrerequisite(
+    'kubectl not found (looked at $KUBECTL, /usr/bin/kubectl and PATH); install kubectl 1.32 or set KUBECTL=/path/to/kubectl',
+  );
 }
 
 export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
@@ -68,7 +75,13 @@ export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
   try {
     const started = Date.now();
     try {
-      planes = await harness.startControlPlanes({ count: 1, workDir, assets, controllers: false, log: (m) => log(`  [control plane] ${m}`) });
+      planes = await harness.startControlPlanes({
+        count: 1,
+        workDir,
+        assets,
+        controllers: false,
+        log: (m) => log(`  [control plane] ${m}`),
+      });
     } catch (e) {
       keepWorkDir = true;
       throw new Error(`control plane failed to start (logs kept in ${workDir}): ${e.message}`, { cause: e });
@@ -80,11 +93,21 @@ export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
 
     const kubectlApply = (file, cacheDir) => {
       const { ms, value: r } = timeSync(() =>
-        spawnSync(kubectl, ['apply', '--server-side', '-f', file, '--kubeconfig', kubeconfig, '--context', context, '--cache-dir', cacheDir], { encoding: 'utf8', maxBuffer: 16 << 20 }),
+        spawnSync(
+          kubectl,
+          ['apply', '--server-side', '-f', file, '--kubeconfig', kubeconfig, '--context', context, '--cache-dir', cacheDir],
+          { encoding: 'utf8', maxBuffer: 16 << 20 },
+        ),
       );
-      if (r.status !== 0) throw new Error(`kubectl apply --server-side -f ${file} exited ${r.status ?? r.signal}:\n${(r.stderr || r.stdout).trim().split('\n').slice(-10).join('\n')}`);
+      if (r.status !== 0)
+        throw new Error(
+          `kubectl apply --server-side -f ${file} exited ${r.status ?? r.signal}:\n${(r.stderr || r.stdout).trim().split('\n').slice(-10).join('\n')}`,
+        );
       // kubectl prints one line per object it applied; anything less means it skipped some.
-      const applied = r.stdout.trim().split('\n').filter((l) => l.endsWith(' serverside-applied')).length;
+      const applied = r.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.endsWith(' serverside-applied')).length;
       if (applied !== objectCount) throw new Error(`kubectl applied ${applied} of ${objectCount} objects:\n${r.stdout}`);
       return { ms };
     };
@@ -107,11 +130,14 @@ export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
       writeFileSync(kFile, toYaml(kObjects));
       // Each round starts cold for both: a new meshspec client (no discovery cache) and an empty
       // kubectl discovery cache; the re-apply then reuses each tool's cache, as real use would.
-      const client = core.createKubeClientFactory({ kubeconfigPath: kubeconfig, onRequest: ({ method }) => (sent[method] = (sent[method] ?? 0) + 1) }).forContext(context);
+      const client = core
+        .createKubeClientFactory({ kubeconfigPath: kubeconfig, onRequest: ({ method }) => (sent[method] = (sent[method] ?? 0) + 1) })
+        .forContext(context);
       const cacheDir = join(workDir, `kubectl-cache-${round}`);
       const runMeshspec = async () => {
         const first = await meshspecApply(client, mText);
-        if (first.outcomes.created !== objectCount) throw new Error(`meshspec first apply: expected ${objectCount} created, got ${JSON.stringify(first.outcomes)}`);
+        if (first.outcomes.created !== objectCount)
+          throw new Error(`meshspec first apply: expected ${objectCount} created, got ${JSON.stringify(first.outcomes)}`);
         samples.meshspecFirst.push(first.ms);
       };
       const runKubectl = () => {
@@ -132,7 +158,9 @@ export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
       samples.meshspecNoop.push(again.ms);
       samples.kubectlNoop.push(kubectlApply(kFile, cacheDir).ms);
       lastOutcomes = again.outcomes;
-      log(`  round ${round}/${rounds}: first ${fmtMs(samples.meshspecFirst.at(-1))} vs ${fmtMs(samples.kubectlFirst.at(-1))}, re-apply ${fmtMs(samples.meshspecNoop.at(-1))} vs ${fmtMs(samples.kubectlNoop.at(-1))} (meshspec vs kubectl)`);
+      log(
+        `  round ${round}/${rounds}: first ${fmtMs(samples.meshspecFirst.at(-1))} vs ${fmtMs(samples.kubectlFirst.at(-1))}, re-apply ${fmtMs(samples.meshspecNoop.at(-1))} vs ${fmtMs(samples.kubectlNoop.at(-1))} (meshspec vs kubectl)`,
+      );
     }
 
     const s = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)]));
@@ -141,18 +169,43 @@ export async function benchApiServer({ repoRoot, core, rounds, shape, log }) {
       shape,
       rounds,
       kubectl: { path: kubectl, version: kubectlVersion(kubectl) },
-      firstApply: { meshspec: s.meshspecFirst, kubectl: s.kubectlFirst, ratioMeshspecOverKubectl: ratio(s.meshspecFirst.medianMs, s.kubectlFirst.medianMs) },
-      noopReapply: { meshspec: s.meshspecNoop, kubectl: s.kubectlNoop, ratioMeshspecOverKubectl: ratio(s.meshspecNoop.medianMs, s.kubectlNoop.medianMs), meshspecOutcomes: lastOutcomes, meshspecRequests: lastRequests },
+      firstApply: {
+        meshspec: s.meshspecFirst,
+        kubectl: s.kubectlFirst,
+        ratioMeshspecOverKubectl: ratio(s.meshspecFirst.medianMs, s.kubectlFirst.medianMs),
+      },
+      noopReapply: {
+        meshspec: s.meshspecNoop,
+        kubectl: s.kubectlNoop,
+        ratioMeshspecOverKubectl: ratio(s.meshspecNoop.medianMs, s.kubectlNoop.medianMs),
+        meshspecOutcomes: lastOutcomes,
+        meshspecRequests: lastRequests,
+      },
     };
-    const row = (label, m, k, r) => [label, fmtMs(m.medianMs), fmtMs(k.medianMs), fmtRatio(r), `${fmtMs(m.medianMs / objectCount)} vs ${fmtMs(k.medianMs / objectCount)}`];
+    const row = (label, m, k, r) => [
+      label,
+      fmtMs(m.medianMs),
+      fmtMs(k.medianMs),
+      fmtRatio(r),
+      `${fmtMs(m.medianMs / objectCount)} vs ${fmtMs(k.medianMs / objectCount)}`,
+    ];
     const text = [
       `3. Real API server — ${objectCount} objects (${shape.namespaces} Namespaces + ${shape.perKind} each of ConfigMap, headless Service, ServiceAccount); median of ${rounds} rounds`,
       `   meshspec = core KubeClient.apply in-process; kubectl = \`kubectl apply --server-side -f\` (${json.kubectl.version ?? kubectl}), a process per apply`,
       table(
         ['apply', 'meshspec', 'kubectl', 'meshspec / kubectl', 'per object'],
-        [row('first apply (creates all)', s.meshspecFirst, s.kubectlFirst, json.firstApply.ratioMeshspecOverKubectl), row('no-op re-apply', s.meshspecNoop, s.kubectlNoop, json.noopReapply.ratioMeshspecOverKubectl)],
+        [
+          row('first apply (creates all)', s.meshspecFirst, s.kubectlFirst, json.firstApply.ratioMeshspecOverKubectl),
+          row('no-op re-apply', s.meshspecNoop, s.kubectlNoop, json.noopReapply.ratioMeshspecOverKubectl),
+        ],
       ),
-      `   meshspec's no-op re-apply sent ${Object.keys(lastRequests).length > 0 ? Object.entries(lastRequests).map(([m, n]) => `${n} ${m}`).join(', ') : 'n/a (this core has no onRequest hook)'} requests`,
+      `   meshspec's no-op re-apply sent ${
+        Object.keys(lastRequests).length > 0
+          ? Object.entries(lastRequests)
+              .map(([m, n]) => `${n} ${m}`)
+              .join(', ')
+          : 'n/a (this core has no onRequest hook)'
+      } requests`,
     ].join('\n');
     return { json, text, flags: [] };
   } finally {

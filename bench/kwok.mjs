@@ -51,7 +51,8 @@ function timed(command, args, options) {
 }
 
 export async function benchKwokPlan({ repoRoot, cliBin, runs = 5, size = 50 }) {
-  if (!existsSync('/usr/bin/time')) throw new KwokPrerequisite('the kwok-plan section reads CPU time through /usr/bin/time (GNU time), which is missing');
+  if (!existsSync('/usr/bin/time'))
+    throw new KwokPrerequisite('the kwok-plan section reads CPU time through /usr/bin/time (GNU time), which is missing');
   const dir = mkdtempSync(join(tmpdir(), 'meshspec-bench-plan-'));
   try {
     const file = join(dir, 'topology.yaml');
@@ -111,7 +112,9 @@ function assetsDir(repoRoot) {
   const dir = r.stdout.trim().split('\n').at(-1);
   const need = ['kwokctl', 'kwok', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
   if (r.status !== 0 || !dir || need.some((b) => !existsSync(join(dir, b)))) {
-    throw new KwokPrerequisite(`kwok-apply needs ${need.join(', ')} from the test assets; build them with \`bash scripts/test-assets/provision.sh\``);
+    throw new KwokPrerequisite(
+      `kwok-apply needs ${need.join(', ')} from the test assets; build them with \`bash scripts/test-assets/provision.sh\``,
+    );
   }
   return dir;
 }
@@ -141,7 +144,10 @@ export async function benchKwokApply({ repoRoot, cliBin, log, sizes = [5, 20, 50
     const need = Math.round(n * perClusterKiB * 1.15);
     const available = memAvailableKiB();
     if (need > available) {
-      stoppedAt = { size: n, reason: `needs ~${(need / 2 ** 20).toFixed(1)} GiB (${n} × ${(perClusterKiB / 1024).toFixed(0)} MiB + 15 %), ${(available / 2 ** 20).toFixed(1)} GiB available; about ${Math.floor(available / (perClusterKiB * 1.15))} clusters would fit` };
+      stoppedAt = {
+        size: n,
+        reason: `needs ~${(need / 2 ** 20).toFixed(1)} GiB (${n} × ${(perClusterKiB / 1024).toFixed(0)} MiB + 15 %), ${(available / 2 ** 20).toFixed(1)} GiB available; about ${Math.floor(available / (perClusterKiB * 1.15))} clusters would fit`,
+      };
       log(`kwok-apply: not starting ${n} clusters: ${stoppedAt.reason}`);
       break;
     }
@@ -172,21 +178,45 @@ export async function benchKwokApply({ repoRoot, cliBin, log, sizes = [5, 20, 50
     const apply = await run(process.execPath, [cliBin, 'apply', 'topology.yaml', '--kubeconfig', kubeconfig], { cwd: dir, env }, timeoutMs);
     const memory = rssUnder(workdir);
     const created = existsSync(join(workdir, 'clusters')) ? readdirSync(join(workdir, 'clusters')).length : 0;
-    const row = { clusters: n, ok: apply.code === 0, applyMs: apply.ms, applyMsPerCluster: apply.ms / n, rssKiB: memory.kib, rssKiBPerCluster: created ? memory.kib / created : 0, processes: memory.count, created };
+    const row = {
+      clusters: n,
+      ok: apply.code === 0,
+      applyMs: apply.ms,
+      applyMsPerCluster: apply.ms / n,
+      rssKiB: memory.kib,
+      rssKiBPerCluster: created ? memory.kib / created : 0,
+      processes: memory.count,
+      created,
+    };
     rows.push(row);
     if (!row.ok) {
-      stoppedAt = { size: n, reason: apply.timedOut ? `apply did not finish in ${timeoutMs / 60000} min (${created} clusters created)` : `apply failed (exit ${apply.code}, ${created} clusters created):\n${apply.out.slice(-3000)}` };
+      stoppedAt = {
+        size: n,
+        reason: apply.timedOut
+          ? `apply did not finish in ${timeoutMs / 60000} min (${created} clusters created)`
+          : `apply failed (exit ${apply.code}, ${created} clusters created):\n${apply.out.slice(-3000)}`,
+      };
     } else if (created) perClusterKiB = memory.kib / created;
-    log(`kwok-apply: ${n} clusters: ${row.ok ? 'ok' : 'FAILED'} in ${(apply.ms / 1000).toFixed(0)} s, ${(memory.kib / 2 ** 20).toFixed(2)} GiB in ${memory.count} processes`);
+    log(
+      `kwok-apply: ${n} clusters: ${row.ok ? 'ok' : 'FAILED'} in ${(apply.ms / 1000).toFixed(0)} s, ${(memory.kib / 2 ** 20).toFixed(2)} GiB in ${memory.count} processes`,
+    );
     // Clean up with kwokctl itself (a meshspec destroy would first undo Linkerd in every cluster).
-    const names = spawnSync(join(bin, 'kwokctl'), ['get', 'clusters'], { encoding: 'utf8', env: { ...env, KWOK_WORKDIR: workdir } }).stdout.split('\n').filter(Boolean);
-    for (const name of names) spawnSync(join(bin, 'kwokctl'), ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig], { env: { ...env, KWOK_WORKDIR: workdir } });
+    const names = spawnSync(join(bin, 'kwokctl'), ['get', 'clusters'], { encoding: 'utf8', env: { ...env, KWOK_WORKDIR: workdir } })
+      .stdout.split('\n')
+      .filter(Boolean);
+    for (const name of names)
+      spawnSync(join(bin, 'kwokctl'), ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig], {
+        env: { ...env, KWOK_WORKDIR: workdir },
+      });
     rmSync(dir, { recursive: true, force: true });
     if (stoppedAt) break;
   }
   const text = [
     'kwok-apply: meshspec apply of a full mesh on kwok (real control planes, FAKE linkerd CLI)',
-    ...rows.map((r) => `  ${String(r.clusters).padStart(3)} clusters: ${r.ok ? '' : 'FAILED '}apply ${(r.applyMs / 1000).toFixed(0)} s (${(r.applyMsPerCluster / 1000).toFixed(1)} s/cluster), RSS ${(r.rssKiB / 2 ** 20).toFixed(2)} GiB (${(r.rssKiBPerCluster / 1024).toFixed(0)} MiB/cluster, ${r.processes} processes)`),
+    ...rows.map(
+      (r) =>
+        `  ${String(r.clusters).padStart(3)} clusters: ${r.ok ? '' : 'FAILED '}apply ${(r.applyMs / 1000).toFixed(0)} s (${(r.applyMsPerCluster / 1000).toFixed(1)} s/cluster), RSS ${(r.rssKiB / 2 ** 20).toFixed(2)} GiB (${(r.rssKiBPerCluster / 1024).toFixed(0)} MiB/cluster, ${r.processes} processes)`,
+    ),
     ...(stoppedAt ? [`  stops at ${stoppedAt.size} clusters: ${stoppedAt.reason}`] : []),
   ].join('\n');
   return { json: { rows, stoppedAt }, text, flags: stoppedAt ? [`kwok-apply stops at ${stoppedAt.size} clusters`] : [] };

@@ -34,24 +34,44 @@ export async function benchPlanSize({ repoRoot, cliBin, runs, clusters, exports 
       { name: `meshspec plan (${clusters} clusters)`, args: [cliBin, 'plan', big], goal: true },
       { name: `meshspec validate (${exports.toLocaleString('en')} exports)`, args: [cliBin, 'validate', wide], goal: true },
     ];
-    const spawnOnce = (c) => timeSync(() => spawnSync(process.execPath, c.args, { cwd: repoRoot, encoding: 'utf8', maxBuffer: 512 * 2 ** 20, env: { ...process.env, NO_COLOR: '1' } }));
+    const spawnOnce = (c) =>
+      timeSync(() =>
+        spawnSync(process.execPath, c.args, {
+          cwd: repoRoot,
+          encoding: 'utf8',
+          maxBuffer: 512 * 2 ** 20,
+          env: { ...process.env, NO_COLOR: '1' },
+        }),
+      );
     for (const c of cases) {
       const { value: r } = spawnOnce(c);
-      if (r.status !== 0) throw new Error(`\`node ${c.args.join(' ')}\` exited ${r.status ?? r.signal}:\n${(r.stderr || r.stdout || '').slice(0, 2000)}`);
+      if (r.status !== 0)
+        throw new Error(`\`node ${c.args.join(' ')}\` exited ${r.status ?? r.signal}:\n${(r.stderr || r.stdout || '').slice(0, 2000)}`);
       c.summaryLine = (c.args[1] === 'plan' ? r.stdout.split('\n')[0] : r.stdout.trim().split('\n').pop()) ?? '';
     }
     const samples = new Map(cases.map((c) => [c.name, []]));
-    for (let i = 0; i < runs + 1; i++) for (const c of cases) if (i > 0) samples.get(c.name).push(spawnOnce(c).ms); else spawnOnce(c);
+    for (let i = 0; i < runs + 1; i++)
+      for (const c of cases)
+        if (i > 0) samples.get(c.name).push(spawnOnce(c).ms);
+        else spawnOnce(c);
     const base = summarize(samples.get(cases[0].name));
     const flags = [];
     const results = cases.map((c) => {
       const s = summarize(samples.get(c.name));
       if (c.goal && s.medianMs > GOAL_MS) flags.push(`${c.name}: median ${fmtMs(s.medianMs)} (goal ≤ 1 s)`);
-      return { name: c.name, ...s, ratioVsNode: ratio(s.medianMs, base.medianMs), ...(c.goal ? { goalMs: GOAL_MS, what: c.summaryLine.replace(dir, '<tmp>') } : {}) };
+      return {
+        name: c.name,
+        ...s,
+        ratioVsNode: ratio(s.medianMs, base.medianMs),
+        ...(c.goal ? { goalMs: GOAL_MS, what: c.summaryLine.replace(dir, '<tmp>') } : {}),
+      };
     });
     const text = [
       `5. Big topologies — spawned CLI, median of ${runs} after a warm-up (goal ≤ 1 s each)`,
-      table(['command', 'median', 'min', 'max', 'vs node -e 0'], results.map((r) => [r.name, fmtMs(r.medianMs), fmtMs(r.minMs), fmtMs(r.maxMs), fmtRatio(r.ratioVsNode)])),
+      table(
+        ['command', 'median', 'min', 'max', 'vs node -e 0'],
+        results.map((r) => [r.name, fmtMs(r.medianMs), fmtMs(r.minMs), fmtMs(r.maxMs), fmtRatio(r.ratioVsNode)]),
+      ),
       ...results.filter((r) => r.what).map((r) => `   ${r.name}: ${r.what}`),
     ].join('\n');
     return { json: { runs, results }, text, flags };

@@ -31,10 +31,17 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  process.stdout.write(`Usage: pnpm bench [--only ${[...SECTIONS, ...OPT_IN].join(',')}] [--quick] [--kwok-sizes 5,20,50]\n  --quick  fewer repetitions (smoke run; noisier ratios)\n  kwok-apply runs only when named (minutes, GiBs)\nSee bench/README.md.\n`);
+  process.stdout.write(
+    `Usage: pnpm bench [--only ${[...SECTIONS, ...OPT_IN].join(',')}] [--quick] [--kwok-sizes 5,20,50]\n  --quick  fewer repetitions (smoke run; noisier ratios)\n  kwok-apply runs only when named (minutes, GiBs)\nSee bench/README.md.\n`,
+  );
   process.exit(0);
 }
-const only = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : SECTIONS;
+const only = args.only
+  ? args.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : SECTIONS;
 const unknown = only.filter((s) => !SECTIONS.includes(s) && !OPT_IN.includes(s));
 if (unknown.length) {
   process.stderr.write(`unknown section(s) ${unknown.join(', ')}; choose from ${[...SECTIONS, ...OPT_IN].join(', ')}\n`);
@@ -43,7 +50,9 @@ if (unknown.length) {
 
 const missing = [cliBin, coreIndex].filter((f) => !existsSync(f));
 if (missing.length) {
-  process.stderr.write(`The benchmarks measure the built packages, and these are missing:\n${missing.map((f) => `  ${relative(repoRoot, f)}`).join('\n')}\nRun \`pnpm build\` first, then \`pnpm bench\`.\n`);
+  process.stderr.write(
+    `The benchmarks measure the built packages, and these are missing:\n${missing.map((f) => `  ${relative(repoRoot, f)}`).join('\n')}\nRun \`pnpm build\` first, then \`pnpm bench\`.\n`,
+  );
   process.exit(2);
 }
 
@@ -56,7 +65,12 @@ const settings = {
   timeToMesh: { scale: quick ? 0.01 : 0.02, pullSeconds: 10 },
   planSize: { runs: quick ? 3 : 7, clusters: 120, exports: 20_000 },
   'kwok-plan': { runs: quick ? 2 : 5, size: 50 },
-  'kwok-apply': { sizes: args['kwok-sizes'].split(',').map(Number).filter((n) => n > 0) },
+  'kwok-apply': {
+    sizes: args['kwok-sizes']
+      .split(',')
+      .map(Number)
+      .filter((n) => n > 0),
+  },
 };
 
 const log = (m) => process.stderr.write(`${m}\n`);
@@ -75,7 +89,9 @@ const meta = {
   quick,
   settings,
 };
-out(`meshspec benchmarks — node ${meta.node}, ${meta.platform}, ${meta.cpus} CPU(s) (${meta.cpuModel ?? 'unknown'})${quick ? ', --quick' : ''}`);
+out(
+  `meshspec benchmarks — node ${meta.node}, ${meta.platform}, ${meta.cpus} CPU(s) (${meta.cpuModel ?? 'unknown'})${quick ? ', --quick' : ''}`,
+);
 out('Ratios compare against a baseline measured in this same run; absolute times depend on the machine.');
 out(`1-minute load average at start: ${meta.loadAverage1m.start} (on ${meta.cpus} CPU(s)); a busy machine inflates absolute times.\n`);
 
@@ -89,8 +105,10 @@ for (const section of only) {
     if (section === 'runner') r = await benchRunner({ core: await import(pathToFileURL(coreIndex).href), ...settings.runner });
     if (section === 'kwok-plan') r = await benchKwokPlan({ repoRoot, cliBin, ...settings['kwok-plan'] });
     if (section === 'kwok-apply') r = await benchKwokApply({ repoRoot, cliBin, log, ...settings['kwok-apply'] });
-    if (section === 'apiserver') r = await benchApiServer({ repoRoot, core: await import(pathToFileURL(coreIndex).href), log, ...settings.apiserver });
-    if (section === 'time-to-mesh') r = await benchTimeToMesh({ repoRoot, core: await import(pathToFileURL(coreIndex).href), log, ...settings.timeToMesh });
+    if (section === 'apiserver')
+      r = await benchApiServer({ repoRoot, core: await import(pathToFileURL(coreIndex).href), log, ...settings.apiserver });
+    if (section === 'time-to-mesh')
+      r = await benchTimeToMesh({ repoRoot, core: await import(pathToFileURL(coreIndex).href), log, ...settings.timeToMesh });
     if (section === 'plan-size') r = await benchPlanSize({ repoRoot, cliBin, ...settings.planSize });
     results.sections[section] = r.json;
     results.flags.push(...r.flags);

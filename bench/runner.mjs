@@ -74,12 +74,14 @@ export async function benchRunner({ core, reps, shape }) {
       for (const concurrency of order) {
         const dir = freshDir();
         const first = await apply(dir, concurrency);
-        if (first.summary.completed.length !== plan.steps.length) throw new Error(`expected ${plan.steps.length} steps to run, ${first.summary.completed.length} did`);
+        if (first.summary.completed.length !== plan.steps.length)
+          throw new Error(`expected ${plan.steps.length} steps to run, ${first.summary.completed.length} did`);
         (concurrency === 1 ? sequential : dag).push(first.ms);
         if (concurrency === 4) {
           // Re-open state from disk, as a second `meshspec apply` would.
           const again = await apply(dir, 4);
-          if (again.summary.upToDate.length !== plan.steps.length) throw new Error(`no-op re-apply ran steps: ${again.summary.completed.join(', ')}`);
+          if (again.summary.upToDate.length !== plan.steps.length)
+            throw new Error(`no-op re-apply ran steps: ${again.summary.completed.join(', ')}`);
           noop.push(again.ms);
         }
       }
@@ -105,9 +107,30 @@ export async function benchRunner({ core, reps, shape }) {
     table(
       ['run', 'median', 'min', 'max', 'ideal', 'ratio'],
       [
-        ['apply, concurrency 1 (sequential)', fmtMs(seq.medianMs), fmtMs(seq.minMs), fmtMs(seq.maxMs), fmtMs(json.sequential.idealMs), '1.00× (baseline)'],
-        ['apply, concurrency 4 (DAG)', fmtMs(par.medianMs), fmtMs(par.minMs), fmtMs(par.maxMs), fmtMs(json.dag.idealMs), `${fmtRatio(json.speedUp)} faster (ideal ${fmtRatio(json.idealSpeedUp)})`],
-        ['no-op re-apply (all up to date)', fmtMs(re.medianMs), fmtMs(re.minMs), fmtMs(re.maxMs), '0 ms', `${fmtRatio(json.noopReapply.ratioVsFirstApply)} of first apply`],
+        [
+          'apply, concurrency 1 (sequential)',
+          fmtMs(seq.medianMs),
+          fmtMs(seq.minMs),
+          fmtMs(seq.maxMs),
+          fmtMs(json.sequential.idealMs),
+          '1.00× (baseline)',
+        ],
+        [
+          'apply, concurrency 4 (DAG)',
+          fmtMs(par.medianMs),
+          fmtMs(par.minMs),
+          fmtMs(par.maxMs),
+          fmtMs(json.dag.idealMs),
+          `${fmtRatio(json.speedUp)} faster (ideal ${fmtRatio(json.idealSpeedUp)})`,
+        ],
+        [
+          'no-op re-apply (all up to date)',
+          fmtMs(re.medianMs),
+          fmtMs(re.minMs),
+          fmtMs(re.maxMs),
+          '0 ms',
+          `${fmtRatio(json.noopReapply.ratioVsFirstApply)} of first apply`,
+        ],
       ],
     ),
   ].join('\n');

@@ -10,7 +10,11 @@ export async function benchStartup({ repoRoot, cliBin, runs, warmups }) {
   const cases = [
     { name: 'node -e 0 (baseline)', args: ['-e', '0'] },
     { name: 'meshspec validate --help', args: [cliBin, 'validate', '--help'] },
-    { name: 'meshspec validate examples/linkerd-multicluster/topology.yaml', args: [cliBin, 'validate', 'examples/linkerd-multicluster/topology.yaml'], budgetMs: VALIDATE_BUDGET_MS },
+    {
+      name: 'meshspec validate examples/linkerd-multicluster/topology.yaml',
+      args: [cliBin, 'validate', 'examples/linkerd-multicluster/topology.yaml'],
+      budgetMs: VALIDATE_BUDGET_MS,
+    },
   ];
   const spawnOnce = (c) =>
     timeSync(() => spawnSync(process.execPath, c.args, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }));
@@ -18,7 +22,8 @@ export async function benchStartup({ repoRoot, cliBin, runs, warmups }) {
   // A failing command would benchmark its error path: check each once, clearly.
   for (const c of cases) {
     const { value: r } = spawnOnce(c);
-    if (r.status !== 0) throw new Error(`\`node ${c.args.join(' ')}\` exited ${r.status ?? r.signal}:\n${(r.stderr || r.stdout || '').trim()}`);
+    if (r.status !== 0)
+      throw new Error(`\`node ${c.args.join(' ')}\` exited ${r.status ?? r.signal}:\n${(r.stderr || r.stdout || '').trim()}`);
   }
   const samples = new Map(cases.map((c) => [c.name, []]));
   // Round-robin, so slow drift of the machine (thermal, other work) hits every case alike.
@@ -41,14 +46,32 @@ export async function benchStartup({ repoRoot, cliBin, runs, warmups }) {
     const over = c.budgetMs !== undefined && s.medianMs > c.budgetMs;
     if (over) flags.push(`${c.name}: median ${fmtMs(s.medianMs)} exceeds the ${c.budgetMs} ms budget`);
     const cpu = cpuMs.get(c.name);
-    return { name: c.name, command: `node ${c.args.join(' ').replace(cliBin, 'packages/cli/dist/bin.js')}`, ...s, ratioVsBaseline: ratio(s.medianMs, baseline.medianMs), ...(cpu !== undefined && baselineCpu !== undefined ? { cpuMsPerRun: Math.round(cpu * 10) / 10, cpuRatioVsBaseline: ratio(cpu, baselineCpu) } : {}), ...(c.budgetMs ? { budgetMs: c.budgetMs, overBudget: over } : {}) };
+    return {
+      name: c.name,
+      command: `node ${c.args.join(' ').replace(cliBin, 'packages/cli/dist/bin.js')}`,
+      ...s,
+      ratioVsBaseline: ratio(s.medianMs, baseline.medianMs),
+      ...(cpu !== undefined && baselineCpu !== undefined
+        ? { cpuMsPerRun: Math.round(cpu * 10) / 10, cpuRatioVsBaseline: ratio(cpu, baselineCpu) }
+        : {}),
+      ...(c.budgetMs ? { budgetMs: c.budgetMs, overBudget: over } : {}),
+    };
   });
 
   const text = [
     `1. CLI start-up — ${runs} runs each after ${warmups} warm-ups, interleaved; wall time of spawnSync`,
     table(
       ['command', 'median', 'min', 'max', 'ratio vs node -e 0', 'CPU/run', 'CPU ratio', 'note'],
-      results.map((r) => [r.name, fmtMs(r.medianMs), fmtMs(r.minMs), fmtMs(r.maxMs), fmtRatio(r.ratioVsBaseline), r.cpuMsPerRun === undefined ? '-' : fmtMs(r.cpuMsPerRun), r.cpuRatioVsBaseline === undefined ? '-' : fmtRatio(r.cpuRatioVsBaseline), r.overBudget ? `⚠ over ${r.budgetMs} ms` : '']),
+      results.map((r) => [
+        r.name,
+        fmtMs(r.medianMs),
+        fmtMs(r.minMs),
+        fmtMs(r.maxMs),
+        fmtRatio(r.ratioVsBaseline),
+        r.cpuMsPerRun === undefined ? '-' : fmtMs(r.cpuMsPerRun),
+        r.cpuRatioVsBaseline === undefined ? '-' : fmtRatio(r.cpuRatioVsBaseline),
+        r.overBudget ? `⚠ over ${r.budgetMs} ms` : '',
+      ]),
     ),
   ].join('\n');
   return { json: { runs, warmups, budgetMs: VALIDATE_BUDGET_MS, cases: results }, text, flags };

@@ -46,7 +46,15 @@ export async function benchTimeToMesh({ repoRoot, core, log, scale, pullSeconds 
       const runner = fake.runner(logger);
       const stateDir = join(fake.root, 'state');
       const file = join(repoRoot, 'examples', example.name, 'topology.yaml');
-      const session = await Session.open({ file, plugins: builtinPlugins, log: logger, stateDir, runner, kube: fake.clusters, helm: fake.helm(runner) });
+      const session = await Session.open({
+        file,
+        plugins: builtinPlugins,
+        log: logger,
+        stateDir,
+        runner,
+        kube: fake.clusters,
+        helm: fake.helm(runner),
+      });
       await session.prepare();
       const began = performance.now();
       const summary = await session.apply({ renderer: 'json', stdout: nullStream, ...run.options });
@@ -66,12 +74,31 @@ export async function benchTimeToMesh({ repoRoot, core, log, scale, pullSeconds 
   for (const example of EXAMPLES) {
     const createsUnbounded = { ...machineLimits, 'cluster-create': Math.max(machineLimits['cluster-create'], example.clusters) };
     const runs = [
-      { key: 'flat4', label: 'before: plan order, flat 4', options: { order: 'plan', limits: {}, concurrency: 4 }, sim: { order: 'plan', limits: {}, total: 4 } },
-      { key: 'criticalPath', label: `after: critical path, this machine's limits`, options: { limits: machineLimits }, sim: { limits: machineLimits } },
+      {
+        key: 'flat4',
+        label: 'before: plan order, flat 4',
+        options: { order: 'plan', limits: {}, concurrency: 4 },
+        sim: { order: 'plan', limits: {}, total: 4 },
+      },
+      {
+        key: 'criticalPath',
+        label: `after: critical path, this machine's limits`,
+        options: { limits: machineLimits },
+        sim: { limits: machineLimits },
+      },
       ...(createsUnbounded['cluster-create'] !== machineLimits['cluster-create']
-        ? [{ key: 'criticalPathAllCreates', label: `after, ${example.clusters} kind creates at once`, options: { limits: createsUnbounded }, sim: { limits: createsUnbounded } }]
+        ? [
+            {
+              key: 'criticalPathAllCreates',
+              label: `after, ${example.clusters} kind creates at once`,
+              options: { limits: createsUnbounded },
+              sim: { limits: createsUnbounded },
+            },
+          ]
         : []),
-      ...(example.clusters === 3 ? [{ key: 'sequential', label: 'sequential (concurrency 1)', options: { concurrency: 1 }, sim: { limits: {}, total: 1 } }] : []),
+      ...(example.clusters === 3
+        ? [{ key: 'sequential', label: 'sequential (concurrency 1)', options: { concurrency: 1 }, sim: { limits: {}, total: 1 } }]
+        : []),
       { key: 'withPulls', label: `after, + image pulls (${pullSeconds} s each)`, options: { limits: machineLimits }, pulls: true },
     ];
     const results = {};
@@ -81,7 +108,10 @@ export async function benchTimeToMesh({ repoRoot, core, log, scale, pullSeconds 
       const r = await apply(example, run);
       if (modelCp === undefined) {
         const problems = disagreements(r.plan);
-        if (problems.length > 0) throw new Error(`the timing model and the plugins' estimates differ ("the same durations" would not hold):\n${problems.join('\n')}`);
+        if (problems.length > 0)
+          throw new Error(
+            `the timing model and the plugins' estimates differ ("the same durations" would not hold):\n${problems.join('\n')}`,
+          );
         modelCp = criticalPath(r.plan, (n) => modelMs(n, scale)).totalMs;
       }
       const simulated = run.sim ? simulateSchedule(r.plan, { ...run.sim, durationOf: (n) => modelMs(n, scale) }).makespanMs : undefined;
@@ -96,7 +126,12 @@ export async function benchTimeToMesh({ repoRoot, core, log, scale, pullSeconds 
       };
     }
     const sequentialSpeedUp = results.sequential ? ratio(results.sequential.wallMs, results.criticalPath.wallMs) : undefined;
-    json.examples[example.name] = { clusters: example.clusters, modelCriticalPathMs: modelCp, runs: results, ...(sequentialSpeedUp ? { sequentialSpeedUp } : {}) };
+    json.examples[example.name] = {
+      clusters: example.clusters,
+      modelCriticalPathMs: modelCp,
+      runs: results,
+      ...(sequentialSpeedUp ? { sequentialSpeedUp } : {}),
+    };
     for (const [key, r] of Object.entries(results)) {
       rows.push([
         `${example.clusters} clusters: ${r.label}`,
@@ -104,7 +139,11 @@ export async function benchTimeToMesh({ repoRoot, core, log, scale, pullSeconds 
         fmtRatio(r.vsModelCriticalPath),
         fmtRatio(r.vsMeasuredCriticalPath),
         r.listScheduleVsCriticalPath !== undefined ? fmtRatio(r.listScheduleVsCriticalPath) : '',
-        key === 'sequential' ? `${fmtRatio(sequentialSpeedUp)} slower than critical path sched.` : r.pulls ? `${r.pulls.total} pulls of ${r.pulls.distinctImages} images, each up to ${r.pulls.maxUpstreamPullsPerImage}× from the internet (${fmtMs(r.pulls.totalMs)})` : '',
+        key === 'sequential'
+          ? `${fmtRatio(sequentialSpeedUp)} slower than critical path sched.`
+          : r.pulls
+            ? `${r.pulls.total} pulls of ${r.pulls.distinctImages} images, each up to ${r.pulls.maxUpstreamPullsPerImage}× from the internet (${fmtMs(r.pulls.totalMs)})`
+            : '',
       ]);
     }
   }
@@ -113,9 +152,16 @@ export async function benchTimeToMesh({ repoRoot, core, log, scale, pullSeconds 
     const best = Math.min(...['criticalPath', 'criticalPathAllCreates'].map((k) => e.runs[k]?.vsMeasuredCriticalPath ?? Infinity));
     if (best > 1.05) flags.push(`time-to-mesh ${name}: best wall / measured critical path ${fmtRatio(best)} (goal ≤ 1.05×)`);
   }
-  if (json.examples['three-clusters']?.sequentialSpeedUp < 3) flags.push(`time-to-mesh three-clusters: ${fmtRatio(json.examples['three-clusters'].sequentialSpeedUp)} faster than sequential (goal ≥ 3×)`);
+  if (json.examples['three-clusters']?.sequentialSpeedUp < 3)
+    flags.push(
+      `time-to-mesh three-clusters: ${fmtRatio(json.examples['three-clusters'].sequentialSpeedUp)} faster than sequential (goal ≥ 3×)`,
+    );
   const text = [
-    `4. Time to mesh — the examples' real plans through the fake toolchain, durations × ${scale} (kind create ${fmtMs(35000 * scale)}, control plane ${fmtMs(90000 * scale)}, ...); this machine's limits: ${Object.entries(machineLimits).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+    `4. Time to mesh — the examples' real plans through the fake toolchain, durations × ${scale} (kind create ${fmtMs(35000 * scale)}, control plane ${fmtMs(90000 * scale)}, ...); this machine's limits: ${Object.entries(
+      machineLimits,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
     '   vs model CP = wall / critical path of the model durations; vs measured CP = wall / critical path of what the steps took in that run; list schedule = the same scheduler on a logical clock with the model durations / model CP',
     table(['run', 'wall', 'vs model CP', 'vs measured CP', 'list schedule', ''], rows),
     ...Object.entries(json.examples).map(([name, e]) => `   ${name}: model critical path ${fmtMs(e.modelCriticalPathMs)}`),
@@ -125,7 +171,10 @@ export async function benchTimeToMesh({ repoRoot, core, log, scale, pullSeconds 
 
 function readPulls(fakeStateDir) {
   try {
-    return readFileSync(join(fakeStateDir, 'images', 'pulls.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    return readFileSync(join(fakeStateDir, 'images', 'pulls.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   } catch {
     return [];
   }

@@ -22,7 +22,8 @@ const quiet = process.argv.includes('--quiet');
 const META_FILE = '.esbuild-meta.json';
 
 /** Node resolves bare `require()` of builtins inside inlined CommonJS only through a real `require`. */
-const requireShim = "import { createRequire as __meshspecCreateRequire } from 'node:module'; const require = __meshspecCreateRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __meshspecCreateRequire } from 'node:module'; const require = __meshspecCreateRequire(import.meta.url);";
 
 /**
  * Kept out of every bundle, resolved from node_modules when (and only when) first needed:
@@ -84,7 +85,9 @@ async function bundle(name, pkgDir, outdir, toCompiled, { separately = false, ..
   writeFileSync(join(outdir, META_FILE), `${JSON.stringify(meta, null, 1)}\n`);
   if (!quiet) {
     const total = [...outputs.values()].reduce((n, b) => n + b, 0);
-    process.stderr.write(`bundled ${name}: ${entryPoints.map((e) => `${e.out}.js`).join(', ')} + ${outputs.size - entryPoints.length} chunks, ${Math.round(total / 1024)} KiB\n`);
+    process.stderr.write(
+      `bundled ${name}: ${entryPoints.map((e) => `${e.out}.js`).join(', ')} + ${outputs.size - entryPoints.length} chunks, ${Math.round(total / 1024)} KiB\n`,
+    );
   }
 }
 
@@ -108,7 +111,9 @@ await bundle('meshspec', cliDir, join(cliDir, 'dist'), (file) => file.replace('.
 // controller (one self-contained file) is bundled next to every output file that refers to it.
 const kwokController = join(root, 'packages/plugin-kwok/dist/lb-controller.js');
 for (const dir of [join(cliDir, 'dist'), join(cliDir, 'dist/chunks')]) {
-  const namers = readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'lb-controller.js' && readFileSync(join(dir, f), 'utf8').includes('./lb-controller.js'));
+  const namers = readdirSync(dir).filter(
+    (f) => f.endsWith('.js') && f !== 'lb-controller.js' && readFileSync(join(dir, f), 'utf8').includes('./lb-controller.js'),
+  );
   if (namers.length === 0) continue;
   await build({ ...common, entryPoints: [kwokController], outfile: join(dir, 'lb-controller.js'), splitting: false });
 }
@@ -118,7 +123,11 @@ function inline(files) {
   return {
     name: 'inline-stateless-modules',
     setup(b) {
-      const filter = new RegExp(`^(${Object.keys(files).map((s) => s.replace(/[/.]/g, '\\$&')).join('|')})$`);
+      const filter = new RegExp(
+        `^(${Object.keys(files)
+          .map((s) => s.replace(/[/.]/g, '\\$&'))
+          .join('|')})$`,
+      );
       b.onResolve({ filter }, (args) => ({ path: files[args.path] }));
     },
   };
@@ -147,7 +156,12 @@ function cjsDynamicImportInterop() {
       });
       b.onLoad({ filter: /.*/, namespace: 'cjs-interop' }, (args) => {
         const names = Object.keys(createRequire(args.path)(args.path)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
-        const source = [`import * as ns from ${JSON.stringify(args.path)};`, 'const m = ns.default ?? ns;', 'export default m;', ...names.map((n) => `export const ${n} = m[${JSON.stringify(n)}];`)].join('\n');
+        const source = [
+          `import * as ns from ${JSON.stringify(args.path)};`,
+          'const m = ns.default ?? ns;',
+          'export default m;',
+          ...names.map((n) => `export const ${n} = m[${JSON.stringify(n)}];`),
+        ].join('\n');
         return { contents: source, loader: 'js', resolveDir: dirname(args.path) };
       });
     },
@@ -175,7 +189,11 @@ function builtinsWithoutFacades() {
       b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
         const [id, list] = args.path.split('?');
         const names = list ? list.split(',') : [];
-        const lines = [`const m = require(${JSON.stringify(id)});`, 'export default m;', ...names.map((n) => `export const ${n} = m.${n};`)];
+        const lines = [
+          `const m = require(${JSON.stringify(id)});`,
+          'export default m;',
+          ...names.map((n) => `export const ${n} = m.${n};`),
+        ];
         return { contents: lines.join('\n'), loader: 'js' };
       });
     },
@@ -192,8 +210,14 @@ function importedNames(source, specifier) {
     const clause = m[1].trim();
     const braces = /\{([^}]*)\}/.exec(clause);
     if (braces) {
-      for (const part of braces[1].split(',').map((p) => p.trim()).filter(Boolean)) {
-        const name = part.replace(/^type\s+/, '').split(/\s+as\s+/)[0].trim();
+      for (const part of braces[1]
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const name = part
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)[0]
+          .trim();
         if (!/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
         if (name !== 'default') names.add(name);
       }

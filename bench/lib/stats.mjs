@@ -11,7 +11,13 @@ export function median(values) {
 /** Median, min and max of a list of millisecond samples, rounded for the JSON file. */
 export function summarize(samples) {
   const round = (v) => Math.round(v * 100) / 100;
-  return { medianMs: round(median(samples)), minMs: round(Math.min(...samples)), maxMs: round(Math.max(...samples)), runs: samples.length, samplesMs: samples.map(round) };
+  return {
+    medianMs: round(median(samples)),
+    minMs: round(Math.min(...samples)),
+    maxMs: round(Math.max(...samples)),
+    runs: samples.length,
+    samplesMs: samples.map(round),
+  };
 }
 
 export function ratio(numerator, denominator) {

@@ -34,7 +34,8 @@ export function disagreements(plan) {
   const out = [];
   for (const node of plan.steps) {
     const m = byKind.get(kindOf(node.id));
-    if (m && node.step.estimateSeconds !== m.seconds) out.push(`${node.id}: plugin estimate ${node.step.estimateSeconds} s, model ${m.seconds} s`);
+    if (m && node.step.estimateSeconds !== m.seconds)
+      out.push(`${node.id}: plugin estimate ${node.step.estimateSeconds} s, model ${m.seconds} s`);
   }
   return out;
 }

@@ -27,7 +27,8 @@ function block(value, indent) {
     return lines;
   }
   for (const [key, v] of Object.entries(value)) {
-    if (v !== null && typeof v === 'object' && !isEmpty(v)) lines.push(`${pad}${key}:`, ...block(v, Array.isArray(v) ? indent : indent + 2));
+    if (v !== null && typeof v === 'object' && !isEmpty(v))
+      lines.push(`${pad}${key}:`, ...block(v, Array.isArray(v) ? indent : indent + 2));
     else lines.push(`${pad}${key}: ${v !== null && typeof v === 'object' ? (Array.isArray(v) ? '[]' : '{}') : scalar(v)}`);
   }
   return lines;

@@ -27,8 +27,16 @@ new PluginTester(bannerPlugin, { plugins: [kindPlugin, linkerdPlugin], base: top
         { path: 'banner.clusters[1]', message: "unknown cluster 'nowhere'", line: 8, column: 20, fix: 'use one of: east, west' },
       ],
     },
-    { name: 'a section without message is a schema error', topology: topology('  namespace: x\n'), errors: [{ path: 'banner.message', message: /missing required key 'message'/ }] },
-    { name: 'a typo is an unknown key with a suggestion', topology: topology('  message: hi\n  clusterz: [east]\n'), errors: [{ path: 'banner.clusterz', message: /unknown key 'clusterz'/, fix: /clusters/ }] },
+    {
+      name: 'a section without message is a schema error',
+      topology: topology('  namespace: x\n'),
+      errors: [{ path: 'banner.message', message: /missing required key 'message'/ }],
+    },
+    {
+      name: 'a typo is an unknown key with a suggestion',
+      topology: topology('  message: hi\n  clusterz: [east]\n'),
+      errors: [{ path: 'banner.clusterz', message: /unknown key 'clusterz'/, fix: /clusters/ }],
+    },
   ],
   steps: [
     { section: { message: 'hi' }, ids: ['banner:configmap@east', 'banner:configmap@west'] },
@@ -39,16 +47,27 @@ new PluginTester(bannerPlugin, { plugins: [kindPlugin, linkerdPlugin], base: top
       name: 'after the kind cluster, and after Linkerd when it is used',
       topology: topology('  message: hi\n', 'linkerd: { version: edge-26.6.3 }\n'),
       steps: {
-        'banner:configmap@east': { after: ['kind:cluster@east', 'linkerd:control-plane@east'], plan: ['kubectl apply --server-side (meshspec) ConfigMap default/meshspec-banner'] },
+        'banner:configmap@east': {
+          after: ['kind:cluster@east', 'linkerd:control-plane@east'],
+          plan: ['kubectl apply --server-side (meshspec) ConfigMap default/meshspec-banner'],
+        },
       },
     },
-    { name: 'without Linkerd, after the kind cluster only', section: { message: 'hi' }, steps: { 'banner:configmap@west': { needs: [], after: ['kind:cluster@west'] } } },
+    {
+      name: 'without Linkerd, after the kind cluster only',
+      section: { message: 'hi' },
+      steps: { 'banner:configmap@west': { needs: [], after: ['kind:cluster@west'] } },
+    },
   ],
 });
 
 describe('banner plugin steps', () => {
   it('run applies the ConfigMap, status sees it, destroy removes it', async () => {
-    const { topology: valid } = await validateTopology({ text: example, file: 'topology.yaml', plugins: [kindPlugin, linkerdPlugin, bannerPlugin] });
+    const { topology: valid } = await validateTopology({
+      text: example,
+      file: 'topology.yaml',
+      plugins: [kindPlugin, linkerdPlugin, bannerPlugin],
+    });
     const [step] = bannerPlugin.steps(valid, valid['banner'] as never, testStepsContext(valid as Topology, bannerPlugin));
     const ctx = createTestStepContext(valid, { step: { id: step!.id, cluster: 'east' } });
     expect(await step!.status!(ctx)).toBe(false);

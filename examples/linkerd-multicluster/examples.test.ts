@@ -19,7 +19,15 @@ function load(name: string) {
   const topology = parseManifests(readFileSync(file, 'utf8'))[0] as unknown as Topology;
   const ctx: Omit<ValidateContext, 'facts'> = {
     source: { file, text: '', positionOf: () => ({ line: 1, column: 1 }) },
-    diagnostic: (path, message, fix): Diagnostic => ({ file, line: 1, column: 1, path: path.join('.'), message, ...(fix ? { fix } : {}), source: 'example' }),
+    diagnostic: (path, message, fix): Diagnostic => ({
+      file,
+      line: 1,
+      column: 1,
+      path: path.join('.'),
+      message,
+      ...(fix ? { fix } : {}),
+      source: 'example',
+    }),
   };
   // Each plugin reads the others' facts as the engine gives them (checked against its declared dependencies).
   const diagnostics = plugins.flatMap((p) => p.validate?.(topology, topology[p.key], { ...ctx, ...factsAccess(topology, p) }) ?? []);
@@ -33,7 +41,10 @@ function descriptionless(schema: unknown, path = ''): string[] {
   const node = schema as Record<string, unknown>;
   const props = (node['properties'] ?? {}) as Record<string, Record<string, unknown>>;
   return [
-    ...Object.entries(props).flatMap(([k, v]) => [...(typeof v['description'] === 'string' ? [] : [`${path}.${k}`]), ...descriptionless(v, `${path}.${k}`)]),
+    ...Object.entries(props).flatMap(([k, v]) => [
+      ...(typeof v['description'] === 'string' ? [] : [`${path}.${k}`]),
+      ...descriptionless(v, `${path}.${k}`),
+    ]),
     ...descriptionless(node['items'], `${path}[]`),
     ...((node['anyOf'] as unknown[] | undefined) ?? []).flatMap((s) => descriptionless(s, path)),
   ];
@@ -66,8 +77,21 @@ describe('example topologies', () => {
       'workloads:demo@demo',
       'workloads:demo@demo3',
     ]);
-    const split = renderSplitFor((topology['smi'] as SmiSection).splits![0]!, 'demo3', Object.keys(topology.clusters), factsOf(linkerdPlugin, topology));
-    expect(split).toMatchObject({ kind: 'TrafficSplit', spec: { backends: [{ service: 'podinfo', weight: 50 }, { service: 'podinfo-demo', weight: 50 }] } });
+    const split = renderSplitFor(
+      (topology['smi'] as SmiSection).splits![0]!,
+      'demo3',
+      Object.keys(topology.clusters),
+      factsOf(linkerdPlugin, topology),
+    );
+    expect(split).toMatchObject({
+      kind: 'TrafficSplit',
+      spec: {
+        backends: [
+          { service: 'podinfo', weight: 50 },
+          { service: 'podinfo-demo', weight: 50 },
+        ],
+      },
+    });
   });
 
   it('linkerd-multicluster: the corrected service subnets do not overlap, the seed file keeps the broken ones', () => {
@@ -80,7 +104,11 @@ describe('example topologies', () => {
     const { topology } = load('three-clusters/topology.yaml');
     const split = (topology['smi'] as SmiSection).splits![0]!;
     for (const c of ['east', 'west', 'north']) {
-      const backends = (renderSplitFor(split, c, Object.keys(topology.clusters), factsOf(linkerdPlugin, topology))['spec'] as { backends: { service: string; weight: number }[] }).backends;
+      const backends = (
+        renderSplitFor(split, c, Object.keys(topology.clusters), factsOf(linkerdPlugin, topology))['spec'] as {
+          backends: { service: string; weight: number }[];
+        }
+      ).backends;
       expect(backends.map((b) => b.weight)).toEqual([34, 33, 33]);
       expect(backends[0]!.service).toBe('podinfo');
     }
@@ -98,7 +126,11 @@ describe('example topologies', () => {
       'ingress:route:test/frontend@west',
     ]);
     const split = (topology['smi'] as SmiSection).splits![0]!;
-    const refs = (c: string) => ((renderSplitFor(split, c, Object.keys(topology.clusters), factsOf(linkerdPlugin, topology))['spec'] as any).rules[0].backendRefs as { name: string; weight: number }[]).map((r) => `${r.name}=${r.weight}`);
+    const refs = (c: string) =>
+      (
+        (renderSplitFor(split, c, Object.keys(topology.clusters), factsOf(linkerdPlugin, topology))['spec'] as any).rules[0]
+          .backendRefs as { name: string; weight: number }[]
+      ).map((r) => `${r.name}=${r.weight}`);
     expect(refs('east')).toEqual(['podinfo=80', 'podinfo-west=20']);
     expect(refs('west')).toEqual(['podinfo-east=80', 'podinfo=20']);
   });

@@ -60,6 +60,9 @@ export function listedFiles(readmeText) {
 /** A listed file's text; a missing file is a ConformanceDataError naming it. */
 export function readConformanceText(relPath, env = process.env) {
   const file = join(conformanceDir(env), relPath);
-  if (!existsSync(file)) throw new ConformanceDataError(`The conformance data at ${conformanceDir(env)} lacks ${relPath}: the tests need the complete folder as its README lists it.`);
+  if (!existsSync(file))
+    throw new ConformanceDataError(
+      `The conformance data at ${conformanceDir(env)} lacks ${relPath}: the tests need the complete folder as its README lists it.`,
+    );
   return readFileSync(file, 'utf8');
 }

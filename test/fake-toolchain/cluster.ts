@@ -15,7 +15,14 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { KubeError } from '../../packages/core/src/errors.js';
 import { syncImagePulls } from './image-pulls.js';
-import type { ApplyOptions, ApplyResult, KubeClient, KubeClientFactory, KubeObject, WaitOptions } from '../../packages/core/src/kube/types.js';
+import type {
+  ApplyOptions,
+  ApplyResult,
+  KubeClient,
+  KubeClientFactory,
+  KubeObject,
+  WaitOptions,
+} from '../../packages/core/src/kube/types.js';
 import { formatIpv4, parseIpv4Range } from '../../packages/core/src/net/index.js';
 import { MemoryKube, parseManifests } from '../../packages/core/src/testing/memory-kube.js';
 import { imagesOf, pullImages } from './lib/images.mjs';
@@ -50,7 +57,10 @@ const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-
 const MIRROR_LABEL = 'mirror.linkerd.io/cluster-name';
 const CONTROLLER_MARK = 'fake-toolchain.meshspec.dev/controller';
 
-type Service = KubeObject & { spec?: { type?: string; selector?: Record<string, string>; ports?: { name?: string; port: number; targetPort?: number | string }[] }; status?: { loadBalancer?: { ingress?: { ip?: string }[] } } };
+type Service = KubeObject & {
+  spec?: { type?: string; selector?: Record<string, string>; ports?: { name?: string; port: number; targetPort?: number | string }[] };
+  status?: { loadBalancer?: { ingress?: { ip?: string }[] } };
+};
 
 export interface FakeClustersOptions {
   /** Time of one image pull from the internet (ms), paid when a rollout waits for a new image; default 0. */
@@ -74,8 +84,13 @@ export class FakeClusters implements KubeClientFactory {
     if (!workload || !live) return;
     const images = imagesOf([workload]);
     const previous = this.pulling.get(context) ?? Promise.resolve();
-    const mine = previous.then(() => pullImages(this.fakeStateDir, context, images, { mirrored: (live.record.mirrors ?? []).length > 0, pullMs }));
-    this.pulling.set(context, mine.catch(() => undefined));
+    const mine = previous.then(() =>
+      pullImages(this.fakeStateDir, context, images, { mirrored: (live.record.mirrors ?? []).length > 0, pullMs }),
+    );
+    this.pulling.set(
+      context,
+      mine.catch(() => undefined),
+    );
     await mine;
   }
 
@@ -93,7 +108,10 @@ export class FakeClusters implements KubeClientFactory {
   async require(context: string): Promise<MemoryKube> {
     await this.reconcile();
     const live = this.live.get(context);
-    if (!live) throw new KubeError(`cannot reach the API server of context ${context}: connect: connection refused (no such kind cluster)`, { context });
+    if (!live)
+      throw new KubeError(`cannot reach the API server of context ${context}: connect: connection refused (no such kind cluster)`, {
+        context,
+      });
     return live.kube;
   }
 
@@ -142,7 +160,8 @@ export class FakeClusters implements KubeClientFactory {
         seen.add(key);
         if (live.releases.get(key)?.revision === record.version) continue;
         const objects = parseManifests(record.manifest);
-        if (record.fake?.createNamespace) await live.kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: record.namespace } }]);
+        if (record.fake?.createNamespace)
+          await live.kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: record.namespace } }]);
         await live.kube.apply(objects, { defaultNamespace: record.namespace });
         live.releases.set(key, { revision: record.version, objects });
       }
@@ -150,7 +169,8 @@ export class FakeClusters implements KubeClientFactory {
     for (const [key, release] of live.releases) {
       if (seen.has(key)) continue;
       const ns = key.split('/')[0]!;
-      for (const o of release.objects) await live.kube.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? (isClusterScoped(o.kind) ? undefined : ns));
+      for (const o of release.objects)
+        await live.kube.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? (isClusterScoped(o.kind) ? undefined : ns));
       live.releases.delete(key);
     }
   }
@@ -158,13 +178,18 @@ export class FakeClusters implements KubeClientFactory {
   /** The endpoints controller, for pods that are always ready: a matching workload = one ready address. */
   private async syncEndpoints(live: LiveCluster): Promise<void> {
     const services = (await live.kube.list('v1', 'Service')) as Service[];
-    const workloads = [...(await live.kube.list('apps/v1', 'Deployment')), ...(await live.kube.list('apps/v1', 'DaemonSet')), ...(await live.kube.list('apps/v1', 'StatefulSet'))];
+    const workloads = [
+      ...(await live.kube.list('apps/v1', 'Deployment')),
+      ...(await live.kube.list('apps/v1', 'DaemonSet')),
+      ...(await live.kube.list('apps/v1', 'StatefulSet')),
+    ];
     for (const svc of services) {
       const selector = svc.spec?.selector;
       if (!selector || Object.keys(selector).length === 0) continue;
       const ns = svc.metadata.namespace;
       const backed = workloads.some((w) => {
-        const labels = (w as { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } }).spec?.template?.metadata?.labels ?? {};
+        const labels =
+          (w as { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } }).spec?.template?.metadata?.labels ?? {};
         return w.metadata.namespace === ns && Object.entries(selector).every(([k, v]) => labels[k] === v);
       });
       const existing = await live.kube.get('v1', 'Endpoints', svc.metadata.name, ns);
@@ -175,7 +200,15 @@ export class FakeClusters implements KubeClientFactory {
             apiVersion: 'v1',
             kind: 'Endpoints',
             metadata: { name: svc.metadata.name, ...(ns ? { namespace: ns } : {}), labels: { [CONTROLLER_MARK]: 'endpoints' } },
-            subsets: [{ addresses: [{ ip }], ports: (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: typeof p.targetPort === 'number' ? p.targetPort : p.port })) }],
+            subsets: [
+              {
+                addresses: [{ ip }],
+                ports: (svc.spec?.ports ?? []).map((p) => ({
+                  ...(p.name ? { name: p.name } : {}),
+                  port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+                })),
+              },
+            ],
           },
         ]);
       } else if (!backed && existing?.metadata.labels?.[CONTROLLER_MARK] === 'endpoints') {
@@ -242,19 +275,46 @@ export class FakeClusters implements KubeClientFactory {
    * (labels and annotations as linkerd2's service-mirror/cluster_watcher.go writes them).
    */
   private async syncMirrors(live: LiveCluster): Promise<void> {
-    const links = [...(await live.kube.list('multicluster.linkerd.io/v1alpha1', 'Link')), ...(await live.kube.list('multicluster.linkerd.io/v1alpha3', 'Link'))];
+    const links = [
+      ...(await live.kube.list('multicluster.linkerd.io/v1alpha1', 'Link')),
+      ...(await live.kube.list('multicluster.linkerd.io/v1alpha3', 'Link')),
+    ];
     type Selector = { matchLabels?: Record<string, string> } | undefined;
     const wanted = new Map<string, { svc: Service; link: KubeObject; kind: 'gateway' | 'remote-discovery' }>();
     const federated = new Map<string, { svc: Service; members: string[] }>();
     const matching = async (source: LiveCluster, selector: Selector) =>
-      selector?.matchLabels ? ((await source.kube.list('v1', 'Service', undefined, Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`).join(','))) as Service[]) : [];
+      selector?.matchLabels
+        ? ((await source.kube.list(
+            'v1',
+            'Service',
+            undefined,
+            Object.entries(selector.matchLabels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(','),
+          )) as Service[])
+        : [];
     for (const link of links) {
-      const spec = (link as { spec?: { clusterCredentialsSecret?: string; targetClusterName?: string; selector?: Selector; remoteDiscoverySelector?: Selector; federatedServiceSelector?: Selector } }).spec ?? {};
-      const secret = spec.clusterCredentialsSecret ? await live.kube.get('v1', 'Secret', spec.clusterCredentialsSecret, link.metadata.namespace) : undefined;
+      const spec =
+        (
+          link as {
+            spec?: {
+              clusterCredentialsSecret?: string;
+              targetClusterName?: string;
+              selector?: Selector;
+              remoteDiscoverySelector?: Selector;
+              federatedServiceSelector?: Selector;
+            };
+          }
+        ).spec ?? {};
+      const secret = spec.clusterCredentialsSecret
+        ? await live.kube.get('v1', 'Secret', spec.clusterCredentialsSecret, link.metadata.namespace)
+        : undefined;
       const source = this.clusterAt(serverOf(secret));
       if (!source) continue; // unreachable API server (e.g. 127.0.0.1 from inside a kind node): nothing mirrored
-      for (const svc of await matching(source, spec.selector)) wanted.set(`${svc.metadata.namespace}/${svc.metadata.name}-${spec.targetClusterName}`, { svc, link, kind: 'gateway' });
-      for (const svc of await matching(source, spec.remoteDiscoverySelector)) wanted.set(`${svc.metadata.namespace}/${svc.metadata.name}-${spec.targetClusterName}`, { svc, link, kind: 'remote-discovery' });
+      for (const svc of await matching(source, spec.selector))
+        wanted.set(`${svc.metadata.namespace}/${svc.metadata.name}-${spec.targetClusterName}`, { svc, link, kind: 'gateway' });
+      for (const svc of await matching(source, spec.remoteDiscoverySelector))
+        wanted.set(`${svc.metadata.namespace}/${svc.metadata.name}-${spec.targetClusterName}`, { svc, link, kind: 'remote-discovery' });
       for (const svc of await matching(source, spec.federatedServiceSelector)) {
         const ref = `${svc.metadata.namespace}/${svc.metadata.name}-federated`;
         const entry = federated.get(ref) ?? { svc, members: [] };
@@ -269,7 +329,12 @@ export class FakeClusters implements KubeClientFactory {
         {
           apiVersion: 'v1',
           kind: 'Service',
-          metadata: { name, namespace: ns, labels: { 'mirror.linkerd.io/mirrored-service': 'true' }, annotations: { 'multicluster.linkerd.io/remote-discovery': members.sort().join(',') } },
+          metadata: {
+            name,
+            namespace: ns,
+            labels: { 'mirror.linkerd.io/mirrored-service': 'true' },
+            annotations: { 'multicluster.linkerd.io/remote-discovery': members.sort().join(',') },
+          },
           spec: { ports: (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port })) },
         },
       ]);
@@ -280,22 +345,44 @@ export class FakeClusters implements KubeClientFactory {
       const spec = (link as unknown as { spec: { gatewayAddress?: string; gatewayPort?: string; targetClusterName: string } }).spec;
       if (kind === 'remote-discovery') {
         // Endpoints come from the remote cluster's API (pod-to-pod): the mirror has none here.
-        const labels = { 'mirror.linkerd.io/mirrored-service': 'true', [MIRROR_LABEL]: spec.targetClusterName, 'multicluster.linkerd.io/remote-discovery': spec.targetClusterName, 'multicluster.linkerd.io/remote-service': svc.metadata.name };
-        await live.kube.apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels }, spec: { ports: (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port })) } }]);
+        const labels = {
+          'mirror.linkerd.io/mirrored-service': 'true',
+          [MIRROR_LABEL]: spec.targetClusterName,
+          'multicluster.linkerd.io/remote-discovery': spec.targetClusterName,
+          'multicluster.linkerd.io/remote-service': svc.metadata.name,
+        };
+        await live.kube.apply([
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: { name, namespace: ns, labels },
+            spec: { ports: (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port })) },
+          },
+        ]);
         continue;
       }
       await live.kube.apply([
         {
           apiVersion: 'v1',
           kind: 'Service',
-          metadata: { name, namespace: ns, labels: { 'mirror.linkerd.io/mirrored-service': 'true', [MIRROR_LABEL]: spec.targetClusterName }, annotations: { 'mirror.linkerd.io/remote-svc-fq-name': `${svc.metadata.name}.${ns}.svc.cluster.local` } },
+          metadata: {
+            name,
+            namespace: ns,
+            labels: { 'mirror.linkerd.io/mirrored-service': 'true', [MIRROR_LABEL]: spec.targetClusterName },
+            annotations: { 'mirror.linkerd.io/remote-svc-fq-name': `${svc.metadata.name}.${ns}.svc.cluster.local` },
+          },
           spec: { ports: (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port })) },
         },
         {
           apiVersion: 'v1',
           kind: 'Endpoints',
           metadata: { name, namespace: ns, labels: { [MIRROR_LABEL]: spec.targetClusterName } },
-          subsets: [{ addresses: [{ ip: spec.gatewayAddress ?? '' }], ports: (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: Number(spec.gatewayPort ?? 4143) })) }],
+          subsets: [
+            {
+              addresses: [{ ip: spec.gatewayAddress ?? '' }],
+              ports: (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: Number(spec.gatewayPort ?? 4143) })),
+            },
+          ],
         },
       ]);
     }
@@ -327,7 +414,10 @@ class SimulatedClient implements KubeClient {
     await refuseLikeAnApiServer(kube, list, options, this.context);
     // Like the real client: namespaces and CRDs first.
     const rank = (o: KubeObject) => (o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : 2);
-    const result = await kube.apply([...list].sort((a, b) => rank(a) - rank(b)), options);
+    const result = await kube.apply(
+      [...list].sort((a, b) => rank(a) - rank(b)),
+      options,
+    );
     await this.world.reconcile();
     return result;
   }
@@ -365,7 +455,14 @@ class SimulatedClient implements KubeClient {
     return (await this.world.require(this.context)).waitForLoadBalancer(name, namespace);
   }
 
-  async waitFor(apiVersion: string, kind: string, name: string, namespace: string | undefined, predicate: (o: KubeObject | undefined) => boolean, options: WaitOptions & { description?: string } = {}) {
+  async waitFor(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    predicate: (o: KubeObject | undefined) => boolean,
+    options: WaitOptions & { description?: string } = {},
+  ) {
     return (await this.world.require(this.context)).waitFor(apiVersion, kind, name, namespace, predicate, options);
   }
 }
@@ -376,23 +473,50 @@ function isBuiltinGroup(group: string): boolean {
   return ['', 'apps', 'batch', 'policy', 'autoscaling'].includes(group) || group.endsWith('.k8s.io');
 }
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'PriorityClass', 'StorageClass', 'Node', 'PersistentVolume']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'IngressClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
+  'PriorityClass',
+  'StorageClass',
+  'Node',
+  'PersistentVolume',
+]);
 const isClusterScoped = (kind: string) => CLUSTER_SCOPED.has(kind);
 
 async function refuseLikeAnApiServer(kube: MemoryKube, list: KubeObject[], options: ApplyOptions, context: string): Promise<void> {
-  const crds = [...(await kube.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')), ...list.filter((o) => o.kind === 'CustomResourceDefinition')];
-  const namespaces = new Set([...(await kube.list('v1', 'Namespace')), ...list.filter((o) => o.kind === 'Namespace')].map((n) => n.metadata.name));
+  const crds = [
+    ...(await kube.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')),
+    ...list.filter((o) => o.kind === 'CustomResourceDefinition'),
+  ];
+  const namespaces = new Set(
+    [...(await kube.list('v1', 'Namespace')), ...list.filter((o) => o.kind === 'Namespace')].map((n) => n.metadata.name),
+  );
   for (const o of list) {
     const [group, version] = o.apiVersion.includes('/') ? (o.apiVersion.split('/') as [string, string]) : ['', o.apiVersion];
     if (!isBuiltinGroup(group)) {
       const served = crds.some((c) => {
         const spec = (c as { spec?: { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] } }).spec;
-        return spec?.group === group && spec.names?.kind === o.kind && (spec.versions ?? []).some((v) => v.name === version && v.served !== false);
+        return (
+          spec?.group === group &&
+          spec.names?.kind === o.kind &&
+          (spec.versions ?? []).some((v) => v.name === version && v.served !== false)
+        );
       });
-      if (!served) throw new KubeError(`no matches for kind "${o.kind}" in version "${o.apiVersion}" (is its CRD installed?)`, { context, object: `${o.kind}/${o.metadata.name}` });
+      if (!served)
+        throw new KubeError(`no matches for kind "${o.kind}" in version "${o.apiVersion}" (is its CRD installed?)`, {
+          context,
+          object: `${o.kind}/${o.metadata.name}`,
+        });
     }
     const ns = o.metadata.namespace ?? (isClusterScoped(o.kind) ? undefined : options.defaultNamespace);
-    if (ns && !namespaces.has(ns)) throw new KubeError(`namespaces "${ns}" not found`, { context, object: `${o.kind}/${ns}/${o.metadata.name}`, reason: 'NotFound' });
+    if (ns && !namespaces.has(ns))
+      throw new KubeError(`namespaces "${ns}" not found`, { context, object: `${o.kind}/${ns}/${o.metadata.name}`, reason: 'NotFound' });
   }
 }
 

@@ -36,7 +36,11 @@ interface ContainerRecord {
   Running: boolean;
 }
 
-type PodSpec = { containers?: { image?: string }[]; initContainers?: { image?: string }[]; tolerations?: { key?: string; operator?: string }[] };
+type PodSpec = {
+  containers?: { image?: string }[];
+  initContainers?: { image?: string }[];
+  tolerations?: { key?: string; operator?: string }[];
+};
 type Workload = KubeObject & { spec?: { replicas?: number; template?: { spec?: PodSpec } } & PodSpec };
 
 const CONFIG_PATH = /config_path\s*=\s*"\/etc\/containerd\/certs\.d"/;
@@ -45,7 +49,12 @@ export const pullLogPath = (fakeStateDir: string) => join(fakeStateDir, 'registr
 
 export function readPulls(fakeStateDir: string): ImagePull[] {
   const file = pullLogPath(fakeStateDir);
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ImagePull) : [];
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as ImagePull)
+    : [];
 }
 
 /** How many times each distinct image was pulled from the internet (by nodes or by mirrors). */
@@ -81,13 +90,25 @@ export async function syncImagePulls(fakeStateDir: string, kube: MemoryKube, clu
     refs.forEach((r) => set.add(r));
     wanted.set(node, set);
   };
-  for (const [apiVersion, kind] of [['apps/v1', 'DaemonSet'], ['apps/v1', 'Deployment'], ['apps/v1', 'StatefulSet'], ['batch/v1', 'Job'], ['v1', 'Pod']] as const) {
+  for (const [apiVersion, kind] of [
+    ['apps/v1', 'DaemonSet'],
+    ['apps/v1', 'Deployment'],
+    ['apps/v1', 'StatefulSet'],
+    ['batch/v1', 'Job'],
+    ['v1', 'Pod'],
+  ] as const) {
     for (const w of (await kube.list(apiVersion, kind).catch(() => [])) as Workload[]) {
       const pod = kind === 'Pod' ? w.spec : w.spec?.template?.spec;
-      const refs = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((c) => c.image).filter((i): i is string => typeof i === 'string');
+      const refs = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]
+        .map((c) => c.image)
+        .filter((i): i is string => typeof i === 'string');
       if (refs.length === 0) continue;
       if (kind === 'DaemonSet') {
-        const onControlPlane = workers.length === 0 || (pod?.tolerations ?? []).some((t) => (t.operator === 'Exists' && !t.key) || /node-role\.kubernetes\.io\/(control-plane|master)/.test(t.key ?? ''));
+        const onControlPlane =
+          workers.length === 0 ||
+          (pod?.tolerations ?? []).some(
+            (t) => (t.operator === 'Exists' && !t.key) || /node-role\.kubernetes\.io\/(control-plane|master)/.test(t.key ?? ''),
+          );
         for (const node of onControlPlane ? [controlPlane, ...workers] : schedulable) want(node, refs);
       } else {
         const replicas = kind === 'Deployment' || kind === 'StatefulSet' ? Math.max(1, w.spec?.replicas ?? 1) : 1;
@@ -124,7 +145,13 @@ function pullOnNode(fakeStateDir: string, cluster: ClusterRecord, clusterRoot: s
  * registry:2 proxy on the cluster's network for that same upstream. Anything else falls back to the
  * upstream server (containerd's behaviour when a mirror fails).
  */
-function reachableMirror(fakeStateDir: string, cluster: ClusterRecord, clusterRoot: string, node: string, host: string): { container: string; endpoint: string } | undefined {
+function reachableMirror(
+  fakeStateDir: string,
+  cluster: ClusterRecord,
+  clusterRoot: string,
+  node: string,
+  host: string,
+): { container: string; endpoint: string } | undefined {
   if (!(cluster.containerdConfigPatches ?? []).some((p) => CONFIG_PATH.test(p))) return undefined;
   const hostsFile = join(clusterRoot, 'nodes', node, 'etc', 'containerd', 'certs.d', host, 'hosts.toml');
   if (!existsSync(hostsFile)) return undefined;

@@ -88,8 +88,15 @@ export function withFakeToolchain(options: FakeToolchainOptions = {}): FakeToolc
     stateDir,
     env,
     clusters: new FakeClusters(stateDir, { ...(options.pullMs ? { pullMs: options.pullMs } : {}) }),
-    readLog: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as FakeCall) : []),
-    runner: (logger, overrides = {}) => createCommandRunner({ logger, verbose: overrides.verbose ?? false, env: envFor({ ...options, ...overrides }) }),
+    readLog: () =>
+      existsSync(logFile)
+        ? readFileSync(logFile, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as FakeCall)
+        : [],
+    runner: (logger, overrides = {}) =>
+      createCommandRunner({ logger, verbose: overrides.verbose ?? false, env: envFor({ ...options, ...overrides }) }),
     helm: (runner) => createHelmDriver(runner, { tmpDir: join(root, 'helm-tmp') }),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };

@@ -22,12 +22,31 @@ function fake(options: Parameters<typeof withFakeToolchain>[0] = {}) {
   };
   const kindConfig = (name: string, patches: string[] = []) => {
     const file = join(t.root, `${name}.yaml`);
-    writeFileSync(file, `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n${patches.length ? `containerdConfigPatches:\n${patches.map((p) => `  - |-\n${p.split('\n').map((l) => `    ${l}`).join('\n')}`).join('\n')}\n` : ''}nodes:\n  - role: control-plane\n`);
+    writeFileSync(
+      file,
+      `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n${
+        patches.length
+          ? `containerdConfigPatches:\n${patches
+              .map(
+                (p) =>
+                  `  - |-\n${p
+                    .split('\n')
+                    .map((l) => `    ${l}`)
+                    .join('\n')}`,
+              )
+              .join('\n')}\n`
+          : ''
+      }nodes:\n  - role: control-plane\n`,
+    );
     return file;
   };
   const pulls = () => {
     try {
-      return readFileSync(join(t.stateDir, 'images', 'pulls.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { context: string; image: string; source: string; ms: number });
+      return readFileSync(join(t.stateDir, 'images', 'pulls.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { context: string; image: string; source: string; ms: number });
     } catch {
       return [];
     }
@@ -35,7 +54,20 @@ function fake(options: Parameters<typeof withFakeToolchain>[0] = {}) {
   return { t, call, kindConfig, pulls };
 }
 
-const METALLB = ['upgrade', '--install', 'metallb', 'metallb', '--repo', 'https://metallb.github.io/metallb', '--version', '0.14.9', '--namespace', 'metallb-system', '--create-namespace', '--wait'];
+const METALLB = [
+  'upgrade',
+  '--install',
+  'metallb',
+  'metallb',
+  '--repo',
+  'https://metallb.github.io/metallb',
+  '--version',
+  '0.14.9',
+  '--namespace',
+  'metallb-system',
+  '--create-namespace',
+  '--wait',
+];
 
 describe('MESHSPEC_FAKE_SLEEP (FAKE toolchain)', () => {
   it('delays the matching call by its rule (first match wins), answers exactly as without it, and logs sleptMs', () => {
@@ -52,12 +84,21 @@ describe('MESHSPEC_FAKE_SLEEP (FAKE toolchain)', () => {
 
   it('a rule with @context only delays calls to that cluster', () => {
     const f = fake({ sleep: ['helm upgrade --install metallb*@kind-slow=300'] });
-    for (const name of ['slow', 'quick']) expect(f.call('kind', ['create', 'cluster', '--name', name, '--config', f.kindConfig(name)]).code).toBe(0);
+    for (const name of ['slow', 'quick'])
+      expect(f.call('kind', ['create', 'cluster', '--name', name, '--config', f.kindConfig(name)]).code).toBe(0);
     const slow = f.call('helm', [...METALLB, '--kube-context', 'kind-slow']);
     const quick = f.call('helm', [...METALLB, '--kube-context', 'kind-quick']);
     expect([slow.code, quick.code]).toEqual([0, 0]);
-    const slept = f.t.readLog().filter((c) => c.tool === 'helm').map((c) => [c.argv.at(-1), (c as { sleptMs?: number }).sleptMs]);
-    expect(slept).toEqual(expect.arrayContaining([['kind-slow', 300], ['kind-quick', undefined]]));
+    const slept = f.t
+      .readLog()
+      .filter((c) => c.tool === 'helm')
+      .map((c) => [c.argv.at(-1), (c as { sleptMs?: number }).sleptMs]);
+    expect(slept).toEqual(
+      expect.arrayContaining([
+        ['kind-slow', 300],
+        ['kind-quick', undefined],
+      ]),
+    );
   });
 });
 
@@ -71,7 +112,13 @@ describe('image pulls (FAKE toolchain)', () => {
     const pulls = f.pulls();
     const images = [...new Set(pulls.map((p) => p.image))];
     expect(images.length).toBeGreaterThan(0);
-    for (const image of images) expect(pulls.filter((p) => p.image === image).map((p) => p.context).sort()).toEqual(['kind-a', 'kind-b']);
+    for (const image of images)
+      expect(
+        pulls
+          .filter((p) => p.image === image)
+          .map((p) => p.context)
+          .sort(),
+      ).toEqual(['kind-a', 'kind-b']);
     expect(pulls.every((p) => p.source === 'upstream' && p.ms === 50)).toBe(true);
   });
 
@@ -93,7 +140,23 @@ describe('image pulls (FAKE toolchain)', () => {
     const f = fake({ pullMs: 40 });
     f.call('kind', ['create', 'cluster', '--name', 'a', '--config', f.kindConfig('a')]);
     const kube = f.t.clusters.forContext('kind-a');
-    await kube.apply([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { initContainers: [{ name: 'init', image: 'busybox:1.36' }], containers: [{ name: 'web', image: 'ghcr.io/stefanprodan/podinfo:6.5.4' }] } } } }]);
+    await kube.apply([
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: {
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: {
+              initContainers: [{ name: 'init', image: 'busybox:1.36' }],
+              containers: [{ name: 'web', image: 'ghcr.io/stefanprodan/podinfo:6.5.4' }],
+            },
+          },
+        },
+      },
+    ]);
     const began = performance.now();
     await kube.waitForRollout('Deployment', 'web', 'default');
     expect(performance.now() - began).toBeGreaterThanOrEqual(80);

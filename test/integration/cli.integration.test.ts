@@ -21,7 +21,13 @@ const FIXTURE_MANIFESTS = resolve(import.meta.dirname, 'fixtures/cli/manifests')
 const TOPOLOGY_NAME = 'it-cli';
 const DEMO_NS = 'it-cli-demo';
 const WIDGETS_NS = 'it-cli-widgets';
-const CRD = { group: 'it-cli.meshspec.dev', name: 'widgets.it-cli.meshspec.dev', apiVersion: 'it-cli.meshspec.dev/v1', kind: 'Widget', object: 'sprocket' };
+const CRD = {
+  group: 'it-cli.meshspec.dev',
+  name: 'widgets.it-cli.meshspec.dev',
+  apiVersion: 'it-cli.meshspec.dev/v1',
+  kind: 'Widget',
+  object: 'sprocket',
+};
 const DEMO_DEPLOYMENTS = ['podinfo', 'frontend'] as const;
 const CLUSTERS = ['east', 'west'] as const;
 const STEP = {
@@ -33,7 +39,6 @@ const ALL_STEPS = CLUSTERS.flatMap((c) => [STEP.demo(c), STEP.manifests(c)]);
 const OTHER_PODINFO_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.0';
 /** A line of a JS stack trace (`    at fn (file:1:2)`). */
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
-
 
 /** Runs the built binary like a user in CI would: in the project dir, CI=true, no KUBECONFIG of its own. */
 function meshspec(cwd: string, args: string[], timeoutMs = 240_000): Promise<CliRun> {
@@ -66,7 +71,11 @@ function eventsOf(run: CliRun): RunEvent[] {
     });
 }
 
-const idsOf = (events: RunEvent[], type: RunEvent['type']) => events.filter((e) => e.type === type).map((e) => e.id!).sort();
+const idsOf = (events: RunEvent[], type: RunEvent['type']) =>
+  events
+    .filter((e) => e.type === type)
+    .map((e) => e.id!)
+    .sort();
 
 function topologyYaml(options: { podinfoImage?: string; clusters?: Record<string, string> } = {}): string {
   const clusters = options.clusters ?? { east: contexts[0]!, west: contexts[1]! };
@@ -118,15 +127,23 @@ function rolledOut(d: KubeObject | undefined): boolean {
   const spec = d['spec'] as { replicas?: number };
   const status = (d['status'] ?? {}) as { observedGeneration?: number; updatedReplicas?: number; availableReplicas?: number };
   const wanted = spec.replicas ?? 1;
-  return (status.observedGeneration ?? 0) >= ((d.metadata['generation'] as number | undefined) ?? 1) && status.updatedReplicas === wanted && status.availableReplicas === wanted;
+  return (
+    (status.observedGeneration ?? 0) >= ((d.metadata['generation'] as number | undefined) ?? 1) &&
+    status.updatedReplicas === wanted &&
+    status.availableReplicas === wanted
+  );
 }
 
 const goneOrDeleting = (o: KubeObject | undefined) => o === undefined || !!o.metadata['deletionTimestamp'];
 
 beforeAll(() => {
-  if (!existsSync(MESHSPEC_BIN)) throw new Error(`the built meshspec binary is missing: ${MESHSPEC_BIN}\nBuild it first: cd ${REPO_ROOT} && pnpm build`);
+  if (!existsSync(MESHSPEC_BIN))
+    throw new Error(`the built meshspec binary is missing: ${MESHSPEC_BIN}\nBuild it first: cd ${REPO_ROOT} && pnpm build`);
   expect(contexts.length, 'these tests need two clusters (MESHSPEC_IT_CLUSTERS >= 2)').toBeGreaterThanOrEqual(2);
-  expect(inject('controllers'), 'Deployments only roll out with kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`').toBe(true);
+  expect(
+    inject('controllers'),
+    'Deployments only roll out with kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`',
+  ).toBe(true);
   const factory = createKubeClientFactory({ kubeconfigPath: kubeconfig });
   kube['east'] = factory.forContext(contexts[0]!);
   kube['west'] = factory.forContext(contexts[1]!);
@@ -240,7 +257,16 @@ describe('meshspec binary integration (real kube-apiserver)', () => {
     const before = readState(project);
     writeFileSync(join(project, 'topology.yaml'), topologyYaml({ podinfoImage: OTHER_PODINFO_IMAGE }));
 
-    const only = await meshspec(project, ['apply', 'topology.yaml', '--kubeconfig', kubeconfig, '--output', 'json', '--only', STEP.demo('east')]);
+    const only = await meshspec(project, [
+      'apply',
+      'topology.yaml',
+      '--kubeconfig',
+      kubeconfig,
+      '--output',
+      'json',
+      '--only',
+      STEP.demo('east'),
+    ]);
     expect(only.code, shown(only)).toBe(0);
     const events = eventsOf(only);
     // Only the selected step appears at all: the others are not part of the run.
@@ -276,7 +302,8 @@ describe('meshspec binary integration (real kube-apiserver)', () => {
     expect(run.stderr).not.toMatch(STACK_LINE);
 
     for (const c of CLUSTERS) {
-      for (const name of DEMO_DEPLOYMENTS) expect(goneOrDeleting(await deployment(c, name)), `deployment ${DEMO_NS}/${name} in ${c}`).toBe(true);
+      for (const name of DEMO_DEPLOYMENTS)
+        expect(goneOrDeleting(await deployment(c, name)), `deployment ${DEMO_NS}/${name} in ${c}`).toBe(true);
       expect(goneOrDeleting(await kube[c]!.get('v1', 'Namespace', DEMO_NS)), `namespace ${DEMO_NS} in ${c}`).toBe(true);
       // The user's custom resource goes; its CRD and namespace are shared ground and stay (not labelled by meshspec).
       expect(goneOrDeleting(await widget(c)), `Widget in ${c}`).toBe(true);

@@ -65,12 +65,22 @@ function metallbPools(row: string): KubeObject[] {
 
 function trafficSplit(row: string): KubeObject[] {
   const weights = [70, 30];
-  return [renderTrafficSplit({ namespace: ns(row), service: 'podinfo' }, [{ service: 'podinfo', weight: weights[0]! }, { service: 'podinfo-west', weight: weights[1]! }])];
+  return [
+    renderTrafficSplit({ namespace: ns(row), service: 'podinfo' }, [
+      { service: 'podinfo', weight: weights[0]! },
+      { service: 'podinfo-west', weight: weights[1]! },
+    ]),
+  ];
 }
 
 function httpRoute(row: string): KubeObject[] {
   const [a, b] = equalWeights(2);
-  return [renderHttpRoute({ namespace: ns(row), service: 'podinfo', port: 9898 }, [{ service: 'podinfo', weight: a! }, { service: 'podinfo-west', weight: b! }])];
+  return [
+    renderHttpRoute({ namespace: ns(row), service: 'podinfo', port: 9898 }, [
+      { service: 'podinfo', weight: a! },
+      { service: 'podinfo-west', weight: b! },
+    ]),
+  ];
 }
 
 /**
@@ -86,7 +96,10 @@ function linkRender(version: string, gateway = true): KubeObject[] {
   writeFileSync(join(state, 'kube', 'kind-east', 'lb', 'linkerd-multicluster.linkerd-gateway'), '172.18.255.201');
   const caps = capabilitiesOf(parseLinkerdVersion(version)!);
   const args = linkArgs('kind-east', 'east', caps, gateway, 'https://172.18.0.2:6443');
-  const r = spawnSync(FAKE_LINKERD, args, { encoding: 'utf8', env: { ...process.env, MESHSPEC_FAKE_STATE: state, MESHSPEC_FAKE_LINKERD_VERSION: version } });
+  const r = spawnSync(FAKE_LINKERD, args, {
+    encoding: 'utf8',
+    env: { ...process.env, MESHSPEC_FAKE_STATE: state, MESHSPEC_FAKE_LINKERD_VERSION: version },
+  });
   expect(r.status, `FAKE linkerd ${args.join(' ')}: ${r.stderr}`).toBe(0);
   return parseManifestText(r.stdout);
 }
@@ -94,11 +107,16 @@ function linkRender(version: string, gateway = true): KubeObject[] {
 /** The FAKE CLI's recorded extension renders, reduced to their custom resources (and the namespaces they live in). */
 function fakeLinkerdCustomResources(version: string, args: string[][]): KubeObject[] {
   const objects = args.flatMap((a) => {
-    const r = spawnSync(FAKE_LINKERD, ['--context', 'c', ...a], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, MESHSPEC_FAKE_LINKERD_VERSION: version, MESHSPEC_FAKE_CLUSTERS: 'kubeconfig', KUBECONFIG: fakeKubeconfig() } });
+    const r = spawnSync(FAKE_LINKERD, ['--context', 'c', ...a], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      env: { ...process.env, MESHSPEC_FAKE_LINKERD_VERSION: version, MESHSPEC_FAKE_CLUSTERS: 'kubeconfig', KUBECONFIG: fakeKubeconfig() },
+    });
     expect(r.status, `FAKE linkerd ${a.join(' ')}: ${r.stderr}`).toBe(0);
     return parseManifestText(r.stdout);
   });
-  const builtIn = /^(v1|apps\/v1|batch\/v1|policy\/v1|rbac\.authorization\.k8s\.io\/v1|admissionregistration\.k8s\.io\/v1|apiregistration\.k8s\.io\/v1|apiextensions\.k8s\.io\/v1)$/;
+  const builtIn =
+    /^(v1|apps\/v1|batch\/v1|policy\/v1|rbac\.authorization\.k8s\.io\/v1|admissionregistration\.k8s\.io\/v1|apiregistration\.k8s\.io\/v1|apiextensions\.k8s\.io\/v1)$/;
   return objects.filter((o) => o.kind === 'Namespace' || !builtIn.test(o.apiVersion));
 }
 
@@ -109,7 +127,9 @@ function fakeKubeconfig(): string {
 }
 
 function ingressObjects(row: string): KubeObject[] {
-  return [renderIngress(resolveExpose({ namespace: ns(row), service: 'frontend', port: 8080 }), 'frontend.east.example', { className: 'nginx' })];
+  return [
+    renderIngress(resolveExpose({ namespace: ns(row), service: 'frontend', port: 8080 }), 'frontend.east.example', { className: 'nginx' }),
+  ];
 }
 
 function demoObjects(row: string): KubeObject[] {
@@ -140,32 +160,113 @@ const CRD_WAIT_MS = 240_000;
 const ROW_TIMEOUT_MS = 600_000;
 const groupOf = (crd: KubeObject) => (crd['spec'] as { group: string }).group;
 const ROWS: Row[] = [
-  { id: 'metallb-0149', stack: 'seed', crdSource: 'MetalLB v0.14.9 crds.yaml', crdFiles: [CONFORMANCE.metallbCrds('v0.14.9')], producer: 'plugin-metallb renderPoolObjects (IPAddressPool + L2Advertisement)', render: metallbPools },
-  { id: 'smi-027', stack: 'seed', crdSource: 'linkerd-smi v0.2.7 trafficsplit-crd.yaml', crdFiles: [CONFORMANCE.smiTrafficSplitCrd], producer: 'plugin-smi renderTrafficSplit (70/30)', render: trafficSplit },
-  { id: 'l5d213-link', stack: 'seed', crdSource: 'Linkerd stable-2.13.3 multicluster-install.yaml (Link CRD)', crdFiles: [CONFORMANCE.linkerd('stable-2.13.3', 'multicluster-install.yaml')], crdFilter: (crd) => crd.metadata.name === LINK_CRD, producer: 'FAKE linkerd multicluster link (plugin-linkerd argv, 2.13)', render: () => linkRender('stable-2.13.3') },
+  {
+    id: 'metallb-0149',
+    stack: 'seed',
+    crdSource: 'MetalLB v0.14.9 crds.yaml',
+    crdFiles: [CONFORMANCE.metallbCrds('v0.14.9')],
+    producer: 'plugin-metallb renderPoolObjects (IPAddressPool + L2Advertisement)',
+    render: metallbPools,
+  },
+  {
+    id: 'smi-027',
+    stack: 'seed',
+    crdSource: 'linkerd-smi v0.2.7 trafficsplit-crd.yaml',
+    crdFiles: [CONFORMANCE.smiTrafficSplitCrd],
+    producer: 'plugin-smi renderTrafficSplit (70/30)',
+    render: trafficSplit,
+  },
+  {
+    id: 'l5d213-link',
+    stack: 'seed',
+    crdSource: 'Linkerd stable-2.13.3 multicluster-install.yaml (Link CRD)',
+    crdFiles: [CONFORMANCE.linkerd('stable-2.13.3', 'multicluster-install.yaml')],
+    crdFilter: (crd) => crd.metadata.name === LINK_CRD,
+    producer: 'FAKE linkerd multicluster link (plugin-linkerd argv, 2.13)',
+    render: () => linkRender('stable-2.13.3'),
+  },
   {
     id: 'l5d213-ext',
     stack: 'seed',
     crdSource: 'Linkerd stable-2.13.3 install-crds.yaml',
     crdFiles: [CONFORMANCE.linkerd('stable-2.13.3', 'install-crds.yaml')],
     producer: 'FAKE linkerd multicluster install + viz install (recorded; Server, AuthorizationPolicy, ServiceProfile ...)',
-    render: () => fakeLinkerdCustomResources('stable-2.13.3', [['multicluster', 'install'], ['viz', 'install']]),
+    render: () =>
+      fakeLinkerdCustomResources('stable-2.13.3', [
+        ['multicluster', 'install'],
+        ['viz', 'install'],
+      ]),
   },
-  { id: 'ingress', stack: 'seed', crdSource: 'built-in networking.k8s.io/v1 (kube-apiserver)', crdFiles: [], producer: 'plugin-ingress renderIngress', render: ingressObjects },
-  { id: 'demo', stack: 'seed', crdSource: 'built-in core/apps v1 (kube-apiserver)', crdFiles: [], producer: 'plugin-workloads renderDemo (podinfo, frontend, load generators)', render: demoObjects },
-  { id: 'metallb-0161', stack: 'modern', crdSource: 'MetalLB v0.16.1 crds.yaml', crdFiles: [CONFORMANCE.metallbCrds('v0.16.1')], producer: 'plugin-metallb renderPoolObjects (IPAddressPool + L2Advertisement)', render: metallbPools },
-  { id: 'gwapi-121', stack: 'modern', crdSource: 'Gateway API v1.2.1 standard-crds.yaml', crdFiles: [CONFORMANCE.gatewayApiCrds('v1.2.1')], producer: 'plugin-smi renderHttpRoute (gateway.networking.k8s.io/v1, Service parentRef)', render: httpRoute },
-  { id: 'l5d220-link', stack: 'modern', crdSource: 'Linkerd edge-26.6.3 multicluster-install.yaml (Link CRD)', crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'multicluster-install.yaml')], crdFilter: (crd) => crd.metadata.name === LINK_CRD, producer: 'FAKE linkerd multicluster link-gen (plugin-linkerd argv, 2.20)', render: () => linkRender('edge-26.6.3') },
-  { id: 'l5d220-link-flat', stack: 'modern', crdSource: 'Linkerd edge-26.6.3 multicluster-install.yaml (Link CRD)', crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'multicluster-install.yaml')], crdFilter: (crd) => crd.metadata.name === LINK_CRD, producer: 'FAKE linkerd multicluster link-gen --gateway=false (plugin-linkerd argv, 2.20; the recorded real Link)', render: () => linkRender('edge-26.6.3', false) },
+  {
+    id: 'ingress',
+    stack: 'seed',
+    crdSource: 'built-in networking.k8s.io/v1 (kube-apiserver)',
+    crdFiles: [],
+    producer: 'plugin-ingress renderIngress',
+    render: ingressObjects,
+  },
+  {
+    id: 'demo',
+    stack: 'seed',
+    crdSource: 'built-in core/apps v1 (kube-apiserver)',
+    crdFiles: [],
+    producer: 'plugin-workloads renderDemo (podinfo, frontend, load generators)',
+    render: demoObjects,
+  },
+  {
+    id: 'metallb-0161',
+    stack: 'modern',
+    crdSource: 'MetalLB v0.16.1 crds.yaml',
+    crdFiles: [CONFORMANCE.metallbCrds('v0.16.1')],
+    producer: 'plugin-metallb renderPoolObjects (IPAddressPool + L2Advertisement)',
+    render: metallbPools,
+  },
+  {
+    id: 'gwapi-121',
+    stack: 'modern',
+    crdSource: 'Gateway API v1.2.1 standard-crds.yaml',
+    crdFiles: [CONFORMANCE.gatewayApiCrds('v1.2.1')],
+    producer: 'plugin-smi renderHttpRoute (gateway.networking.k8s.io/v1, Service parentRef)',
+    render: httpRoute,
+  },
+  {
+    id: 'l5d220-link',
+    stack: 'modern',
+    crdSource: 'Linkerd edge-26.6.3 multicluster-install.yaml (Link CRD)',
+    crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'multicluster-install.yaml')],
+    crdFilter: (crd) => crd.metadata.name === LINK_CRD,
+    producer: 'FAKE linkerd multicluster link-gen (plugin-linkerd argv, 2.20)',
+    render: () => linkRender('edge-26.6.3'),
+  },
+  {
+    id: 'l5d220-link-flat',
+    stack: 'modern',
+    crdSource: 'Linkerd edge-26.6.3 multicluster-install.yaml (Link CRD)',
+    crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'multicluster-install.yaml')],
+    crdFilter: (crd) => crd.metadata.name === LINK_CRD,
+    producer: 'FAKE linkerd multicluster link-gen --gateway=false (plugin-linkerd argv, 2.20; the recorded real Link)',
+    render: () => linkRender('edge-26.6.3', false),
+  },
   {
     id: 'l5d220-ext',
     stack: 'modern',
     crdSource: 'Linkerd edge-26.6.3 install-crds.yaml',
     crdFiles: [CONFORMANCE.linkerd('edge-26.6.3', 'install-crds.yaml')],
     producer: 'FAKE linkerd multicluster install --set controllers[0].link.ref.name=west + viz install (recorded)',
-    render: () => fakeLinkerdCustomResources('edge-26.6.3', [['multicluster', 'install', '--set', 'controllers[0].link.ref.name=west'], ['viz', 'install']]),
+    render: () =>
+      fakeLinkerdCustomResources('edge-26.6.3', [
+        ['multicluster', 'install', '--set', 'controllers[0].link.ref.name=west'],
+        ['viz', 'install'],
+      ]),
   },
-  { id: 'gwapi-151', stack: 'gateway-api-1.5.1', crdSource: 'Gateway API v1.5.1 standard-crds.yaml', crdFiles: [CONFORMANCE.gatewayApiCrds('v1.5.1')], producer: 'plugin-smi renderHttpRoute (gateway.networking.k8s.io/v1, Service parentRef)', render: httpRoute },
+  {
+    id: 'gwapi-151',
+    stack: 'gateway-api-1.5.1',
+    crdSource: 'Gateway API v1.5.1 standard-crds.yaml',
+    crdFiles: [CONFORMANCE.gatewayApiCrds('v1.5.1')],
+    producer: 'plugin-smi renderHttpRoute (gateway.networking.k8s.io/v1, Service parentRef)',
+    render: httpRoute,
+  },
   {
     id: 'l5d220-gwapi',
     stack: 'linkerd-bundled-gateway-api',
@@ -184,7 +285,9 @@ const ROWS: Row[] = [
 function droppedFields(sent: unknown, stored: unknown, path = ''): string[] {
   if (sent !== null && typeof sent === 'object' && !Array.isArray(sent)) {
     if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return [path || '.'];
-    return Object.entries(sent as Record<string, unknown>).flatMap(([k, v]) => droppedFields(v, (stored as Record<string, unknown>)[k], path ? `${path}.${k}` : k));
+    return Object.entries(sent as Record<string, unknown>).flatMap(([k, v]) =>
+      droppedFields(v, (stored as Record<string, unknown>)[k], path ? `${path}.${k}` : k),
+    );
   }
   if (Array.isArray(sent)) {
     if (!Array.isArray(stored) || stored.length !== sent.length) return [path];
@@ -201,31 +304,40 @@ describe('conformance integration (real kube-apiserver, real upstream CRDs from 
     expect(droppedFields({ spec: { a: 1 } }, { spec: { a: 1, extra: true } })).toEqual([]);
   });
 
-  it.each(ROWS)('[$stack] $crdSource accepts $producer', async (row) => {
-    const crds = row.crdFiles.flatMap((f) => conformanceCrds(f)).filter((c) => !row.crdFilter || row.crdFilter(c));
-    expect(crds.length > 0 || row.crdFiles.length === 0, `${row.crdSource}: no CRDs found`).toBe(true);
-    const crdNames = crds.map((c) => c.metadata.name);
-    const kube = await clusterFor(row.stack);
-    if (crds.length > 0) {
-      await kube.apply(crds);
-      for (const name of crdNames) await kube.waitForCrdEstablished(name, { timeoutMs: CRD_WAIT_MS });
-    }
-    const rendered = row.render(row.id);
-    // Namespaces first: the rendered ones, and those the objects live in that the render leaves to others.
-    const isNamespace = (o: KubeObject) => o.kind === 'Namespace' && o.apiVersion === 'v1';
-    const missing = [...new Set(rendered.map((o) => o.metadata.namespace).filter((n): n is string => !!n))].filter((n) => !rendered.some((o) => isNamespace(o) && o.metadata.name === n));
-    const objects = [...missing.map(namespace), ...rendered.filter(isNamespace), ...rendered.filter((o) => !isNamespace(o))];
-    const served = new Set(crds.map(groupOf));
-    const custom = objects.filter((o) => served.has(o.apiVersion.split('/')[0]!));
-    if (crds.length > 0) expect(custom.length, `${row.producer} rendered no object of ${[...served].join(', ')}`).toBeGreaterThan(0);
+  it.each(ROWS)(
+    '[$stack] $crdSource accepts $producer',
+    async (row) => {
+      const crds = row.crdFiles.flatMap((f) => conformanceCrds(f)).filter((c) => !row.crdFilter || row.crdFilter(c));
+      expect(crds.length > 0 || row.crdFiles.length === 0, `${row.crdSource}: no CRDs found`).toBe(true);
+      const crdNames = crds.map((c) => c.metadata.name);
+      const kube = await clusterFor(row.stack);
+      if (crds.length > 0) {
+        await kube.apply(crds);
+        for (const name of crdNames) await kube.waitForCrdEstablished(name, { timeoutMs: CRD_WAIT_MS });
+      }
+      const rendered = row.render(row.id);
+      // Namespaces first: the rendered ones, and those the objects live in that the render leaves to others.
+      const isNamespace = (o: KubeObject) => o.kind === 'Namespace' && o.apiVersion === 'v1';
+      const missing = [...new Set(rendered.map((o) => o.metadata.namespace).filter((n): n is string => !!n))].filter(
+        (n) => !rendered.some((o) => isNamespace(o) && o.metadata.name === n),
+      );
+      const objects = [...missing.map(namespace), ...rendered.filter(isNamespace), ...rendered.filter((o) => !isNamespace(o))];
+      const served = new Set(crds.map(groupOf));
+      const custom = objects.filter((o) => served.has(o.apiVersion.split('/')[0]!));
+      if (crds.length > 0) expect(custom.length, `${row.producer} rendered no object of ${[...served].join(', ')}`).toBeGreaterThan(0);
 
-    for (const object of objects) {
-      const error = await kube.apply([object]).then(() => undefined, (e: Error) => e.message);
-      expect(error, `${refOf(object)} (${row.producer}) was rejected by ${row.crdSource}`).toBeUndefined();
-      const stored = await kube.get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
-      expect(stored, `${refOf(object)} was not created`).toBeDefined();
-      const { metadata: _m, ...sentBody } = object;
-      expect(droppedFields(sentBody, stored), `${refOf(object)} (${row.producer}): fields ${row.crdSource} does not keep`).toEqual([]);
-    }
-  }, ROW_TIMEOUT_MS);
+      for (const object of objects) {
+        const error = await kube.apply([object]).then(
+          () => undefined,
+          (e: Error) => e.message,
+        );
+        expect(error, `${refOf(object)} (${row.producer}) was rejected by ${row.crdSource}`).toBeUndefined();
+        const stored = await kube.get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
+        expect(stored, `${refOf(object)} was not created`).toBeDefined();
+        const { metadata: _m, ...sentBody } = object;
+        expect(droppedFields(sentBody, stored), `${refOf(object)} (${row.producer}): fields ${row.crdSource} does not keep`).toEqual([]);
+      }
+    },
+    ROW_TIMEOUT_MS,
+  );
 });

@@ -45,7 +45,14 @@ beforeAll(async () => {
   writeFileSync(join(workDir, 'ca.crt'), anchor.cert);
   writeFileSync(join(workDir, 'issuer.crt'), issuer.cert);
   writeFileSync(join(workDir, 'issuer.key'), issuer.key, { mode: 0o600 });
-  identity = ['--identity-trust-anchors-file', join(workDir, 'ca.crt'), '--identity-issuer-certificate-file', join(workDir, 'issuer.crt'), '--identity-issuer-key-file', join(workDir, 'issuer.key')];
+  identity = [
+    '--identity-trust-anchors-file',
+    join(workDir, 'ca.crt'),
+    '--identity-issuer-certificate-file',
+    join(workDir, 'issuer.crt'),
+    '--identity-issuer-key-file',
+    join(workDir, 'issuer.key'),
+  ];
 });
 
 afterEach(async () => {
@@ -67,57 +74,78 @@ function fakeLinkerd(version: string, kubeconfig: string, context: string, args:
 }
 
 describe('FAKE linkerd CLI refusals against real kube-apiservers (integration harness)', () => {
-  it.each(['stable-2.13.3', 'edge-26.6.3'])('%s install refuses without Linkerd CRDs, then without EndpointSlices (API server advertising loopback), and renders where the API server advertises TEST-NET-1', async (version) => {
-    const crds = conformanceCrds(CONFORMANCE.linkerd(version as 'stable-2.13.3' | 'edge-26.6.3', 'install-crds.yaml'));
-    const loopback = await controlPlane(`${version}-loopback`, true);
-    const advertised = await controlPlane(`${version}-advertised`, false);
-    const at = (planes: ControlPlanes, args: string[]) => fakeLinkerd(version, planes.kubeconfig, planes.clusters[0]!.context, args);
+  it.each(['stable-2.13.3', 'edge-26.6.3'])(
+    '%s install refuses without Linkerd CRDs, then without EndpointSlices (API server advertising loopback), and renders where the API server advertises TEST-NET-1',
+    async (version) => {
+      const crds = conformanceCrds(CONFORMANCE.linkerd(version as 'stable-2.13.3' | 'edge-26.6.3', 'install-crds.yaml'));
+      const loopback = await controlPlane(`${version}-loopback`, true);
+      const advertised = await controlPlane(`${version}-advertised`, false);
+      const at = (planes: ControlPlanes, args: string[]) => fakeLinkerd(version, planes.kubeconfig, planes.clusters[0]!.context, args);
 
-    const noCrds = at(advertised.planes, ['install', ...identity]);
-    expect(noCrds.code).toBe(1);
-    expect(noCrds.stderr).toBe('Linkerd CRDs must be installed first. Run linkerd install with the --crds flag.\n');
-    const noCrdsUpgrade = at(advertised.planes, ['upgrade', ...identity]);
-    expect(noCrdsUpgrade.code).toBe(1);
-    // 2.20's upgrade renders the CRDs against the cluster first, so it stops at the Gateway API check.
-    expect(noCrdsUpgrade.stderr).toMatch(version === 'stable-2.13.3' ? /^Linkerd CRDs must be installed first\. Run linkerd upgrade with the --crds flag:\nmissing authorizationpolicies\.policy\.linkerd\.io, / : /^The Gateway API CRDs must be installed prior to installing Linkerd\./);
+      const noCrds = at(advertised.planes, ['install', ...identity]);
+      expect(noCrds.code).toBe(1);
+      expect(noCrds.stderr).toBe('Linkerd CRDs must be installed first. Run linkerd install with the --crds flag.\n');
+      const noCrdsUpgrade = at(advertised.planes, ['upgrade', ...identity]);
+      expect(noCrdsUpgrade.code).toBe(1);
+      // 2.20's upgrade renders the CRDs against the cluster first, so it stops at the Gateway API check.
+      expect(noCrdsUpgrade.stderr).toMatch(
+        version === 'stable-2.13.3'
+          ? /^Linkerd CRDs must be installed first\. Run linkerd upgrade with the --crds flag:\nmissing authorizationpolicies\.policy\.linkerd\.io, /
+          : /^The Gateway API CRDs must be installed prior to installing Linkerd\./,
+      );
 
-    for (const { kube } of [loopback, advertised]) {
-      await kube.apply(crds);
-      for (const crd of crds) await kube.waitForCrdEstablished(crd.metadata.name, { timeoutMs: CRD_WAIT_MS });
-    }
-    expect(await loopback.kube.list('discovery.k8s.io/v1', 'EndpointSlice'), 'an API server advertising loopback writes no `kubernetes` EndpointSlice').toEqual([]);
-    const refused = at(loopback.planes, ['install', ...identity]);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr.split('\n')[0]).toBe('Error: no EndpointSlice resources exist in the cluster');
-    expect(refused.stdout).toBe('');
-    // --ignore-cluster skips the checks, as in the real CLI.
-    expect(at(loopback.planes, ['install', '--ignore-cluster', ...identity]).code).toBe(0);
+      for (const { kube } of [loopback, advertised]) {
+        await kube.apply(crds);
+        for (const crd of crds) await kube.waitForCrdEstablished(crd.metadata.name, { timeoutMs: CRD_WAIT_MS });
+      }
+      expect(
+        await loopback.kube.list('discovery.k8s.io/v1', 'EndpointSlice'),
+        'an API server advertising loopback writes no `kubernetes` EndpointSlice',
+      ).toEqual([]);
+      const refused = at(loopback.planes, ['install', ...identity]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.split('\n')[0]).toBe('Error: no EndpointSlice resources exist in the cluster');
+      expect(refused.stdout).toBe('');
+      // --ignore-cluster skips the checks, as in the real CLI.
+      expect(at(loopback.planes, ['install', '--ignore-cluster', ...identity]).code).toBe(0);
 
-    const rendered = at(advertised.planes, ['install', ...identity]);
-    expect(rendered.stderr).toBe('');
-    expect(rendered.code).toBe(0);
-    expect(parseManifestText(rendered.stdout).some((o) => o.kind === 'Deployment' && o.metadata.name === 'linkerd-destination')).toBe(true);
-  }, TEST_TIMEOUT_MS);
+      const rendered = at(advertised.planes, ['install', ...identity]);
+      expect(rendered.stderr).toBe('');
+      expect(rendered.code).toBe(0);
+      expect(parseManifestText(rendered.stdout).some((o) => o.kind === 'Deployment' && o.metadata.name === 'linkerd-destination')).toBe(
+        true,
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('2.20 install --crds refuses without the Gateway API CRDs, renders once they are there, and will not bundle its own over them', async () => {
-    const { planes, kube } = await controlPlane('gateway-api', false);
-    const { kubeconfig, clusters } = planes;
-    const context = clusters[0]!.context;
-    const absent = fakeLinkerd('edge-26.6.3', kubeconfig, context, ['install', '--crds']);
-    expect(absent.code).toBe(1);
-    expect(absent.stderr).toMatch(/^The Gateway API CRDs must be installed prior to installing Linkerd\. Run:\n\nkubectl apply --server-side -f https:\/\/github\.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v1\.2\.1\/standard-install\.yaml\n/);
-    expect(absent.stdout).toBe('');
-    // 2.13 never asks.
-    expect(fakeLinkerd('stable-2.13.3', kubeconfig, context, ['install', '--crds']).code).toBe(0);
+  it(
+    '2.20 install --crds refuses without the Gateway API CRDs, renders once they are there, and will not bundle its own over them',
+    async () => {
+      const { planes, kube } = await controlPlane('gateway-api', false);
+      const { kubeconfig, clusters } = planes;
+      const context = clusters[0]!.context;
+      const absent = fakeLinkerd('edge-26.6.3', kubeconfig, context, ['install', '--crds']);
+      expect(absent.code).toBe(1);
+      expect(absent.stderr).toMatch(
+        /^The Gateway API CRDs must be installed prior to installing Linkerd\. Run:\n\nkubectl apply --server-side -f https:\/\/github\.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v1\.2\.1\/standard-install\.yaml\n/,
+      );
+      expect(absent.stdout).toBe('');
+      // 2.13 never asks.
+      expect(fakeLinkerd('stable-2.13.3', kubeconfig, context, ['install', '--crds']).code).toBe(0);
 
-    const gatewayApi = conformanceCrds(CONFORMANCE.gatewayApiCrds('v1.2.1'));
-    await kube.apply(gatewayApi);
-    for (const crd of gatewayApi) await kube.waitForCrdEstablished(crd.metadata.name, { timeoutMs: CRD_WAIT_MS });
-    const present = fakeLinkerd('edge-26.6.3', kubeconfig, context, ['install', '--crds', '--set', 'installGatewayAPI=false']);
-    expect(present.code, present.stderr).toBe(0);
-    expect(parseManifestText(present.stdout)).toEqual(conformanceObjects(CONFORMANCE.linkerd('edge-26.6.3', 'install-crds.yaml')));
-    const bundled = fakeLinkerd('edge-26.6.3', kubeconfig, context, ['install', '--crds', '--set', 'installGatewayAPI=true']);
-    expect(bundled.code).toBe(1);
-    expect(bundled.stderr.trim()).toBe('Linkerd cannot install the Gateway API CRDs because they are already installed by an external source. Please set `installGatewayAPI` to `false`.');
-  }, TEST_TIMEOUT_MS);
+      const gatewayApi = conformanceCrds(CONFORMANCE.gatewayApiCrds('v1.2.1'));
+      await kube.apply(gatewayApi);
+      for (const crd of gatewayApi) await kube.waitForCrdEstablished(crd.metadata.name, { timeoutMs: CRD_WAIT_MS });
+      const present = fakeLinkerd('edge-26.6.3', kubeconfig, context, ['install', '--crds', '--set', 'installGatewayAPI=false']);
+      expect(present.code, present.stderr).toBe(0);
+      expect(parseManifestText(present.stdout)).toEqual(conformanceObjects(CONFORMANCE.linkerd('edge-26.6.3', 'install-crds.yaml')));
+      const bundled = fakeLinkerd('edge-26.6.3', kubeconfig, context, ['install', '--crds', '--set', 'installGatewayAPI=true']);
+      expect(bundled.code).toBe(1);
+      expect(bundled.stderr.trim()).toBe(
+        'Linkerd cannot install the Gateway API CRDs because they are already installed by an external source. Please set `installGatewayAPI` to `false`.',
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -9,7 +9,9 @@ import { createRealDrivers, openTopology, StepRunner } from './fixtures/real-ste
 
 const kubeconfig = inject('kubeconfig');
 const contexts = inject('contexts');
-const GATEWAY_API_CRDS = ['gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'referencegrants'].map((p) => `${p}.gateway.networking.k8s.io`);
+const GATEWAY_API_CRDS = ['gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'referencegrants'].map(
+  (p) => `${p}.gateway.networking.k8s.io`,
+);
 
 let steps: StepRunner;
 
@@ -31,7 +33,9 @@ linkerd:
 });
 
 const established = (crd: KubeObject | undefined) =>
-  ((crd?.['status'] as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
+  ((crd?.['status'] as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
+    (c) => c.type === 'Established' && c.status === 'True',
+  );
 
 describe('Gateway API CRDs step integration (real kube-apiserver, real v1.2.1 standard CRDs)', () => {
   it('is planned per cluster before linkerd install --crds, which needs it', () => {
@@ -50,15 +54,28 @@ describe('Gateway API CRDs step integration (real kube-apiserver, real v1.2.1 st
       for (const name of GATEWAY_API_CRDS) {
         const crd = await steps.kube(cluster).get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', name);
         expect(established(crd), `${name} Established in ${cluster}`).toBe(true);
-        expect(crd?.metadata.annotations).toMatchObject({ 'gateway.networking.k8s.io/bundle-version': 'v1.2.1', 'gateway.networking.k8s.io/channel': 'standard' });
-        expect((crd?.metadata['managedFields'] as { manager: string; operation: string }[]).some((f) => f.manager === 'meshspec' && f.operation === 'Apply')).toBe(true);
+        expect(crd?.metadata.annotations).toMatchObject({
+          'gateway.networking.k8s.io/bundle-version': 'v1.2.1',
+          'gateway.networking.k8s.io/channel': 'standard',
+        });
+        expect(
+          (crd?.metadata['managedFields'] as { manager: string; operation: string }[]).some(
+            (f) => f.manager === 'meshspec' && f.operation === 'Apply',
+          ),
+        ).toBe(true);
       }
       expect(await steps.status(`linkerd:gateway-api@${cluster}`)).toBe(true);
     }
   });
 
   it('a second run changes nothing (same resourceVersions)', async () => {
-    const versions = async () => Promise.all(GATEWAY_API_CRDS.map(async (n) => (await steps.kube('east').get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', n))?.metadata['resourceVersion']));
+    const versions = async () =>
+      Promise.all(
+        GATEWAY_API_CRDS.map(
+          async (n) =>
+            (await steps.kube('east').get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', n))?.metadata['resourceVersion'],
+        ),
+      );
     const before = await versions();
     await steps.run('linkerd:gateway-api@east');
     expect(await versions()).toEqual(before);

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKubeClientFactory, factsOf, type KubeClient, type KubeObject, type Topology } from '@meshspec/core';
 import { parseManifests } from '@meshspec/core/testing';
-import { envoyGatewayNamespace, gatewayApiObjects, hostFor, ingressOptions, renderGatewayObjects, renderHttpRoute, type IngressSection } from '@meshspec/plugin-ingress';
+import {
+  envoyGatewayNamespace,
+  gatewayApiObjects,
+  hostFor,
+  ingressOptions,
+  renderGatewayObjects,
+  renderHttpRoute,
+  type IngressSection,
+} from '@meshspec/plugin-ingress';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { renderSplitFor, type SmiSection } from '@meshspec/plugin-smi';
 import { CONFORMANCE, readConformanceText } from '../conformance/index.js';
@@ -34,14 +42,21 @@ describe('Gateway API ingress objects integration (real kube-apiserver, real Gat
     await kube.apply([envoyGatewayNamespace(ingressOptions({ controller: 'envoy-gateway' }))]);
     await kube.apply(objects);
     const gateway = await kube.get('gateway.networking.k8s.io/v1', 'Gateway', 'meshspec', 'envoy-gateway-system');
-    expect(gateway?.['spec']).toMatchObject({ gatewayClassName: 'meshspec-envoy', listeners: [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }] });
+    expect(gateway?.['spec']).toMatchObject({
+      gatewayClassName: 'meshspec-envoy',
+      listeners: [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }],
+    });
     // The API server adds no defaults to what meshspec renders, so the steps' status() (live spec == rendered spec) holds.
-    for (const o of objects) expect((await kube.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace))?.['spec'], o.kind).toEqual(o['spec']);
+    for (const o of objects)
+      expect((await kube.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace))?.['spec'], o.kind).toEqual(o['spec']);
     const gatewayClass = await kube.get('gateway.networking.k8s.io/v1', 'GatewayClass', 'meshspec-envoy');
-    expect(gatewayClass?.['spec']).toMatchObject({ controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'meshspec', namespace: 'envoy-gateway-system' } });
+    expect(gatewayClass?.['spec']).toMatchObject({
+      controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
+      parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'meshspec', namespace: 'envoy-gateway-system' },
+    });
   });
 
-  it('the modern example\'s HTTPRoute per exposed service, in both clusters, is accepted and attached to the Gateway', async () => {
+  it("the modern example's HTTPRoute per exposed service, in both clusters, is accepted and attached to the Gateway", async () => {
     const section = modern['ingress'] as IngressSection;
     expect(section.controller).toBe('envoy-gateway');
     for (const cluster of Object.keys(modern.clusters)) {
@@ -62,7 +77,7 @@ describe('Gateway API ingress objects integration (real kube-apiserver, real Gat
     }
   });
 
-  it('the modern example\'s split HTTPRoutes (parentRef: the Service) are accepted by the same real CRDs', async () => {
+  it("the modern example's split HTTPRoutes (parentRef: the Service) are accepted by the same real CRDs", async () => {
     const split = (modern['smi'] as SmiSection).splits![0]!;
     await kube.apply([namespace(split.namespace)]);
     for (const cluster of Object.keys(modern.clusters)) {
@@ -70,7 +85,9 @@ describe('Gateway API ingress objects integration (real kube-apiserver, real Gat
       expect(route.kind).toBe('HTTPRoute');
       await kube.apply([route]);
       const live = await kube.get(route.apiVersion, 'HTTPRoute', route.metadata.name, split.namespace);
-      const refs = (live?.['spec'] as { rules: { backendRefs: { name: string; weight: number }[] }[] }).rules[0]!.backendRefs.map((b) => `${b.name}=${b.weight}`);
+      const refs = (live?.['spec'] as { rules: { backendRefs: { name: string; weight: number }[] }[] }).rules[0]!.backendRefs.map(
+        (b) => `${b.name}=${b.weight}`,
+      );
       expect(refs).toEqual(cluster === 'east' ? ['podinfo=80', 'podinfo-west=20'] : ['podinfo-east=80', 'podinfo=20']);
     }
   });

@@ -25,7 +25,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = Date.now();
   const assets = resolveAssets();
   const count = Number(process.env.MESHSPEC_IT_CLUSTERS ?? '2');
-  if (!Number.isInteger(count) || count < 1 || count > 20) throw new Error(`MESHSPEC_IT_CLUSTERS must be an integer 1..20, got ${process.env.MESHSPEC_IT_CLUSTERS}`);
+  if (!Number.isInteger(count) || count < 1 || count > 20)
+    throw new Error(`MESHSPEC_IT_CLUSTERS must be an integer 1..20, got ${process.env.MESHSPEC_IT_CLUSTERS}`);
   const workDir = mkdtempSync(join(tmpdir(), 'meshspec-it-'));
   const log = (m: string) => process.stderr.write(`[integration] ${m}\n`);
 
@@ -44,12 +45,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     log(`control planes failed to start; logs kept in ${workDir}`);
     throw e;
   }
-  log(`${count} cluster(s) up in ${((Date.now() - started) / 1000).toFixed(1)}s; kubeconfig ${planes.kubeconfig}${assets.controllers ? '' : ' (API only: controller binaries not built)'}`);
+  log(
+    `${count} cluster(s) up in ${((Date.now() - started) / 1000).toFixed(1)}s; kubeconfig ${planes.kubeconfig}${assets.controllers ? '' : ' (API only: controller binaries not built)'}`,
+  );
 
   const contexts = planes.clusters.map((c) => c.context);
   project.provide('kubeconfig', planes.kubeconfig);
   project.provide('contexts', contexts);
-  project.provide('controllers', planes.clusters.every((c) => c.controllers));
+  project.provide(
+    'controllers',
+    planes.clusters.every((c) => c.controllers),
+  );
   project.provide('helm', assets.helm ?? '');
   project.provide('binDir', assets.binDir);
   // Also for tools run by tests (helm, kubectl) and for debugging with MESHSPEC_IT_KEEP.

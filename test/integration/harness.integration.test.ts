@@ -27,7 +27,10 @@ describe('integration harness', () => {
   it('writes one 0600 kubeconfig with a context per cluster', async () => {
     const kubeconfig = inject('kubeconfig');
     expect(statSync(kubeconfig).mode & 0o777).toBe(0o600);
-    const config = JSON.parse(readFileSync(kubeconfig, 'utf8')) as { contexts: { name: string }[]; clusters: { cluster: { server: string } }[] };
+    const config = JSON.parse(readFileSync(kubeconfig, 'utf8')) as {
+      contexts: { name: string }[];
+      clusters: { cluster: { server: string } }[];
+    };
     expect(config.contexts.map((c) => c.name)).toEqual(inject('contexts'));
     expect(config.clusters.map((c) => new URL(c.cluster.server).hostname)).toEqual(inject('contexts').map((_, i) => `127.0.${i + 1}.1`));
   });
@@ -40,15 +43,26 @@ describe('integration harness', () => {
       // The endpoint reconciler writes them shortly after start-up.
       let slices: { items: { addressType: string; endpoints?: { addresses: string[] }[] }[] } = { items: [] };
       for (let attempt = 0; attempt < 40 && slices.items.length === 0; attempt++) {
-        const res = await rawRequest(kubeconfig, context, 'GET', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes');
+        const res = await rawRequest(
+          kubeconfig,
+          context,
+          'GET',
+          '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
+        );
         expect(res.status, context).toBe(200);
         slices = res.body as typeof slices;
         if (slices.items.length === 0) await new Promise((r) => setTimeout(r, 250));
       }
-      expect(slices.items.map((s) => s.endpoints?.flatMap((e) => e.addresses)), context).toEqual([[expected]]);
+      expect(
+        slices.items.map((s) => s.endpoints?.flatMap((e) => e.addresses)),
+        context,
+      ).toEqual([[expected]]);
       const endpoints = await rawRequest(kubeconfig, context, 'GET', '/api/v1/namespaces/default/endpoints/kubernetes');
       expect(endpoints.status, context).toBe(200);
-      expect((endpoints.body as { subsets: { addresses: { ip: string }[] }[] }).subsets.flatMap((s) => s.addresses.map((a) => a.ip)), context).toEqual([expected]);
+      expect(
+        (endpoints.body as { subsets: { addresses: { ip: string }[] }[] }).subsets.flatMap((s) => s.addresses.map((a) => a.ip)),
+        context,
+      ).toEqual([expected]);
     }
   });
 
@@ -57,7 +71,10 @@ describe('integration harness', () => {
     const context = inject('contexts')[0]!;
     const ns = `it-harness-egress-${process.pid}`;
     const webhookName = `${ns}.meshspec.dev`;
-    expect((await rawRequest(kubeconfig, context, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })).status).toBe(201);
+    expect(
+      (await rawRequest(kubeconfig, context, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }))
+        .status,
+    ).toBe(201);
     // failurePolicy Fail, limited to this namespace: the API server must call it, and the call's error says where it went.
     const webhook = {
       apiVersion: 'admissionregistration.k8s.io/v1',
@@ -77,10 +94,26 @@ describe('integration harness', () => {
       ],
     };
     try {
-      expect((await rawRequest(kubeconfig, context, 'POST', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', webhook)).status).toBe(201);
-      expect((await rawRequest(kubeconfig, context, 'POST', `/api/v1/namespaces/${ns}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'nobody' }, spec: { ports: [{ port: 443 }] } })).status).toBe(201);
+      expect(
+        (await rawRequest(kubeconfig, context, 'POST', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', webhook))
+          .status,
+      ).toBe(201);
+      expect(
+        (
+          await rawRequest(kubeconfig, context, 'POST', `/api/v1/namespaces/${ns}/services`, {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: { name: 'nobody' },
+            spec: { ports: [{ port: 443 }] },
+          })
+        ).status,
+      ).toBe(201);
       const started = Date.now();
-      const denied = await rawRequest(kubeconfig, context, 'POST', `/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'probe' } });
+      const denied = await rawRequest(kubeconfig, context, 'POST', `/api/v1/namespaces/${ns}/configmaps`, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'probe' },
+      });
       expect(denied.status).toBe(500);
       const message = (denied.body as { message: string }).message;
       expect(message).toContain(webhookName);
@@ -88,7 +121,12 @@ describe('integration harness', () => {
       // Failing at the socket is immediate; a dial into the network would wait for the 10 s timeout.
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
-      await rawRequest(kubeconfig, context, 'DELETE', `/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${webhookName}`);
+      await rawRequest(
+        kubeconfig,
+        context,
+        'DELETE',
+        `/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${webhookName}`,
+      );
       await rawRequest(kubeconfig, context, 'DELETE', `/api/v1/namespaces/${ns}`);
     }
   });
@@ -97,7 +135,12 @@ describe('integration harness', () => {
     expect(inject('controllers'), 'needs kwok: run `bash scripts/test-assets/provision.sh`').toBe(true);
     const kubeconfig = inject('kubeconfig');
     for (const context of inject('contexts')) {
-      const lease = await rawRequest(kubeconfig, context, 'GET', `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${FAKE_NODE}`);
+      const lease = await rawRequest(
+        kubeconfig,
+        context,
+        'GET',
+        `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${FAKE_NODE}`,
+      );
       expect(lease.status, context).toBe(200);
       const spec = (lease.body as { spec: { leaseDurationSeconds: number; renewTime: string } }).spec;
       expect(spec.leaseDurationSeconds, context).toBe(NODE_LEASE_SECONDS);

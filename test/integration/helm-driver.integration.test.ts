@@ -55,7 +55,10 @@ beforeAll(() => {
   expect(helmBinary, 'the helm binary is not built: run `bash scripts/test-assets/provision.sh helm`').not.toBe('');
   const home = mkdtempSync(join(tmpdir(), 'meshspec-helm-it-'));
   // Keep helm's caches and repository config out of the user's home.
-  const runner = createCommandRunner({ logger: quietLogger, env: { HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data') } });
+  const runner = createCommandRunner({
+    logger: quietLogger,
+    env: { HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data') },
+  });
   helm = createHelmDriver(runner, { tmpDir: join(home, 'tmp'), kubeconfig, helm: helmBinary });
   kube = createKubeClientFactory({ kubeconfigPath: kubeconfig }).forContext(context);
   chart = writeTinyChart(home);
@@ -63,7 +66,14 @@ beforeAll(() => {
 
 describe('HelmDriver integration (real helm, real kube-apiserver)', () => {
   it('upgrade --install applies values; running it again bumps the revision but leaves objects unchanged; uninstall removes it', async () => {
-    const release: HelmRelease = { release: 'tiny', chart, namespace: 'helm-it', kubeContext: context, values: { message: 'from-meshspec' }, timeout: '2m' };
+    const release: HelmRelease = {
+      release: 'tiny',
+      chart,
+      namespace: 'helm-it',
+      kubeContext: context,
+      values: { message: 'from-meshspec' },
+      timeout: '2m',
+    };
     expect(await helm.status(release)).toBeUndefined();
 
     await helm.upgradeInstall(release);
@@ -88,16 +98,29 @@ describe('HelmDriver integration (real helm, real kube-apiserver)', () => {
   });
 
   it('--wait returns once the chart Deployment is ready on the kwok node', async () => {
-    expect(inject('controllers'), 'helm --wait needs kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`').toBe(true);
-    const release: HelmRelease = { release: 'waiter', chart, namespace: 'helm-wait-it', kubeContext: context, values: { replicas: 2 }, wait: true, timeout: '2m' };
+    expect(
+      inject('controllers'),
+      'helm --wait needs kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`',
+    ).toBe(true);
+    const release: HelmRelease = {
+      release: 'waiter',
+      chart,
+      namespace: 'helm-wait-it',
+      kubeContext: context,
+      values: { replicas: 2 },
+      wait: true,
+      timeout: '2m',
+    };
     await helm.upgradeInstall(release);
     const deployment = await kube.get('apps/v1', 'Deployment', 'waiter-app', 'helm-wait-it');
     expect((deployment?.status as { readyReplicas?: number } | undefined)?.readyReplicas).toBe(2);
     expect((await helm.status(release))?.status).toBe('deployed');
   });
 
-  it('a failing install surfaces helm\'s own error through CommandError', async () => {
-    const error = await helm.upgradeInstall({ release: 'broken', chart: join(chart, 'does-not-exist'), namespace: 'helm-it', kubeContext: context }).catch((e: unknown) => e);
+  it("a failing install surfaces helm's own error through CommandError", async () => {
+    const error = await helm
+      .upgradeInstall({ release: 'broken', chart: join(chart, 'does-not-exist'), namespace: 'helm-it', kubeContext: context })
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe('CommandError');
     expect((error as Error).message).toMatch(/exited with code 1[\s\S]*does-not-exist/);
   });

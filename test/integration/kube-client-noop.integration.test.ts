@@ -19,13 +19,20 @@ interface Sent {
 /** A fresh client (cold discovery, as in a new `meshspec apply`) that records every request it sends. */
 function countingClient() {
   const sent: Sent[] = [];
-  const kube = createKubeClientFactory({ kubeconfigPath: kubeconfig, onRequest: ({ method, path }) => sent.push({ method, path }) }).forContext(contexts[0]!);
+  const kube = createKubeClientFactory({
+    kubeconfigPath: kubeconfig,
+    onRequest: ({ method, path }) => sent.push({ method, path }),
+  }).forContext(contexts[0]!);
   return { kube, sent };
 }
 const writes = (sent: Sent[]) => sent.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
 
 /** Namespaced objects, cluster-scoped ones, a CRD and its custom resources, a Deployment the server defaults heavily. */
-function fixture(ns: string, group: string, overrides: { size?: number; data?: Record<string, string>; verbs?: string[] } = {}): KubeObject[] {
+function fixture(
+  ns: string,
+  group: string,
+  overrides: { size?: number; data?: Record<string, string>; verbs?: string[] } = {},
+): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
     {
@@ -36,18 +43,58 @@ function fixture(ns: string, group: string, overrides: { size?: number; data?: R
         group,
         scope: 'Namespaced',
         names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } },
+            },
+          },
+        ],
       },
     },
-    ...[1, 2, 3].map((i) => ({ apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: `w${i}`, namespace: ns }, spec: { size: i === 1 ? (overrides.size ?? 1) : i } })),
-    ...[1, 2, 3, 4].map((i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm${i}`, namespace: ns, labels: { app: 'noop' } }, data: i === 1 ? (overrides.data ?? { a: '1', b: '2' }) : { a: String(i) } })),
+    ...[1, 2, 3].map((i) => ({
+      apiVersion: `${group}/v1`,
+      kind: 'Widget',
+      metadata: { name: `w${i}`, namespace: ns },
+      spec: { size: i === 1 ? (overrides.size ?? 1) : i },
+    })),
+    ...[1, 2, 3, 4].map((i) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `cm${i}`, namespace: ns, labels: { app: 'noop' } },
+      data: i === 1 ? (overrides.data ?? { a: '1', b: '2' }) : { a: String(i) },
+    })),
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token', namespace: ns }, stringData: { token: 'not-a-real-secret' } },
-    ...[1, 2].map((i) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc${i}`, namespace: ns }, spec: { selector: { app: `svc${i}` }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } })),
+    ...[1, 2].map((i) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `svc${i}`, namespace: ns },
+      spec: { selector: { app: `svc${i}` }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+    })),
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace: ns },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.invalid/web:1', ports: [{ containerPort: 8080 }], resources: { limits: { cpu: '1', memory: '64Mi' } } }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            containers: [
+              {
+                name: 'web',
+                image: 'registry.invalid/web:1',
+                ports: [{ containerPort: 8080 }],
+                resources: { limits: { cpu: '1', memory: '64Mi' } },
+              },
+            ],
+          },
+        },
+      },
     },
     ...[1, 2].map((i) => ({
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -95,7 +142,10 @@ describe('KubeClient no-op apply without writes (real kube-apiserver)', () => {
     expect(outcome[`Widget/${ns}/w1`]).toBe('configured');
     expect(outcome[`ConfigMap/${ns}/cm1`]).toBe('configured');
     expect(changed.objects.filter((o) => o.outcome !== 'unchanged')).toHaveLength(2);
-    expect(writes(sent).sort()).toEqual([`PATCH /api/v1/namespaces/${ns}/configmaps/cm1`, `PATCH /apis/${group}/v1/namespaces/${ns}/widgets/w1`]);
+    expect(writes(sent).sort()).toEqual([
+      `PATCH /api/v1/namespaces/${ns}/configmaps/cm1`,
+      `PATCH /apis/${group}/v1/namespaces/${ns}/widgets/w1`,
+    ]);
     expect((await kube.get(`${group}/v1`, 'Widget', 'w1', ns))?.spec).toEqual({ size: 5 });
     expect((await kube.get('v1', 'ConfigMap', 'cm1', ns))?.data).toEqual({ a: '1' });
   });
@@ -104,11 +154,20 @@ describe('KubeClient no-op apply without writes (real kube-apiserver)', () => {
     const { ns, group } = await firstApply();
     // What `kubectl edit` sends: a patch (an Update operation) under its own field manager.
     const edit = async (path: string, patch: unknown) => {
-      const res = await rawRequest(kubeconfig, contexts[0]!, 'PATCH', `${path}?fieldManager=kubectl-edit`, patch, 'application/merge-patch+json');
+      const res = await rawRequest(
+        kubeconfig,
+        contexts[0]!,
+        'PATCH',
+        `${path}?fieldManager=kubectl-edit`,
+        patch,
+        'application/merge-patch+json',
+      );
       expect(res.status, JSON.stringify(res.body)).toBe(200);
     };
     await edit(`/api/v1/namespaces/${ns}/configmaps/cm2`, { data: { a: 'edited' } });
-    await edit(`/apis/rbac.authorization.k8s.io/v1/clusterroles/${ns}-reader1`, { rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['*'] }] });
+    await edit(`/apis/rbac.authorization.k8s.io/v1/clusterroles/${ns}-reader1`, {
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['*'] }],
+    });
     await edit(`/apis/${group}/v1/namespaces/${ns}/widgets/w2`, { spec: { size: 99 } });
     await edit(`/api/v1/namespaces/${ns}/secrets/token`, { data: { token: Buffer.from('stolen').toString('base64') } });
     await edit(`/apis/apps/v1/namespaces/${ns}/deployments/web`, { spec: { replicas: 3 } });
@@ -116,11 +175,22 @@ describe('KubeClient no-op apply without writes (real kube-apiserver)', () => {
 
     const { kube, sent } = countingClient();
     const repaired = await kube.apply(fixture(ns, group));
-    const changed = repaired.objects.filter((o) => o.outcome !== 'unchanged').map((o) => `${o.ref} ${o.outcome}`).sort();
-    expect(changed).toEqual([`ClusterRole/${ns}-reader1 configured`, `ConfigMap/${ns}/cm2 configured`, `Deployment/${ns}/web configured`, `Secret/${ns}/token configured`, `Widget/${ns}/w2 configured`]);
+    const changed = repaired.objects
+      .filter((o) => o.outcome !== 'unchanged')
+      .map((o) => `${o.ref} ${o.outcome}`)
+      .sort();
+    expect(changed).toEqual([
+      `ClusterRole/${ns}-reader1 configured`,
+      `ConfigMap/${ns}/cm2 configured`,
+      `Deployment/${ns}/web configured`,
+      `Secret/${ns}/token configured`,
+      `Widget/${ns}/w2 configured`,
+    ]);
     expect(writes(sent)).toHaveLength(5);
     expect((await kube.get('v1', 'ConfigMap', 'cm2', ns))?.data).toEqual({ a: '2' });
-    expect((await kube.get('rbac.authorization.k8s.io/v1', 'ClusterRole', `${ns}-reader1`))?.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }]);
+    expect((await kube.get('rbac.authorization.k8s.io/v1', 'ClusterRole', `${ns}-reader1`))?.rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] },
+    ]);
     expect((await kube.get(`${group}/v1`, 'Widget', 'w2', ns))?.spec).toEqual({ size: 2 });
     const secret = (await kube.get('v1', 'Secret', 'token', ns)) as KubeObject & { data: { token: string } };
     expect(Buffer.from(secret.data.token, 'base64').toString()).toBe('not-a-real-secret');
@@ -135,17 +205,22 @@ describe('KubeClient no-op apply without writes (real kube-apiserver)', () => {
 
   it('objects deleted by someone else (namespaced, cluster-scoped, custom resource) are recreated', async () => {
     const { ns, group } = await firstApply();
-    for (const path of [`/api/v1/namespaces/${ns}/configmaps/cm4`, `/apis/rbac.authorization.k8s.io/v1/clusterroles/${ns}-reader2`, `/apis/${group}/v1/namespaces/${ns}/widgets/w3`]) {
+    for (const path of [
+      `/api/v1/namespaces/${ns}/configmaps/cm4`,
+      `/apis/rbac.authorization.k8s.io/v1/clusterroles/${ns}-reader2`,
+      `/apis/${group}/v1/namespaces/${ns}/widgets/w3`,
+    ]) {
       const res = await rawRequest(kubeconfig, contexts[0]!, 'DELETE', path);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
     }
     const { kube, sent } = countingClient();
     const result = await kube.apply(fixture(ns, group));
-    expect(result.objects.filter((o) => o.outcome !== 'unchanged').map((o) => `${o.ref} ${o.outcome}`).sort()).toEqual([
-      `ClusterRole/${ns}-reader2 created`,
-      `ConfigMap/${ns}/cm4 created`,
-      `Widget/${ns}/w3 created`,
-    ]);
+    expect(
+      result.objects
+        .filter((o) => o.outcome !== 'unchanged')
+        .map((o) => `${o.ref} ${o.outcome}`)
+        .sort(),
+    ).toEqual([`ClusterRole/${ns}-reader2 created`, `ConfigMap/${ns}/cm4 created`, `Widget/${ns}/w3 created`]);
     expect(writes(sent)).toHaveLength(3);
     expect(await kube.get('v1', 'ConfigMap', 'cm4', ns)).toBeDefined();
   });
@@ -153,12 +228,16 @@ describe('KubeClient no-op apply without writes (real kube-apiserver)', () => {
   it('an object another field manager applied first still conflicts (meshspec never applied it, so it is not drift)', async () => {
     const { ns } = await firstApply();
     const { kube, sent } = countingClient();
-    await kube.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'theirs', namespace: ns }, data: { owner: 'other' } }], { fieldManager: 'other-tool' });
+    await kube.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'theirs', namespace: ns }, data: { owner: 'other' } }], {
+      fieldManager: 'other-tool',
+    });
     // Only the default field manager stamps the hash (one annotation cannot have two owners): the other
     // tool's object carries none, so the conflict names only the field in dispute.
     expect((await kube.get('v1', 'ConfigMap', 'theirs', ns))?.metadata.annotations).toBeUndefined();
     sent.length = 0;
-    const error = await kube.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'theirs', namespace: ns }, data: { owner: 'meshspec' } }]).catch((e: unknown) => e as Error);
+    const error = await kube
+      .apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'theirs', namespace: ns }, data: { owner: 'meshspec' } }])
+      .catch((e: unknown) => e as Error);
     expect((error as Error).message).toMatch(/conflicts: Apply failed with 1 conflict: conflict with "other-tool": \.data\.owner/);
     expect(writes(sent)).toEqual([`PATCH /api/v1/namespaces/${ns}/configmaps/theirs`]);
   });

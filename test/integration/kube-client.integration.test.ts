@@ -90,16 +90,27 @@ metadata: { name: ${ns} }
           },
         ],
       },
-      ...Array.from({ length: 12 }, (_, i): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: ns }, data: { i: String(i) } })),
+      ...Array.from({ length: 12 }, (_, i): KubeObject => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `cm-${i}`, namespace: ns },
+        data: { i: String(i) },
+      })),
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
     ];
     try {
       const result = await kube.apply(objects);
       // Namespace first, ConfigMaps in the order given (applied in parallel), the webhook last.
-      expect(result.objects.map((o) => o.ref)).toEqual([`Namespace/${ns}`, ...Array.from({ length: 12 }, (_, i) => `ConfigMap/${ns}/cm-${i}`), `ValidatingWebhookConfiguration/${ns}`]);
+      expect(result.objects.map((o) => o.ref)).toEqual([
+        `Namespace/${ns}`,
+        ...Array.from({ length: 12 }, (_, i) => `ConfigMap/${ns}/cm-${i}`),
+        `ValidatingWebhookConfiguration/${ns}`,
+      ]);
       expect((await kube.list('v1', 'ConfigMap', ns)).filter((c) => c.metadata.name.startsWith('cm-'))).toHaveLength(12);
       // And the webhook is really in force: a further ConfigMap write in that namespace is refused.
-      await expect(kube.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late', namespace: ns }, data: {} }])).rejects.toThrow(/webhook|nowhere/i);
+      await expect(
+        kube.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late', namespace: ns }, data: {} }]),
+      ).rejects.toThrow(/webhook|nowhere/i);
     } finally {
       await kube.delete('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', ns);
     }
@@ -123,12 +134,20 @@ metadata: { name: ${ns} }
 
   it('reports a field-manager conflict naming the object, the field, the other manager and the fix; force takes over', async () => {
     const ns = unique('it-conflict');
-    await kube.apply([
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: ns }, data: { owner: 'other' } },
-    ], { fieldManager: 'other-tool' });
+    await kube.apply(
+      [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: ns }, data: { owner: 'other' } },
+      ],
+      { fieldManager: 'other-tool' },
+    );
 
-    const mine: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: ns }, data: { owner: 'meshspec' } };
+    const mine: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'shared', namespace: ns },
+      data: { owner: 'meshspec' },
+    };
     const error = await kube.apply([mine]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KubeError);
     const message = (error as KubeError).message;
@@ -146,7 +165,12 @@ metadata: { name: ${ns} }
   it('applies a set of large ConfigMaps (> 1 MB in total, each too big for a last-applied annotation)', async () => {
     const ns = unique('it-large');
     const big = (i: number) => 'x'.repeat(700 * 1024) + String(i);
-    const maps: KubeObject[] = [0, 1, 2].map((i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `big-${i}`, namespace: ns }, data: { blob: big(i) } }));
+    const maps: KubeObject[] = [0, 1, 2].map((i) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `big-${i}`, namespace: ns },
+      data: { blob: big(i) },
+    }));
     const result = await kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ...maps]);
     expect(result.objects.map((o) => o.outcome)).toEqual(['created', 'created', 'created', 'created']);
     const stored = await kube.get('v1', 'ConfigMap', 'big-2', ns);
@@ -184,22 +208,39 @@ metadata: { name: ${ns} }
   });
 
   it('a wait that times out says what it awaited and what it last saw', async () => {
-    const error = await kube.waitFor('v1', 'ConfigMap', 'never-created', 'default', (o) => o !== undefined, { timeoutMs: 1_500, intervalMs: 200, description: 'ConfigMap default/never-created to appear' }).catch((e: unknown) => e);
+    const error = await kube
+      .waitFor('v1', 'ConfigMap', 'never-created', 'default', (o) => o !== undefined, {
+        timeoutMs: 1_500,
+        intervalMs: 200,
+        description: 'ConfigMap default/never-created to appear',
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KubeError);
-    expect((error as Error).message).toMatch(/timed out after 1\.5s waiting for ConfigMap default\/never-created to appear on context it1; last observed: object does not exist/);
+    expect((error as Error).message).toMatch(
+      /timed out after 1\.5s waiting for ConfigMap default\/never-created to appear on context it1; last observed: object does not exist/,
+    );
   });
 
   it('a wait stops promptly with CancelledError when its signal aborts', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
     const started = Date.now();
-    const error = await kube.waitFor('v1', 'ConfigMap', 'never-created', 'default', (o) => o !== undefined, { timeoutMs: 60_000, intervalMs: 5_000, signal: controller.signal }).catch((e: unknown) => e);
+    const error = await kube
+      .waitFor('v1', 'ConfigMap', 'never-created', 'default', (o) => o !== undefined, {
+        timeoutMs: 60_000,
+        intervalMs: 5_000,
+        signal: controller.signal,
+      })
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe('CancelledError');
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it('an unknown context is a clear error listing the known ones', async () => {
-    const error = await createKubeClientFactory({ kubeconfigPath: kubeconfig }).forContext('nope').get('v1', 'Namespace', 'default').catch((e: unknown) => e);
+    const error = await createKubeClientFactory({ kubeconfigPath: kubeconfig })
+      .forContext('nope')
+      .get('v1', 'Namespace', 'default')
+      .catch((e: unknown) => e);
     expect((error as Error).message).toContain('kube context "nope" is not in kubeconfig');
     expect((error as Error).message).toContain(contexts[0]!);
   });
@@ -208,12 +249,24 @@ metadata: { name: ${ns} }
     const ns = unique('it-lb');
     await kube.apply([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'gateway', namespace: ns }, spec: { type: 'LoadBalancer', selector: { app: 'gw' }, ports: [{ port: 4143 }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'gateway', namespace: ns },
+        spec: { type: 'LoadBalancer', selector: { app: 'gw' }, ports: [{ port: 4143 }] },
+      },
     ]);
     const waiting = kube.waitForLoadBalancer('gateway', ns, { timeoutMs: 30_000, intervalMs: 200 });
     await new Promise((r) => setTimeout(r, 600));
     // Play MetalLB: set status.loadBalancer through the status subresource.
-    const patched = await rawRequest(kubeconfig, contexts[0]!, 'PATCH', `/api/v1/namespaces/${ns}/services/gateway/status`, { status: { loadBalancer: { ingress: [{ ip: '172.18.255.200' }] } } }, 'application/merge-patch+json');
+    const patched = await rawRequest(
+      kubeconfig,
+      contexts[0]!,
+      'PATCH',
+      `/api/v1/namespaces/${ns}/services/gateway/status`,
+      { status: { loadBalancer: { ingress: [{ ip: '172.18.255.200' }] } } },
+      'application/merge-patch+json',
+    );
     expect(patched.status).toBe(200);
     expect(await waiting).toBe('172.18.255.200');
   });
@@ -222,13 +275,37 @@ metadata: { name: ${ns} }
   // ServiceAccount was deleted by the real token controller (it saw no ServiceAccount), and linkerd
   // multicluster link then failed with "could not find service account token secret".
   it('applies a ServiceAccount before its token Secret in one apply: the token controller fills the Secret instead of deleting it', async () => {
-    expect(inject('controllers'), 'the token controller runs in kube-controller-manager: run `bash scripts/test-assets/provision.sh`').toBe(true);
+    expect(inject('controllers'), 'the token controller runs in kube-controller-manager: run `bash scripts/test-assets/provision.sh`').toBe(
+      true,
+    );
     const ns = unique('it-satoken');
-    const token = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'mirror-token', namespace: ns, annotations: { 'kubernetes.io/service-account.name': 'mirror' } } };
+    const token = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/service-account-token',
+      metadata: { name: 'mirror-token', namespace: ns, annotations: { 'kubernetes.io/service-account.name': 'mirror' } },
+    };
     // The Secret first and the ServiceAccount behind many objects, as in a rendered chart: any order works.
-    const filler = Array.from({ length: 24 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `filler-${i}`, namespace: ns }, data: { i: String(i) } }));
-    await kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, token, ...filler, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'mirror', namespace: ns } }]);
-    const filled = await kube.waitFor('v1', 'Secret', 'mirror-token', ns, (o) => o === undefined || typeof (o['data'] as Record<string, string> | undefined)?.['token'] === 'string', { timeoutMs: 30_000, intervalMs: 200 });
+    const filler = Array.from({ length: 24 }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `filler-${i}`, namespace: ns },
+      data: { i: String(i) },
+    }));
+    await kube.apply([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+      token,
+      ...filler,
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'mirror', namespace: ns } },
+    ]);
+    const filled = await kube.waitFor(
+      'v1',
+      'Secret',
+      'mirror-token',
+      ns,
+      (o) => o === undefined || typeof (o['data'] as Record<string, string> | undefined)?.['token'] === 'string',
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect(filled, 'the token controller deleted the token Secret: it was applied before its ServiceAccount existed').toBeDefined();
     expect(Buffer.from((filled!['data'] as Record<string, string>)['token']!, 'base64').toString()).toMatch(/^ey/);
     // ... and it stays (the controller does not come back for it).
@@ -237,7 +314,10 @@ metadata: { name: ${ns} }
   });
 
   it('waitForRollout completes for a Deployment scheduled onto the kwok node, and its Service gets endpoints', async () => {
-    expect(inject('controllers'), 'rollouts need kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`').toBe(true);
+    expect(
+      inject('controllers'),
+      'rollouts need kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`',
+    ).toBe(true);
     const ns = unique('it-rollout');
     await kube.apply([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
@@ -248,25 +328,57 @@ metadata: { name: ${ns} }
         spec: {
           replicas: 2,
           selector: { matchLabels: { app: 'web' } },
-          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.invalid/web:1', ports: [{ containerPort: 8080 }] }] } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'web', image: 'registry.invalid/web:1', ports: [{ containerPort: 8080 }] }] },
+          },
         },
       },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: ns }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace: ns },
+        spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+      },
     ]);
     await kube.waitForRollout('Deployment', 'web', ns, { timeoutMs: 120_000 });
     const deployment = await kube.get('apps/v1', 'Deployment', 'web', ns);
     expect((deployment?.status as { availableReplicas: number }).availableReplicas).toBe(2);
 
-    const endpoints = await kube.waitFor('v1', 'Endpoints', 'web', ns, (o) => ((o as { subsets?: { addresses?: unknown[] }[] } | undefined)?.subsets?.[0]?.addresses?.length ?? 0) === 2, {
-      timeoutMs: 60_000,
-      description: 'two ready endpoints for Service web',
-    });
+    const endpoints = await kube.waitFor(
+      'v1',
+      'Endpoints',
+      'web',
+      ns,
+      (o) => ((o as { subsets?: { addresses?: unknown[] }[] } | undefined)?.subsets?.[0]?.addresses?.length ?? 0) === 2,
+      {
+        timeoutMs: 60_000,
+        description: 'two ready endpoints for Service web',
+      },
+    );
     expect(endpoints).toBeDefined();
 
     // A new template rolls out again; the wait must not return before the controller saw the new generation.
-    await kube.apply([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: ns }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.invalid/web:2', ports: [{ containerPort: 8080 }] }] } } } }]);
+    await kube.apply([
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: ns },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'web', image: 'registry.invalid/web:2', ports: [{ containerPort: 8080 }] }] },
+          },
+        },
+      },
+    ]);
     await kube.waitForRollout('Deployment', 'web', ns, { timeoutMs: 120_000 });
-    const after = (await kube.get('apps/v1', 'Deployment', 'web', ns)) as KubeObject & { metadata: { generation: number }; status: { observedGeneration: number; updatedReplicas: number } };
+    const after = (await kube.get('apps/v1', 'Deployment', 'web', ns)) as KubeObject & {
+      metadata: { generation: number };
+      status: { observedGeneration: number; updatedReplicas: number };
+    };
     expect(after.status.observedGeneration).toBeGreaterThanOrEqual(after.metadata.generation);
     expect(after.status.updatedReplicas).toBe(2);
   });

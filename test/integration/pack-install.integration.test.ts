@@ -16,7 +16,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './harness/control-plane.js';
 
 const PNPM = join(REPO_ROOT, 'scripts/pnpm');
-const PACKAGES = ['core', 'cli', 'plugin-kind', 'plugin-metallb', 'plugin-linkerd', 'plugin-smi', 'plugin-ingress', 'plugin-workloads'] as const;
+const PACKAGES = [
+  'core',
+  'cli',
+  'plugin-kind',
+  'plugin-metallb',
+  'plugin-linkerd',
+  'plugin-smi',
+  'plugin-ingress',
+  'plugin-workloads',
+] as const;
 const PLUGINS = PACKAGES.filter((p) => p.startsWith('plugin-'));
 const EXAMPLE = join(REPO_ROOT, 'examples/linkerd-multicluster/topology.yaml');
 
@@ -40,7 +49,13 @@ const tarballs = new Map<string, string>();
 const packed = new Map<string, { manifest: Manifest; files: string[] }>();
 
 /** The node running the tests, first on PATH: the pnpm bin shims run `node`. */
-const env = () => ({ ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, NO_COLOR: '1', CI: 'true', MESHSPEC_CACHE_DIR: join(work, 'cache') });
+const env = () => ({
+  ...process.env,
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+  NO_COLOR: '1',
+  CI: 'true',
+  MESHSPEC_CACHE_DIR: join(work, 'cache'),
+});
 
 function run(cmd: string, args: string[], cwd: string, timeout = 300_000): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, { cwd, env: env(), encoding: 'utf8', timeout });
@@ -56,12 +71,17 @@ const shown = (r: SpawnSyncReturns<string>) => `exit ${r.status}\n--- stdout ---
 
 /** pnpm, installing from file: tarballs, outside any workspace. */
 function install(dir: string): void {
-  mustRun(PNPM, ['--dir', dir, 'install', '--prefer-offline', '--no-frozen-lockfile', '--config.confirmModulesPurge=false', '--reporter=append-only'], dir);
+  mustRun(
+    PNPM,
+    ['--dir', dir, 'install', '--prefer-offline', '--no-frozen-lockfile', '--config.confirmModulesPurge=false', '--reporter=append-only'],
+    dir,
+  );
 }
 
 beforeAll(() => {
   const missing = ['packages/cli/dist/bin.js', 'packages/core/dist/bundle/index.js'].filter((f) => !existsSync(join(REPO_ROOT, f)));
-  if (missing.length > 0) throw new Error(`the packed packages hold the build, and it is missing (${missing.join(', ')}): run \`scripts/pnpm build\` first`);
+  if (missing.length > 0)
+    throw new Error(`the packed packages hold the build, and it is missing (${missing.join(', ')}): run \`scripts/pnpm build\` first`);
   work = mkdtempSync(join(realpathSync(tmpdir()), 'meshspec-pack-'));
   if (!relative(REPO_ROOT, work).startsWith('..')) throw new Error(`${work} is inside the repository; the install must happen outside it`);
   const out = join(work, 'tarballs');
@@ -70,7 +90,10 @@ beforeAll(() => {
   for (const file of readdirSync(out).filter((f) => f.endsWith('.tgz'))) {
     const path = join(out, file);
     const manifest = JSON.parse(execFileSync('tar', ['-xOzf', path, 'package/package.json'], { encoding: 'utf8' })) as Manifest;
-    const files = execFileSync('tar', ['-tzf', path], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
+    const files = execFileSync('tar', ['-tzf', path], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ''));
     tarballs.set(manifest.name, path);
     packed.set(manifest.name, { manifest, files });
   }
@@ -93,20 +116,26 @@ describe('pnpm pack: every package is publishable (in the integration project fo
     expect(Object.entries(specifiers).filter(([, v]) => v.startsWith('workspace:'))).toEqual([]);
   });
 
-  it.each(PACKAGES.map((dir) => [nameOf(dir)]))('%s: description, license, repository, engines, and every exports entry has types and a file in the tarball', (name) => {
-    const { manifest, files } = packed.get(name)!;
-    expect(manifest.description, 'description').toBeTruthy();
-    expect(manifest.license).toBe('Apache-2.0');
-    expect(manifest.repository?.url, 'repository.url').toMatch(/^git\+https:\/\//);
-    expect(manifest.engines?.node).toBe('>=22.12');
-    expect(Object.keys(manifest.exports ?? {})).toContain('.');
-    for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
-      expect(target.types, `exports['${subpath}'].types`).toMatch(/\.d\.ts$/);
-      expect(files, `exports['${subpath}'].types is packed`).toContain(target.types!.replace(/^\.\//, ''));
-      expect(files, `exports['${subpath}'].default is packed`).toContain(target.default!.replace(/^\.\//, ''));
-    }
-    expect(files.filter((f) => f.endsWith('.tsbuildinfo') || f.includes('.test.')), 'no build info or tests in the tarball').toEqual([]);
-  });
+  it.each(PACKAGES.map((dir) => [nameOf(dir)]))(
+    '%s: description, license, repository, engines, and every exports entry has types and a file in the tarball',
+    (name) => {
+      const { manifest, files } = packed.get(name)!;
+      expect(manifest.description, 'description').toBeTruthy();
+      expect(manifest.license).toBe('Apache-2.0');
+      expect(manifest.repository?.url, 'repository.url').toMatch(/^git\+https:\/\//);
+      expect(manifest.engines?.node).toBe('>=22.12');
+      expect(Object.keys(manifest.exports ?? {})).toContain('.');
+      for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+        expect(target.types, `exports['${subpath}'].types`).toMatch(/\.d\.ts$/);
+        expect(files, `exports['${subpath}'].types is packed`).toContain(target.types!.replace(/^\.\//, ''));
+        expect(files, `exports['${subpath}'].default is packed`).toContain(target.default!.replace(/^\.\//, ''));
+      }
+      expect(
+        files.filter((f) => f.endsWith('.tsbuildinfo') || f.includes('.test.')),
+        'no build info or tests in the tarball',
+      ).toEqual([]);
+    },
+  );
 
   it.each(PLUGINS.map((dir) => [nameOf(dir)]))('%s: @meshspec/core is a peer dependency, not a dependency of its own', (name) => {
     const { manifest } = packed.get(name)!;
@@ -170,7 +199,9 @@ describe('meshspec installed from the tarballs into an empty folder outside the 
     expect(realpathSync(join(installed, 'meshspec/dist/bin.js'))).not.toContain(REPO_ROOT);
     // What the bundle's `import '@meshspec/core'` resolves to: the packed core's bundle.
     const core = createRequire(realpathSync(join(installed, 'meshspec/dist/bin.js'))).resolve('@meshspec/core');
-    expect(relative(work, core)).toMatch(/^project\/node_modules\/\.pnpm\/@meshspec\+core@file.*\/node_modules\/@meshspec\/core\/dist\/bundle\/index\.js$/);
+    expect(relative(work, core)).toMatch(
+      /^project\/node_modules\/\.pnpm\/@meshspec\+core@file.*\/node_modules\/@meshspec\/core\/dist\/bundle\/index\.js$/,
+    );
     expect(readdirSync(join(installed, '.pnpm')).filter((d) => d.startsWith('@meshspec+plugin-'))).toEqual([]);
     const version = meshspec(['version']);
     expect(version.status, shown(version)).toBe(0);
@@ -184,15 +215,22 @@ describe('meshspec installed from the tarballs into an empty folder outside the 
     expect(validate.stdout).toMatch(/^topology\.yaml: valid — 2 clusters \(demo, demo3\), \d+ steps$/m);
     const plan = meshspec(['plan', 'topology.yaml']);
     expect(plan.status, shown(plan)).toBe(0);
-    for (const id of ['kind:cluster@demo', 'metallb:pools@demo3', 'linkerd:control-plane@demo', 'smi:split:test/podinfo@demo']) expect(plan.stdout).toContain(id);
+    for (const id of ['kind:cluster@demo', 'metallb:pools@demo3', 'linkerd:control-plane@demo', 'smi:split:test/podinfo@demo'])
+      expect(plan.stdout).toContain(id);
   });
 
   it('loads a plugin from another folder (depending on the packed @meshspec/core) named by meshspec.config.mjs; its steps are in the plan', () => {
     const dir = join(project, 'with-plugin');
     mkdirSync(dir);
     cpSync(EXAMPLE, join(dir, 'topology.yaml'));
-    writeFileSync(join(dir, 'topology.yaml'), `${readFileSync(join(dir, 'topology.yaml'), 'utf8')}greeting:\n  message: hello from outside the repo\n  clusters: [demo3]\n`);
-    writeFileSync(join(dir, 'meshspec.config.mjs'), `export default { plugins: [${JSON.stringify(relative(dir, join(pluginDir, 'index.mjs')))}] };\n`);
+    writeFileSync(
+      join(dir, 'topology.yaml'),
+      `${readFileSync(join(dir, 'topology.yaml'), 'utf8')}greeting:\n  message: hello from outside the repo\n  clusters: [demo3]\n`,
+    );
+    writeFileSync(
+      join(dir, 'meshspec.config.mjs'),
+      `export default { plugins: [${JSON.stringify(relative(dir, join(pluginDir, 'index.mjs')))}] };\n`,
+    );
 
     const validate = meshspec(['validate', 'topology.yaml'], dir);
     expect(validate.status, shown(validate)).toBe(0);

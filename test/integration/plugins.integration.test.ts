@@ -68,10 +68,20 @@ beforeAll(async () => {
   expect(contexts.length, 'these tests need two clusters (MESHSPEC_IT_CLUSTERS >= 2)').toBeGreaterThanOrEqual(2);
   drivers = createRealDrivers({ kubeconfig, binDir: inject('binDir'), helm: inject('helm') });
   smiSteps = new StepRunner(
-    await openTopology(topologyYaml('stable-2.13.3', `  splits:\n  - namespace: ${NS.split}\n    service: podinfo\n    backends: [{ cluster: east, weight: 70 }, { cluster: west, weight: 30 }]`), PLUGINS, drivers),
+    await openTopology(
+      topologyYaml(
+        'stable-2.13.3',
+        `  splits:\n  - namespace: ${NS.split}\n    service: podinfo\n    backends: [{ cluster: east, weight: 70 }, { cluster: west, weight: 30 }]`,
+      ),
+      PLUGINS,
+      drivers,
+    ),
     drivers,
   );
-  routeSteps = new StepRunner(await openTopology(topologyYaml('version-2.18', `  splits: [{ namespace: ${NS.route}, service: podinfo }]`), PLUGINS, drivers), drivers);
+  routeSteps = new StepRunner(
+    await openTopology(topologyYaml('version-2.18', `  splits: [{ namespace: ${NS.route}, service: podinfo }]`), PLUGINS, drivers),
+    drivers,
+  );
   east = smiSteps.kube('east');
   west = smiSteps.kube('west');
 });
@@ -79,7 +89,10 @@ beforeAll(async () => {
 describe('stack plugins integration (real kube-apiserver, real steps)', () => {
   it('metallb: the pools step applies each cluster its own carved range (read back), and re-applying changes nothing', async () => {
     const expected = planPools(['east', 'west'], metallbDefaults({ dockerSubnet: DOCKER_SUBNET }), { subnet: DOCKER_SUBNET });
-    for (const [cluster, kube] of [['east', east], ['west', west]] as const) {
+    for (const [cluster, kube] of [
+      ['east', east],
+      ['west', west],
+    ] as const) {
       // What the MetalLB chart would have created before the pools step runs.
       await kube.apply(fixture('crds/metallb.yaml'));
       await kube.apply([namespace(NS.metallb)]);
@@ -96,10 +109,17 @@ describe('stack plugins integration (real kube-apiserver, real steps)', () => {
       const again = await kube.apply(renderPoolObjects(parseIpv4Range(outputs['range'] as string)!, NS.metallb));
       expect(again.objects.map((o) => o.outcome)).toEqual(['unchanged', 'unchanged']);
       await smiSteps.run(`metallb:pools@${cluster}`);
-      expect((await kube.get('metallb.io/v1beta1', 'IPAddressPool', POOL_NAME, NS.metallb))?.metadata['resourceVersion']).toBe(pool?.metadata['resourceVersion']);
+      expect((await kube.get('metallb.io/v1beta1', 'IPAddressPool', POOL_NAME, NS.metallb))?.metadata['resourceVersion']).toBe(
+        pool?.metadata['resourceVersion'],
+      );
     }
     // Each cluster holds only its own range, and the two never overlap.
-    const ranges = await Promise.all([east, west].map(async (k) => specOf<{ addresses: string[] }>(await k.get('metallb.io/v1beta1', 'IPAddressPool', POOL_NAME, NS.metallb)).addresses[0]!));
+    const ranges = await Promise.all(
+      [east, west].map(
+        async (k) =>
+          specOf<{ addresses: string[] }>(await k.get('metallb.io/v1beta1', 'IPAddressPool', POOL_NAME, NS.metallb)).addresses[0]!,
+      ),
+    );
     expect(new Set(ranges).size).toBe(2);
     const [a, b] = ranges.map((r) => parseIpv4Range(r)!);
     expect(a!.end < b!.start || b!.end < a!.start).toBe(true);
@@ -114,9 +134,24 @@ describe('stack plugins integration (real kube-apiserver, real steps)', () => {
       const outputs = await smiSteps.run(`smi:split:${NS.split}/podinfo@${cluster}`);
       expect(outputs['kind']).toBe('TrafficSplit');
     }
-    const splitOf = async (kube: KubeClient) => specOf<{ service: string; backends: { service: string; weight: number }[] }>(await kube.get('split.smi-spec.io/v1alpha1', 'TrafficSplit', 'podinfo', NS.split));
-    expect(await splitOf(east)).toEqual({ service: 'podinfo', backends: [{ service: 'podinfo', weight: 70 }, { service: 'podinfo-west', weight: 30 }] });
-    expect(await splitOf(west)).toEqual({ service: 'podinfo', backends: [{ service: 'podinfo-east', weight: 70 }, { service: 'podinfo', weight: 30 }] });
+    const splitOf = async (kube: KubeClient) =>
+      specOf<{ service: string; backends: { service: string; weight: number }[] }>(
+        await kube.get('split.smi-spec.io/v1alpha1', 'TrafficSplit', 'podinfo', NS.split),
+      );
+    expect(await splitOf(east)).toEqual({
+      service: 'podinfo',
+      backends: [
+        { service: 'podinfo', weight: 70 },
+        { service: 'podinfo-west', weight: 30 },
+      ],
+    });
+    expect(await splitOf(west)).toEqual({
+      service: 'podinfo',
+      backends: [
+        { service: 'podinfo-east', weight: 70 },
+        { service: 'podinfo', weight: 30 },
+      ],
+    });
   });
 
   // The API server returns custom resources with sorted keys ({backends, service} vs the rendered
@@ -139,7 +174,10 @@ describe('stack plugins integration (real kube-apiserver, real steps)', () => {
       const outputs = await routeSteps.run(`smi:split:${NS.route}/podinfo@${cluster}`);
       expect(outputs['kind']).toBe('HTTPRoute');
     }
-    interface Route { parentRefs: unknown[]; rules: { backendRefs: { name: string; port: number; weight: number }[] }[] }
+    interface Route {
+      parentRefs: unknown[];
+      rules: { backendRefs: { name: string; port: number; weight: number }[] }[];
+    }
     const eastRoute = specOf<Route>(await east.get('gateway.networking.k8s.io/v1', 'HTTPRoute', 'podinfo', NS.route));
     expect(eastRoute.parentRefs).toEqual([{ group: 'core', kind: 'Service', name: 'podinfo', port: PODINFO_PORT }]);
     expect(eastRoute.rules[0]!.backendRefs).toEqual([
@@ -147,13 +185,19 @@ describe('stack plugins integration (real kube-apiserver, real steps)', () => {
       { name: 'podinfo-west', port: PODINFO_PORT, weight: 50 },
     ]);
     const westRoute = specOf<Route>(await west.get('gateway.networking.k8s.io/v1', 'HTTPRoute', 'podinfo', NS.route));
-    expect(westRoute.rules[0]!.backendRefs.map((b) => [b.name, b.weight])).toEqual([['podinfo', 50], ['podinfo-east', 50]]);
+    expect(westRoute.rules[0]!.backendRefs.map((b) => [b.name, b.weight])).toEqual([
+      ['podinfo', 50],
+      ['podinfo-east', 50],
+    ]);
     expect(await routeSteps.status(`smi:split:${NS.route}/podinfo@west`)).toBe(true);
   });
 
   it('ingress: the route step applies a service-upstream Ingress with a per-cluster host (built-in networking.k8s.io/v1)', async () => {
     const hosts: string[] = [];
-    for (const [cluster, kube, context] of [['east', east, contexts[0]!], ['west', west, contexts[1]!]] as const) {
+    for (const [cluster, kube, context] of [
+      ['east', east, contexts[0]!],
+      ['west', west, contexts[1]!],
+    ] as const) {
       await kube.apply([namespace(NS.ingress)]);
       const outputs = await smiSteps.run(`ingress:route:${NS.ingress}/frontend@${cluster}`);
       const host = hostFor(ingressOptions().hostPattern, { service: 'frontend', namespace: NS.ingress, cluster, context });
@@ -161,7 +205,10 @@ describe('stack plugins integration (real kube-apiserver, real steps)', () => {
 
       const ingress = await kube.get('networking.k8s.io/v1', 'Ingress', 'frontend', NS.ingress);
       expect(ingress?.metadata.annotations?.['nginx.ingress.kubernetes.io/service-upstream']).toBe('true');
-      interface Spec { ingressClassName: string; rules: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { number: number } } } }[] } }[] }
+      interface Spec {
+        ingressClassName: string;
+        rules: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { number: number } } } }[] } }[];
+      }
       const spec = specOf<Spec>(ingress);
       expect(spec.ingressClassName).toBe('nginx');
       expect(spec.rules.map((r) => r.host)).toEqual([host]);
@@ -173,14 +220,23 @@ describe('stack plugins integration (real kube-apiserver, real steps)', () => {
   });
 
   it('workloads: the demo step applies podinfo + frontend in both clusters and its rollout waits really complete (kwok)', async () => {
-    expect(inject('controllers'), 'rollouts need kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`').toBe(true);
+    expect(
+      inject('controllers'),
+      'rollouts need kube-controller-manager, kube-scheduler and kwok: run `bash scripts/test-assets/provision.sh`',
+    ).toBe(true);
     for (const cluster of ['east', 'west']) {
       expect(await smiSteps.status(`workloads:demo@${cluster}`)).toBe(false);
       expect(await smiSteps.run(`workloads:demo@${cluster}`)).toEqual({ namespace: NS.demo, services: ['podinfo', 'frontend'] });
     }
-    for (const [cluster, other, kube] of [['east', 'west', east], ['west', 'east', west]] as const) {
+    for (const [cluster, other, kube] of [
+      ['east', 'west', east],
+      ['west', 'east', west],
+    ] as const) {
       for (const name of ['podinfo', 'frontend']) {
-        const d = (await kube.get('apps/v1', 'Deployment', name, NS.demo)) as KubeObject & { metadata: { generation: number }; status: { observedGeneration: number; availableReplicas: number; updatedReplicas: number } };
+        const d = (await kube.get('apps/v1', 'Deployment', name, NS.demo)) as KubeObject & {
+          metadata: { generation: number };
+          status: { observedGeneration: number; availableReplicas: number; updatedReplicas: number };
+        };
         expect(d.status.observedGeneration, `${cluster} ${name}`).toBeGreaterThanOrEqual(d.metadata.generation);
         expect(d.status.availableReplicas, `${cluster} ${name}`).toBe(1);
         expect(d.status.updatedReplicas, `${cluster} ${name}`).toBe(1);
@@ -189,7 +245,9 @@ describe('stack plugins integration (real kube-apiserver, real steps)', () => {
       const pods = await kube.list('v1', 'Pod', NS.demo, 'app=podinfo');
       expect(pods.map((p) => (p['status'] as { phase: string }).phase)).toEqual(['Running']);
       // Per-cluster content survived the round trip: podinfo names its cluster, nginx routes to the other's mirror.
-      const podinfo = specOf<{ template: { spec: { containers: { env: { name: string; value: string }[] }[] } } }>(await kube.get('apps/v1', 'Deployment', 'podinfo', NS.demo));
+      const podinfo = specOf<{ template: { spec: { containers: { env: { name: string; value: string }[] }[] } } }>(
+        await kube.get('apps/v1', 'Deployment', 'podinfo', NS.demo),
+      );
       expect(podinfo.template.spec.containers[0]!.env).toContainEqual({ name: 'PODINFO_UI_MESSAGE', value: cluster });
       const conf = ((await kube.get('v1', 'ConfigMap', 'frontend', NS.demo))?.['data'] as Record<string, string>)['nginx.conf'];
       expect(conf).toContain(`podinfo-${other}.${NS.demo}.svc.cluster.local`);
@@ -215,16 +273,37 @@ describe('stack plugins integration (real kube-apiserver, real steps)', () => {
     await east.apply(fixture('crds/metallb.yaml'));
     await east.apply([namespace(NS.metallb)]);
     await smiSteps.run('metallb:pools@east');
-    const range = parseIpv4Range(specOf<{ addresses: string[] }>(await east.get('metallb.io/v1beta1', 'IPAddressPool', POOL_NAME, NS.metallb)).addresses[0]!)!;
+    const range = parseIpv4Range(
+      specOf<{ addresses: string[] }>(await east.get('metallb.io/v1beta1', 'IPAddressPool', POOL_NAME, NS.metallb)).addresses[0]!,
+    )!;
     const address = formatIpv4(range.start);
 
     await east.apply([
       namespace(NS.lb),
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'linkerd-gateway', namespace: NS.lb }, spec: { type: 'LoadBalancer', selector: { app: 'linkerd-gateway' }, ports: [{ name: 'mc-gateway', port: 4143 }, { name: 'mc-probe', port: 4191 }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'linkerd-gateway', namespace: NS.lb },
+        spec: {
+          type: 'LoadBalancer',
+          selector: { app: 'linkerd-gateway' },
+          ports: [
+            { name: 'mc-gateway', port: 4143 },
+            { name: 'mc-probe', port: 4191 },
+          ],
+        },
+      },
     ]);
     const waiting = east.waitForLoadBalancer('linkerd-gateway', NS.lb, { timeoutMs: 30_000, intervalMs: 200 });
     await new Promise((r) => setTimeout(r, 500));
-    const patched = await rawRequest(kubeconfig, contexts[0]!, 'PATCH', `/api/v1/namespaces/${NS.lb}/services/linkerd-gateway/status`, { status: { loadBalancer: { ingress: [{ ip: address, ipMode: 'VIP' }] } } }, 'application/merge-patch+json');
+    const patched = await rawRequest(
+      kubeconfig,
+      contexts[0]!,
+      'PATCH',
+      `/api/v1/namespaces/${NS.lb}/services/linkerd-gateway/status`,
+      { status: { loadBalancer: { ingress: [{ ip: address, ipMode: 'VIP' }] } } },
+      'application/merge-patch+json',
+    );
     expect(patched.status).toBe(200);
     expect(await waiting).toBe(address);
     const svc = await east.get('v1', 'Service', 'linkerd-gateway', NS.lb);

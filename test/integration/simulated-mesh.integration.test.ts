@@ -23,7 +23,8 @@ const kwokWorkdir = join(work, '.meshspec', 'simulated-mesh', 'kwok');
 function kwokEnv(): Record<string, string> {
   const need = ['kwokctl', 'kwok', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
   const missing = need.filter((b) => !existsSync(join(binDir, b)));
-  if (missing.length > 0) throw new Error(`test assets missing in ${binDir}: ${missing.join(', ')}; run \`bash scripts/test-assets/provision.sh\``);
+  if (missing.length > 0)
+    throw new Error(`test assets missing in ${binDir}: ${missing.join(', ')}; run \`bash scripts/test-assets/provision.sh\``);
   const etcdVersion = /etcd Version:\s*(\S+)/.exec(execFileSync(join(binDir, 'etcd'), ['--version'], { encoding: 'utf8' }))?.[1];
   return {
     KWOK_KUBE_APISERVER_BINARY: join(binDir, 'kube-apiserver'),
@@ -50,9 +51,20 @@ function cliEnv(): Record<string, string> {
 
 const meshspec = (args: string[], timeoutMs = 240_000) => runMeshspec(work, [...args, '--kubeconfig', kubeconfig], cliEnv(), timeoutMs);
 const shown = (r: CliRun) => `exit ${r.code}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-6000)}`;
-const events = (r: CliRun) => r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; id?: string });
-const ids = (r: CliRun, type: string) => events(r).filter((e) => e.type === type).map((e) => e.id!).sort();
-const kubectl = (context: string, args: string[]) => JSON.parse(execFileSync('kubectl', ['--kubeconfig', kubeconfig, '--context', context, ...args, '-o', 'json'], { encoding: 'utf8' })) as Record<string, any>;
+const events = (r: CliRun) =>
+  r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { type: string; id?: string });
+const ids = (r: CliRun, type: string) =>
+  events(r)
+    .filter((e) => e.type === type)
+    .map((e) => e.id!)
+    .sort();
+const kubectl = (context: string, args: string[]) =>
+  JSON.parse(
+    execFileSync('kubectl', ['--kubeconfig', kubeconfig, '--context', context, ...args, '-o', 'json'], { encoding: 'utf8' }),
+  ) as Record<string, any>;
 const kwokClusters = () =>
   execFileSync(join(binDir, 'kwokctl'), ['get', 'clusters'], { encoding: 'utf8', env: { ...process.env, KWOK_WORKDIR: kwokWorkdir } })
     .split('\n')
@@ -62,7 +74,11 @@ const kwokClusters = () =>
 afterAll(() => {
   // A failed test must not leave control planes running: delete whatever kwokctl still knows.
   if (existsSync(kwokWorkdir)) {
-    for (const name of kwokClusters()) execFileSync(join(binDir, 'kwokctl'), ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig], { env: { ...process.env, KWOK_WORKDIR: kwokWorkdir }, stdio: 'ignore' });
+    for (const name of kwokClusters())
+      execFileSync(join(binDir, 'kwokctl'), ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig], {
+        env: { ...process.env, KWOK_WORKDIR: kwokWorkdir },
+        stdio: 'ignore',
+      });
   }
   rmSync(work, { recursive: true, force: true });
 });
@@ -75,7 +91,14 @@ describe('examples/simulated-mesh on kwok (real kwokctl and control planes, FAKE
     const first = await meshspec(['apply', 'topology.yaml', '-o', 'json']);
     expect(first.code, shown(first)).toBe(0);
     expect(ids(first, 'step-fail'), shown(first)).toEqual([]);
-    expect(ids(first, 'step-done')).toEqual(expect.arrayContaining([...CLUSTERS.map((c) => `kwok:cluster@${c}`), 'linkerd:link:east@west', 'linkerd:link:north@east', 'workloads:demo@north']));
+    expect(ids(first, 'step-done')).toEqual(
+      expect.arrayContaining([
+        ...CLUSTERS.map((c) => `kwok:cluster@${c}`),
+        'linkerd:link:east@west',
+        'linkerd:link:north@east',
+        'workloads:demo@north',
+      ]),
+    );
     expect(ids(first, 'step-done')).toHaveLength(28);
     expect(kwokClusters().sort()).toEqual([...CLUSTERS].sort());
 
@@ -88,7 +111,9 @@ describe('examples/simulated-mesh on kwok (real kwokctl and control planes, FAKE
       expect(node['spec'].podCIDR).toBe(`${pods[c]}0.0/24`);
       expect(node['status'].conditions.find((x: { type: string }) => x.type === 'Ready').status).toBe('True');
       expect(kubectl(`kwok-${c}`, ['get', 'service', 'kubernetes', '-n', 'default'])['spec'].clusterIP).toBe(`10.${96 + i}.0.1`);
-      const podinfo = kubectl(`kwok-${c}`, ['get', 'pods', '-n', 'test', '-l', 'app=podinfo'])['items'] as { status: { phase: string; podIP: string } }[];
+      const podinfo = kubectl(`kwok-${c}`, ['get', 'pods', '-n', 'test', '-l', 'app=podinfo'])['items'] as {
+        status: { phase: string; podIP: string };
+      }[];
       expect(podinfo.length).toBeGreaterThan(0);
       for (const pod of podinfo) expect([pod.status.phase, pod.status.podIP.startsWith(pods[c]!)]).toEqual(['Running', true]);
       // The gateway's LoadBalancer address: from the cluster's simulated pool, marked simulated.
@@ -106,7 +131,9 @@ describe('examples/simulated-mesh on kwok (real kwokctl and control planes, FAKE
     // No service-mirror controller runs on simulated pods, so no mirror appears: a warning, not a failure.
     expect(status.code, shown(status)).toBe(0);
     for (const c of CLUSTERS) expect(status.stdout).toContain(`✓ [${c}] linkerd trust anchor: cluster trusts the shared trust anchor`);
-    expect(status.stdout).toContain('! [west] mirror test/podinfo-east: no mirror of podinfo from east, as expected: west is simulated by kwok, where the service-mirror controller does not run');
+    expect(status.stdout).toContain(
+      '! [west] mirror test/podinfo-east: no mirror of podinfo from east, as expected: west is simulated by kwok, where the service-mirror controller does not run',
+    );
 
     const second = await meshspec(['apply', 'topology.yaml', '-o', 'json']);
     expect(second.code, shown(second)).toBe(0);

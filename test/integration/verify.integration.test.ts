@@ -6,7 +6,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { createKubeClientFactory, createLogger, Session, type KubeClient, type KubeObject, type PodReaderFactory, type VerifyCheck } from '@meshspec/core';
+import {
+  createKubeClientFactory,
+  createLogger,
+  Session,
+  type KubeClient,
+  type KubeObject,
+  type PodReaderFactory,
+  type VerifyCheck,
+} from '@meshspec/core';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { smiPlugin } from '@meshspec/plugin-smi';
 import { formatVerifyChecks, verifyPassed } from '../../packages/cli/src/commands/verify.js';
@@ -33,13 +41,30 @@ smi:
 
 /** podinfo's `/` JSON (podinfo 6.x fields), pretty-printed like podinfo does; `message` = PODINFO_UI_MESSAGE = cluster. */
 const podinfoBody = (cluster: string, i: number) =>
-  JSON.stringify({ hostname: `podinfo-7f9c-${cluster}${i % 2}`, version: '6.7.1', revision: '', color: '#34577c', logo: 'https://raw.githubusercontent.com/stefanprodan/podinfo/gh-pages/cuddle_clap.gif', message: cluster, goos: 'linux', goarch: 'amd64', runtime: 'go1.23.2', num_goroutine: '8', num_cpu: '2' }, null, 2).replace(/\n/g, '');
+  JSON.stringify(
+    {
+      hostname: `podinfo-7f9c-${cluster}${i % 2}`,
+      version: '6.7.1',
+      revision: '',
+      color: '#34577c',
+      logo: 'https://raw.githubusercontent.com/stefanprodan/podinfo/gh-pages/cuddle_clap.gif',
+      message: cluster,
+      goos: 'linux',
+      goarch: 'amd64',
+      runtime: 'go1.23.2',
+      num_goroutine: '8',
+      num_cpu: '2',
+    },
+    null,
+    2,
+  ).replace(/\n/g, '');
 
 /** The client pod's log: what the loop prints for each answer/error, then the end marker. */
 function clientLog(answers: Record<string, number>, errors = 0, finished = true): string {
   const lines: string[] = [];
   for (const [cluster, n] of Object.entries(answers)) for (let i = 0; i < n; i++) lines.push(`meshspec-answer ${podinfoBody(cluster, i)}`);
-  for (let i = 0; i < errors; i++) lines.push('meshspec-error curl: (28) Operation timed out after 5002 milliseconds with 0 bytes received');
+  for (let i = 0; i < errors; i++)
+    lines.push('meshspec-error curl: (28) Operation timed out after 5002 milliseconds with 0 bytes received');
   if (finished) lines.push('meshspec-verify-done');
   return `${lines.join('\n')}\n`;
 }
@@ -48,7 +73,13 @@ function clientLog(answers: Record<string, number>, errors = 0, finished = true)
 function proxyMetrics(local: number, viaGateway: number, tls = 'true'): string {
   const series = (n: number, dst: string, id: string) =>
     `request_total{authority="${FQDN}:9898",direction="outbound",dst_control_plane_ns="linkerd",dst_namespace="${NS}",dst_service="${dst}",tls="${tls}"${tls === 'true' ? `,server_id="${id}"` : ''}} ${n}`;
-  return ['# HELP request_total Total count of HTTP requests.', '# TYPE request_total counter', series(local, 'podinfo', LOCAL_ID), series(viaGateway, 'podinfo-remote', GATEWAY_ID), ''].join('\n');
+  return [
+    '# HELP request_total Total count of HTTP requests.',
+    '# TYPE request_total counter',
+    series(local, 'podinfo', LOCAL_ID),
+    series(viaGateway, 'podinfo-remote', GATEWAY_ID),
+    '',
+  ].join('\n');
 }
 
 interface Scenario {
@@ -103,8 +134,18 @@ async function verifyWith(scenarios: Record<string, Scenario>, timeoutMs = 60_00
 /** What Linkerd's service mirror makes: a selector-less Service + Endpoints pointing at the remote gateway. */
 function mirror(name: string, addresses: string[]): KubeObject[] {
   return [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS, labels: { 'mirror.linkerd.io/mirrored-service': 'true' } }, spec: { ports: [{ name: 'http', port: 9898 }] } },
-    { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: NS }, subsets: addresses.length ? [{ addresses: addresses.map((ip) => ({ ip })), ports: [{ name: 'http', port: 4143 }] }] : [] },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: NS, labels: { 'mirror.linkerd.io/mirrored-service': 'true' } },
+      spec: { ports: [{ name: 'http', port: 9898 }] },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name, namespace: NS },
+      subsets: addresses.length ? [{ addresses: addresses.map((ip) => ({ ip })), ports: [{ name: 'http', port: 4143 }] }] : [],
+    },
   ];
 }
 
@@ -115,8 +156,14 @@ const healthy = (): Record<string, Scenario> => ({
 
 beforeAll(async () => {
   expect(contexts.length, 'these tests need two clusters (MESHSPEC_IT_CLUSTERS >= 2)').toBeGreaterThanOrEqual(2);
-  expect(inject('controllers'), 'client pods must get Running: kube-controller-manager, kube-scheduler and kwok are needed (bash scripts/test-assets/provision.sh)').toBe(true);
-  for (const [context, remote] of [[contexts[0]!, 'west'], [contexts[1]!, 'east']] as const) {
+  expect(
+    inject('controllers'),
+    'client pods must get Running: kube-controller-manager, kube-scheduler and kwok are needed (bash scripts/test-assets/provision.sh)',
+  ).toBe(true);
+  for (const [context, remote] of [
+    [contexts[0]!, 'west'],
+    [contexts[1]!, 'east'],
+  ] as const) {
     await kubeFor(context).apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }]);
     await kubeFor(context).apply(mirror(`podinfo-${remote}`, ['172.18.255.201']));
   }
@@ -135,12 +182,19 @@ describe('meshspec verify (real kube-apiservers and kwok pods, FAKE in-cluster H
     ]);
     expect(verifyPassed(checks)).toBe(true);
     const split = checks.find((c) => c.split)!.split!;
-    expect(split.backends.map((b) => [b.name, b.weight, b.observed, b.low, b.high])).toEqual([['east', 50, 52, 36, 64], ['west', 50, 48, 36, 64]]);
+    expect(split.backends.map((b) => [b.name, b.weight, b.observed, b.low, b.high])).toEqual([
+      ['east', 50, 52, 36, 64],
+      ['west', 50, 48, 36, 64],
+    ]);
     expect(checks[2]!.detail).toBe(`100 requests over mTLS, identities: ${LOCAL_ID}, ${GATEWAY_ID}`);
     // One real client pod per cluster, gone afterwards.
     expect(new Set(seen.map((s) => s.split('/')[0]))).toEqual(new Set([contexts[0], contexts[1]]));
     for (const context of [contexts[0]!, contexts[1]!]) {
-      expect(await kubeFor(context).list('v1', 'Pod', NS, 'app.kubernetes.io/component=verify-client').then((pods) => pods.filter((p) => !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp))).toEqual([]);
+      expect(
+        await kubeFor(context)
+          .list('v1', 'Pod', NS, 'app.kubernetes.io/component=verify-client')
+          .then((pods) => pods.filter((p) => !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp)),
+      ).toEqual([]);
     }
     const text = formatVerifyChecks(checks);
     expect(text).toContain(`✓ [east] split ${NS}/podinfo from east (100 requests, 99% exact binomial interval per split)`);
@@ -153,8 +207,13 @@ describe('meshspec verify (real kube-apiservers and kwok pods, FAKE in-cluster H
     const { checks } = await verifyWith(scenarios);
     const split = checks.find((c) => c.cluster === 'east' && c.split)!;
     expect(split.ok).toBe(false);
-    expect(split.split!.backends.map((b) => [b.name, b.observed, b.ok])).toEqual([['east', 90, false], ['west', 10, false]]);
-    expect(formatVerifyChecks(checks)).toMatch(/✗ \[east\] split it-verify\/podinfo from east[^\n]*\n[^\n]*\n\s+✗\s+east\s+50\s+50\.0% \(50\.0\)\s+36–64\s+90/);
+    expect(split.split!.backends.map((b) => [b.name, b.observed, b.ok])).toEqual([
+      ['east', 90, false],
+      ['west', 10, false],
+    ]);
+    expect(formatVerifyChecks(checks)).toMatch(
+      /✗ \[east\] split it-verify\/podinfo from east[^\n]*\n[^\n]*\n\s+✗\s+east\s+50\s+50\.0% \(50\.0\)\s+36–64\s+90/,
+    );
     expect(verifyPassed(checks)).toBe(false);
   });
 
@@ -165,11 +224,20 @@ describe('meshspec verify (real kube-apiservers and kwok pods, FAKE in-cluster H
     const { checks } = await verifyWith(scenarios, 8_000);
     const east = checks.find((c) => c.cluster === 'east' && c.split)!;
     expect(east.ok).toBe(false);
-    expect(east.split!.backends.map((b) => [b.name, b.observed, b.ok])).toEqual([['east', 50, true], ['west', 0, false]]);
+    expect(east.split!.backends.map((b) => [b.name, b.observed, b.ok])).toEqual([
+      ['east', 50, true],
+      ['west', 0, false],
+    ]);
     expect(east.split!.failed).toBe(50);
     expect(east.detail).toContain('50 without answer (e.g. curl: (28) Operation timed out');
-    expect(checks.find((c) => c.cluster === 'east' && c.name.startsWith('mTLS'))).toMatchObject({ ok: false, detail: 'no remote gateway identity seen although the split has remote backends' });
-    expect(checks.find((c) => c.cluster === 'west' && c.name.startsWith('split'))).toMatchObject({ ok: false, detail: `the client pod sent 100 requests to http://${FQDN}:9898/ but reported no result within 8 s` });
+    expect(checks.find((c) => c.cluster === 'east' && c.name.startsWith('mTLS'))).toMatchObject({
+      ok: false,
+      detail: 'no remote gateway identity seen although the split has remote backends',
+    });
+    expect(checks.find((c) => c.cluster === 'west' && c.name.startsWith('split'))).toMatchObject({
+      ok: false,
+      detail: `the client pod sent 100 requests to http://${FQDN}:9898/ but reported no result within 8 s`,
+    });
   });
 
   it('FAKE: a mirror with no endpoints fails before the traffic check says why', async () => {

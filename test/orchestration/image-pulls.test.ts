@@ -36,7 +36,15 @@ async function run(fake: FakeToolchain, file: string, mode: 'apply' | 'destroy')
   const sink = { write: (_chunk: string) => undefined };
   const log = createLogger({ stream: sink, verbose: false, file: join(fake.root, 'meshspec.log') });
   const runner = fake.runner(log);
-  const session = await Session.open({ file, plugins: builtinPlugins, log, stateDir: join(fake.root, 'meshspec-state'), runner, kube: fake.clusters, helm: fake.helm(runner) });
+  const session = await Session.open({
+    file,
+    plugins: builtinPlugins,
+    log,
+    stateDir: join(fake.root, 'meshspec-state'),
+    runner,
+    kube: fake.clusters,
+    helm: fake.helm(runner),
+  });
   await session.prepare();
   const summary = await session[mode]({ renderer: 'json', concurrency: 4, stdout: sink });
   expect(summary.failed).toEqual([]);
@@ -62,7 +70,12 @@ describe('images pulled once for all clusters (FAKE toolchain)', () => {
 
       // Real images of the real manifests (recorded linkerd output, the charts' renders, podinfo).
       expect([...internet.keys()]).toEqual(
-        expect.arrayContaining(['cr.l5d.io/linkerd/proxy:stable-2.13.3', 'cr.l5d.io/linkerd/controller:stable-2.13.3', 'quay.io/metallb/controller:v0.14.9', 'quay.io/metallb/speaker:v0.14.9']),
+        expect.arrayContaining([
+          'cr.l5d.io/linkerd/proxy:stable-2.13.3',
+          'cr.l5d.io/linkerd/controller:stable-2.13.3',
+          'quay.io/metallb/controller:v0.14.9',
+          'quay.io/metallb/speaker:v0.14.9',
+        ]),
       );
       expect([...internet.keys()].some((i) => i.startsWith('registry.k8s.io/ingress-nginx/controller:v1.11.5'))).toBe(true);
       expect([...internet.keys()].some((i) => i.startsWith('ghcr.io/stefanprodan/podinfo:'))).toBe(true);
@@ -100,7 +113,17 @@ describe('images pulled once for all clusters (FAKE toolchain)', () => {
       // Someone else's cache for docker.io already runs (e.g. another topology's): reused, never removed.
       const foreign = fake.runner(createLogger({ stream: { write: () => undefined }, verbose: false }));
       await foreign.run('docker', ['network', 'create', 'kind']);
-      await foreign.run('docker', ['run', '-d', '--name', 'meshspec-registry-docker-io', '--network', 'kind', '-e', 'REGISTRY_PROXY_REMOTEURL=https://registry-1.docker.io', 'registry:2']);
+      await foreign.run('docker', [
+        'run',
+        '-d',
+        '--name',
+        'meshspec-registry-docker-io',
+        '--network',
+        'kind',
+        '-e',
+        'REGISTRY_PROXY_REMOTEURL=https://registry-1.docker.io',
+        'registry:2',
+      ]);
 
       await run(fake, file, 'apply');
       const afterFirst = readPulls(fake.stateDir).length;
@@ -110,9 +133,14 @@ describe('images pulled once for all clusters (FAKE toolchain)', () => {
       expect(fake.readLog().filter((c) => /^docker run /.test(line(c)))).toHaveLength(MIRRORS.length);
 
       await run(fake, file, 'destroy');
-      const removed = fake.readLog().filter((c) => /^docker rm -f /.test(line(c))).map((c) => c.argv.at(-1));
+      const removed = fake
+        .readLog()
+        .filter((c) => /^docker rm -f /.test(line(c)))
+        .map((c) => c.argv.at(-1));
       expect(removed.sort()).toEqual(MIRRORS.filter((m) => m !== 'meshspec-registry-docker-io').sort());
-      const inspect = await foreign.run('docker', ['inspect', '--format', '{{.State.Running}}', 'meshspec-registry-docker-io'], { reject: false });
+      const inspect = await foreign.run('docker', ['inspect', '--format', '{{.State.Running}}', 'meshspec-registry-docker-io'], {
+        reject: false,
+      });
       expect(inspect.stdout.trim()).toBe('true');
     },
     TIMEOUT,

@@ -18,30 +18,41 @@ const decodeXml = (text: string) =>
   text
     .replace(/&#x([0-9a-f]+);/gi, (_m, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
     .replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)))
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** Each drawn node: its name (the `<title>`) and its text lines. */
 function nodesOf(svg: string): Map<string, string[]> {
   const nodes = new Map<string, string[]>();
   for (const [, body] of svg.matchAll(/<g id="node\d+" class="node">([\s\S]*?)<\/g>/g)) {
     const name = decodeXml(body!.match(/<title>(.*?)<\/title>/)![1]!);
-    nodes.set(name, [...body!.matchAll(/<text[^>]*>(.*?)<\/text>/g)].map((m) => decodeXml(m[1]!).replace(/\u00a0/g, ' ')));
+    nodes.set(
+      name,
+      [...body!.matchAll(/<text[^>]*>(.*?)<\/text>/g)].map((m) => decodeXml(m[1]!).replace(/\u00a0/g, ' ')),
+    );
   }
   return nodes;
 }
 
-const clustersOf = (svg: string) => [...svg.matchAll(/<g id="clust\d+" class="cluster">[\s\S]*?<text[^>]*>(.*?)<\/text>/g)].map((m) => decodeXml(m[1]!));
+const clustersOf = (svg: string) =>
+  [...svg.matchAll(/<g id="clust\d+" class="cluster">[\s\S]*?<text[^>]*>(.*?)<\/text>/g)].map((m) => decodeXml(m[1]!));
 
 describe('plan -o dot rendered by Graphviz', () => {
-  it.each(['linkerd-multicluster', 'three-clusters', 'modern-linkerd', 'custom-plugin'])('%s: one node per step, one box per cluster', async (name) => {
-    const file = join(EXAMPLES, `${name}/topology.yaml`);
-    const { steps } = JSON.parse((await runCli(['plan', file, '-o', 'json'])).stdout) as { steps: { id: string; cluster?: string }[] };
-    const svg = svgOf((await runCli(['plan', file, '-o', 'dot'])).stdout);
-    const nodes = nodesOf(svg);
-    expect(nodes.size).toBe(steps.length);
-    expect([...nodes.values()].map((lines) => lines[0]).sort()).toEqual(steps.map((s) => s.id).sort());
-    expect(clustersOf(svg).sort()).toEqual([...new Set(steps.flatMap((s) => (s.cluster ? [`cluster ${s.cluster}`] : [])))].sort());
-  });
+  it.each(['linkerd-multicluster', 'three-clusters', 'modern-linkerd', 'custom-plugin'])(
+    '%s: one node per step, one box per cluster',
+    async (name) => {
+      const file = join(EXAMPLES, `${name}/topology.yaml`);
+      const { steps } = JSON.parse((await runCli(['plan', file, '-o', 'json'])).stdout) as { steps: { id: string; cluster?: string }[] };
+      const svg = svgOf((await runCli(['plan', file, '-o', 'dot'])).stdout);
+      const nodes = nodesOf(svg);
+      expect(nodes.size).toBe(steps.length);
+      expect([...nodes.values()].map((lines) => lines[0]).sort()).toEqual(steps.map((s) => s.id).sort());
+      expect(clustersOf(svg).sort()).toEqual([...new Set(steps.flatMap((s) => (s.cluster ? [`cluster ${s.cluster}`] : [])))].sort());
+    },
+  );
 
   const HOSTILE = [
     'say "hi"] --> s1',

@@ -17,7 +17,9 @@ describe('finding the drawing tools', () => {
   });
 
   it('fails when MESHSPEC_CHROMIUM points at nothing runnable', () => {
-    expect(() => findChromium({ MESHSPEC_CHROMIUM: join(temp, 'nope'), PATH: '' })).toThrow(`MESHSPEC_CHROMIUM=${join(temp, 'nope')} is not an executable file`);
+    expect(() => findChromium({ MESHSPEC_CHROMIUM: join(temp, 'nope'), PATH: '' })).toThrow(
+      `MESHSPEC_CHROMIUM=${join(temp, 'nope')} is not an executable file`,
+    );
   });
 
   it('takes the variable first, else the first name on PATH', () => {

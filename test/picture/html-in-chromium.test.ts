@@ -30,7 +30,10 @@ const temp = mkdtempSync(join(tmpdir(), 'meshspec-browser-'));
 let launched: Promise<Browser> | undefined;
 const chromium = () => (launched ??= launchChromium());
 afterAll(async () => {
-  await launched?.then((browser) => browser.close(), () => {});
+  await launched?.then(
+    (browser) => browser.close(),
+    () => {},
+  );
   rmSync(temp, { recursive: true, force: true });
 });
 
@@ -64,7 +67,8 @@ async function htmlOf(file: string, extra: string[] = []): Promise<string> {
   return stdout;
 }
 
-const visibleIds = (page: Page) => page.$$eval('g.node', (nodes) => nodes.filter((n) => getComputedStyle(n).display !== 'none').map((n) => n.getAttribute('data-id')!));
+const visibleIds = (page: Page) =>
+  page.$$eval('g.node', (nodes) => nodes.filter((n) => getComputedStyle(n).display !== 'none').map((n) => n.getAttribute('data-id')!));
 
 describe('plan -o html in headless Chromium (three-clusters)', () => {
   const file = join(EXAMPLES, 'three-clusters/topology.yaml');
@@ -102,16 +106,22 @@ describe('plan -o html in headless Chromium (three-clusters)', () => {
   it('draws one node per plan step, each with a box of real size', async () => {
     const ids = await page.$$eval('g.node', (nodes) => nodes.map((n) => n.getAttribute('data-id')!));
     expect(ids.sort()).toEqual(steps.map((s) => s.id).sort());
-    const sizes = await page.$$eval('g.node', (nodes) => nodes.map((n) => {
-      const box = (n as SVGGraphicsElement).getBBox();
-      return { id: n.getAttribute('data-id'), width: box.width, height: box.height };
-    }));
+    const sizes = await page.$$eval('g.node', (nodes) =>
+      nodes.map((n) => {
+        const box = (n as SVGGraphicsElement).getBBox();
+        return { id: n.getAttribute('data-id'), width: box.width, height: box.height };
+      }),
+    );
     expect(sizes.filter((box) => !(box.width >= 200 && box.height >= 40))).toEqual([]);
     expect(await page.textContent('#shown-count')).toBe(`${steps.length} of ${steps.length} steps shown`);
   });
 
   it("the cluster filter hides the other clusters' nodes and their edges", async () => {
-    const of = (cluster: string | undefined) => steps.filter((s) => s.cluster === cluster).map((s) => s.id).sort();
+    const of = (cluster: string | undefined) =>
+      steps
+        .filter((s) => s.cluster === cluster)
+        .map((s) => s.id)
+        .sort();
     await page.selectOption('#only-cluster', 'west');
     expect((await visibleIds(page)).sort()).toEqual([...of('west'), ...of(undefined)].sort());
     // Unticking "steps of no cluster" leaves west's alone.
@@ -127,19 +137,33 @@ describe('plan -o html in headless Chromium (three-clusters)', () => {
     const geometry = await page.evaluate(() => {
       const rectOf = (el: Element) => el.getBoundingClientRect();
       const nodes = [...document.querySelectorAll('g.node')].filter((n) => getComputedStyle(n).display !== 'none');
-      const boxes = Object.fromEntries(nodes.map((n) => [n.getAttribute('data-id')!, { column: n.getAttribute('data-column')!, ...rectOf(n.querySelector('rect')!).toJSON() }]));
-      const edges = [...document.querySelectorAll('path.edge')].filter((e) => getComputedStyle(e).display !== 'none').map((e) => {
-        const path = e as SVGPathElement;
-        const matrix = path.getScreenCTM()!;
-        const at = (length: number) => new DOMPoint(path.getPointAtLength(length).x, path.getPointAtLength(length).y).matrixTransform(matrix);
-        const start = at(0);
-        const end = at(path.getTotalLength());
-        return { from: e.getAttribute('data-from')!, to: e.getAttribute('data-to')!, start: { x: start.x, y: start.y }, end: { x: end.x, y: end.y } };
-      });
+      const boxes = Object.fromEntries(
+        nodes.map((n) => [
+          n.getAttribute('data-id')!,
+          { column: n.getAttribute('data-column')!, ...rectOf(n.querySelector('rect')!).toJSON() },
+        ]),
+      );
+      const edges = [...document.querySelectorAll('path.edge')]
+        .filter((e) => getComputedStyle(e).display !== 'none')
+        .map((e) => {
+          const path = e as SVGPathElement;
+          const matrix = path.getScreenCTM()!;
+          const at = (length: number) =>
+            new DOMPoint(path.getPointAtLength(length).x, path.getPointAtLength(length).y).matrixTransform(matrix);
+          const start = at(0);
+          const end = at(path.getTotalLength());
+          return {
+            from: e.getAttribute('data-from')!,
+            to: e.getAttribute('data-to')!,
+            start: { x: start.x, y: start.y },
+            end: { x: end.x, y: end.y },
+          };
+        });
       return { boxes, edges, svgTop: document.getElementById('graph-svg')!.getBoundingClientRect().top };
     });
     const columns = new Map<string, { top: number; bottom: number }[]>();
-    for (const box of Object.values(geometry.boxes)) columns.set(box.column, [...(columns.get(box.column) ?? []), { top: box.top, bottom: box.bottom }]);
+    for (const box of Object.values(geometry.boxes))
+      columns.set(box.column, [...(columns.get(box.column) ?? []), { top: box.top, bottom: box.bottom }]);
     for (const stack of columns.values()) {
       stack.sort((a, b) => a.top - b.top);
       expect(stack[0]!.top - geometry.svgTop).toBeCloseTo(16, 0);
@@ -148,8 +172,14 @@ describe('plan -o html in headless Chromium (three-clusters)', () => {
     for (const edge of geometry.edges) {
       const from = geometry.boxes[edge.from]!;
       const to = geometry.boxes[edge.to]!;
-      expect(Math.abs(edge.start.x - from.right) + Math.abs(edge.start.y - (from.top + from.bottom) / 2), `${edge.from} -> ${edge.to} starts on its step`).toBeLessThan(2);
-      expect(Math.abs(edge.end.x - (to.left - 6)) + Math.abs(edge.end.y - (to.top + to.bottom) / 2), `${edge.from} -> ${edge.to} ends at its step`).toBeLessThan(2);
+      expect(
+        Math.abs(edge.start.x - from.right) + Math.abs(edge.start.y - (from.top + from.bottom) / 2),
+        `${edge.from} -> ${edge.to} starts on its step`,
+      ).toBeLessThan(2);
+      expect(
+        Math.abs(edge.end.x - (to.left - 6)) + Math.abs(edge.end.y - (to.top + to.bottom) / 2),
+        `${edge.from} -> ${edge.to} ends at its step`,
+      ).toBeLessThan(2);
     }
     // Ticking east back adds exactly east's steps.
     await page.check('input[name=cluster][value=east]');
@@ -175,8 +205,15 @@ describe('plan -o html in headless Chromium (three-clusters)', () => {
     const chain = [...critical].sort((a, b) => index.get(a)! - index.get(b)!);
     const byId = new Map(steps.map((s) => [s.id, s]));
     for (let i = 1; i < chain.length; i++) expect([...byId.get(chain[i]!)!.needs, ...byId.get(chain[i]!)!.after]).toContain(chain[i - 1]);
-    const edges = await page.$$eval('path.edge.critical', (paths) => paths.map((p) => `${p.getAttribute('data-from')}>${p.getAttribute('data-to')}`));
-    expect(edges.sort()).toEqual(chain.slice(1).map((id, i) => `${chain[i]}>${id}`).sort());
+    const edges = await page.$$eval('path.edge.critical', (paths) =>
+      paths.map((p) => `${p.getAttribute('data-from')}>${p.getAttribute('data-to')}`),
+    );
+    expect(edges.sort()).toEqual(
+      chain
+        .slice(1)
+        .map((id, i) => `${chain[i]}>${id}`)
+        .sort(),
+    );
     const stroke = await page.$eval('g.node.critical rect', (rect) => getComputedStyle(rect).stroke);
     expect(stroke).toBe('rgb(214, 39, 40)');
   });
@@ -186,10 +223,15 @@ describe('plan -o html shows where time went (recorded timings)', () => {
   it('node labels, greyed up-to-date steps and the wall time of the last apply', async () => {
     const file = join(EXAMPLES, 'linkerd-multicluster/topology.yaml');
     const stateDir = join(temp, 'state');
-    await writeRecordedState(file, stateDir, [
-      { id: 'kind:network', durationMs: 2_000, upToDate: true },
-      { id: 'kind:cluster@demo3', durationMs: 95_000, upToDate: false },
-    ], LAST_APPLY);
+    await writeRecordedState(
+      file,
+      stateDir,
+      [
+        { id: 'kind:network', durationMs: 2_000, upToDate: true },
+        { id: 'kind:cluster@demo3', durationMs: 95_000, upToDate: false },
+      ],
+      LAST_APPLY,
+    );
     const { page, errors } = await openPage(await htmlOf(file, ['--state-dir', stateDir]), 'recorded');
     expect(await page.textContent('g.node[data-id="kind:cluster@demo3"] text.sub')).toMatch(/^1m 35s · /);
     expect(await page.getAttribute('g.node[data-id="kind:network"]', 'class')).toContain('up-to-date');
@@ -198,7 +240,9 @@ describe('plan -o html shows where time went (recorded timings)', () => {
     // The slowest step heads the table; the last apply's wall time stands beside the critical path.
     expect(await page.textContent('#timings tbody tr:first-child td:first-child')).toBe('kind:cluster@demo3');
     expect(await page.textContent('#timings')).toContain('5m 00s: 32 steps ran');
-    expect(await page.textContent('#summary')).toMatch(/critical path \d+m \d\ds over \d+ steps \(2 of \d+ steps recorded, the rest estimated\)/);
+    expect(await page.textContent('#summary')).toMatch(
+      /critical path \d+m \d\ds over \d+ steps \(2 of \d+ steps recorded, the rest estimated\)/,
+    );
     expect(errors).toEqual([]);
   });
 });
@@ -208,7 +252,10 @@ describe('plan -o html with hostile titles in the browser', () => {
     const title = '</script><script>alert(1)</script><img src=x onerror=alert(2)> "quoted" & \u2028 🚀';
     const step = (id: string, extra: Partial<Step> = {}): Step => ({ id, title, run: async () => {}, ...extra });
     const plan = buildPlan([step('evil:<b>one</b>', { cluster: 'c"1', plan: [title] }), step('evil:two', { needs: ['evil:<b>one</b>'] })]);
-    const { page, errors, requests } = await openPage(renderHtml(buildPicture({ topology: 'hostile', plan, upToDate: new Set() })), 'hostile');
+    const { page, errors, requests } = await openPage(
+      renderHtml(buildPicture({ topology: 'hostile', plan, upToDate: new Set() })),
+      'hostile',
+    );
     expect(await page.$$eval('g.node', (nodes) => nodes.length)).toBe(2);
     await page.click('g.node[data-index="1"]');
     expect(await page.textContent('#details h2')).toBe('evil:<b>one</b>');

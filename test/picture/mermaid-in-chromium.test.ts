@@ -22,7 +22,12 @@ const mermaidPage = () =>
     const page = await (await browser.get()).newPage();
     await page.setContent('<!doctype html><html><body><div id="out"></div></body></html>');
     await page.addScriptTag({ path: MERMAID });
-    await page.evaluate(() => (window as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }));
+    await page.evaluate(() =>
+      (window as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({
+        startOnLoad: false,
+        securityLevel: 'strict',
+      }),
+    );
     return page;
   })());
 
@@ -42,22 +47,31 @@ async function draw(source: string): Promise<Drawn> {
     out.innerHTML = svg;
     const nodes: Record<string, string> = {};
     for (const node of out.querySelectorAll('g.node')) nodes[/flowchart-(s\d+)-/.exec(node.id)![1]!] = node.textContent ?? '';
-    const result = { nodes, clusters: [...out.querySelectorAll('g.cluster')].map((c) => c.textContent ?? ''), edges: out.querySelectorAll('.edgePaths path, g.edgePaths path, path.flowchart-link').length };
+    const result = {
+      nodes,
+      clusters: [...out.querySelectorAll('g.cluster')].map((c) => c.textContent ?? ''),
+      edges: out.querySelectorAll('.edgePaths path, g.edgePaths path, path.flowchart-link').length,
+    };
     out.innerHTML = '';
     return result;
   }, source);
 }
 
 describe('plan -o mermaid rendered by mermaid', () => {
-  it.each(['linkerd-multicluster', 'three-clusters', 'modern-linkerd', 'custom-plugin'])('%s: one node per step, one subgraph per cluster', async (name) => {
-    const file = join(EXAMPLES, `${name}/topology.yaml`);
-    const { steps } = JSON.parse((await runCli(['plan', file, '-o', 'json'])).stdout) as { steps: { id: string; title: string; cluster?: string; needs: string[]; after: string[] }[] };
-    const drawn = await draw((await runCli(['plan', file, '-o', 'mermaid'])).stdout);
-    expect(Object.keys(drawn.nodes)).toHaveLength(steps.length);
-    steps.forEach((step, i) => expect(drawn.nodes[`s${i + 1}`]).toMatch(new RegExp(`^${escapeRegExp(step.id + step.title)}~`)));
-    expect(drawn.clusters.sort()).toEqual([...new Set(steps.flatMap((s) => (s.cluster ? [`cluster ${s.cluster}`] : [])))].sort());
-    expect(drawn.edges).toBe(steps.reduce((n, s) => n + s.needs.length + s.after.length, 0));
-  });
+  it.each(['linkerd-multicluster', 'three-clusters', 'modern-linkerd', 'custom-plugin'])(
+    '%s: one node per step, one subgraph per cluster',
+    async (name) => {
+      const file = join(EXAMPLES, `${name}/topology.yaml`);
+      const { steps } = JSON.parse((await runCli(['plan', file, '-o', 'json'])).stdout) as {
+        steps: { id: string; title: string; cluster?: string; needs: string[]; after: string[] }[];
+      };
+      const drawn = await draw((await runCli(['plan', file, '-o', 'mermaid'])).stdout);
+      expect(Object.keys(drawn.nodes)).toHaveLength(steps.length);
+      steps.forEach((step, i) => expect(drawn.nodes[`s${i + 1}`]).toMatch(new RegExp(`^${escapeRegExp(step.id + step.title)}~`)));
+      expect(drawn.clusters.sort()).toEqual([...new Set(steps.flatMap((s) => (s.cluster ? [`cluster ${s.cluster}`] : [])))].sort());
+      expect(drawn.edges).toBe(steps.reduce((n, s) => n + s.needs.length + s.after.length, 0));
+    },
+  );
 
   const HOSTILE = [
     'say "hi"] --> s1',
@@ -79,7 +93,10 @@ describe('plan -o mermaid rendered by mermaid', () => {
     // A line break in a title is drawn as one (no text), and the word joiner after a backslash is invisible.
     const shown = (value: string) => value.replaceAll('\u2060', '').replaceAll('\n', '');
     const seen = (value: string) => value.replaceAll('\n', '');
-    expect(Object.fromEntries(Object.entries(drawn.nodes).map(([id, value]) => [id, shown(value)]))).toEqual({ s1: seen(`evil:"${text}"${text}~5.0s`), s2: seen(`evil:next${text}~5.0s`) });
+    expect(Object.fromEntries(Object.entries(drawn.nodes).map(([id, value]) => [id, shown(value)]))).toEqual({
+      s1: seen(`evil:"${text}"${text}~5.0s`),
+      s2: seen(`evil:next${text}~5.0s`),
+    });
     expect(drawn.clusters.map(shown)).toEqual([seen(`cluster c"${text}`)]);
   });
 });

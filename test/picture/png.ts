@@ -24,7 +24,8 @@ export function decodePng(png: Buffer): Pixels {
       width = body.readUInt32BE(0);
       height = body.readUInt32BE(4);
       const [bitDepth, colour, , , interlace] = [body[8], body[9], body[10], body[11], body[12]];
-      if (bitDepth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0) throw new Error(`unsupported PNG: bit depth ${bitDepth}, colour type ${colour}, interlace ${interlace}`);
+      if (bitDepth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0)
+        throw new Error(`unsupported PNG: bit depth ${bitDepth}, colour type ${colour}, interlace ${interlace}`);
       colourType = colour;
     } else if (type === 'IDAT') idat.push(body);
     else if (type === 'IEND') break;

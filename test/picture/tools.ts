@@ -65,7 +65,10 @@ export function sharedChromium(): { get(): Promise<Browser>; close(): Promise<vo
   return {
     get: () => (launched ??= launchChromium()),
     close: async () => {
-      await launched?.then((browser) => browser.close(), () => {});
+      await launched?.then(
+        (browser) => browser.close(),
+        () => {},
+      );
     },
   };
 }

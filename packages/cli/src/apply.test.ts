@@ -31,10 +31,16 @@ interface StepEvent {
 function events(dir: string): StepEvent[] {
   const file = join(dir, 'events.log');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as StepEvent);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as StepEvent);
 }
 
-const started = (dir: string) => events(dir).filter((e) => e.event === 'start').map((e) => e.id);
+const started = (dir: string) =>
+  events(dir)
+    .filter((e) => e.event === 'start')
+    .map((e) => e.id);
 const ALL = Object.keys(WORK_EDGES);
 
 describe('apply', () => {
@@ -52,7 +58,8 @@ describe('apply', () => {
     expect(at('work:slow@a', 'start')).toBeLessThan(at('work:slow@b', 'end'));
     expect(at('work:slow@b', 'start')).toBeLessThan(at('work:slow@a', 'end'));
     // ... and each step started only after what it needs had ended.
-    for (const [id, needs] of Object.entries(WORK_EDGES)) for (const need of needs) expect(at(id, 'start')).toBeGreaterThanOrEqual(at(need, 'end'));
+    for (const [id, needs] of Object.entries(WORK_EDGES))
+      for (const need of needs) expect(at(id, 'start')).toBeGreaterThanOrEqual(at(need, 'end'));
   });
 
   it('--concurrency 1 runs one step at a time', async () => {
@@ -70,10 +77,13 @@ describe('apply', () => {
   // The work plugin's steps declare no resource: they share the `other` limit.
   it.each([
     ['--parallel', (dir: string) => runCli(['apply', 'topology.yaml', '--parallel', 'other=1'], { cwd: dir })],
-    ['config parallel', (dir: string) => {
-      writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./work-plugin.mjs'], parallel: { other: 1 } };\n");
-      return runCli(['apply', 'topology.yaml'], { cwd: dir });
-    }],
+    [
+      'config parallel',
+      (dir: string) => {
+        writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./work-plugin.mjs'], parallel: { other: 1 } };\n");
+        return runCli(['apply', 'topology.yaml'], { cwd: dir });
+      },
+    ],
   ])('%s other=1 runs the undeclared steps one at a time', async (_how, apply) => {
     const dir = project();
     const { code } = await apply(dir);
@@ -107,9 +117,22 @@ describe('apply', () => {
     const { code, stdout, stderr } = await runCli(['apply', 'topology.yaml', '-o', 'json'], { cwd: dir });
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; id?: string; ok?: boolean; cluster?: string; ts: string });
-    expect(lines.filter((e) => e.type === 'step-start').map((e) => e.id).sort()).toEqual([...ALL].sort());
-    expect(lines.filter((e) => e.type === 'step-done').map((e) => e.id).sort()).toEqual([...ALL].sort());
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; id?: string; ok?: boolean; cluster?: string; ts: string });
+    expect(
+      lines
+        .filter((e) => e.type === 'step-start')
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([...ALL].sort());
+    expect(
+      lines
+        .filter((e) => e.type === 'step-done')
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([...ALL].sort());
     expect(lines.find((e) => e.id === 'work:slow@b')).toMatchObject({ cluster: 'b' });
     expect(lines.at(-1)).toMatchObject({ type: 'run-done', ok: true, cancelled: false });
     for (const e of lines) expect(Number.isNaN(Date.parse(e.ts))).toBe(false);
@@ -122,9 +145,17 @@ describe('apply', () => {
     const second = await runCli(['apply', 'topology.yaml', '-o', 'json'], { cwd: dir });
     expect(second.code).toBe(0);
     expect(events(dir).length).toBe(before);
-    const lines = second.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; id?: string; reason?: string });
+    const lines = second.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; id?: string; reason?: string });
     expect(lines.filter((e) => e.type === 'step-start')).toEqual([]);
-    expect(lines.filter((e) => e.type === 'step-skip').map((e) => e.id).sort()).toEqual([...ALL].sort());
+    expect(
+      lines
+        .filter((e) => e.type === 'step-skip')
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([...ALL].sort());
     // The plan says so too.
     const plan = await runCli(['plan', 'topology.yaml'], { cwd: dir });
     expect(plan.stdout).toContain("Plan for topology 'apply-test': 6 steps (6 up to date)");
@@ -151,7 +182,13 @@ describe('apply', () => {
     writeFileSync(join(dir, 'topology.yaml'), readFileSync(join(dir, 'topology.yaml'), 'utf8').replace('sleepMs: 400', 'sleepMs: 50'));
     expect((await runCli(['apply', 'topology.yaml'], { cwd: dir })).code).toBe(0);
     // Every step's inputs include sleepMs, so all six ran again.
-    expect(events(dir).slice(before).filter((e) => e.event === 'start').map((e) => e.id).sort()).toEqual([...ALL].sort());
+    expect(
+      events(dir)
+        .slice(before)
+        .filter((e) => e.event === 'start')
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([...ALL].sort());
   });
 
   it('a failing step: exit 1, its dependents skipped, the independent branch completes; the rerun does only what is left', async () => {
@@ -165,14 +202,24 @@ describe('apply', () => {
     expect(first.stderr).toContain('state is saved; rerun `meshspec apply` to run only what is left');
     expect(stackFrames(first.stderr)).toEqual([]);
     expect(started(dir)).not.toContain('work:after-flaky@a');
-    expect(events(dir).filter((e) => e.event === 'end').map((e) => e.id).sort()).toEqual(['work:final@b', 'work:root', 'work:slow@a', 'work:slow@b']);
+    expect(
+      events(dir)
+        .filter((e) => e.event === 'end')
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(['work:final@b', 'work:root', 'work:slow@a', 'work:slow@b']);
 
     rmSync(join(dir, 'fail-flaky'));
     const before = events(dir).length;
     const second = await runCli(['apply', 'topology.yaml'], { cwd: dir });
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/^done: 2 completed, 4 up to date /);
-    expect(events(dir).slice(before).filter((e) => e.event === 'start').map((e) => e.id)).toEqual(['work:flaky@a', 'work:after-flaky@a']);
+    expect(
+      events(dir)
+        .slice(before)
+        .filter((e) => e.event === 'start')
+        .map((e) => e.id),
+    ).toEqual(['work:flaky@a', 'work:after-flaky@a']);
   });
 
   it('--output json reports the failure as an event', async () => {
@@ -180,8 +227,14 @@ describe('apply', () => {
     writeFileSync(join(dir, 'fail-flaky'), '');
     const { code, stdout } = await runCli(['apply', 'topology.yaml', '-o', 'json'], { cwd: dir });
     expect(code).toBe(1);
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; id?: string; error?: string; ok?: boolean });
-    expect(lines.find((e) => e.type === 'step-fail')).toMatchObject({ id: 'work:flaky@a', error: expect.stringContaining('fail-flaky marker present') });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; id?: string; error?: string; ok?: boolean });
+    expect(lines.find((e) => e.type === 'step-fail')).toMatchObject({
+      id: 'work:flaky@a',
+      error: expect.stringContaining('fail-flaky marker present'),
+    });
     expect(lines.find((e) => e.type === 'step-skip')).toMatchObject({ id: 'work:after-flaky@a' });
     expect(lines.at(-1)).toMatchObject({ type: 'run-done', ok: false });
   });
@@ -196,7 +249,8 @@ describe('destroy', () => {
     expect(code).toBe(0);
     const order = readFileSync(join(dir, 'destroyed.log'), 'utf8').trim().split('\n');
     expect([...order].sort()).toEqual([...ALL].sort());
-    for (const [id, needs] of Object.entries(WORK_EDGES)) for (const need of needs) expect(order.indexOf(id)).toBeLessThan(order.indexOf(need));
+    for (const [id, needs] of Object.entries(WORK_EDGES))
+      for (const need of needs) expect(order.indexOf(id)).toBeLessThan(order.indexOf(need));
     expect(order.at(-1)).toBe('work:root');
 
     const before = events(dir).length;
@@ -234,7 +288,15 @@ describe('the lock', () => {
     const stateDir = join(dir, '.meshspec/apply-test');
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     // Pids above the kernel's pid_max (4194304 at most) never exist.
-    writeFileSync(join(stateDir, 'lock'), JSON.stringify({ pid: 99_999_999, hostname: hostname(), command: 'meshspec apply topology.yaml', startedAt: new Date().toISOString() }));
+    writeFileSync(
+      join(stateDir, 'lock'),
+      JSON.stringify({
+        pid: 99_999_999,
+        hostname: hostname(),
+        command: 'meshspec apply topology.yaml',
+        startedAt: new Date().toISOString(),
+      }),
+    );
     const { code, stderr } = await runCli(['apply', 'topology.yaml'], { cwd: dir });
     expect(code).toBe(0);
     expect(stderr).toContain('taking over the lock of topology apply-test from pid 99999999');

@@ -9,14 +9,30 @@ const SEED = join(EXAMPLES, 'linkerd-multicluster/topology.yaml');
 
 describe('parseCli: accepted options per command', () => {
   it.each([
-    ['validate', ['validate', 't.yaml', '-o', 'json', '-c', 'm.json', '--state-dir', 's', '-v'], { file: 't.yaml', output: 'json', config: 'm.json', stateDir: 's', verbose: true }],
-    ['plan', ['plan', 't.yaml', '--only', 'linkerd:*', '--only', '*@demo', '--output', 'text'], { file: 't.yaml', only: ['linkerd:*', '*@demo'], output: 'text' }],
+    [
+      'validate',
+      ['validate', 't.yaml', '-o', 'json', '-c', 'm.json', '--state-dir', 's', '-v'],
+      { file: 't.yaml', output: 'json', config: 'm.json', stateDir: 's', verbose: true },
+    ],
+    [
+      'plan',
+      ['plan', 't.yaml', '--only', 'linkerd:*', '--only', '*@demo', '--output', 'text'],
+      { file: 't.yaml', only: ['linkerd:*', '*@demo'], output: 'text' },
+    ],
     ['plan as mermaid', ['plan', 't.yaml', '-o', 'mermaid'], { file: 't.yaml', output: 'mermaid' }],
     ['plan as dot', ['plan', 't.yaml', '-o', 'dot'], { file: 't.yaml', output: 'dot' }],
     ['plan as html', ['plan', 't.yaml', '--output', 'html', '--only', 'kind:*'], { file: 't.yaml', output: 'html', only: ['kind:*'] }],
-    ['apply', ['apply', 't.yaml', '--concurrency', '8', '--kubeconfig', 'k', '--only', 'kind:*'], { file: 't.yaml', concurrency: 8, kubeconfig: 'k', only: ['kind:*'] }],
+    [
+      'apply',
+      ['apply', 't.yaml', '--concurrency', '8', '--kubeconfig', 'k', '--only', 'kind:*'],
+      { file: 't.yaml', concurrency: 8, kubeconfig: 'k', only: ['kind:*'] },
+    ],
     ['destroy', ['destroy', 't.yaml', '--concurrency', '1', '-o', 'json'], { file: 't.yaml', concurrency: 1, output: 'json' }],
-    ['apply --parallel', ['apply', 't.yaml', '--parallel', 'cluster-create=2,helm=4', '--parallel', 'api=8'], { file: 't.yaml', parallel: ['cluster-create=2,helm=4', 'api=8'] }],
+    [
+      'apply --parallel',
+      ['apply', 't.yaml', '--parallel', 'cluster-create=2,helm=4', '--parallel', 'api=8'],
+      { file: 't.yaml', parallel: ['cluster-create=2,helm=4', 'api=8'] },
+    ],
     ['status', ['status', 't.yaml', '--kubeconfig', 'k', '-o', 'json'], { file: 't.yaml', kubeconfig: 'k', output: 'json' }],
     ['status --verify', ['status', 't.yaml', '--verify', '-n', '50'], { file: 't.yaml', verify: true, requests: 50 }],
     ['verify', ['verify', 't.yaml', '-n', '200', '-o', 'json'], { file: 't.yaml', requests: 200, output: 'json' }],
@@ -32,7 +48,14 @@ describe('parseCli: accepted options per command', () => {
   });
 
   it('defaults: text output, no filters, not verbose', () => {
-    expect(parseCli(['plan', 't.yaml'])).toEqual({ command: 'plan', file: 't.yaml', verbose: false, help: false, output: 'text', only: [] });
+    expect(parseCli(['plan', 't.yaml'])).toEqual({
+      command: 'plan',
+      file: 't.yaml',
+      verbose: false,
+      help: false,
+      output: 'text',
+      only: [],
+    });
   });
 });
 
@@ -46,7 +69,11 @@ describe('usage errors exit 2 with the reason', () => {
     ['two files', ['validate', 'a.yaml', 'b.yaml'], "'validate' takes one topology file, got 2"],
     ['file where none is taken', ['schema', 't.yaml'], "'schema' takes no file argument"],
     ['rotate without a target', ['rotate', 't.yaml'], "'rotate' needs exactly one of --issuer or --trust-anchor"],
-    ['rotate with both targets', ['rotate', 't.yaml', '--issuer', '--trust-anchor'], "'rotate' needs exactly one of --issuer or --trust-anchor"],
+    [
+      'rotate with both targets',
+      ['rotate', 't.yaml', '--issuer', '--trust-anchor'],
+      "'rotate' needs exactly one of --issuer or --trust-anchor",
+    ],
     ['verify with a bad request count', ['verify', 't.yaml', '-n', '0'], '--requests must be a whole number from 1 to 100000'],
     ['--verify only on status', ['apply', 't.yaml', '--verify'], "'apply' does not take --verify"],
     ['unknown option', ['plan', 't.yaml', '--dry-run'], "Unknown option '--dry-run'"],
@@ -59,8 +86,16 @@ describe('usage errors exit 2 with the reason', () => {
     ['concurrency fraction', ['apply', 't.yaml', '--concurrency', '1.5'], "--concurrency must be a whole number >= 1, not '1.5'"],
     ['concurrency word', ['destroy', 't.yaml', '--concurrency', 'many'], "--concurrency must be a whole number >= 1, not 'many'"],
     ['output yaml', ['plan', 't.yaml', '--output', 'yaml'], "--output must be 'text', 'json', 'mermaid', 'dot' or 'html', not 'yaml'"],
-    ['a picture of something else than the plan', ['status', 't.yaml', '-o', 'html'], "--output must be 'text' or 'json', not 'html' ('html' is for plan)"],
-    ['a plan picture from apply', ['apply', 't.yaml', '-o', 'mermaid'], "--output must be 'text' or 'json', not 'mermaid' ('mermaid' is for plan)"],
+    [
+      'a picture of something else than the plan',
+      ['status', 't.yaml', '-o', 'html'],
+      "--output must be 'text' or 'json', not 'html' ('html' is for plan)",
+    ],
+    [
+      'a plan picture from apply',
+      ['apply', 't.yaml', '-o', 'mermaid'],
+      "--output must be 'text' or 'json', not 'mermaid' ('mermaid' is for plan)",
+    ],
     ['output empty', ['validate', 't.yaml', '-o', ''], "--output must be 'text' or 'json', not ''"],
     ['option missing its value', ['apply', 't.yaml', '--concurrency'], "Option '--concurrency <value>' argument missing"],
   ])('%s', async (_name, argv, message) => {

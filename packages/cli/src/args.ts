@@ -4,7 +4,10 @@ import { parseDuration } from '@meshspec/core/duration';
 
 export class UsageError extends Error {
   override name = 'UsageError';
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message);
   }
 }
@@ -58,8 +61,14 @@ const ACCEPTS: Record<string, { file: 'required' | 'optional' | 'none'; options:
   validate: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output'] },
   // plan talks to no cluster, but takes --kubeconfig so scripts can pass one flag set to every command.
   plan: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'kubeconfig'] },
-  apply: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'parallel', 'kubeconfig', 'timeout'] },
-  destroy: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'parallel', 'kubeconfig', 'timeout'] },
+  apply: {
+    file: 'required',
+    options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'parallel', 'kubeconfig', 'timeout'],
+  },
+  destroy: {
+    file: 'required',
+    options: ['config', 'state-dir', 'verbose', 'help', 'output', 'only', 'concurrency', 'parallel', 'kubeconfig', 'timeout'],
+  },
   status: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'verify', 'requests'] },
   verify: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'requests'] },
   rotate: { file: 'required', options: ['config', 'state-dir', 'verbose', 'help', 'output', 'kubeconfig', 'issuer', 'trust-anchor'] },
@@ -105,25 +114,35 @@ export function parseCli(argv: string[]): CliOptions {
   if (values.output !== undefined) {
     const formats: readonly string[] = command === 'plan' ? ['text', 'json', ...PICTURE_FORMATS] : ['text', 'json'];
     if (!formats.includes(values.output)) {
-      const picture = command !== 'plan' && (PICTURE_FORMATS as readonly string[]).includes(values.output) ? ` ('${values.output}' is for plan)` : '';
-      throw new UsageError(`--output must be ${formats.slice(0, -1).map((f) => `'${f}'`).join(', ')} or '${formats.at(-1)}', not '${values.output}'${picture}`, command);
+      const picture =
+        command !== 'plan' && (PICTURE_FORMATS as readonly string[]).includes(values.output) ? ` ('${values.output}' is for plan)` : '';
+      throw new UsageError(
+        `--output must be ${formats
+          .slice(0, -1)
+          .map((f) => `'${f}'`)
+          .join(', ')} or '${formats.at(-1)}', not '${values.output}'${picture}`,
+        command,
+      );
     }
     options.output = values.output as CliOptions['output'];
   }
   if (values.concurrency !== undefined) {
     const n = Number(values.concurrency);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a whole number >= 1, not '${values.concurrency}'`, command);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`--concurrency must be a whole number >= 1, not '${values.concurrency}'`, command);
     options.concurrency = n;
   }
   if (values.parallel !== undefined && values.parallel.length > 0) options.parallel = values.parallel;
   if (values.requests !== undefined) {
     const n = Number(values.requests);
-    if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`--requests must be a whole number from 1 to 100000, not '${values.requests}'`, command);
+    if (!Number.isInteger(n) || n < 1 || n > 100_000)
+      throw new UsageError(`--requests must be a whole number from 1 to 100000, not '${values.requests}'`, command);
     options.requests = n;
   }
   if (values.timeout !== undefined) {
     const ms = parseDuration(values.timeout);
-    if (ms === undefined || ms <= 0) throw new UsageError(`--timeout must be a duration like 90s, 30m or 2h, not '${values.timeout}'`, command);
+    if (ms === undefined || ms <= 0)
+      throw new UsageError(`--timeout must be a duration like 90s, 30m or 2h, not '${values.timeout}'`, command);
     // Node's timers fire at once (with a warning) beyond 2^31-1 ms.
     if (ms > MAX_TIMEOUT_MS) throw new UsageError(`--timeout must be at most 24d, not '${values.timeout}'`, command);
     options.timeout = { text: values.timeout, ms };
@@ -138,7 +157,8 @@ export function parseCli(argv: string[]): CliOptions {
   if (values.kubeconfig !== undefined) options.kubeconfig = values.kubeconfig;
   if (spec.file === 'none' && positionals.length > 0) throw new UsageError(`'${command}' takes no file argument`, command);
   if (positionals.length > 1) throw new UsageError(`'${command}' takes one topology file, got ${positionals.length}`, command);
-  if (spec.file === 'required' && positionals.length === 0) throw new UsageError(`'${command}' needs a topology file: meshspec ${command} topology.yaml`, command);
+  if (spec.file === 'required' && positionals.length === 0)
+    throw new UsageError(`'${command}' needs a topology file: meshspec ${command} topology.yaml`, command);
   if (positionals[0] !== undefined) options.file = positionals[0];
   return options;
 }
@@ -159,7 +179,9 @@ export function nearestCommand(typed: string): string | undefined {
 
 /** Optimal string alignment distance: insert, delete, substitute, swap adjacent (each 1). */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;

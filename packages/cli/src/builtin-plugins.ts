@@ -9,4 +9,12 @@ import { smiPlugin } from '@meshspec/plugin-smi';
 import { workloadsPlugin } from '@meshspec/plugin-workloads';
 import type { Plugin } from '@meshspec/core';
 
-export const builtinPlugins: readonly Plugin[] = [kindPlugin, kwokPlugin, metallbPlugin, linkerdPlugin, workloadsPlugin, smiPlugin, ingressPlugin] as Plugin[];
+export const builtinPlugins: readonly Plugin[] = [
+  kindPlugin,
+  kwokPlugin,
+  metallbPlugin,
+  linkerdPlugin,
+  workloadsPlugin,
+  smiPlugin,
+  ingressPlugin,
+] as Plugin[];

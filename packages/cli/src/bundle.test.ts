@@ -18,11 +18,18 @@ beforeAll(() => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`scripts/pnpm build\` (tsc, then the esbuild bundle) first`);
   hook = join(mkdtempSync(join(tmpdir(), 'meshspec-bundle-test-')), 'record-loads.mjs');
   // Every module Node loads (ESM and require), written to stderr as one line each.
-  writeFileSync(hook, "import { registerHooks } from 'node:module';\nregisterHooks({ load(url, ctx, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, ctx); } });\n");
+  writeFileSync(
+    hook,
+    "import { registerHooks } from 'node:module';\nregisterHooks({ load(url, ctx, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, ctx); } });\n",
+  );
 });
 
 function loadsOf(args: string[]): { status: number | null; files: string[]; builtins: string[]; output: string } {
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, BIN, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, BIN, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const loaded = [...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]!);
   return {
     status: r.status,
@@ -51,14 +58,20 @@ describe('the bundled binary (built dist/bin.js)', () => {
     const stale = ['core', 'cli', 'plugin-kind', 'plugin-metallb', 'plugin-linkerd', 'plugin-smi', 'plugin-ingress', 'plugin-workloads']
       .map((p) => newestTscOutput(join(REPO, 'packages', p, 'dist')))
       .filter((n) => n.mtimeMs > oldestBundle);
-    expect(stale.map((n) => n.file), 'compiled after the bundle was made: run `scripts/pnpm build`').toEqual([]);
+    expect(
+      stale.map((n) => n.file),
+      'compiled after the bundle was made: run `scripts/pnpm build`',
+    ).toEqual([]);
   });
 
   it('--help loads the entry, the CLI main chunk and shared chunks only (at most four files), nothing of @meshspec/core', () => {
     const help = loadsOf(['--help']);
     expect(help.status, help.output).toBe(0);
     expect(help.output).toContain('Usage: meshspec <command>');
-    expect(help.files.every((f) => f.startsWith('packages/cli/dist/')), help.files.join('\n')).toBe(true);
+    expect(
+      help.files.every((f) => f.startsWith('packages/cli/dist/')),
+      help.files.join('\n'),
+    ).toBe(true);
     // bin.js, main, one shared chunk, and esbuild's runtime helpers (__require/__commonJS: 1.6 KiB), which
     // esbuild splits out once more than one chunk needs them (since the plan pictures and scheduler landed).
     expect(help.files.length, help.files.join('\n')).toBeLessThanOrEqual(4);
@@ -70,17 +83,29 @@ describe('the bundled binary (built dist/bin.js)', () => {
     expect(run.output).toContain('valid — 2 clusters');
     const outsideBundles = run.files.filter((f) => !f.startsWith('packages/cli/dist/') && !f.startsWith('packages/core/dist/bundle/'));
     // The cached standalone validator requires a few of ajv's runtime helpers (and ajv's package.json for the cache key).
-    expect(outsideBundles.filter((f) => !/node_modules\/\.pnpm\/ajv@[^/]+\/node_modules\/ajv\/(package\.json|dist\/runtime\/)/.test(f)), outsideBundles.join('\n')).toEqual([]);
+    expect(
+      outsideBundles.filter((f) => !/node_modules\/\.pnpm\/ajv@[^/]+\/node_modules\/ajv\/(package\.json|dist\/runtime\/)/.test(f)),
+      outsideBundles.join('\n'),
+    ).toEqual([]);
     // tsc's per-file output is not what runs.
     expect(run.files.filter((f) => /packages\/[^/]+\/dist\/(?!bundle\/|chunks\/|bin\.js|index\.js)/.test(f))).toEqual([]);
     // scripts/bundle.mjs records which sources went into each output file.
-    const meta = (dir: string) => JSON.parse(readFileSync(join(REPO, dir, '.esbuild-meta.json'), 'utf8')) as { outputs: Record<string, { inputs: string[] }> };
-    const metas = [['packages/cli/dist/', meta('packages/cli/dist')], ['packages/core/dist/bundle/', meta('packages/core/dist/bundle')]] as const;
+    const meta = (dir: string) =>
+      JSON.parse(readFileSync(join(REPO, dir, '.esbuild-meta.json'), 'utf8')) as { outputs: Record<string, { inputs: string[] }> };
+    const metas = [
+      ['packages/cli/dist/', meta('packages/cli/dist')],
+      ['packages/core/dist/bundle/', meta('packages/core/dist/bundle')],
+    ] as const;
     const inputsOf = (f: string) => metas.flatMap(([dir, m]) => (f.startsWith(dir) ? (m.outputs[f.slice(dir.length)]?.inputs ?? []) : []));
-    const inlined = new Set(run.files.flatMap(inputsOf).flatMap((i) => [...i.matchAll(/node_modules\/\.pnpm\/(@?[^@/]+)@/g)].map((m) => m[1]!)));
+    const inlined = new Set(
+      run.files.flatMap(inputsOf).flatMap((i) => [...i.matchAll(/node_modules\/\.pnpm\/(@?[^@/]+)@/g)].map((m) => m[1]!)),
+    );
     expect(inlined.has('yaml'), [...inlined].join(', ')).toBe(true);
     const heavy = ['listr2', 'execa', '@peculiar+x509', 'ajv', 'log-update', 'cli-truncate', '@kubernetes+client-node'];
-    expect(heavy.filter((p) => inlined.has(p)), 'heavy packages stay in lazy chunks').toEqual([]);
+    expect(
+      heavy.filter((p) => inlined.has(p)),
+      'heavy packages stay in lazy chunks',
+    ).toEqual([]);
     const commandChunks = run.files.filter((f) => /\/chunks\/(apply|status|verify|rotate|doctor|plan|schema)-[A-Z0-9]+\.js$/.test(f));
     expect(commandChunks, 'only the validate command is loaded').toEqual([]);
     expect(run.builtins, 'node:http is for verify; loading it as an ES module pulls in undici (~20 ms)').not.toContain('node:http');

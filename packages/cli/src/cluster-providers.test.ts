@@ -20,11 +20,21 @@ const HEAD = ['apiVersion: meshspec.dev/v1alpha1', 'kind: Topology', 'metadata: 
 
 /** The scale topology of bench/kwok.mjs: n clusters, kwok, Linkerd full mesh exporting the demo app's podinfo. */
 const fullMesh = (n: number) => [
-  'apiVersion: meshspec.dev/v1alpha1', 'kind: Topology', `metadata: { name: kwok-${n} }`, 'clusters:',
+  'apiVersion: meshspec.dev/v1alpha1',
+  'kind: Topology',
+  `metadata: { name: kwok-${n} }`,
+  'clusters:',
   ...Array.from({ length: n }, (_, i) => `  c${String(i).padStart(2, '0')}: {}`),
-  'kwokClusters:', '  loadBalancerRange: 198.51.100.0/24', '  loadBalancerPoolSize: 4',
-  'linkerd:', '  version: stable-2.13.3', '  viz: false', '  links: full-mesh', '  export: [{ namespace: test, service: podinfo }]',
-  'workloads:', '  demo: { namespace: test }',
+  'kwokClusters:',
+  '  loadBalancerRange: 198.51.100.0/24',
+  '  loadBalancerPoolSize: 4',
+  'linkerd:',
+  '  version: stable-2.13.3',
+  '  viz: false',
+  '  links: full-mesh',
+  '  export: [{ namespace: test, service: podinfo }]',
+  'workloads:',
+  '  demo: { namespace: test }',
 ];
 
 describe('cluster providers', () => {
@@ -39,17 +49,28 @@ describe('cluster providers', () => {
     },
     {
       name: 'MetalLB on simulated clusters',
-      lines: [...HEAD, 'kwokClusters: {}', 'metallb: { pools: { east: 198.51.100.100-198.51.100.101, west: 198.51.100.102-198.51.100.103 } }'],
+      lines: [
+        ...HEAD,
+        'kwokClusters: {}',
+        'metallb: { pools: { east: 198.51.100.100-198.51.100.101, west: 198.51.100.102-198.51.100.103 } }',
+      ],
       expected: ['8:10 error metallb: MetalLB needs real containers, but east (kwok), west (kwok) have simulated nodes and pods'],
     },
   ])('rejects $name, positioned', async ({ lines, expected }) => {
     const { code, stderr } = await runCli(['validate', file('bad.yaml', lines)]);
     expect(code).toBe(1);
-    const found = stderr.split('\n').filter((l) => / error /.test(l)).map((l) => l.replace(/^.*?bad\.yaml:/, ''));
-    for (const line of expected) expect(found.some((f) => f.startsWith(line)), `${line}\n in:\n${stderr}`).toBe(true);
+    const found = stderr
+      .split('\n')
+      .filter((l) => / error /.test(l))
+      .map((l) => l.replace(/^.*?bad\.yaml:/, ''));
+    for (const line of expected)
+      expect(
+        found.some((f) => f.startsWith(line)),
+        `${line}\n in:\n${stderr}`,
+      ).toBe(true);
   });
 
-  it('plans a 50-cluster full mesh on kwok: one kwok cluster step per cluster, every link, each cluster\'s steps after its creation', async () => {
+  it("plans a 50-cluster full mesh on kwok: one kwok cluster step per cluster, every link, each cluster's steps after its creation", async () => {
     const { code, stdout, stderr } = await runCli(['plan', file('kwok-50.yaml', fullMesh(50)), '-o', 'json']);
     expect(code, stderr).toBe(0);
     const steps = (JSON.parse(stdout) as { steps: PlanEntry[] }).steps;
@@ -61,7 +82,9 @@ describe('cluster providers', () => {
     expect(steps).toHaveLength(1 + 50 * 7 + 50 * 49);
     const position = new Map(ids.map((id, i) => [id, i]));
     for (const step of steps.filter((s) => s.cluster && !s.id.startsWith('kwok:'))) {
-      const created = step.id.startsWith('linkerd:link:') ? `kwok:cluster@${step.id.slice('linkerd:link:'.length).split('@')[0]}` : `kwok:cluster@${step.cluster}`;
+      const created = step.id.startsWith('linkerd:link:')
+        ? `kwok:cluster@${step.id.slice('linkerd:link:'.length).split('@')[0]}`
+        : `kwok:cluster@${step.cluster}`;
       expect(position.get(created)! < position.get(step.id)!, `${created} before ${step.id}`).toBe(true);
     }
   });

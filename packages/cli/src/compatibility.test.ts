@@ -23,7 +23,10 @@ function stackOf(name: string): ExampleStack {
     nodeImage: image,
     gatewayApi: release.minor >= 18 ? `${linkerd.gatewayApi.version} standard` : release.minor >= 14 ? 'from Linkerd' : '—',
     metallb: metallbDefaults(t.metallb).chartVersion,
-    ingress: ingress.controller === 'envoy-gateway' ? `Envoy Gateway ${ingress.envoyGatewayVersion} (Gateway API)` : `ingress-nginx ${ingress.chartVersion} (retired)`,
+    ingress:
+      ingress.controller === 'envoy-gateway'
+        ? `Envoy Gateway ${ingress.envoyGatewayVersion} (Gateway API)`
+        : `ingress-nginx ${ingress.chartVersion} (retired)`,
     splits: release.minor >= 18 ? 'HTTPRoute' : 'SMI TrafficSplit',
   };
 }

@@ -42,7 +42,9 @@ export function renderCompatibility(examples: readonly ExampleStack[]): string {
   ]);
   const pins = [
     ...PLUGIN_LINKERD_PINS.map((p) => ['linkerd', p] as const),
-    ...NODE_IMAGE_PINS.map((p) => ['kind', { what: `kindest/node ${p.kubernetes}`, version: p.image, source: p.source } satisfies Pin] as const),
+    ...NODE_IMAGE_PINS.map(
+      (p) => ['kind', { what: `kindest/node ${p.kubernetes}`, version: p.image, source: p.source } satisfies Pin] as const,
+    ),
     ...PLUGIN_METALLB_PINS.map((p) => ['metallb', p] as const),
     ...PLUGIN_INGRESS_PINS.map((p) => ['ingress', p] as const),
     ...PLUGIN_WORKLOADS_PINS.map((p) => ['workloads', p] as const),
@@ -50,18 +52,18 @@ export function renderCompatibility(examples: readonly ExampleStack[]): string {
   return [
     '# Compatibility',
     '',
-    '<!-- Generated from the plugins\' pin tables (packages/*/src/pins.ts, plugin-linkerd/src/kubernetes-support.ts) and the',
+    "<!-- Generated from the plugins' pin tables (packages/*/src/pins.ts, plugin-linkerd/src/kubernetes-support.ts) and the",
     '     example topologies; packages/cli/src/compatibility.test.ts fails when this file differs. Regenerate with',
     '     `scripts/pnpm vitest run --project unit packages/cli/src/compatibility.test.ts -u`. -->',
     '',
     '## Linkerd × Kubernetes × Gateway API × kind',
     '',
-    '`meshspec validate` rejects a kind node image whose Kubernetes is outside the Linkerd release\'s range, and a Gateway API',
+    "`meshspec validate` rejects a kind node image whose Kubernetes is outside the Linkerd release's range, and a Gateway API",
     'version the release does not support. kind supports a node image only with the kind release that built it, by digest.',
     '',
     table(['Linkerd', 'release', 'Kubernetes', 'Gateway API (standard channel)', 'kind node images meshspec pins'], linkerdRows),
     '',
-    'Kubernetes ranges: https://linkerd.io/2/reference/k8s-versions (2.20: Linkerd\'s docs as recorded in `../shared/conformance/README.md`).',
+    "Kubernetes ranges: https://linkerd.io/2/reference/k8s-versions (2.20: Linkerd's docs as recorded in `../shared/conformance/README.md`).",
     'Gateway API: https://linkerd.io/2/features/gateway-api. Linkerd 2.14–2.17 install the Gateway API CRDs themselves; from 2.18',
     'meshspec applies the pinned standard channel as its own step (`linkerd:gateway-api@<cluster>`).',
     '',
@@ -74,7 +76,10 @@ export function renderCompatibility(examples: readonly ExampleStack[]): string {
     '',
     '## Every pin and its source',
     '',
-    table(['plugin', 'what', 'version', 'source'], pins.map(([plugin, p]) => [plugin, p.what, `\`${p.version}\``, p.source])),
+    table(
+      ['plugin', 'what', 'version', 'source'],
+      pins.map(([plugin, p]) => [plugin, p.what, `\`${p.version}\``, p.source]),
+    ),
     '',
   ].join('\n');
 }

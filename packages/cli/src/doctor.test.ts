@@ -72,7 +72,10 @@ describe('doctor (fake tool executables on PATH)', () => {
   ])('checks linkerd-smi exactly when the splits need it: Linkerd %s', async (_name, version, needed) => {
     const bin = fakeBin(`smi-${version}`, ['linkerd', 'linkerd-smi']);
     const file = join(temp, `smi-${version}.yaml`);
-    writeFileSync(file, `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: doctor-smi }\nclusters: { a: { context: ctx-a }, b: { context: ctx-b } }\nlinkerd: { version: ${version}, export: [{ namespace: test, service: podinfo }] }\nsmi: { splits: [{ namespace: test, service: podinfo }] }\n`);
+    writeFileSync(
+      file,
+      `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: doctor-smi }\nclusters: { a: { context: ctx-a }, b: { context: ctx-b } }\nlinkerd: { version: ${version}, export: [{ namespace: test, service: podinfo }] }\nsmi: { splits: [{ namespace: test, service: podinfo }] }\n`,
+    );
     const { code, stdout } = await runCli(['doctor', file, '-o', 'json'], { cwd: temp, env: { PATH: bin } });
     const names = (JSON.parse(stdout) as DoctorReport).checks.map((c) => c.name);
     expect(names.includes('linkerd-smi')).toBe(needed);
@@ -81,7 +84,10 @@ describe('doctor (fake tool executables on PATH)', () => {
 
   it('with a topology, lists what apply will need: no linkerd-smi for Linkerd 2.18+ (HTTPRoute), the configured linkerd cliPath', async () => {
     const bin = fakeBin('modern', ['linkerd', 'helm', 'linkerd-smi']);
-    writeFileSync(join(temp, 'modern.yaml'), NO_KIND.replace(/version: stable-2\.13\.3/, `version: edge-25.4.4, cliPath: ${bin}/linkerd`) + 'smi: { splits: [] }\n');
+    writeFileSync(
+      join(temp, 'modern.yaml'),
+      NO_KIND.replace(/version: stable-2\.13\.3/, `version: edge-25.4.4, cliPath: ${bin}/linkerd`) + 'smi: { splits: [] }\n',
+    );
     const { stdout } = await runCli(['doctor', 'modern.yaml'], { cwd: temp, env: { PATH: bin } });
     expect(stdout).toContain(`linkerd (linkerd): `);
     expect(stdout).toContain(`at ${bin}/linkerd`);
@@ -127,14 +133,19 @@ describe('doctor (fake tool executables on PATH)', () => {
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as DoctorReport;
     expect(report.ok).toBe(false);
-    expect(report.checks.filter((c) => !c.ok && c.detail.startsWith('not found on PATH')).map((c) => c.name).sort()).toEqual(['docker', 'helm', 'kind', 'kubectl', 'kwokctl', 'linkerd', 'linkerd-smi']);
+    expect(
+      report.checks
+        .filter((c) => !c.ok && c.detail.startsWith('not found on PATH'))
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['docker', 'helm', 'kind', 'kubectl', 'kwokctl', 'linkerd', 'linkerd-smi']);
   });
 });
 
 describe('doctor asks plugins, never branches on their names', () => {
   // The kind plugin's kubectl check used to be an `if (plugin.name === 'kind')` in this command; a plugin now
   // says what doctor should check beyond its step tools, and gets the same tool check everyone gets.
-  it('a third-party plugin\'s doctor hook checks its own tool with checkTool, listed like the others', async () => {
+  it("a third-party plugin's doctor hook checks its own tool with checkTool, listed like the others", async () => {
     const dir = join(temp, 'hook-plugin');
     mkdirSync(dir);
     writeFileSync(
@@ -151,7 +162,9 @@ describe('doctor asks plugins, never branches on their names', () => {
       { plugin: 'banner', name: 'banner font', ok: false, detail: 'no font', fix: 'install one' },
     ]);
     // kubectl comes from the kind plugin's own hook (and is listed once although workloads needs it too).
-    expect(report.checks.filter((c) => c.name === 'kubectl')).toEqual([{ plugin: 'kind', name: 'kubectl', ok: true, detail: `v1.32.2 at ${bin}/kubectl` }]);
+    expect(report.checks.filter((c) => c.name === 'kubectl')).toEqual([
+      { plugin: 'kind', name: 'kubectl', ok: true, detail: `v1.32.2 at ${bin}/kubectl` },
+    ]);
     expect(code).toBe(1);
   });
 });

@@ -19,7 +19,12 @@ const CORPUS = join(FIXTURES, '../__fuzz__/corpus');
 const MAX_CASE_MS = 3_000;
 const MAX_OUTPUT_CHARS = 40_000;
 
-const EXAMPLE_FILES = ['linkerd-multicluster/topology.yaml', 'linkerd-multicluster/seed-original-subnets.yaml', 'modern-linkerd/topology.yaml', 'three-clusters/topology.yaml'];
+const EXAMPLE_FILES = [
+  'linkerd-multicluster/topology.yaml',
+  'linkerd-multicluster/seed-original-subnets.yaml',
+  'modern-linkerd/topology.yaml',
+  'three-clusters/topology.yaml',
+];
 const seeds = EXAMPLE_FILES.map((file) => ({ file, text: readFileSync(join(EXAMPLES, file), 'utf8') }));
 
 const quiet: MeshspecLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet } as unknown as MeshspecLogger;
@@ -42,7 +47,8 @@ async function check(name: string, text: string): Promise<Outcome> {
       for (const d of error.diagnostics) {
         const where = `${name}: ${d.line}:${d.column} ${d.message}`;
         if (!(d.line >= 1 && d.line <= Math.max(1, lines.length))) throw new Error(`unpositioned (line outside the file): ${where}`);
-        if (!(d.column >= 1 && d.column <= (lines[d.line - 1] ?? '').replace(/\r$/, '').length + 1)) throw new Error(`unpositioned (column outside the line): ${where}`);
+        if (!(d.column >= 1 && d.column <= (lines[d.line - 1] ?? '').replace(/\r$/, '').length + 1))
+          throw new Error(`unpositioned (column outside the line): ${where}`);
         if (!d.message) throw new Error(`empty message: ${where}`);
       }
       const output = formatDiagnostics(error.diagnostics, { color: false, sources: error.sources });
@@ -62,7 +68,9 @@ async function check(name: string, text: string): Promise<Outcome> {
 
 describe('fuzzing the example topologies', () => {
   it('the corpus of past failures (regression cases) all end as user errors', async () => {
-    const files = readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort();
+    const files = readdirSync(CORPUS)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     expect(files.length).toBeGreaterThanOrEqual(10);
     for (const name of files) expect(await check(`corpus/${name}`, readFileSync(join(CORPUS, name), 'utf8')), name).not.toBe('valid');
   });
@@ -87,7 +95,9 @@ describe('fuzzing the example topologies', () => {
       }
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`fuzz: ${CASES} cases in ${seconds} s: ${counts.valid} valid, ${counts.diagnostics} with diagnostics, ${counts['other user error']} other user errors, ${failures.length} failures`);
+    console.log(
+      `fuzz: ${CASES} cases in ${seconds} s: ${counts.valid} valid, ${counts.diagnostics} with diagnostics, ${counts['other user error']} other user errors, ${failures.length} failures`,
+    );
     expect(failures.slice(0, 5)).toEqual([]);
     // The mutations must mostly break things, or the fuzzer tests little.
     expect(counts.diagnostics).toBeGreaterThan(CASES / 2);

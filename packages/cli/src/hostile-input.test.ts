@@ -17,13 +17,19 @@ function file(name: string, text: string | Buffer): string {
 const hostile: [string, string | Buffer][] = [
   ['undefined-alias.yaml', `${HEAD}clusters: { demo: {} }\nlinkerd: { links: *x }\n`],
   ['stray-star.yaml', `${HEAD}clusters:\n  demo: {}\n  *: {}\n`],
-  ['laughs.yaml', `${HEAD}a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n${Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(',')}]`).join('\n')}\nclusters: { demo: {} }\n`],
+  [
+    'laughs.yaml',
+    `${HEAD}a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n${Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(',')}]`).join('\n')}\nclusters: { demo: {} }\n`,
+  ],
   ['omap.yaml', `${HEAD}clusters: { demo: {} }\nsmi: !!omap\n  - splits: []\n`],
   ['merge.yaml', `${HEAD}base: &b { podSubnet: 10.244.0.0/16 }\nclusters:\n  demo:\n    <<: *b\n`],
   ['collection-key.yaml', `${HEAD}clusters: { demo: {} }\n? [a, b]\n: x\n`],
   ['long-line.yaml', `${HEAD}clusters: { demo: {} }\nlinkerd: { version: ${'x'.repeat(200_000)} }\n`],
   ['cr-only.yaml', `${HEAD}clusters: { demo: {} }\nlinkrd: {}\n`.replace(/\n/g, '\r').repeat(1) + 'y: 1\r'.repeat(50_000)],
-  ['binary.yaml', Buffer.concat([Buffer.from(HEAD), Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0x00, 0x07, 0x3a, 0x0a, 0x1b, 0x5d, 0x30, 0x3b, 0x78, 0x07])])],
+  [
+    'binary.yaml',
+    Buffer.concat([Buffer.from(HEAD), Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0x00, 0x07, 0x3a, 0x0a, 0x1b, 0x5d, 0x30, 0x3b, 0x78, 0x07])]),
+  ],
   ['many-keys.yaml', `${HEAD}clusters: { demo: {} }\n${Array.from({ length: 5_000 }, (_, i) => `unknown${i}: 1`).join('\n')}\n`],
   ['too-big.yaml', `${HEAD}x: "${'a'.repeat(1024 * 1024)}"\n`],
 ];
@@ -62,7 +68,10 @@ describe('hostile topology files (validate)', () => {
   });
 
   it('a line longer than the screen is cut around the column, with the caret still under it', async () => {
-    const { stderr } = await runCli(['validate', file('long-line2.yaml', `${HEAD}clusters: { demo: {} }\nlinkerd: { links: ${'z'.repeat(5000)}, extra: 1 }\n`)]);
+    const { stderr } = await runCli([
+      'validate',
+      file('long-line2.yaml', `${HEAD}clusters: { demo: {} }\nlinkerd: { links: ${'z'.repeat(5000)}, extra: 1 }\n`),
+    ]);
     const excerpt = stderr.split('\n').findIndex((line) => line.startsWith('  5 |') && line.includes('extra'));
     expect(excerpt).toBeGreaterThan(0);
     const lines = stderr.split('\n');

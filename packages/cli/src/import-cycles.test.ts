@@ -128,7 +128,11 @@ describe('import cycles', () => {
   });
 
   it.each([
-    { name: 'a router its commands import back', graph: { main: ['run'], run: ['apply', 'plan'], apply: ['run'], plan: [] }, cycles: [['apply', 'run']] },
+    {
+      name: 'a router its commands import back',
+      graph: { main: ['run'], run: ['apply', 'plan'], apply: ['run'], plan: [] },
+      cycles: [['apply', 'run']],
+    },
     { name: 'a longer circle', graph: { a: ['b'], b: ['c'], c: ['a'], d: ['a'] }, cycles: [['a', 'b', 'c']] },
     { name: 'a module importing itself', graph: { a: ['a'] }, cycles: [['a']] },
     { name: 'a tree (no cycle)', graph: { main: ['run'], run: ['apply', 'env'], apply: ['env'], env: [] }, cycles: [] },
@@ -141,8 +145,14 @@ describe('import cycles', () => {
     try {
       mkdirSync(join(dir, 'commands'));
       writeFileSync(join(dir, 'main.ts'), "export const main = async () => (await import('./commands/run.js')).run();\n");
-      writeFileSync(join(dir, 'commands', 'run.ts'), "export const run = async () => (await import('./apply.js')).apply();\nexport const env = 1;\n");
-      writeFileSync(join(dir, 'commands', 'apply.ts'), "import type { Env } from './types.js';\nimport { env } from './run.js';\nexport const apply = () => env;\n");
+      writeFileSync(
+        join(dir, 'commands', 'run.ts'),
+        "export const run = async () => (await import('./apply.js')).apply();\nexport const env = 1;\n",
+      );
+      writeFileSync(
+        join(dir, 'commands', 'apply.ts'),
+        "import type { Env } from './types.js';\nimport { env } from './run.js';\nexport const apply = () => env;\n",
+      );
       writeFileSync(join(dir, 'commands', 'types.ts'), 'export type Env = number;\n');
       const cycles = importCycles(importGraph(dir)).map((group) => group.map((file) => relative(dir, file)));
       expect(cycles).toEqual([['commands/apply.ts', 'commands/run.ts']]);

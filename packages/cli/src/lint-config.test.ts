@@ -17,7 +17,9 @@ describe('eslint config (type-aware rules on)', () => {
       '13: @typescript-eslint/restrict-template-expressions',
       '17: @typescript-eslint/await-thenable',
       // Line 22's `new Function` is covered by its disable comment: no no-implied-eval finding.
-      expect.stringMatching(/^26: Unused eslint-disable directive \(no problems were reported from '@typescript-eslint\/no-floating-promises'\)/),
+      expect.stringMatching(
+        /^26: Unused eslint-disable directive \(no problems were reported from '@typescript-eslint\/no-floating-promises'\)/,
+      ),
     ]);
   });
 });

@@ -12,13 +12,15 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
     options = parseCli(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      streams.stderr.write(`meshspec: ${error.message}\nRun 'meshspec ${error.command ?? ''}${error.command ? ' ' : ''}--help' for usage.\n`);
+      streams.stderr.write(
+        `meshspec: ${error.message}\nRun 'meshspec ${error.command ?? ''}${error.command ? ' ' : ''}--help' for usage.\n`,
+      );
       return 2;
     }
     throw error;
   }
-  if (options.command === 'help') return write(streams.stdout, HELP.main ?? "");
-  if (options.help) return write(streams.stdout, HELP[options.command] ?? HELP.main ?? "");
+  if (options.command === 'help') return write(streams.stdout, HELP.main ?? '');
+  if (options.help) return write(streams.stdout, HELP[options.command] ?? HELP.main ?? '');
   if (options.command === 'version') return write(streams.stdout, VERSION);
 
   const { runCommand } = await import('./commands/run.js');
@@ -47,7 +49,9 @@ async function forcedQuit(signal: NodeJS.Signals): Promise<never> {
   }
   const lines = [
     `\nmeshspec: ${signal} again: forced quit.`,
-    running.length > 0 ? `  killing ${running.length} running command${running.length === 1 ? '' : 's'}:\n${running.map((c) => `    ${c.length > 200 ? `${c.slice(0, 199)}…` : c}`).join('\n')}` : '  no command was running.',
+    running.length > 0
+      ? `  killing ${running.length} running command${running.length === 1 ? '' : 's'}:\n${running.map((c) => `    ${c.length > 200 ? `${c.slice(0, 199)}…` : c}`).join('\n')}`
+      : '  no command was running.',
     '  state.json keeps the steps that completed; the next apply re-runs the interrupted ones and clears what is left (lock, temp files, stray processes).',
   ];
   process.stderr.write(`${lines.join('\n')}\n`);

@@ -66,7 +66,10 @@ describe('no branches on built-in plugin names in core and cli', () => {
   it('every exception still names a line that exists (stale ones would hide nothing but mislead)', () => {
     for (const allowed of NOT_A_PLUGIN) {
       const hits = pluginNameBranches(readFileSync(join(PACKAGES, allowed.file), 'utf8'), names);
-      expect(hits.some((hit) => hit.includes(allowed.line)), `${allowed.file}: ${allowed.line}`).toBe(true);
+      expect(
+        hits.some((hit) => hit.includes(allowed.line)),
+        `${allowed.file}: ${allowed.line}`,
+      ).toBe(true);
     }
   });
 

@@ -20,13 +20,16 @@ async function planJson(file: string, extra: string[] = []): Promise<{ topology:
 }
 
 describe('plan goldens', () => {
-  it.each(['linkerd-multicluster', 'three-clusters', 'six-clusters', 'modern-linkerd', 'custom-plugin', 'simulated-mesh'])('%s', async (name) => {
-    const { code, stdout, stderr } = await runCli(['plan', `examples/${name}/topology.yaml`]);
-    // The deprecations the examples carry on purpose, positioned on stderr; nothing else.
-    expect(onlyWarnings(stderr)).toEqual({ paths: EXAMPLE_WARNINGS[name], errors: 0 });
-    expect(code).toBe(0);
-    await expect(stdout).toMatchFileSnapshot(`__golden__/plan-${name}.txt`);
-  });
+  it.each(['linkerd-multicluster', 'three-clusters', 'six-clusters', 'modern-linkerd', 'custom-plugin', 'simulated-mesh'])(
+    '%s',
+    async (name) => {
+      const { code, stdout, stderr } = await runCli(['plan', `examples/${name}/topology.yaml`]);
+      // The deprecations the examples carry on purpose, positioned on stderr; nothing else.
+      expect(onlyWarnings(stderr)).toEqual({ paths: EXAMPLE_WARNINGS[name], errors: 0 });
+      expect(code).toBe(0);
+      await expect(stdout).toMatchFileSnapshot(`__golden__/plan-${name}.txt`);
+    },
+  );
 });
 
 describe('plan: the seed procedure', () => {
@@ -47,11 +50,17 @@ describe('plan: the seed procedure', () => {
       [`linkerd:multicluster@${c}`, [`linkerd:control-plane@${c}`]],
       [`linkerd:gateway@${c}`, [`linkerd:multicluster@${c}`, `metallb:pools@${c}`]],
       // The link to c is applied in the other cluster and carries c's gateway address.
-      [`linkerd:link:${c}@${other(c)}`, [`linkerd:multicluster@${c}`, `linkerd:multicluster@${other(c)}`, `linkerd:gateway@${c}`, `kind:cluster@${c}`]],
+      [
+        `linkerd:link:${c}@${other(c)}`,
+        [`linkerd:multicluster@${c}`, `linkerd:multicluster@${other(c)}`, `linkerd:gateway@${c}`, `kind:cluster@${c}`],
+      ],
       [`workloads:demo@${c}`, [`linkerd:control-plane@${c}`]],
       [`linkerd:export:test/podinfo@${c}`, [`workloads:demo@${c}`]],
       [`smi:install@${c}`, [`linkerd:control-plane@${c}`]],
-      [`smi:split:test/podinfo@${c}`, [`smi:install@${c}`, `workloads:demo@${c}`, `linkerd:link:${other(c)}@${c}`, `linkerd:export:test/podinfo@${other(c)}`]],
+      [
+        `smi:split:test/podinfo@${c}`,
+        [`smi:install@${c}`, `workloads:demo@${c}`, `linkerd:link:${other(c)}@${c}`, `linkerd:export:test/podinfo@${other(c)}`],
+      ],
       [`ingress:controller@${c}`, [`linkerd:control-plane@${c}`, `metallb:pools@${c}`]],
       [`ingress:route:test/frontend@${c}`, [`ingress:controller@${c}`, `workloads:demo@${c}`]],
     ]),
@@ -65,7 +74,9 @@ describe('plan: the seed procedure', () => {
     const edges = new Map(steps.map((s) => [s.id, [...s.needs, ...s.after]]));
     const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
       (edges.get(from) ?? []).some((next) => next === to || (!seen.has(next) && (seen.add(next), reaches(next, to, seen))));
-    const misordered = procedure.flatMap(([id, before]) => before.filter((b) => !(index.get(b)! < index.get(id)!)).map((b) => `${b} should come before ${id}`));
+    const misordered = procedure.flatMap(([id, before]) =>
+      before.filter((b) => !(index.get(b)! < index.get(id)!)).map((b) => `${b} should come before ${id}`),
+    );
     expect(misordered).toEqual([]);
     const unlinked = procedure.flatMap(([id, before]) => before.filter((b) => !reaches(id, b)).map((b) => `${id} does not wait for ${b}`));
     expect(unlinked).toEqual([]);
@@ -75,17 +86,25 @@ describe('plan: the seed procedure', () => {
     const { stdout } = await runCli(['plan', SEED]);
     for (const c of clusters) {
       expect(stdout).toContain(`kind create cluster --name ${c} --config <state>/kind/${c}.yaml`);
-      expect(stdout).toContain(`helm upgrade --install metallb metallb --repo https://metallb.github.io/metallb --version 0.14.9 --namespace metallb-system --kube-context kind-${c}`);
+      expect(stdout).toContain(
+        `helm upgrade --install metallb metallb --repo https://metallb.github.io/metallb --version 0.14.9 --namespace metallb-system --kube-context kind-${c}`,
+      );
       expect(stdout).toContain(`linkerd --context kind-${c} install --crds`);
       expect(stdout).toContain(`linkerd --context kind-${c} install --identity-trust-anchors-file <state>/secrets/linkerd-ca.crt`);
       expect(stdout).toContain(`linkerd --context kind-${c} viz install`);
       expect(stdout).toContain(`linkerd --context kind-${c} multicluster install`);
-      expect(stdout).toContain(`wait for service/linkerd-gateway -n linkerd-multicluster --context kind-${c} to get a LoadBalancer address`);
-      expect(stdout).toContain(`kubectl apply --server-side (meshspec) --context kind-${other(c)} <- linkerd --context kind-${c} multicluster link --cluster-name ${c} --api-server-address <kind:cluster@${c}.apiServerUrl>`);
+      expect(stdout).toContain(
+        `wait for service/linkerd-gateway -n linkerd-multicluster --context kind-${c} to get a LoadBalancer address`,
+      );
+      expect(stdout).toContain(
+        `kubectl apply --server-side (meshspec) --context kind-${other(c)} <- linkerd --context kind-${c} multicluster link --cluster-name ${c} --api-server-address <kind:cluster@${c}.apiServerUrl>`,
+      );
       expect(stdout).toContain(`kubectl label service podinfo -n test --context kind-${c} mirror.linkerd.io/exported=true`);
       expect(stdout).toContain(`linkerd smi install --context kind-${c}`);
       expect(stdout).toContain(`TrafficSplit test/podinfo: podinfo=50, podinfo-${other(c)}=50`);
-      expect(stdout).toContain(`helm upgrade --install ingress-nginx ingress-nginx --repo https://kubernetes.github.io/ingress-nginx --version 4.11.5 --namespace ingress-nginx --kube-context kind-${c}`);
+      expect(stdout).toContain(
+        `helm upgrade --install ingress-nginx ingress-nginx --repo https://kubernetes.github.io/ingress-nginx --version 4.11.5 --namespace ingress-nginx --kube-context kind-${c}`,
+      );
       expect(stdout).toContain(`Ingress test/frontend host frontend-kind-${c}.127-0-0-1.sslip.io path / -> frontend:8080 (class nginx)`);
     }
     expect(stdout).toContain('IPAddressPool metallb-system/first-pool');
@@ -118,7 +137,15 @@ describe('plan --only', () => {
     const { steps } = await planJson(SEED, ['--only', 'linkerd:*@demo']);
     const ids = steps.map((s) => s.id);
     expect(ids.filter((id) => /^linkerd:.*@demo$/.test(id)).sort()).toEqual(
-      ['linkerd:crds@demo', 'linkerd:control-plane@demo', 'linkerd:viz@demo', 'linkerd:multicluster@demo', 'linkerd:gateway@demo', 'linkerd:link:demo3@demo', 'linkerd:export:test/podinfo@demo'].sort(),
+      [
+        'linkerd:crds@demo',
+        'linkerd:control-plane@demo',
+        'linkerd:viz@demo',
+        'linkerd:multicluster@demo',
+        'linkerd:gateway@demo',
+        'linkerd:link:demo3@demo',
+        'linkerd:export:test/podinfo@demo',
+      ].sort(),
     );
     // Hard needs come along (the link to demo3 needs demo3's gateway); soft `after` steps do not.
     expect(ids).toContain('linkerd:certs');
@@ -131,7 +158,14 @@ describe('plan --only', () => {
 
   it('repeated --only patterns add up', async () => {
     const { steps } = await planJson(SEED, ['--only', 'kind:*', '--only', 'smi:install@*']);
-    expect(steps.map((s) => s.id)).toEqual(['kind:network', 'kind:registry-mirror', 'kind:cluster@demo', 'kind:cluster@demo3', 'smi:install@demo', 'smi:install@demo3']);
+    expect(steps.map((s) => s.id)).toEqual([
+      'kind:network',
+      'kind:registry-mirror',
+      'kind:cluster@demo',
+      'kind:cluster@demo3',
+      'smi:install@demo',
+      'smi:install@demo3',
+    ]);
   });
 
   it('a pattern that matches nothing is an error that says so', async () => {
@@ -185,7 +219,12 @@ describe('plan: addresses', () => {
       { cluster: 'demo3', what: 'pods', range: '10.245.0.0/16' },
       { cluster: 'demo3', what: 'services', range: '10.97.0.0/16' },
       { cluster: 'demo', what: 'MetalLB pool', range: '172.18.0.200-172.18.0.209', note: 'given' },
-      { cluster: 'demo3', what: 'MetalLB pool', range: expect.stringMatching(/^172\.18\.255\.\d+-172\.18\.255\.\d+$/), note: '8 addresses carved from dockerSubnet 172.18.0.0/16' },
+      {
+        cluster: 'demo3',
+        what: 'MetalLB pool',
+        range: expect.stringMatching(/^172\.18\.255\.\d+-172\.18\.255\.\d+$/),
+        note: '8 addresses carved from dockerSubnet 172.18.0.0/16',
+      },
     ]);
     const text = await runCli(['plan', file]);
     expect(text.stdout).toMatch(/^Addresses:\n {2}demo {3}pods {10}10\.244\.0\.0\/16\n/m);

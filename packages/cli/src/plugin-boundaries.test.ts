@@ -44,11 +44,15 @@ export function boundaryViolations(self: string, text: string, plugins: readonly
     if (!other || other.name === self) continue;
     const pluginObject = `${camel(other.name)}Plugin`;
     const values = names.filter((n) => !n.startsWith('type ') && n !== pluginObject);
-    if (values.length > 0) found.push(`${line}: imports ${values.join(', ')} from plugin-${other.name} (read its facts through ${pluginObject} instead): ${lines[line - 1]!.trim()}`);
+    if (values.length > 0)
+      found.push(
+        `${line}: imports ${values.join(', ')} from plugin-${other.name} (read its facts through ${pluginObject} instead): ${lines[line - 1]!.trim()}`,
+      );
   }
   // factsOf skips the dependsOn check that ctx.facts makes; it is for tests and the engine.
   lines.forEach((line, i) => {
-    if (/\bfactsOf\(/.test(line) && !/^\s*(\/\/|\/\*|\*)/.test(line)) found.push(`${i + 1}: calls factsOf (use ctx.facts of a declared dependency): ${line.trim()}`);
+    if (/\bfactsOf\(/.test(line) && !/^\s*(\/\/|\/\*|\*)/.test(line))
+      found.push(`${i + 1}: calls factsOf (use ctx.facts of a declared dependency): ${line.trim()}`);
   });
   return found;
 }
@@ -63,8 +67,18 @@ function pluginImports(text: string): Array<{ line: number; names: string[]; fro
     const clause = m[2]!;
     const braces = /\{([\s\S]*)\}/.exec(clause);
     const names = [
-      ...clause.replace(/\{[\s\S]*\}/, '').split(',').map((n) => n.trim()).filter((n) => n.length > 0).map((n) => (n.startsWith('* as') ? n : `default ${n}`)),
-      ...(braces ? braces[1]!.split(',').map((n) => n.trim().replace(/\s+as\s+\w+$/, '')).filter((n) => n.length > 0) : []),
+      ...clause
+        .replace(/\{[\s\S]*\}/, '')
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n.length > 0)
+        .map((n) => (n.startsWith('* as') ? n : `default ${n}`)),
+      ...(braces
+        ? braces[1]!
+            .split(',')
+            .map((n) => n.trim().replace(/\s+as\s+\w+$/, ''))
+            .filter((n) => n.length > 0)
+        : []),
     ];
     imports.push({ line: text.slice(0, m.index).split('\n').length, names, from: m[3]! });
   }
@@ -85,7 +99,9 @@ describe('plugin boundaries', () => {
     const dir = join(PACKAGES, `plugin-${name}`, 'src');
     const files = sourcesOf(dir);
     expect(files.length).toBeGreaterThan(2);
-    const violations = files.flatMap((file) => boundaryViolations(name, readFileSync(file, 'utf8'), owners).map((v) => `${relative(PACKAGES, file)}:${v}`));
+    const violations = files.flatMap((file) =>
+      boundaryViolations(name, readFileSync(file, 'utf8'), owners).map((v) => `${relative(PACKAGES, file)}:${v}`),
+    );
     expect(violations).toEqual([]);
   });
 
@@ -99,8 +115,14 @@ describe('plugin boundaries', () => {
     { line: 'after: [`linkerd:export:${key}@${c}`],', what: "spells a step id of linkerd ('linkerd:...')" },
     { line: "const KIND_SECTION = 'kindClusters';", what: "spells kind's section key 'kindClusters'" },
     { line: 'const facts = factsOf(linkerdPlugin, topology);', what: 'calls factsOf' },
-    { line: "import { linkerdPlugin, parseLinkerdVersion } from '@meshspec/plugin-linkerd';", what: 'imports parseLinkerdVersion from plugin-linkerd' },
-    { line: "import { mirrorServiceName, type LinkerdFacts } from '@meshspec/plugin-linkerd';", what: 'imports mirrorServiceName from plugin-linkerd' },
+    {
+      line: "import { linkerdPlugin, parseLinkerdVersion } from '@meshspec/plugin-linkerd';",
+      what: 'imports parseLinkerdVersion from plugin-linkerd',
+    },
+    {
+      line: "import { mirrorServiceName, type LinkerdFacts } from '@meshspec/plugin-linkerd';",
+      what: 'imports mirrorServiceName from plugin-linkerd',
+    },
     { line: "import kind from '@meshspec/plugin-kind';", what: 'imports default kind from plugin-kind' },
     { line: "import * as linkerd from '@meshspec/plugin-linkerd';", what: 'imports * as linkerd from plugin-linkerd' },
   ])('catches: $line', ({ line, what }) => {
@@ -112,7 +134,7 @@ describe('plugin boundaries', () => {
   it('catches a value import spread over several lines', () => {
     const text = "import {\n  kindPlugin,\n  kubernetesVersionOfNodeImage,\n} from '@meshspec/plugin-kind';\n";
     expect(boundaryViolations('linkerd', text, owners)).toEqual([
-      "1: imports kubernetesVersionOfNodeImage from plugin-kind (read its facts through kindPlugin instead): import {",
+      '1: imports kubernetesVersionOfNodeImage from plugin-kind (read its facts through kindPlugin instead): import {',
     ]);
   });
 
@@ -126,7 +148,8 @@ describe('plugin boundaries', () => {
   });
 
   it('lets a plugin name its own section and step ids, and other plugins in comments', () => {
-    const own = "const s = topology['smi'];\nconst id = stepId('smi', 'install', c);\n// after linkerd:control-plane@<c>, from linkerd's facts\n";
+    const own =
+      "const s = topology['smi'];\nconst id = stepId('smi', 'install', c);\n// after linkerd:control-plane@<c>, from linkerd's facts\n";
     expect(boundaryViolations('smi', own, owners)).toEqual([]);
   });
 });

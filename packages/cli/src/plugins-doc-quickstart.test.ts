@@ -46,7 +46,11 @@ describe('docs/plugins.md, "A plugin in its own folder"', () => {
     writeFileSync(join(plugin, 'package.json'), packageJson.code);
     writeFileSync(join(plugin, 'index.mjs'), pluginCode.code);
     writeFileSync(join(plugin, 'index.test.ts'), testCode.code);
-    for (const [name, dir] of [['@meshspec/core', 'core'], ['@meshspec/plugin-kind', 'plugin-kind'], ['@meshspec/plugin-linkerd', 'plugin-linkerd']] as const) {
+    for (const [name, dir] of [
+      ['@meshspec/core', 'core'],
+      ['@meshspec/plugin-kind', 'plugin-kind'],
+      ['@meshspec/plugin-linkerd', 'plugin-linkerd'],
+    ] as const) {
       linkPackage(join(plugin, 'node_modules'), name, dir);
     }
     linkPackage(join(project, 'node_modules'), 'meshspec', 'cli');
@@ -101,7 +105,13 @@ describe('docs/plugins.md, "A plugin in its own folder"', () => {
     } finally {
       Object.assign(PluginTester, saved);
     }
-    expect([...cases.keys()].map((name) => name.split(' > ')[1])).toEqual(['schema: every option has a description', 'valid', 'invalid', 'steps', 'plans']);
+    expect([...cases.keys()].map((name) => name.split(' > ')[1])).toEqual([
+      'schema: every option has a description',
+      'valid',
+      'invalid',
+      'steps',
+      'plans',
+    ]);
     for (const [, body] of cases) await body();
   });
 });

@@ -8,7 +8,16 @@ import { findMissingDescriptions } from '@meshspec/core';
 import { stepDocMatches } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import { builtinPlugins } from './builtin-plugins.js';
-import { optionRows, readFactsDeclarations, renderFacts, renderOptions, renderSteps, replaceGenerated, undocumentedFacts, type PluginFacts } from './plugins-doc.js';
+import {
+  optionRows,
+  readFactsDeclarations,
+  renderFacts,
+  renderOptions,
+  renderSteps,
+  replaceGenerated,
+  undocumentedFacts,
+  type PluginFacts,
+} from './plugins-doc.js';
 import { REPO } from './__fixtures__/run-cli.js';
 
 const DOC = join(REPO, 'docs/plugins.md');
@@ -36,7 +45,11 @@ describe('docs/plugins.md', () => {
   it('every plugin that publishes facts declares them in src/facts.ts, each with a doc comment', async () => {
     const facts = await factsOfBuiltins();
     for (const plugin of builtinPlugins) {
-      if (plugin.facts) expect(facts.get(plugin.name)?.interfaceName, `${plugin.name} publishes facts but src/facts.ts declares no <Name>Facts interface`).toMatch(/Facts$/);
+      if (plugin.facts)
+        expect(
+          facts.get(plugin.name)?.interfaceName,
+          `${plugin.name} publishes facts but src/facts.ts declares no <Name>Facts interface`,
+        ).toMatch(/Facts$/);
     }
     expect(undocumentedFacts(facts)).toEqual([]);
   });
@@ -54,7 +67,9 @@ describe('docs/plugins.md', () => {
       expect(plugin.stepDocs?.length, `${plugin.name} has no stepDocs`).toBeGreaterThan(0);
       const unused = (plugin.stepDocs ?? []).filter((doc) => !ids.some((id) => stepDocMatches(doc, id))).map((doc) => doc.id);
       expect(unused, `${plugin.name}: documented step ids no example plan makes`).toEqual([]);
-      const undocumented = ids.filter((id) => id.startsWith(`${plugin.name}:`) && !(plugin.stepDocs ?? []).some((doc) => stepDocMatches(doc, id)));
+      const undocumented = ids.filter(
+        (id) => id.startsWith(`${plugin.name}:`) && !(plugin.stepDocs ?? []).some((doc) => stepDocMatches(doc, id)),
+      );
       expect(undocumented, `${plugin.name}: steps without stepDocs`).toEqual([]);
     }
   });
@@ -106,7 +121,15 @@ describe('the doc generators', () => {
             default: 'all',
             oneOf: [
               { type: 'string', enum: ['all', 'none'], description: 'A pattern.' },
-              { type: 'array', description: 'A list.', items: { type: 'object', description: 'One.', properties: { from: { type: 'string', format: 'dns-label', description: 'From.' } } } },
+              {
+                type: 'array',
+                description: 'A list.',
+                items: {
+                  type: 'object',
+                  description: 'One.',
+                  properties: { from: { type: 'string', format: 'dns-label', description: 'From.' } },
+                },
+              },
             ],
           },
         },
@@ -124,10 +147,14 @@ describe('the doc generators', () => {
 
   it('replaces only the marked blocks, and refuses a page without the marker', () => {
     const page = 'intro\n<!-- generated:steps -->\nold\n<!-- /generated -->\nhand-written $1\n';
-    expect(replaceGenerated(page, { steps: 'new $& table' })).toBe('intro\n<!-- generated:steps -->\nnew $& table\n<!-- /generated -->\nhand-written $1\n');
+    expect(replaceGenerated(page, { steps: 'new $& table' })).toBe(
+      'intro\n<!-- generated:steps -->\nnew $& table\n<!-- /generated -->\nhand-written $1\n',
+    );
     expect(() => replaceGenerated(page, { facts: 'x' })).toThrow(/no <!-- generated:facts -->/);
     // An empty block is refilled, and never swallows the next one.
     const two = '<!-- generated:a -->\n<!-- /generated -->\nmiddle\n<!-- generated:b -->\nold\n<!-- /generated -->\n';
-    expect(replaceGenerated(two, { a: 'A', b: 'B' })).toBe('<!-- generated:a -->\nA\n<!-- /generated -->\nmiddle\n<!-- generated:b -->\nB\n<!-- /generated -->\n');
+    expect(replaceGenerated(two, { a: 'A', b: 'B' })).toBe(
+      '<!-- generated:a -->\nA\n<!-- /generated -->\nmiddle\n<!-- generated:b -->\nB\n<!-- /generated -->\n',
+    );
   });
 });

@@ -29,7 +29,9 @@ export async function readFactsDeclarations(source: string, file = 'facts.ts'): 
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
   const interfaces = new Map<string, TS.InterfaceDeclaration>();
   for (const statement of sf.statements) if (ts.isInterfaceDeclaration(statement)) interfaces.set(statement.name.text, statement);
-  const main = [...interfaces.values()].find((i) => /Facts$/.test(i.name.text) && i.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
+  const main = [...interfaces.values()].find(
+    (i) => /Facts$/.test(i.name.text) && i.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword),
+  );
   if (!main) return undefined;
 
   const docOf = (node: TS.Node) =>
@@ -50,11 +52,18 @@ export async function readFactsDeclarations(source: string, file = 'facts.ts'): 
       }
       if (!ts.isPropertySignature(member) || !member.type) return [];
       const type = member.type;
-      const nested = ts.isTypeLiteralNode(type) ? type.members : ts.isTypeReferenceNode(type) ? interfaces.get(type.typeName.getText(sf))?.members : undefined;
+      const nested = ts.isTypeLiteralNode(type)
+        ? type.members
+        : ts.isTypeReferenceNode(type)
+          ? interfaces.get(type.typeName.getText(sf))?.members
+          : undefined;
       const own: FactDoc = { name: `${prefix}${name}${member.questionToken ? '?' : ''}`, type: flat(type.getText(sf)), doc: docOf(member) };
       if (!nested) return [own];
       // An object of functions (step ids): its members are the facts; the object's own doc, if any, leads.
-      return [...(own.doc ? [{ ...own, type: ts.isTypeLiteralNode(type) ? 'object' : own.type }] : []), ...rows(nested, `${prefix}${name}.`)];
+      return [
+        ...(own.doc ? [{ ...own, type: ts.isTypeLiteralNode(type) ? 'object' : own.type }] : []),
+        ...rows(nested, `${prefix}${name}.`),
+      ];
     });
   return { interfaceName: main.name.text, facts: rows(main.members, '') };
 }
@@ -71,13 +80,20 @@ export interface OptionRow {
 export function optionRows(schema: JsonSchema, path: string): OptionRow[] {
   const rows: OptionRow[] = [];
   const visit = (node: JsonSchema, at: string, withRow: boolean) => {
-    if (withRow) rows.push({ path: at, type: typeOf(node), ...('default' in node ? { default: node.default } : {}), description: String(node.description ?? '') });
+    if (withRow)
+      rows.push({
+        path: at,
+        type: typeOf(node),
+        ...('default' in node ? { default: node.default } : {}),
+        description: String(node.description ?? ''),
+      });
     for (const [key, child] of Object.entries((node.properties ?? {}) as Record<string, JsonSchema>)) visit(child, `${at}.${key}`, true);
     const items = node.items as JsonSchema | undefined;
     if (items && typeof items === 'object' && items.properties) visit(items, `${at}[]`, false);
     const values = node.additionalProperties as JsonSchema | boolean | undefined;
     if (values && typeof values === 'object') visit(values, `${at}.<key>`, !(values.properties && !values.description));
-    for (const alternative of [...((node.oneOf ?? []) as JsonSchema[]), ...((node.anyOf ?? []) as JsonSchema[])]) visit(alternative, at, false);
+    for (const alternative of [...((node.oneOf ?? []) as JsonSchema[]), ...((node.anyOf ?? []) as JsonSchema[])])
+      visit(alternative, at, false);
   };
   visit(schema, path, false);
   return rows;
@@ -88,12 +104,18 @@ function typeOf(node: JsonSchema): string {
   if (node.const !== undefined) return `\`${String(node.const)}\``;
   const alternatives = [...((node.oneOf ?? []) as JsonSchema[]), ...((node.anyOf ?? []) as JsonSchema[])];
   if (alternatives.length > 0) return alternatives.map(typeOf).join(' or ');
-  const range = node.minimum !== undefined && node.maximum !== undefined ? ` (${String(node.minimum)}–${String(node.maximum)})` : node.minimum !== undefined ? ` (≥ ${String(node.minimum)})` : '';
+  const range =
+    node.minimum !== undefined && node.maximum !== undefined
+      ? ` (${String(node.minimum)}–${String(node.maximum)})`
+      : node.minimum !== undefined
+        ? ` (≥ ${String(node.minimum)})`
+        : '';
   switch (node.type) {
     case 'array':
       return `list of ${typeOf((node.items ?? {}) as JsonSchema)}`;
     case 'object':
-      if (node.additionalProperties && typeof node.additionalProperties === 'object') return `map of ${typeOf(node.additionalProperties as JsonSchema)}`;
+      if (node.additionalProperties && typeof node.additionalProperties === 'object')
+        return `map of ${typeOf(node.additionalProperties as JsonSchema)}`;
       return 'object';
     case 'string':
       return `string${typeof node.format === 'string' ? ` (${node.format})` : ''}`;
@@ -118,7 +140,9 @@ function defaultText(value: unknown): string {
 }
 
 export function renderSteps(plugins: readonly Plugin[]): string {
-  const rows = plugins.flatMap((p) => (p.stepDocs ?? []).map((s) => [p.name, code(s.id), cell(s.does), s.outputs ? cellKeepPipes(s.outputs) : '']));
+  const rows = plugins.flatMap((p) =>
+    (p.stepDocs ?? []).map((s) => [p.name, code(s.id), cell(s.does), s.outputs ? cellKeepPipes(s.outputs) : '']),
+  );
   return table(['plugin', 'step id', 'what it does', 'outputs (`ctx.outputOf`)'], rows);
 }
 
@@ -138,7 +162,12 @@ export function renderOptions(plugins: readonly Plugin[]): string {
     .map((p) => {
       const section = p.schema ? optionRows(p.schema, p.key) : [];
       const cluster = Object.entries(p.clusterSchema ?? {}).flatMap(([key, schema]) => [
-        { path: `clusters.<c>.${key}`, type: typeOf(schema), ...('default' in schema ? { default: schema.default } : {}), description: String(schema.description ?? '') },
+        {
+          path: `clusters.<c>.${key}`,
+          type: typeOf(schema),
+          ...('default' in schema ? { default: schema.default } : {}),
+          description: String(schema.description ?? ''),
+        },
         ...optionRows(schema, `clusters.<c>.${key}`),
       ]);
       const intro = p.schema?.description ? `\`${p.key}:\` ${String(p.schema.description)}` : `\`${p.key}:\``;

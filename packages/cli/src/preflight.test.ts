@@ -25,7 +25,10 @@ function project(example: string): string {
 describe('preflight before apply (FAKE toolchain for the tools that are present)', () => {
   it('docker missing: one error naming it, exit 1, and nothing written', async () => {
     const dir = project('linkerd-multicluster');
-    const { code, stderr } = await runCli(['apply', 'topology.yaml'], { cwd: dir, env: { PATH: pathWith(['kind', 'helm', 'linkerd', 'linkerd-smi']) } });
+    const { code, stderr } = await runCli(['apply', 'topology.yaml'], {
+      cwd: dir,
+      env: { PATH: pathWith(['kind', 'helm', 'linkerd', 'linkerd-smi']) },
+    });
     expect(code).toBe(1);
     expect(stderr).toContain('preflight');
     expect(stderr).toMatch(/docker is not on PATH \(plugin kind uses it/);
@@ -40,7 +43,10 @@ describe('preflight before apply (FAKE toolchain for the tools that are present)
     const dir = project('linkerd-multicluster');
     const { code, stdout } = await runCli(['apply', 'topology.yaml', '-o', 'json'], { cwd: dir, env: { PATH: pathWith([]) } });
     expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { kind: 'MeshspecError', message: expect.stringContaining('docker is not on PATH') } });
+    expect(JSON.parse(stdout)).toMatchObject({
+      ok: false,
+      error: { kind: 'MeshspecError', message: expect.stringContaining('docker is not on PATH') },
+    });
   });
 
   it('names every missing tool at once', async () => {
@@ -56,9 +62,14 @@ describe('preflight before apply (FAKE toolchain for the tools that are present)
     const bin = mkdtempSync(join(tmpdir(), 'meshspec-preflight-broken-'));
     mkdirSync(bin, { recursive: true });
     writeFileSync(join(bin, 'docker'), '#!/bin/sh\necho "Segmentation fault" >&2\nexit 139\n', { mode: 0o755 });
-    const { code, stderr } = await runCli(['apply', 'topology.yaml'], { cwd: dir, env: { PATH: `${bin}:${pathWith(['kind', 'helm', 'linkerd', 'linkerd-smi'])}` } });
+    const { code, stderr } = await runCli(['apply', 'topology.yaml'], {
+      cwd: dir,
+      env: { PATH: `${bin}:${pathWith(['kind', 'helm', 'linkerd', 'linkerd-smi'])}` },
+    });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/docker at .* does not work: `docker version --format \{\{\.Client\.Version\}\}` printed no version \(exit 139: Segmentation fault\)/);
+    expect(stderr).toMatch(
+      /docker at .* does not work: `docker version --format \{\{\.Client\.Version\}\}` printed no version \(exit 139: Segmentation fault\)/,
+    );
     expect(existsSync(join(dir, '.meshspec'))).toBe(false);
   });
 
@@ -79,8 +90,10 @@ describe('preflight: kubectl only for kustomize entries (FAKE tools on PATH)', (
     const dir = mkdtempSync(join(tmpdir(), 'meshspec-preflight-wl-'));
     writeFileSync(join(dir, 'app.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, namespace: default }\n');
     writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [app.yaml]\n');
-    const yaml = (entry: string) => `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: wl }\nclusters: { a: { context: ctx-a } }\nworkloads: { manifests: [${entry}] }\n`;
-    const apply = async () => (await runCli(['apply', 'topology.yaml', '--kubeconfig', join(dir, 'app.yaml')], { cwd: dir, env: { PATH: pathWith([]) } })).stderr;
+    const yaml = (entry: string) =>
+      `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: wl }\nclusters: { a: { context: ctx-a } }\nworkloads: { manifests: [${entry}] }\n`;
+    const apply = async () =>
+      (await runCli(['apply', 'topology.yaml', '--kubeconfig', join(dir, 'app.yaml')], { cwd: dir, env: { PATH: pathWith([]) } })).stderr;
     writeFileSync(join(dir, 'topology.yaml'), yaml('{ name: app, path: app.yaml }'));
     expect(await apply()).not.toContain('kubectl is not on PATH');
     writeFileSync(join(dir, 'topology.yaml'), yaml('{ name: app, kustomize: . }'));
@@ -107,15 +120,32 @@ describe('preflight: MetalLB pools against the real docker network (FAKE docker 
     const fakeState = join(dir, 'fake-state');
     mkdirSync(join(fakeState, 'docker', 'networks'), { recursive: true });
     // What `docker network create kind` left (as the fake records it): kind's usual 172.18.0.0/16.
-    writeFileSync(join(fakeState, 'docker', 'networks', 'kind.json'), JSON.stringify({ Name: 'kind', Id: 'f'.repeat(64), Driver: 'bridge', IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }, { Subnet: 'fc00:f853:ccd:e793::/64' }] } }));
-    return { dir, env: { PATH: pathWith(['kind', 'docker', 'helm']), MESHSPEC_FAKE_STATE: fakeState, MESHSPEC_FAKE_LOG: join(dir, 'fake.log') } };
+    writeFileSync(
+      join(fakeState, 'docker', 'networks', 'kind.json'),
+      JSON.stringify({
+        Name: 'kind',
+        Id: 'f'.repeat(64),
+        Driver: 'bridge',
+        IPAM: {
+          Driver: 'default',
+          Options: {},
+          Config: [{ Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }, { Subnet: 'fc00:f853:ccd:e793::/64' }],
+        },
+      }),
+    );
+    return {
+      dir,
+      env: { PATH: pathWith(['kind', 'docker', 'helm']), MESHSPEC_FAKE_STATE: fakeState, MESHSPEC_FAKE_LOG: join(dir, 'fake.log') },
+    };
   }
 
   it('pools outside the existing kind network stop apply before anything is written', async () => {
     const { dir, env } = seedPools();
     const { code, stderr } = await runCli(['apply', 'topology.yaml'], { cwd: dir, env });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/metallb\.pools\.demo: pool 172\.17\.0\.200-172\.17\.0\.209 is outside the docker network kind \(172\.18\.0\.0\/16\)/);
+    expect(stderr).toMatch(
+      /metallb\.pools\.demo: pool 172\.17\.0\.200-172\.17\.0\.209 is outside the docker network kind \(172\.18\.0\.0\/16\)/,
+    );
     expect(stderr).toMatch(/metallb\.pools\.demo3: pool 172\.17\.0\.210-172\.17\.0\.219 is outside/);
     expect(existsSync(join(dir, '.meshspec'))).toBe(false);
   });
@@ -124,6 +154,8 @@ describe('preflight: MetalLB pools against the real docker network (FAKE docker 
     const { dir } = seedPools('172.18.0.0/16');
     const { code, stderr } = await runCli(['validate', 'topology.yaml'], { cwd: dir });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/topology\.yaml:6:\d+ error metallb\.pools\.demo: pool 172\.17\.0\.200-172\.17\.0\.209 of cluster demo is outside the docker network 172\.18\.0\.0\/16/);
+    expect(stderr).toMatch(
+      /topology\.yaml:6:\d+ error metallb\.pools\.demo: pool 172\.17\.0\.200-172\.17\.0\.209 of cluster demo is outside the docker network 172\.18\.0\.0\/16/,
+    );
   });
 });

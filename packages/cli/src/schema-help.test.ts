@@ -7,7 +7,10 @@ import { COMMANDS } from './args.js';
 import { HELP, VERSION } from './help.js';
 import { EXAMPLES, runCli } from './__fixtures__/run-cli.js';
 
-interface Schema { $id: string; properties: Record<string, Schema & { properties?: Record<string, unknown>; additionalProperties?: unknown }> }
+interface Schema {
+  $id: string;
+  properties: Record<string, Schema & { properties?: Record<string, unknown>; additionalProperties?: unknown }>;
+}
 
 async function schema(argv: string[] = [], cwd?: string): Promise<Schema> {
   const { code, stdout, stderr } = await runCli(['schema', ...argv], cwd ? { cwd } : {});
@@ -20,7 +23,21 @@ describe('schema', () => {
   it('prints the composed schema: $id, one section per built-in plugin, every property described', async () => {
     const s = await schema();
     expect(s.$id).toBe(TOPOLOGY_SCHEMA_ID);
-    expect(Object.keys(s.properties).sort()).toEqual(['apiVersion', 'clusters', 'ingress', 'kind', 'kindClusters', 'kwokClusters', 'linkerd', 'metadata', 'metallb', 'smi', 'workloads'].sort());
+    expect(Object.keys(s.properties).sort()).toEqual(
+      [
+        'apiVersion',
+        'clusters',
+        'ingress',
+        'kind',
+        'kindClusters',
+        'kwokClusters',
+        'linkerd',
+        'metadata',
+        'metallb',
+        'smi',
+        'workloads',
+      ].sort(),
+    );
     expect(findMissingDescriptions(s)).toEqual([]);
     expect(s.properties['banner']).toBeUndefined();
     expect(JSON.stringify(s.properties['clusters'])).toContain('podSubnet');

@@ -39,15 +39,18 @@ describe('section defaults come from the schema', () => {
     expect(metallbDefaults({}).poolSize).toBe(metallbSectionSchema.properties.poolSize.default);
   });
 
-  it.each(['linkerd-multicluster', 'three-clusters', 'modern-linkerd'])('examples/%s: every section resolves to what validate (ajv useDefaults) fills', async (example) => {
-    const file = join(EXAMPLES, example, 'topology.yaml');
-    const text = readFileSync(file, 'utf8');
-    const raw = parseManifests(text)[0] as Record<string, unknown>;
-    const byAjv = (await validateTopology({ text, file, plugins: builtinPlugins })).topology;
-    const sections = builtinPlugins.filter((p) => raw[p.key] !== undefined);
-    expect(sections.length).toBeGreaterThan(3);
-    for (const plugin of sections) {
-      expect(applySchemaDefaults(plugin.schema!, raw[plugin.key] as never), plugin.name).toEqual(byAjv[plugin.key]);
-    }
-  });
+  it.each(['linkerd-multicluster', 'three-clusters', 'modern-linkerd'])(
+    'examples/%s: every section resolves to what validate (ajv useDefaults) fills',
+    async (example) => {
+      const file = join(EXAMPLES, example, 'topology.yaml');
+      const text = readFileSync(file, 'utf8');
+      const raw = parseManifests(text)[0] as Record<string, unknown>;
+      const byAjv = (await validateTopology({ text, file, plugins: builtinPlugins })).topology;
+      const sections = builtinPlugins.filter((p) => raw[p.key] !== undefined);
+      expect(sections.length).toBeGreaterThan(3);
+      for (const plugin of sections) {
+        expect(applySchemaDefaults(plugin.schema!, raw[plugin.key] as never), plugin.name).toEqual(byAjv[plugin.key]);
+      }
+    },
+  );
 });

@@ -13,7 +13,12 @@ const RESOURCES = ['cluster-create', 'helm', 'linkerd', 'kubectl', 'docker', 'ap
 
 async function planOf(example: string): Promise<Plan> {
   const log = createLogger({ stream: { write: () => true }, verbose: false });
-  const session = await Session.open({ file: join(EXAMPLES, example, 'topology.yaml'), plugins: builtinPlugins, log, stateDir: join(EXAMPLES, example, '.no-state') });
+  const session = await Session.open({
+    file: join(EXAMPLES, example, 'topology.yaml'),
+    plugins: builtinPlugins,
+    log,
+    stateDir: join(EXAMPLES, example, '.no-state'),
+  });
   return session.plan;
 }
 

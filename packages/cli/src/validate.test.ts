@@ -37,7 +37,9 @@ describe('validate: the examples', () => {
   it('the seed keeps its 2022 versions and validates, with the ingress-nginx deprecation positioned and its fix', async () => {
     const { code, stderr } = await runCli(['validate', 'examples/linkerd-multicluster/topology.yaml']);
     expect(code).toBe(0);
-    expect(stderr).toContain('examples/linkerd-multicluster/topology.yaml:22:1 warning ingress.controller: ingress-nginx is retired: no releases or security fixes after March 2026\n');
+    expect(stderr).toContain(
+      'examples/linkerd-multicluster/topology.yaml:22:1 warning ingress.controller: ingress-nginx is retired: no releases or security fixes after March 2026\n',
+    );
     expect(stderr).toContain('fix: switch to the Gateway API ingress: ingress.controller: envoy-gateway');
     expect(stderr).toMatch(/1 warning\n+$/);
   });
@@ -47,7 +49,9 @@ describe('validate: the examples', () => {
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc).toMatchObject({ valid: true, diagnostics: [] });
-    expect(doc.warnings).toEqual([expect.objectContaining({ path: 'smi', severity: 'warning', line: 23, column: 1, fix: expect.any(String) })]);
+    expect(doc.warnings).toEqual([
+      expect.objectContaining({ path: 'smi', severity: 'warning', line: 23, column: 1, fix: expect.any(String) }),
+    ]);
   });
 
   it('custom-plugin: the banner key is unknown without its config', async () => {
@@ -114,7 +118,10 @@ describe('validate: all mistakes at once', () => {
     const { code, stdout, stderr } = await runCli(['validate', join(FIXTURES, 'schema-mistakes.yaml'), '-o', 'json']);
     expect(code).toBe(1);
     expect(stderr).toBe('');
-    const report = JSON.parse(stdout) as { valid: boolean; diagnostics: { file: string; line: number; column: number; path: string; message: string; fix?: string }[] };
+    const report = JSON.parse(stdout) as {
+      valid: boolean;
+      diagnostics: { file: string; line: number; column: number; path: string; message: string; fix?: string }[];
+    };
     expect(report.valid).toBe(false);
     expect(report.diagnostics.map((d) => `${d.line}:${d.column} ${d.path}`)).toEqual([
       '6:11 clusters.east.podSubnett',
@@ -132,7 +139,13 @@ describe('validate: all mistakes at once', () => {
   it('--output json on a valid file', async () => {
     const { code, stdout } = await runCli(['validate', 'examples/three-clusters/topology.yaml', '--output', 'json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ valid: true, diagnostics: [], warnings: [expect.objectContaining({ path: 'ingress.controller', severity: 'warning' })], clusters: ['east', 'west', 'north'], steps: expect.any(Number) });
+    expect(JSON.parse(stdout)).toEqual({
+      valid: true,
+      diagnostics: [],
+      warnings: [expect.objectContaining({ path: 'ingress.controller', severity: 'warning' })],
+      clusters: ['east', 'west', 'north'],
+      steps: expect.any(Number),
+    });
   });
 });
 
@@ -145,7 +158,9 @@ describe('validate: Kubernetes versions Linkerd supports', () => {
     expect(positioned(stderr, REPO)).toEqual([
       `${file}:9:14 error kindClusters.nodeImage: clusters east, west run Kubernetes 1.37 (kindest/node:v1.37.0), but Linkerd 2.20 (edge-26.6.3) supports Kubernetes 1.31-1.35`,
     ]);
-    expect(stderr).toContain('fix: pin a node image inside 1.31-1.35: nodeImage: kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0');
+    expect(stderr).toContain(
+      'fix: pin a node image inside 1.31-1.35: nodeImage: kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0',
+    );
     expect(stackFrames(stderr)).toEqual([]);
   });
 });
@@ -168,7 +183,10 @@ describe('validate: files and config that cannot be used', () => {
   it('a config naming a plugin file that does not exist', async () => {
     const dir = mkdtempSync(join(temp, 'missing-plugin-'));
     writeFileSync(join(dir, 'meshspec.config.mjs'), "export default { plugins: ['./not-there.mjs'] };\n");
-    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: t }\nclusters: { a: {} }\n');
+    writeFileSync(
+      join(dir, 'topology.yaml'),
+      'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: t }\nclusters: { a: {} }\n',
+    );
     const { code, stderr } = await runCli(['validate', 'topology.yaml'], { cwd: dir });
     expect(code).toBe(1);
     expect(stderr).toMatch(new RegExp(`^meshspec: ${join(dir, 'meshspec.config.mjs')}: plugin './not-there.mjs' failed to load: `));
@@ -180,7 +198,10 @@ describe('validate: files and config that cannot be used', () => {
   it('a config naming a package that is not installed', async () => {
     const dir = mkdtempSync(join(temp, 'missing-package-'));
     writeFileSync(join(dir, 'meshspec.config.json'), JSON.stringify({ plugins: ['@acme/meshspec-plugin-nope'] }));
-    writeFileSync(join(dir, 'topology.yaml'), 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: t }\nclusters: { a: {} }\n');
+    writeFileSync(
+      join(dir, 'topology.yaml'),
+      'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: t }\nclusters: { a: {} }\n',
+    );
     const { code, stderr } = await runCli(['validate', 'topology.yaml'], { cwd: dir });
     expect(code).toBe(1);
     expect(stderr).toContain("plugin package '@acme/meshspec-plugin-nope' is not installed; run `pnpm add -D @acme/meshspec-plugin-nope`");

@@ -12,7 +12,10 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 function topology(name: string, extra = ''): string {
   const file = join(temp, `${name}.yaml`);
-  writeFileSync(file, `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: ${name} }\nclusters:\n  east: { context: ctx-east }\n${extra}`);
+  writeFileSync(
+    file,
+    `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: ${name} }\nclusters:\n  east: { context: ctx-east }\n${extra}`,
+  );
   return file;
 }
 
@@ -45,7 +48,9 @@ describe('meshspec rotate (CLI)', () => {
     const out = JSON.parse(stdout) as { ok: boolean; rotate: string; actions: { ok: boolean; detail: string }[] };
     expect(out).toMatchObject({ ok: false, rotate: 'issuer' });
     expect(out.actions).toHaveLength(1);
-    expect(out.actions[0]!.detail).toMatch(/^no trust anchor \(linkerd-ca\.crt \+ linkerd-ca\.key\) in .*state-noanchor\/secrets: the issuer can only be rotated by the anchor's owner$/);
+    expect(out.actions[0]!.detail).toMatch(
+      /^no trust anchor \(linkerd-ca\.crt \+ linkerd-ca\.key\) in .*state-noanchor\/secrets: the issuer can only be rotated by the anchor's owner$/,
+    );
     expect(stackFrames(stderr)).toEqual([]);
     expect(code).toBe(1);
   });
@@ -53,7 +58,15 @@ describe('meshspec rotate (CLI)', () => {
 
 describe('meshspec status --verify (CLI)', () => {
   it('-o json carries the verify checks beside the status checks, with one ok', async () => {
-    const { code, stdout } = await runCli(['status', topology('plain3'), '--verify', '-o', 'json', '--state-dir', join(temp, 'state-plain3')]);
+    const { code, stdout } = await runCli([
+      'status',
+      topology('plain3'),
+      '--verify',
+      '-o',
+      'json',
+      '--state-dir',
+      join(temp, 'state-plain3'),
+    ]);
     const out = JSON.parse(stdout) as Record<string, unknown>;
     expect(out).toMatchObject({ topology: 'plain3', verify: [] });
     expect(out['ok']).toBe(code === 0);

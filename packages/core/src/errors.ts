@@ -85,7 +85,10 @@ export class PluginError extends MeshspecError {
 /** Kubernetes API problems (apply conflicts, waits that time out), with the object and cluster. */
 export class KubeError extends MeshspecError {
   override name = 'KubeError';
-  constructor(message: string, readonly details: { context?: string; object?: string; reason?: string } = {}) {
+  constructor(
+    message: string,
+    readonly details: { context?: string; object?: string; reason?: string } = {},
+  ) {
     super(message);
   }
 }

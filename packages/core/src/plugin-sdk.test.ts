@@ -43,7 +43,22 @@ describe('@meshspec/core/plugin', () => {
   });
 
   it('exports what plugins use, each also on the engine entry (one implementation)', () => {
-    for (const name of ['definePlugin', 'stepId', 'defineConfig', 'contextOf', 'applyPlanLine', 'appliedObjectHooks', 'asWarning', 'StepError', 'CommandError', 'KubeError', 'parseManifestText', 'formatCidr', 'withClientPod', 'judgeSplit']) {
+    for (const name of [
+      'definePlugin',
+      'stepId',
+      'defineConfig',
+      'contextOf',
+      'applyPlanLine',
+      'appliedObjectHooks',
+      'asWarning',
+      'StepError',
+      'CommandError',
+      'KubeError',
+      'parseManifestText',
+      'formatCidr',
+      'withClientPod',
+      'judgeSplit',
+    ]) {
       expect(sdk, name).toHaveProperty(name);
     }
     for (const [name, value] of Object.entries(sdk)) expect(engine[name as keyof typeof engine], name).toBe(value);
@@ -65,16 +80,23 @@ function sourcesOf(dir: string): string[] {
 
 describe('plugins import the plugin entry', () => {
   const plugins = readdirSync(join(REPO, 'packages')).filter((name) => name.startsWith('plugin-'));
-  const files = [...plugins.flatMap((name) => sourcesOf(join(REPO, 'packages', name, 'src'))), ...sourcesOf(join(REPO, 'examples/custom-plugin'))];
+  const files = [
+    ...plugins.flatMap((name) => sourcesOf(join(REPO, 'packages', name, 'src'))),
+    ...sourcesOf(join(REPO, 'examples/custom-plugin')),
+  ];
 
   it('finds the plugins', () => {
-    expect(plugins).toEqual(expect.arrayContaining(['plugin-kind', 'plugin-metallb', 'plugin-linkerd', 'plugin-smi', 'plugin-ingress', 'plugin-workloads']));
+    expect(plugins).toEqual(
+      expect.arrayContaining(['plugin-kind', 'plugin-metallb', 'plugin-linkerd', 'plugin-smi', 'plugin-ingress', 'plugin-workloads']),
+    );
     expect(files.length).toBeGreaterThan(50);
   });
 
   it("no built-in plugin (or the example plugin) imports the engine entry '@meshspec/core'", () => {
     // Sources use @meshspec/core/plugin; tests may add @meshspec/core/testing.
-    const offenders = files.filter((file) => /from\s+['"]@meshspec\/core['"]|import\(\s*['"]@meshspec\/core['"]\s*\)/.test(readFileSync(file, 'utf8')));
+    const offenders = files.filter((file) =>
+      /from\s+['"]@meshspec\/core['"]|import\(\s*['"]@meshspec\/core['"]\s*\)/.test(readFileSync(file, 'utf8')),
+    );
     expect(offenders.map((file) => relative(REPO, file))).toEqual([]);
   });
 });

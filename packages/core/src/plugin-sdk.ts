@@ -58,5 +58,22 @@ export * from './net/index.js';
 // `meshspec verify` checks: real traffic through a client pod, split shares judged statistically.
 export type { VerifyCheck, VerifyContext, VerifyOptions, PodReader } from './verify/types.js';
 export { DEFAULT_VERIFY_REQUESTS, DEFAULT_VERIFY_TIMEOUT_MS } from './verify/types.js';
-export { binomialAcceptance, judgeSplit, formatSplitTable, SPLIT_CONFIDENCE, type WeightedBackend, type BackendVerdict, type SplitVerdict } from './verify/shares.js';
-export { withClientPod, renderClientPod, parseClientLog, clientScript, CLIENT_IMAGE, type ClientPodSpec, type ClientPodResult, type ClientPodDeps } from './verify/client-pod.js';
+export {
+  binomialAcceptance,
+  judgeSplit,
+  formatSplitTable,
+  SPLIT_CONFIDENCE,
+  type WeightedBackend,
+  type BackendVerdict,
+  type SplitVerdict,
+} from './verify/shares.js';
+export {
+  withClientPod,
+  renderClientPod,
+  parseClientLog,
+  clientScript,
+  CLIENT_IMAGE,
+  type ClientPodSpec,
+  type ClientPodResult,
+  type ClientPodDeps,
+} from './verify/client-pod.js';

@@ -11,7 +11,8 @@ export type { Pin };
 export const INGRESS_NGINX_PIN: Pin = {
   what: 'ingress-nginx Helm chart (retired)',
   version: '4.11.5',
-  source: 'https://kubernetes.github.io/ingress-nginx, chart 4.11.5 = controller v1.11.5 (rendered in ../shared/conformance/ingress-nginx/4.11.5); retirement: ../shared/conformance/README.md',
+  source:
+    'https://kubernetes.github.io/ingress-nginx, chart 4.11.5 = controller v1.11.5 (rendered in ../shared/conformance/ingress-nginx/4.11.5); retirement: ../shared/conformance/README.md',
 };
 
 /**

@@ -14,12 +14,25 @@ const head = (linkerd = 'edge-26.6.3') =>
 /** Lines 1-8 the head, 9 `ingress:`, then the section's lines. */
 const topology = (ingress: string, linkerd?: string) => `${head(linkerd)}ingress:\n${ingress}`;
 const EXPOSE = '  expose: [{ namespace: test, service: frontend, port: 8080 }]\n';
-const RETIRED = { path: 'ingress.controller', message: 'ingress-nginx is retired: no releases or security fixes after March 2026', fix: /controller: envoy-gateway/ };
+const RETIRED = {
+  path: 'ingress.controller',
+  message: 'ingress-nginx is retired: no releases or security fixes after March 2026',
+  fix: /controller: envoy-gateway/,
+};
 
 new PluginTester(ingressPlugin, { plugins: [kindPlugin, metallbPlugin, linkerdPlugin, workloadsPlugin], base: head() }).run({
   valid: [
-    { name: 'Envoy Gateway with HTTPRoutes on Linkerd 2.20', section: { controller: 'envoy-gateway', expose: [{ namespace: 'test', service: 'frontend', port: 8080 }] } },
-    { section: { controller: 'envoy-gateway', hostPattern: '{service}.{cluster}.example.test', expose: [{ namespace: 'test', service: 'frontend', port: 8080, clusters: ['west'] }] } },
+    {
+      name: 'Envoy Gateway with HTTPRoutes on Linkerd 2.20',
+      section: { controller: 'envoy-gateway', expose: [{ namespace: 'test', service: 'frontend', port: 8080 }] },
+    },
+    {
+      section: {
+        controller: 'envoy-gateway',
+        hostPattern: '{service}.{cluster}.example.test',
+        expose: [{ namespace: 'test', service: 'frontend', port: 8080, clusters: ['west'] }],
+      },
+    },
     {
       name: 'the retired ingress-nginx still works, with a warning',
       topology: topology(`  controller: ingress-nginx\n${EXPOSE}`, 'stable-2.13.3'),
@@ -35,7 +48,8 @@ new PluginTester(ingressPlugin, { plugins: [kindPlugin, metallbPlugin, linkerdPl
           path: 'ingress.controller',
           line: 10,
           column: 15,
-          message: 'envoy-gateway needs the Gateway API CRDs that meshspec installs with Linkerd 2.18+; linkerd.version stable-2.13.3 is Linkerd 2.13',
+          message:
+            'envoy-gateway needs the Gateway API CRDs that meshspec installs with Linkerd 2.18+; linkerd.version stable-2.13.3 is Linkerd 2.13',
           fix: /use Linkerd 2\.18 or newer/,
         },
       ],
@@ -43,18 +57,39 @@ new PluginTester(ingressPlugin, { plugins: [kindPlugin, metallbPlugin, linkerdPl
     {
       name: 'an unknown host pattern placeholder',
       topology: topology(`  controller: envoy-gateway\n  hostPattern: "{svc}.example.test"\n${EXPOSE}`),
-      errors: [{ path: 'ingress.hostPattern', line: 11, column: 16, message: 'unknown placeholder {svc}', fix: 'use {service}, {namespace}, {cluster} or {context}' }],
+      errors: [
+        {
+          path: 'ingress.hostPattern',
+          line: 11,
+          column: 16,
+          message: 'unknown placeholder {svc}',
+          fix: 'use {service}, {namespace}, {cluster} or {context}',
+        },
+      ],
     },
     {
       name: 'one host for every service',
-      topology: topology('  controller: envoy-gateway\n  hostPattern: "{cluster}.example.test"\n  expose:\n    - { namespace: test, service: frontend, port: 8080 }\n    - { namespace: test, service: podinfo, port: 9898 }\n'),
-      errors: [{ path: 'ingress.hostPattern', message: 'hostPattern has no {service} or {namespace}: every exposed service would get the same host' }],
+      topology: topology(
+        '  controller: envoy-gateway\n  hostPattern: "{cluster}.example.test"\n  expose:\n    - { namespace: test, service: frontend, port: 8080 }\n    - { namespace: test, service: podinfo, port: 9898 }\n',
+      ),
+      errors: [
+        {
+          path: 'ingress.hostPattern',
+          message: 'hostPattern has no {service} or {namespace}: every exposed service would get the same host',
+        },
+      ],
     },
     {
       name: 'the same service exposed twice, and an unknown cluster',
-      topology: topology('  controller: envoy-gateway\n  expose:\n    - { namespace: test, service: frontend, port: 8080 }\n    - { namespace: test, service: frontend, port: 80, clusters: [north] }\n'),
+      topology: topology(
+        '  controller: envoy-gateway\n  expose:\n    - { namespace: test, service: frontend, port: 8080 }\n    - { namespace: test, service: frontend, port: 80, clusters: [north] }\n',
+      ),
       errors: [
-        { path: 'ingress.expose[1].service', message: 'test/frontend is exposed twice; the Ingress is named after the service', fix: 'merge the two entries' },
+        {
+          path: 'ingress.expose[1].service',
+          message: 'test/frontend is exposed twice; the Ingress is named after the service',
+          fix: 'merge the two entries',
+        },
         { path: 'ingress.expose[1].clusters[0]', message: 'unknown cluster "north"', fix: 'use one of: east, west' },
       ],
     },
@@ -68,7 +103,14 @@ new PluginTester(ingressPlugin, { plugins: [kindPlugin, metallbPlugin, linkerdPl
     {
       name: 'Envoy Gateway: controller, gateway and one route per cluster',
       section: { controller: 'envoy-gateway', expose: [{ namespace: 'test', service: 'frontend', port: 8080 }] },
-      ids: ['ingress:controller@east', 'ingress:gateway@east', 'ingress:route:test/frontend@east', 'ingress:controller@west', 'ingress:gateway@west', 'ingress:route:test/frontend@west'],
+      ids: [
+        'ingress:controller@east',
+        'ingress:gateway@east',
+        'ingress:route:test/frontend@east',
+        'ingress:controller@west',
+        'ingress:gateway@west',
+        'ingress:route:test/frontend@west',
+      ],
     },
     {
       name: 'ingress-nginx: no gateway step',
@@ -81,12 +123,17 @@ new PluginTester(ingressPlugin, { plugins: [kindPlugin, metallbPlugin, linkerdPl
       name: "the controller after Linkerd's control plane (meshed) and MetalLB's pools; the route after the app it routes to",
       section: { controller: 'envoy-gateway', expose: [{ namespace: 'test', service: 'frontend', port: 8080 }] },
       steps: {
-        'ingress:controller@east': { needs: [], after: ['kind:cluster@east', 'linkerd:gateway-api@east', 'linkerd:control-plane@east', 'metallb:pools@east'] },
+        'ingress:controller@east': {
+          needs: [],
+          after: ['kind:cluster@east', 'linkerd:gateway-api@east', 'linkerd:control-plane@east', 'metallb:pools@east'],
+        },
         'ingress:gateway@east': { needs: ['ingress:controller@east'] },
         'ingress:route:test/frontend@east': {
           needs: ['ingress:gateway@east'],
           after: ['workloads:demo@east'],
-          plan: ['kubectl apply --server-side (meshspec) --context kind-east <- HTTPRoute test/frontend-ingress host frontend-kind-east.127-0-0-1.sslip.io path / -> frontend:8080 (Gateway envoy-gateway-system/meshspec)'],
+          plan: [
+            'kubectl apply --server-side (meshspec) --context kind-east <- HTTPRoute test/frontend-ingress host frontend-kind-east.127-0-0-1.sslip.io path / -> frontend:8080 (Gateway envoy-gateway-system/meshspec)',
+          ],
         },
       },
     },

@@ -17,5 +17,12 @@ export const ingressPlugin = definePlugin<IngressSection>({
   steps: ingressSteps,
   summary: ingressSummary,
   verify: (topology, section, ctx) => verifyIngress(topology, section, ctx),
-  tools: [{ command: 'helm', versionArgs: ['version', '--short'], parseVersion: (out) => /v\d+\.\d+\.\d+/.exec(out)?.[0], why: 'installs the ingress-nginx chart' }],
+  tools: [
+    {
+      command: 'helm',
+      versionArgs: ['version', '--short'],
+      parseVersion: (out) => /v\d+\.\d+\.\d+/.exec(out)?.[0],
+      why: 'installs the ingress-nginx chart',
+    },
+  ],
 });

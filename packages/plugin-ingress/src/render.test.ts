@@ -19,14 +19,20 @@ describe('ingress renderers', () => {
   });
 
   it('meshes the controller only when inject is on', () => {
-    expect(controllerValues(ingressOptions())).toEqual({ controller: { ingressClass: 'nginx', ingressClassResource: { name: 'nginx' }, podAnnotations: { 'linkerd.io/inject': 'enabled' } } });
+    expect(controllerValues(ingressOptions())).toEqual({
+      controller: { ingressClass: 'nginx', ingressClassResource: { name: 'nginx' }, podAnnotations: { 'linkerd.io/inject': 'enabled' } },
+    });
     expect((controllerValues(ingressOptions({ inject: false })) as any).controller.podAnnotations).toBeUndefined();
   });
 
   it('routes a custom path with Prefix matching', () => {
     const ingress = renderIngress({ namespace: 'n', service: 's', port: 80, path: '/api' }, 'h', { className: 'internal' }) as any;
     expect(ingress.spec.ingressClassName).toBe('internal');
-    expect(ingress.spec.rules[0].http.paths[0]).toEqual({ path: '/api', pathType: 'Prefix', backend: { service: { name: 's', port: { number: 80 } } } });
+    expect(ingress.spec.rules[0].http.paths[0]).toEqual({
+      path: '/api',
+      pathType: 'Prefix',
+      backend: { service: { name: 's', port: { number: 80 } } },
+    });
   });
 });
 
@@ -38,7 +44,9 @@ describe('Envoy Gateway (Gateway API) renderers', () => {
 
   it('the HTTPRoute for the demo frontend matches its golden file', async () => {
     const host = hostFor(DEFAULT_HOST_PATTERN, { service: 'frontend', namespace: 'test', cluster: 'east', context: 'kind-east' });
-    await expect(JSON.stringify(renderHttpRoute(resolveExpose({ namespace: 'test', service: 'frontend', port: 8080 }), host), null, 2) + '\n').toMatchFileSnapshot('./__golden__/httproute-frontend.json');
+    await expect(
+      JSON.stringify(renderHttpRoute(resolveExpose({ namespace: 'test', service: 'frontend', port: 8080 }), host), null, 2) + '\n',
+    ).toMatchFileSnapshot('./__golden__/httproute-frontend.json');
   });
 
   it('routes to Services, not pod IPs, so Linkerd balances and splits', () => {

@@ -1,7 +1,14 @@
 // Pure renderers: host names, the controllers' Helm values and namespace, Ingress objects (ingress-nginx),
 // and the Gateway API objects of the Envoy Gateway ingress.
 import type { KubeObject } from '@meshspec/core/plugin';
-import { ENVOY_CONTROLLER_NAME, ENVOY_GATEWAY_NAMESPACE, GATEWAY_CLASS_NAME, GATEWAY_NAME, type IngressOptions, type ResolvedExposeSpec } from './schema.js';
+import {
+  ENVOY_CONTROLLER_NAME,
+  ENVOY_GATEWAY_NAMESPACE,
+  GATEWAY_CLASS_NAME,
+  GATEWAY_NAME,
+  type IngressOptions,
+  type ResolvedExposeSpec,
+} from './schema.js';
 
 const MANAGED = { 'app.kubernetes.io/managed-by': 'meshspec' };
 const GATEWAY_API = 'gateway.networking.k8s.io';
@@ -47,7 +54,11 @@ export function renderIngress(expose: ResolvedExposeSpec, host: string, options:
       rules: [
         {
           host,
-          http: { paths: [{ path: expose.path, pathType: 'Prefix', backend: { service: { name: expose.service, port: { number: expose.port } } } }] },
+          http: {
+            paths: [
+              { path: expose.path, pathType: 'Prefix', backend: { service: { name: expose.service, port: { number: expose.port } } } },
+            ],
+          },
         },
       ],
     },
@@ -63,7 +74,11 @@ export function envoyGatewayNamespace(options: Pick<IngressOptions, 'inject'>): 
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: ENVOY_GATEWAY_NAMESPACE, labels: MANAGED, ...(options.inject ? { annotations: { 'linkerd.io/inject': 'enabled' } } : {}) },
+    metadata: {
+      name: ENVOY_GATEWAY_NAMESPACE,
+      labels: MANAGED,
+      ...(options.inject ? { annotations: { 'linkerd.io/inject': 'enabled' } } : {}),
+    },
   };
 }
 
@@ -119,7 +134,12 @@ export function renderHttpRoute(expose: ResolvedExposeSpec, host: string): KubeO
     spec: {
       parentRefs: [{ group: GATEWAY_API, kind: 'Gateway', name: GATEWAY_NAME, namespace: ENVOY_GATEWAY_NAMESPACE, sectionName: 'http' }],
       hostnames: [host],
-      rules: [{ matches: [{ path: { type: 'PathPrefix', value: expose.path } }], backendRefs: [{ group: '', kind: 'Service', name: expose.service, port: expose.port, weight: 1 }] }],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: expose.path } }],
+          backendRefs: [{ group: '', kind: 'Service', name: expose.service, port: expose.port, weight: 1 }],
+        },
+      ],
     },
   };
 }

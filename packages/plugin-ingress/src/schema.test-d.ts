@@ -20,7 +20,13 @@ describe('ingress section types (from ingressSchema)', () => {
   });
 
   it('resolve every option, expose and each entry path', () => {
-    expectTypeOf<ResolvedExposeSpec>().toEqualTypeOf<{ namespace: string; service: string; port: number; path: string; clusters?: string[] }>();
+    expectTypeOf<ResolvedExposeSpec>().toEqualTypeOf<{
+      namespace: string;
+      service: string;
+      port: number;
+      path: string;
+      clusters?: string[];
+    }>();
     expectTypeOf<IngressOptions>().toEqualTypeOf<{
       controller: 'ingress-nginx' | 'envoy-gateway';
       envoyGatewayVersion: string;

@@ -1,5 +1,12 @@
 // The `ingress` section: its JSON Schema is the one definition; the TypeScript types and defaults come from it.
-import { applySchemaDefaults, K8S_NAMESPACE, K8S_SERVICE_NAME, type FromSchema, type JsonSchema, type ResolvedFromSchema } from '@meshspec/core/plugin';
+import {
+  applySchemaDefaults,
+  K8S_NAMESPACE,
+  K8S_SERVICE_NAME,
+  type FromSchema,
+  type JsonSchema,
+  type ResolvedFromSchema,
+} from '@meshspec/core/plugin';
 import { ENVOY_GATEWAY_PIN, INGRESS_NGINX_PIN } from './pins.js';
 
 export const DEFAULT_CHART_VERSION = INGRESS_NGINX_PIN.version;
@@ -21,24 +28,44 @@ export const CONTROLLER_NAME = `${RELEASE}-controller`;
 
 export const ingressSchema = {
   type: 'object',
-  description: 'A meshed ingress in every cluster that exposes services under per-cluster host names: Envoy Gateway with Gateway API HTTPRoutes, or the retired ingress-nginx with Ingresses.',
+  description:
+    'A meshed ingress in every cluster that exposes services under per-cluster host names: Envoy Gateway with Gateway API HTTPRoutes, or the retired ingress-nginx with Ingresses.',
   additionalProperties: false,
   properties: {
     controller: {
       type: 'string',
       enum: ['ingress-nginx', 'envoy-gateway'],
       default: 'ingress-nginx',
-      description: '`envoy-gateway`: Envoy Gateway (Gateway API: GatewayClass, Gateway, an HTTPRoute per service), routing to Services so Linkerd balances and splits. `ingress-nginx`: retired since March 2026, kept for the seed example.',
+      description:
+        '`envoy-gateway`: Envoy Gateway (Gateway API: GatewayClass, Gateway, an HTTPRoute per service), routing to Services so Linkerd balances and splits. `ingress-nginx`: retired since March 2026, kept for the seed example.',
     },
-    envoyGatewayVersion: { type: 'string', default: DEFAULT_ENVOY_GATEWAY_VERSION, description: `Envoy Gateway Helm chart version (${ENVOY_GATEWAY_CHART}).` },
-    chartVersion: { type: 'string', default: DEFAULT_CHART_VERSION, description: `ingress-nginx Helm chart version (${CHART_REPO}); ingress-nginx only.` },
-    className: { type: 'string', default: 'nginx', description: 'IngressClass the controller serves and the Ingresses use; ingress-nginx only.' },
+    envoyGatewayVersion: {
+      type: 'string',
+      default: DEFAULT_ENVOY_GATEWAY_VERSION,
+      description: `Envoy Gateway Helm chart version (${ENVOY_GATEWAY_CHART}).`,
+    },
+    chartVersion: {
+      type: 'string',
+      default: DEFAULT_CHART_VERSION,
+      description: `ingress-nginx Helm chart version (${CHART_REPO}); ingress-nginx only.`,
+    },
+    className: {
+      type: 'string',
+      default: 'nginx',
+      description: 'IngressClass the controller serves and the Ingresses use; ingress-nginx only.',
+    },
     hostPattern: {
       type: 'string',
       default: '{service}-{context}.127-0-0-1.sslip.io',
-      description: 'Host name of each exposed service; placeholders {service}, {namespace}, {cluster}, {context}. sslip.io names resolve without DNS setup.',
+      description:
+        'Host name of each exposed service; placeholders {service}, {namespace}, {cluster}, {context}. sslip.io names resolve without DNS setup.',
     },
-    inject: { type: 'boolean', default: true, description: 'Mesh the ingress: ingress-nginx pods get linkerd.io/inject: enabled (Ingresses use service-upstream); for Envoy Gateway its namespace gets the annotation, so the proxies it creates are meshed.' },
+    inject: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Mesh the ingress: ingress-nginx pods get linkerd.io/inject: enabled (Ingresses use service-upstream); for Envoy Gateway its namespace gets the annotation, so the proxies it creates are meshed.',
+    },
     expose: {
       type: 'array',
       default: [],
@@ -53,7 +80,11 @@ export const ingressSchema = {
           service: { ...K8S_SERVICE_NAME, description: 'Service to expose.' },
           port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Service port.' },
           path: { type: 'string', pattern: '^/', default: '/', description: 'Path prefix routed to the service.' },
-          clusters: { type: 'array', items: { type: 'string', description: 'Cluster name.' }, description: 'Clusters to expose it in; default all.' },
+          clusters: {
+            type: 'array',
+            items: { type: 'string', description: 'Cluster name.' },
+            description: 'Clusters to expose it in; default all.',
+          },
         },
       },
     },

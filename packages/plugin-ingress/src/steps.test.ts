@@ -10,7 +10,14 @@ const ingressSteps = withEngineFacts(ingressPlugin, ingressStepsRaw, [kindPlugin
 
 const stepsCtx = { stateDir: '/state', topologyDir: '/topo', contextOf: (c: string) => `kind-${c}` };
 function topology(ingress: IngressSection): Topology {
-  return { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { demo: { context: 'kind-demo' }, demo3: { context: 'kind-demo3' } }, kindClusters: {}, ingress };
+  return {
+    apiVersion: 'meshspec.dev/v1alpha1',
+    kind: 'Topology',
+    metadata: { name: 't' },
+    clusters: { demo: { context: 'kind-demo' }, demo3: { context: 'kind-demo3' } },
+    kindClusters: {},
+    ingress,
+  };
 }
 const frontend = { namespace: 'test', service: 'frontend', port: 8080 };
 
@@ -32,11 +39,15 @@ describe('ingress steps', () => {
     const t = topology(section);
     const [controller] = ingressSteps(t, section, stepsCtx);
     expect(controller!.after).toEqual(['kind:cluster@demo', 'linkerd:control-plane@demo', 'metallb:pools@demo']);
-    expect(controller!.plan![0]).toContain('helm upgrade --install ingress-nginx ingress-nginx --repo https://kubernetes.github.io/ingress-nginx --version 4.11.5 --namespace ingress-nginx --kube-context kind-demo');
+    expect(controller!.plan![0]).toContain(
+      'helm upgrade --install ingress-nginx ingress-nginx --repo https://kubernetes.github.io/ingress-nginx --version 4.11.5 --namespace ingress-nginx --kube-context kind-demo',
+    );
     const ctx = createTestStepContext(t, { step: { id: controller!.id, cluster: 'demo' } });
     // The fake helm installs nothing: put the Deployment the chart would create where the rollout wait looks.
     const kube = ctx.kube('demo') as MemoryKube;
-    await kube.apply([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'ingress-nginx-controller', namespace: 'ingress-nginx' } }]);
+    await kube.apply([
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'ingress-nginx-controller', namespace: 'ingress-nginx' } },
+    ]);
     await controller!.run(ctx);
     expect(ctx.helmCalls).toEqual([
       {
@@ -46,7 +57,13 @@ describe('ingress steps', () => {
         version: '4.11.5',
         namespace: 'ingress-nginx',
         kubeContext: 'kind-demo',
-        values: { controller: { ingressClass: 'nginx', ingressClassResource: { name: 'nginx' }, podAnnotations: { 'linkerd.io/inject': 'enabled' } } },
+        values: {
+          controller: {
+            ingressClass: 'nginx',
+            ingressClassResource: { name: 'nginx' },
+            podAnnotations: { 'linkerd.io/inject': 'enabled' },
+          },
+        },
       },
     ]);
   });
@@ -58,7 +75,10 @@ describe('ingress steps', () => {
     expect(route.needs).toEqual(['ingress:controller@demo']);
     expect(route.after).toEqual(['workloads:demo@demo']);
     const ctx = createTestStepContext(t, { step: { id: route.id, cluster: 'demo' } });
-    expect(await route.run(ctx)).toEqual({ host: 'frontend-kind-demo.127-0-0-1.sslip.io', url: 'http://frontend-kind-demo.127-0-0-1.sslip.io/' });
+    expect(await route.run(ctx)).toEqual({
+      host: 'frontend-kind-demo.127-0-0-1.sslip.io',
+      url: 'http://frontend-kind-demo.127-0-0-1.sslip.io/',
+    });
     const [ingress] = ctx.kubes.get('kind-demo')!.applied as any[];
     expect(ingress.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/service-upstream': 'true' });
     expect(await route.status!(ctx)).toBe(true);
@@ -67,13 +87,20 @@ describe('ingress steps', () => {
   it('route retries while the admission webhook is not answering yet, but not on other errors', async () => {
     const section = { expose: [frontend] };
     const t = topology(section);
-    const route = routeStep(resolveExpose(frontend), 'demo', section, testStepsContext(topology(section), ingressPlugin, stepsCtx, [kindPlugin]), 1);
+    const route = routeStep(
+      resolveExpose(frontend),
+      'demo',
+      section,
+      testStepsContext(topology(section), ingressPlugin, stepsCtx, [kindPlugin]),
+      1,
+    );
     const ctx = createTestStepContext(t, { step: { id: route.id, cluster: 'demo' } });
     const kube = ctx.kube('demo') as MemoryKube;
     const realApply = kube.apply.bind(kube);
     let calls = 0;
     kube.apply = async (objects, options) => {
-      if (++calls < 3) throw new KubeError('Internal error occurred: failed calling webhook "validate.nginx.ingress.kubernetes.io": connection refused');
+      if (++calls < 3)
+        throw new KubeError('Internal error occurred: failed calling webhook "validate.nginx.ingress.kubernetes.io": connection refused');
       return realApply(objects, options);
     };
     await route.run(ctx);
@@ -90,7 +117,14 @@ describe('ingress summary', () => {
     const section = { expose: [frontend] };
     const t = topology(section);
     const ctx = createTestStepContext(t);
-    await ctx.kube('demo').apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'ingress-nginx-controller', namespace: 'ingress-nginx' }, status: { loadBalancer: { ingress: [{ ip: '172.18.0.61' }] } } }]);
+    await ctx.kube('demo').apply([
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'ingress-nginx-controller', namespace: 'ingress-nginx' },
+        status: { loadBalancer: { ingress: [{ ip: '172.18.0.61' }] } },
+      },
+    ]);
     expect(await ingressSummary(t, section, ctx)).toEqual([
       'Ingress URLs:',
       '  demo: http://frontend-kind-demo.127-0-0-1.sslip.io/ -> test/frontend:8080',
@@ -104,15 +138,31 @@ describe('ingress summary', () => {
 
 describe('ingress steps with Envoy Gateway (Gateway API)', () => {
   const section: IngressSection = { controller: 'envoy-gateway', expose: [{ namespace: 'test', service: 'frontend', port: 8080 }] };
-  const t: Topology = { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { east: { context: 'kind-east' }, west: { context: 'kind-west' } }, kindClusters: {}, ingress: section };
+  const t: Topology = {
+    apiVersion: 'meshspec.dev/v1alpha1',
+    kind: 'Topology',
+    metadata: { name: 't' },
+    clusters: { east: { context: 'kind-east' }, west: { context: 'kind-west' } },
+    kindClusters: {},
+    ingress: section,
+  };
   const sctx = { stateDir: '/s', topologyDir: '/t', contextOf: (c: string) => `kind-${c}` };
 
   it('per cluster: Envoy Gateway after the Gateway API CRDs and the Linkerd control plane, then the Gateway, then an HTTPRoute per service', () => {
     const steps = ingressSteps(t, section, sctx);
-    expect(steps.map((s) => s.id)).toEqual(['ingress:controller@east', 'ingress:gateway@east', 'ingress:route:test/frontend@east', 'ingress:controller@west', 'ingress:gateway@west', 'ingress:route:test/frontend@west']);
+    expect(steps.map((s) => s.id)).toEqual([
+      'ingress:controller@east',
+      'ingress:gateway@east',
+      'ingress:route:test/frontend@east',
+      'ingress:controller@west',
+      'ingress:gateway@west',
+      'ingress:route:test/frontend@west',
+    ]);
     const controller = steps[0]!;
     expect(controller.after).toEqual(['kind:cluster@east', 'linkerd:gateway-api@east', 'linkerd:control-plane@east', 'metallb:pools@east']);
-    expect(controller.plan).toContain('helm upgrade --install eg oci://docker.io/envoyproxy/gateway-helm --version v1.9.2 --namespace envoy-gateway-system --kube-context kind-east');
+    expect(controller.plan).toContain(
+      'helm upgrade --install eg oci://docker.io/envoyproxy/gateway-helm --version v1.9.2 --namespace envoy-gateway-system --kube-context kind-east',
+    );
     expect(steps[1]!.needs).toEqual(['ingress:controller@east']);
     expect(steps[2]!.needs).toEqual(['ingress:gateway@east']);
   });
@@ -122,13 +172,25 @@ describe('ingress steps with Envoy Gateway (Gateway API)', () => {
     const ctx = createTestStepContext(t, { step: { id: controller!.id, cluster: 'east' } });
     const kube = ctx.kube('east') as MemoryKube;
     // What the chart creates (helm is recorded here, so the test puts its Deployment in place).
-    await kube.apply([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'envoy-gateway', namespace: 'envoy-gateway-system' } }]);
+    await kube.apply([
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'envoy-gateway', namespace: 'envoy-gateway-system' } },
+    ]);
     await controller!.run(ctx);
-    expect(kube.applied[1]).toMatchObject({ kind: 'Namespace', metadata: { name: 'envoy-gateway-system', annotations: { 'linkerd.io/inject': 'enabled' } } });
-    expect(ctx.helmCalls[0]).toMatchObject({ chart: 'oci://docker.io/envoyproxy/gateway-helm', version: 'v1.9.2', namespace: 'envoy-gateway-system' });
+    expect(kube.applied[1]).toMatchObject({
+      kind: 'Namespace',
+      metadata: { name: 'envoy-gateway-system', annotations: { 'linkerd.io/inject': 'enabled' } },
+    });
+    expect(ctx.helmCalls[0]).toMatchObject({
+      chart: 'oci://docker.io/envoyproxy/gateway-helm',
+      version: 'v1.9.2',
+      namespace: 'envoy-gateway-system',
+    });
     await gateway!.run(ctx);
     expect(kube.applied.slice(2).map((o) => o.kind)).toEqual(['EnvoyProxy', 'GatewayClass', 'Gateway']);
-    expect(await route!.run(ctx)).toEqual({ host: 'frontend-kind-east.127-0-0-1.sslip.io', url: 'http://frontend-kind-east.127-0-0-1.sslip.io/' });
+    expect(await route!.run(ctx)).toEqual({
+      host: 'frontend-kind-east.127-0-0-1.sslip.io',
+      url: 'http://frontend-kind-east.127-0-0-1.sslip.io/',
+    });
     expect(kube.applied.at(-1)).toMatchObject({ kind: 'HTTPRoute', metadata: { name: 'frontend-ingress', namespace: 'test' } });
   });
 });

@@ -1,4 +1,14 @@
-import { appliedObjectHooks, KubeError, stepId, type HelmRelease, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core/plugin';
+import {
+  appliedObjectHooks,
+  KubeError,
+  stepId,
+  type HelmRelease,
+  type Step,
+  type StepContext,
+  type StepsContext,
+  type Topology,
+  applyPlanLine,
+} from '@meshspec/core/plugin';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { metallbPlugin } from '@meshspec/plugin-metallb';
 import { workloadsPlugin } from '@meshspec/plugin-workloads';
@@ -46,7 +56,11 @@ export function controllerStep(cluster: string, section: IngressSection, ctx: St
     estimateSeconds: 60,
     cluster,
     // Meshed controller pods need the proxy injector; its LoadBalancer Service wants MetalLB's pool.
-    after: [...ctx.clusters.after(cluster), ctx.facts(linkerdPlugin).steps.controlPlane(cluster), ctx.facts(metallbPlugin).poolsStep(cluster)],
+    after: [
+      ...ctx.clusters.after(cluster),
+      ctx.facts(linkerdPlugin).steps.controlPlane(cluster),
+      ctx.facts(metallbPlugin).poolsStep(cluster),
+    ],
     plan: [
       `helm upgrade --install ${release.release} ${release.chart} --repo ${release.repo} --version ${release.version} --namespace ${release.namespace} --kube-context ${context} (values: ${flatten(release.values).join(', ')})`,
       `kubectl rollout status deployment/${CONTROLLER_NAME} -n ${CONTROLLER_NAMESPACE} --context ${context}`,
@@ -73,7 +87,12 @@ export function controllerStep(cluster: string, section: IngressSection, ctx: St
   };
 }
 
-export function hostOf(expose: Pick<ResolvedExposeSpec, 'namespace' | 'service'>, cluster: string, section: IngressSection, context: string): string {
+export function hostOf(
+  expose: Pick<ResolvedExposeSpec, 'namespace' | 'service'>,
+  cluster: string,
+  section: IngressSection,
+  context: string,
+): string {
   return hostFor(ingressOptions(section).hostPattern, { service: expose.service, namespace: expose.namespace, cluster, context });
 }
 
@@ -91,7 +110,13 @@ async function applyWithWebhookRetry(apply: () => Promise<unknown>, signal: Abor
   }
 }
 
-export function routeStep(expose: ResolvedExposeSpec, cluster: string, section: IngressSection, ctx: StepsContext, retryDelayMs = 3000): Step {
+export function routeStep(
+  expose: ResolvedExposeSpec,
+  cluster: string,
+  section: IngressSection,
+  ctx: StepsContext,
+  retryDelayMs = 3000,
+): Step {
   const options = ingressOptions(section);
   const context = ctx.contextOf(cluster);
   const host = hostOf(expose, cluster, section, context);
@@ -106,7 +131,12 @@ export function routeStep(expose: ResolvedExposeSpec, cluster: string, section: 
     cluster,
     needs: [stepId('ingress', 'controller', cluster)],
     after: [ctx.facts(workloadsPlugin).steps.demo(cluster)],
-    plan: [applyPlanLine(context, `Ingress ${key} host ${host} path ${expose.path} -> ${expose.service}:${expose.port} (class ${options.className})`)],
+    plan: [
+      applyPlanLine(
+        context,
+        `Ingress ${key} host ${host} path ${expose.path} -> ${expose.service}:${expose.port} (class ${options.className})`,
+      ),
+    ],
     inputs: { cluster, object },
     async run(run: StepContext) {
       const kube = run.kube(cluster);
@@ -161,9 +191,17 @@ export function envoyGatewayStep(cluster: string, section: IngressSection, ctx: 
     resource: 'helm',
     estimateSeconds: 60,
     cluster,
-    after: [...ctx.clusters.after(cluster), ctx.facts(linkerdPlugin).steps.gatewayApi(cluster), ctx.facts(linkerdPlugin).steps.controlPlane(cluster), ctx.facts(metallbPlugin).poolsStep(cluster)],
+    after: [
+      ...ctx.clusters.after(cluster),
+      ctx.facts(linkerdPlugin).steps.gatewayApi(cluster),
+      ctx.facts(linkerdPlugin).steps.controlPlane(cluster),
+      ctx.facts(metallbPlugin).poolsStep(cluster),
+    ],
     plan: [
-      applyPlanLine(context, `Namespace ${ENVOY_GATEWAY_NAMESPACE}${namespace.metadata.annotations ? ' (linkerd.io/inject: enabled)' : ''}`),
+      applyPlanLine(
+        context,
+        `Namespace ${ENVOY_GATEWAY_NAMESPACE}${namespace.metadata.annotations ? ' (linkerd.io/inject: enabled)' : ''}`,
+      ),
       `helm upgrade --install ${release.release} ${release.chart} --version ${release.version} --namespace ${release.namespace} --kube-context ${context}`,
       `kubectl rollout status deployment/${ENVOY_GATEWAY_DEPLOYMENT} -n ${ENVOY_GATEWAY_NAMESPACE} --context ${context}`,
     ],
@@ -174,12 +212,18 @@ export function envoyGatewayStep(cluster: string, section: IngressSection, ctx: 
       run.progress(`helm gateway-helm ${release.version}`);
       await run.helm.upgradeInstall(release, { signal: run.signal });
       run.progress(`waiting for ${ENVOY_GATEWAY_DEPLOYMENT}`);
-      await kube.waitForRollout('Deployment', ENVOY_GATEWAY_DEPLOYMENT, ENVOY_GATEWAY_NAMESPACE, { timeoutMs: 5 * 60_000, signal: run.signal });
+      await kube.waitForRollout('Deployment', ENVOY_GATEWAY_DEPLOYMENT, ENVOY_GATEWAY_NAMESPACE, {
+        timeoutMs: 5 * 60_000,
+        signal: run.signal,
+      });
       return { release: release.release, chartVersion: release.version };
     },
     async status(run: StepContext) {
       const found = await run.helm.status({ release: release.release, namespace: release.namespace, kubeContext: context });
-      return found?.status === 'deployed' && (found.chartVersion === undefined || found.chartVersion === (release.version ?? '').replace(/^v/, ''));
+      return (
+        found?.status === 'deployed' &&
+        (found.chartVersion === undefined || found.chartVersion === (release.version ?? '').replace(/^v/, ''))
+      );
     },
     async destroy(run: StepContext) {
       await run.helm.uninstall({ release: release.release, namespace: release.namespace, kubeContext: context }, { signal: run.signal });
@@ -199,7 +243,12 @@ export function gatewayStep(cluster: string, ctx: StepsContext): Step {
     estimateSeconds: 10, // waits for the Envoy proxy and its address
     cluster,
     needs: [stepId('ingress', 'controller', cluster)],
-    plan: objects.map((o) => applyPlanLine(context, `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}${o.kind === 'EnvoyProxy' ? ' (routingType: Service)' : ''}`)),
+    plan: objects.map((o) =>
+      applyPlanLine(
+        context,
+        `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}${o.kind === 'EnvoyProxy' ? ' (routingType: Service)' : ''}`,
+      ),
+    ),
     inputs: { cluster, objects },
     async run(run: StepContext) {
       await run.kube(cluster).apply(objects, { signal: run.signal });
@@ -222,7 +271,12 @@ export function httpRouteStep(expose: ResolvedExposeSpec, cluster: string, secti
     cluster,
     needs: [stepId('ingress', 'gateway', cluster)],
     after: [ctx.facts(workloadsPlugin).steps.demo(cluster)],
-    plan: [applyPlanLine(context, `HTTPRoute ${expose.namespace}/${object.metadata.name} host ${host} path ${expose.path} -> ${expose.service}:${expose.port} (Gateway ${ENVOY_GATEWAY_NAMESPACE}/${GATEWAY_NAME})`)],
+    plan: [
+      applyPlanLine(
+        context,
+        `HTTPRoute ${expose.namespace}/${object.metadata.name} host ${host} path ${expose.path} -> ${expose.service}:${expose.port} (Gateway ${ENVOY_GATEWAY_NAMESPACE}/${GATEWAY_NAME})`,
+      ),
+    ],
     inputs: { cluster, object },
     async run(run: StepContext) {
       await run.kube(cluster).apply([object], { signal: run.signal });
@@ -252,7 +306,11 @@ export async function ingressSummary(topology: Topology, section: IngressSection
     for (const e of exposes) {
       const host = hostOf(e, c, section, ctx.contextOf(c));
       urls.push(`${c}: http://${host}${e.path} -> ${e.namespace}/${e.service}:${e.port}`);
-      hosts.push(address ? `${address} ${host}` : `# ${host}: address pending (${gatewayApi ? `Gateway ${ENVOY_GATEWAY_NAMESPACE}/${GATEWAY_NAME} has no address` : `Service ${CONTROLLER_NAMESPACE}/${CONTROLLER_NAME} has no LoadBalancer IP`} yet)`);
+      hosts.push(
+        address
+          ? `${address} ${host}`
+          : `# ${host}: address pending (${gatewayApi ? `Gateway ${ENVOY_GATEWAY_NAMESPACE}/${GATEWAY_NAME} has no address` : `Service ${CONTROLLER_NAMESPACE}/${CONTROLLER_NAME} has no LoadBalancer IP`} yet)`,
+      );
     }
   }
   if (urls.length === 0) return [];
@@ -260,13 +318,15 @@ export async function ingressSummary(topology: Topology, section: IngressSection
 }
 
 async function nginxAddress(ctx: StepContext, cluster: string): Promise<string | undefined> {
-  const svc = (await ctx.kube(cluster).get('v1', 'Service', CONTROLLER_NAME, CONTROLLER_NAMESPACE)) as { status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } } | undefined;
+  const svc = (await ctx.kube(cluster).get('v1', 'Service', CONTROLLER_NAME, CONTROLLER_NAMESPACE)) as
+    { status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } } | undefined;
   const lb = svc?.status?.loadBalancer?.ingress?.[0];
   return lb?.ip ?? lb?.hostname;
 }
 
 /** Envoy Gateway reports the address of the Service it created for the Gateway in the Gateway's status. */
 async function gatewayAddress(ctx: StepContext, cluster: string): Promise<string | undefined> {
-  const gateway = (await ctx.kube(cluster).get('gateway.networking.k8s.io/v1', 'Gateway', GATEWAY_NAME, ENVOY_GATEWAY_NAMESPACE)) as { status?: { addresses?: { value?: string }[] } } | undefined;
+  const gateway = (await ctx.kube(cluster).get('gateway.networking.k8s.io/v1', 'Gateway', GATEWAY_NAME, ENVOY_GATEWAY_NAMESPACE)) as
+    { status?: { addresses?: { value?: string }[] } } | undefined;
   return gateway?.status?.addresses?.[0]?.value;
 }

@@ -11,7 +11,11 @@ export function validateIngress(topology: Topology, section: IngressSection | un
   if (controller === 'ingress-nginx') {
     problems.push(
       asWarning(
-        ctx.diagnostic(['ingress', 'controller'], 'ingress-nginx is retired: no releases or security fixes after March 2026', 'switch to the Gateway API ingress: ingress.controller: envoy-gateway (Envoy Gateway, HTTPRoutes to the meshed Services)'),
+        ctx.diagnostic(
+          ['ingress', 'controller'],
+          'ingress-nginx is retired: no releases or security fixes after March 2026',
+          'switch to the Gateway API ingress: ingress.controller: envoy-gateway (Envoy Gateway, HTTPRoutes to the meshed Services)',
+        ),
       ),
     );
   } else {
@@ -30,18 +34,38 @@ export function validateIngress(topology: Topology, section: IngressSection | un
   }
   const unknown = unknownPlaceholders(section.hostPattern ?? '');
   if (unknown.length > 0) {
-    problems.push(ctx.diagnostic(['ingress', 'hostPattern'], `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{${u}}`).join(', ')}`, 'use {service}, {namespace}, {cluster} or {context}'));
-  } else if (section.hostPattern !== undefined && !/\{(service|namespace)\}/.test(section.hostPattern) && (section.expose ?? []).length > 1) {
-    problems.push(ctx.diagnostic(['ingress', 'hostPattern'], 'hostPattern has no {service} or {namespace}: every exposed service would get the same host', 'add {service} to hostPattern, e.g. {service}-{context}.127-0-0-1.sslip.io'));
+    problems.push(
+      ctx.diagnostic(
+        ['ingress', 'hostPattern'],
+        `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{${u}}`).join(', ')}`,
+        'use {service}, {namespace}, {cluster} or {context}',
+      ),
+    );
+  } else if (
+    section.hostPattern !== undefined &&
+    !/\{(service|namespace)\}/.test(section.hostPattern) &&
+    (section.expose ?? []).length > 1
+  ) {
+    problems.push(
+      ctx.diagnostic(
+        ['ingress', 'hostPattern'],
+        'hostPattern has no {service} or {namespace}: every exposed service would get the same host',
+        'add {service} to hostPattern, e.g. {service}-{context}.127-0-0-1.sslip.io',
+      ),
+    );
   }
   const seen = new Set<string>();
   (section.expose ?? []).forEach((e, i) => {
     const at = ['ingress', 'expose', i];
     const key = `${e.namespace}/${e.service}`;
-    if (seen.has(key)) problems.push(ctx.diagnostic([...at, 'service'], `${key} is exposed twice; the Ingress is named after the service`, 'merge the two entries'));
+    if (seen.has(key))
+      problems.push(
+        ctx.diagnostic([...at, 'service'], `${key} is exposed twice; the Ingress is named after the service`, 'merge the two entries'),
+      );
     seen.add(key);
     (e.clusters ?? []).forEach((c, j) => {
-      if (!clusters.includes(c)) problems.push(ctx.diagnostic([...at, 'clusters', j], `unknown cluster "${c}"`, `use one of: ${clusters.join(', ')}`));
+      if (!clusters.includes(c))
+        problems.push(ctx.diagnostic([...at, 'clusters', j], `unknown cluster "${c}"`, `use one of: ${clusters.join(', ')}`));
     });
   });
   return problems;

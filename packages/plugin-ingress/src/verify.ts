@@ -27,7 +27,12 @@ export const httpGet: HttpGet = async (address, host, path) => {
   });
 };
 
-export async function verifyIngress(topology: Topology, section: IngressSection | undefined, ctx: VerifyContext, get: HttpGet = httpGet): Promise<VerifyCheck[]> {
+export async function verifyIngress(
+  topology: Topology,
+  section: IngressSection | undefined,
+  ctx: VerifyContext,
+  get: HttpGet = httpGet,
+): Promise<VerifyCheck[]> {
   if (!section) return [];
   const clusters = Object.keys(topology.clusters);
   const checks: VerifyCheck[] = [];
@@ -36,7 +41,8 @@ export async function verifyIngress(topology: Topology, section: IngressSection 
     if (exposes.length === 0) continue;
     let address: string | undefined;
     try {
-      const svc = (await ctx.kube(cluster).get('v1', 'Service', CONTROLLER_NAME, CONTROLLER_NAMESPACE)) as { status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } } | undefined;
+      const svc = (await ctx.kube(cluster).get('v1', 'Service', CONTROLLER_NAME, CONTROLLER_NAMESPACE)) as
+        { status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } } | undefined;
       const lb = svc?.status?.loadBalancer?.ingress?.[0];
       address = lb?.ip ?? lb?.hostname;
     } catch (error) {
@@ -47,15 +53,33 @@ export async function verifyIngress(topology: Topology, section: IngressSection 
       const { path } = expose;
       const name = `ingress http://${host}${path}`;
       if (!address) {
-        checks.push({ cluster, name, ok: false, level: 'error', detail: `Service ${CONTROLLER_NAMESPACE}/${CONTROLLER_NAME} has no LoadBalancer address (MetalLB pool?)` });
+        checks.push({
+          cluster,
+          name,
+          ok: false,
+          level: 'error',
+          detail: `Service ${CONTROLLER_NAMESPACE}/${CONTROLLER_NAME} has no LoadBalancer address (MetalLB pool?)`,
+        });
         continue;
       }
       try {
         const { status } = await get(address, host, path);
         const ok = status >= 200 && status < 400;
-        checks.push({ cluster, name, ok, level: ok ? 'ok' : 'error', detail: `HTTP ${status} from ${address}${ok ? '' : ` (the ingress reached the controller but ${expose.namespace}/${expose.service} did not answer well)`}` });
+        checks.push({
+          cluster,
+          name,
+          ok,
+          level: ok ? 'ok' : 'error',
+          detail: `HTTP ${status} from ${address}${ok ? '' : ` (the ingress reached the controller but ${expose.namespace}/${expose.service} did not answer well)`}`,
+        });
       } catch (error) {
-        checks.push({ cluster, name, ok: false, level: 'skip', detail: `not reachable from this host via ${address} (${(error as Error).message}): the kind docker network is routable only from a Linux host; the in-cluster split checks cover the mesh` });
+        checks.push({
+          cluster,
+          name,
+          ok: false,
+          level: 'skip',
+          detail: `not reachable from this host via ${address} (${(error as Error).message}): the kind docker network is routable only from a Linux host; the in-cluster split checks cover the mesh`,
+        });
       }
     }
   }

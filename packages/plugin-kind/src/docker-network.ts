@@ -6,7 +6,16 @@ import { formatCidr, formatIpv4, networkOf, parseCidr, parseIpv4, type Ipv4Cidr 
  * MTU 1500); IPv4 only, as meshspec's clusters are IPv4 only.
  */
 export function networkCreateArgs(network: string): string[] {
-  return ['network', 'create', '-d=bridge', '-o', 'com.docker.network.bridge.enable_ip_masquerade=true', '-o', 'com.docker.network.driver.mtu=1500', network];
+  return [
+    'network',
+    'create',
+    '-d=bridge',
+    '-o',
+    'com.docker.network.bridge.enable_ip_masquerade=true',
+    '-o',
+    'com.docker.network.driver.mtu=1500',
+    network,
+  ];
 }
 
 export function networkInspectArgs(network: string): string[] {

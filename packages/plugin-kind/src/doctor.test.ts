@@ -46,7 +46,7 @@ describe('kindTools', () => {
 });
 
 describe('kindDoctor', () => {
-  it('checks kubectl through doctor\'s own tool check (kind users reach their clusters with it), then the inotify limits', async () => {
+  it("checks kubectl through doctor's own tool check (kind users reach their clusters with it), then the inotify limits", async () => {
     const asked: ToolRequirement[] = [];
     const checkTool = async (tool: ToolRequirement): Promise<DoctorCheck> => {
       asked.push(tool);

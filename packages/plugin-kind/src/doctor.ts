@@ -9,7 +9,12 @@ export const INOTIFY_RECOMMENDED = { max_user_watches: 524288, max_user_instance
 export const INOTIFY_FIX = 'sudo sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512';
 
 export const kindTools: ToolRequirement[] = [
-  { command: 'kind', versionArgs: ['version'], parseVersion: (out) => /\bv\d+\.\d+\.\d+\S*/.exec(out)?.[0], why: 'creates and deletes the local Kubernetes clusters' },
+  {
+    command: 'kind',
+    versionArgs: ['version'],
+    parseVersion: (out) => /\bv\d+\.\d+\.\d+\S*/.exec(out)?.[0],
+    why: 'creates and deletes the local Kubernetes clusters',
+  },
   {
     command: 'docker',
     versionArgs: ['version', '--format', '{{.Client.Version}}'],
@@ -50,7 +55,9 @@ export async function checkInotifyLimits(procDir = '/proc/sys/fs/inotify'): Prom
   }
   const low = [
     watches < INOTIFY_RECOMMENDED.max_user_watches ? `max_user_watches ${watches} < ${INOTIFY_RECOMMENDED.max_user_watches}` : undefined,
-    instances < INOTIFY_RECOMMENDED.max_user_instances ? `max_user_instances ${instances} < ${INOTIFY_RECOMMENDED.max_user_instances}` : undefined,
+    instances < INOTIFY_RECOMMENDED.max_user_instances
+      ? `max_user_instances ${instances} < ${INOTIFY_RECOMMENDED.max_user_instances}`
+      : undefined,
   ].filter((x): x is string => x !== undefined);
   if (low.length === 0) return { name, ok: true, detail: `max_user_watches ${watches}, max_user_instances ${instances}` };
   return {

@@ -14,12 +14,21 @@ const topology = (extra: Record<string, unknown>): Topology => ({
 describe('kind facts and the clusters it provides', () => {
   it.each([
     {
-      name: 'with the kindClusters section: every cluster is kind\'s, reached at its cluster step output',
+      name: "with the kindClusters section: every cluster is kind's, reached at its cluster step output",
       extra: { kindClusters: { network: 'meshnet' } },
       clusters: ['demo', 'other'],
       network: 'meshnet',
       networkStep: 'kind:network',
-      demo: { cluster: 'demo', provider: 'kind', createdBy: 'kind:cluster@demo', context: 'kind-demo', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/16', reachableAt: { step: 'kind:cluster@demo', output: 'apiServerUrl' }, realContainers: true },
+      demo: {
+        cluster: 'demo',
+        provider: 'kind',
+        createdBy: 'kind:cluster@demo',
+        context: 'kind-demo',
+        podSubnet: '10.244.0.0/16',
+        serviceSubnet: '10.96.0.0/16',
+        reachableAt: { step: 'kind:cluster@demo', output: 'apiServerUrl' },
+        realContainers: true,
+      },
       after: ['kind:cluster@demo'],
     },
     {
@@ -28,7 +37,14 @@ describe('kind facts and the clusters it provides', () => {
       clusters: [],
       network: undefined,
       networkStep: undefined,
-      demo: { cluster: 'demo', provider: undefined, createdBy: undefined, context: 'kind-demo', reachableAt: { kubeconfig: true }, realContainers: true },
+      demo: {
+        cluster: 'demo',
+        provider: undefined,
+        createdBy: undefined,
+        context: 'kind-demo',
+        reachableAt: { kubeconfig: true },
+        realContainers: true,
+      },
       after: [],
     },
   ])('$name', ({ extra, clusters, network, networkStep, demo, after }) => {

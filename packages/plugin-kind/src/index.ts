@@ -14,7 +14,13 @@ export {
 } from './schema.js';
 export { kindFacts, kindProvidedClusters, type KindFacts } from './facts.js';
 export { nodeImagesOf, type ClusterNodeImage } from './node-images.js';
-export { NODE_IMAGE_PINS, KIND_DEFAULT_NODE_IMAGE, kubernetesVersionOfNodeImage, pinnedNodeImageWithin, type NodeImagePin } from './pins.js';
+export {
+  NODE_IMAGE_PINS,
+  KIND_DEFAULT_NODE_IMAGE,
+  kubernetesVersionOfNodeImage,
+  pinnedNodeImageWithin,
+  type NodeImagePin,
+} from './pins.js';
 export { resolveKind, kindContext } from './resolve.js';
 export { validateKind } from './validate.js';
 export { renderKindConfig, renderKindConfigYaml, type KindClusterConfig, type KindNode } from './render.js';

@@ -17,7 +17,7 @@ describe('node image pins', () => {
     expect(new Set(minors).size).toBe(minors.length);
   });
 
-  it('the default node image is a pin, the newest inside Linkerd 2.20\'s range (1.31-1.35)', () => {
+  it("the default node image is a pin, the newest inside Linkerd 2.20's range (1.31-1.35)", () => {
     expect(DEFAULT_NODE_IMAGE).toBe(pinnedNodeImageWithin(31, 35)!.image);
     expect(DEFAULT_NODE_IMAGE).toMatch(/^kindest\/node:v1\.35\./);
   });

@@ -67,7 +67,18 @@ export function mirrorsFor(options: RegistryMirrorOptions): Mirror[] {
 
 /** `docker run` of one cache: proxy mode needs exactly one remote per registry process. */
 export function registryRunArgs(mirror: Mirror & { container: string }, network: string, image: string): string[] {
-  return ['run', '-d', '--restart=always', '--name', mirror.container, '--network', network, '-e', `REGISTRY_PROXY_REMOTEURL=${mirror.upstreamUrl}`, image];
+  return [
+    'run',
+    '-d',
+    '--restart=always',
+    '--name',
+    mirror.container,
+    '--network',
+    network,
+    '-e',
+    `REGISTRY_PROXY_REMOTEURL=${mirror.upstreamUrl}`,
+    image,
+  ];
 }
 
 export const registryInspectArgs = (container: string) => ['inspect', '--format', '{{.State.Running}}', container];

@@ -15,7 +15,10 @@ const topology = (clusters: Record<string, KindClusterSpec>, section: KindSectio
 
 describe('resolveKind', () => {
   it('gives each cluster its kind context and kind-like, distinct subnets around explicit ones', () => {
-    const resolved = resolveKind(topology({ a: {}, b: { podSubnet: '10.245.0.0/16', serviceSubnet: '10.97.0.0/16' }, c: {}, d: { context: 'kind-d' } }), {});
+    const resolved = resolveKind(
+      topology({ a: {}, b: { podSubnet: '10.245.0.0/16', serviceSubnet: '10.97.0.0/16' }, c: {}, d: { context: 'kind-d' } }),
+      {},
+    );
     expect(resolved.clusters).toEqual({
       a: { context: 'kind-a', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/16' },
       b: { context: 'kind-b', podSubnet: '10.245.0.0/16', serviceSubnet: '10.97.0.0/16' },
@@ -43,7 +46,13 @@ describe('renderKindConfig', () => {
   // The seed's clusters, corrected (demo3 gets its own service range), with the seed's node image.
   const SEED_NODE_IMAGE = NODE_IMAGE_PINS.find((p) => p.kubernetes === '1.24')!.image;
   const seed = resolveKind(
-    topology({ demo: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' }, demo3: { podSubnet: '10.245.0.0/16', serviceSubnet: '10.112.0.0/12' } }, { workers: 2 }),
+    topology(
+      {
+        demo: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
+        demo3: { podSubnet: '10.245.0.0/16', serviceSubnet: '10.112.0.0/12' },
+      },
+      { workers: 2 },
+    ),
     { workers: 2 },
   );
 
@@ -63,12 +72,18 @@ describe('renderKindConfig', () => {
       apiServerAddress: '192.168.1.20',
       apiServerPort: 6443,
     };
-    await expect(renderKindConfigYaml(renderKindConfig('edge', cluster, { workers: 3, apiServerPort: 7000, registryMirror: { enabled: false } }))).toMatchFileSnapshot('__golden__/kind-overrides.yaml');
+    await expect(
+      renderKindConfigYaml(renderKindConfig('edge', cluster, { workers: 3, apiServerPort: 7000, registryMirror: { enabled: false } })),
+    ).toMatchFileSnapshot('__golden__/kind-overrides.yaml');
   });
 
-  it('sets containerd\'s registry host directory while the registry mirror is on (the default), and not when it is off', () => {
+  it("sets containerd's registry host directory while the registry mirror is on (the default), and not when it is off", () => {
     const spec = seed.clusters['demo'] as KindClusterSpec;
-    expect(renderKindConfig('demo', spec, { workers: 0 }).containerdConfigPatches).toEqual(['[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n']);
-    expect(renderKindConfig('demo', spec, { workers: 0, registryMirror: { enabled: false } })).not.toHaveProperty('containerdConfigPatches');
+    expect(renderKindConfig('demo', spec, { workers: 0 }).containerdConfigPatches).toEqual([
+      '[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+    ]);
+    expect(renderKindConfig('demo', spec, { workers: 0, registryMirror: { enabled: false } })).not.toHaveProperty(
+      'containerdConfigPatches',
+    );
   });
 });

@@ -6,13 +6,23 @@ import type { KindClusterSpec, KindSection, ResolvedKindSection } from './schema
 
 describe('kind section types (from kindSectionSchema)', () => {
   it('are the section as written', () => {
-    expectTypeOf<Omit<KindSection, 'registryMirror'>>().toEqualTypeOf<{ nodeImage?: string; workers?: number; network?: string; apiServerPort?: number }>();
+    expectTypeOf<Omit<KindSection, 'registryMirror'>>().toEqualTypeOf<{
+      nodeImage?: string;
+      workers?: number;
+      network?: string;
+      apiServerPort?: number;
+    }>();
     expectTypeOf<NonNullable<KindSection['registryMirror']>['enabled']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<NonNullable<KindSection['registryMirror']>['image']>().toEqualTypeOf<string | undefined>();
   });
 
   it('resolve nodeImage, workers and network; apiServerPort has no default (kind picks a port)', () => {
-    expectTypeOf<Omit<ResolvedKindSection, 'registryMirror'>>().toEqualTypeOf<{ nodeImage: string; workers: number; network: string; apiServerPort?: number }>();
+    expectTypeOf<Omit<ResolvedKindSection, 'registryMirror'>>().toEqualTypeOf<{
+      nodeImage: string;
+      workers: number;
+      network: string;
+      apiServerPort?: number;
+    }>();
     // The mirror object has no default of its own (ajv fills nested defaults only inside a present object).
     expectTypeOf<NonNullable<ResolvedKindSection['registryMirror']>['enabled']>().toEqualTypeOf<boolean>();
   });

@@ -24,8 +24,18 @@ const NODE_IMAGE_SCHEMA = {
   pattern: '^[^\\s@]+:[^\\s@]+@sha256:[0-9a-f]{64}$',
   description: 'kindest/node image pinned by digest (`kindest/node:<version>@sha256:<digest>`, from the kind release notes).',
 } as const satisfies JsonSchema;
-const WORKERS_SCHEMA = { type: 'integer', minimum: 0, maximum: 20, description: 'Number of worker nodes besides the control-plane node.' } as const satisfies JsonSchema;
-const PORT_SCHEMA = { type: 'integer', minimum: 0, maximum: 65535, description: 'Host port of the API server (0 or absent: kind picks a free port).' } as const satisfies JsonSchema;
+const WORKERS_SCHEMA = {
+  type: 'integer',
+  minimum: 0,
+  maximum: 20,
+  description: 'Number of worker nodes besides the control-plane node.',
+} as const satisfies JsonSchema;
+const PORT_SCHEMA = {
+  type: 'integer',
+  minimum: 0,
+  maximum: 65535,
+  description: 'Host port of the API server (0 or absent: kind picks a free port).',
+} as const satisfies JsonSchema;
 
 export const kindSectionSchema = {
   type: 'object',
@@ -40,20 +50,28 @@ export const kindSectionSchema = {
       default: 'kind',
       description: 'Docker network the clusters join (kind uses `kind`; other names are passed as KIND_EXPERIMENTAL_DOCKER_NETWORK).',
     },
-    apiServerPort: { ...PORT_SCHEMA, description: 'Host port of the API server for all clusters; only sensible with one cluster (prefer the per-cluster key).' },
+    apiServerPort: {
+      ...PORT_SCHEMA,
+      description: 'Host port of the API server for all clusters; only sensible with one cluster (prefer the per-cluster key).',
+    },
     registryMirror: {
       type: 'object',
       additionalProperties: false,
-      description:
-        `Pull-through registry caches shared by every kind cluster (one \`registry:2\` container per upstream: ${MIRRORED_UPSTREAMS.join(', ')}), so each image is pulled from the internet once, not once per cluster. On unless \`enabled: false\`. Kept across applies; \`destroy\` removes only the caches meshspec created.`,
+      description: `Pull-through registry caches shared by every kind cluster (one \`registry:2\` container per upstream: ${MIRRORED_UPSTREAMS.join(', ')}), so each image is pulled from the internet once, not once per cluster. On unless \`enabled: false\`. Kept across applies; \`destroy\` removes only the caches meshspec created.`,
       properties: {
         enabled: { type: 'boolean', default: true, description: 'false: no caches; every node pulls from the internet itself.' },
         image: { type: 'string', minLength: 1, default: DEFAULT_REGISTRY_IMAGE, description: 'Registry image the caches run.' },
         reuse: {
           type: 'object',
           additionalProperties: false,
-          description: 'An existing registry already mirroring an upstream (e.g. one ctlptl made), by upstream: its endpoint as the nodes reach it. meshspec neither creates nor removes it.',
-          properties: Object.fromEntries(MIRRORED_UPSTREAMS.map((u) => [u, { type: 'string', pattern: '^https?://[^\\s/]+/?$', description: `Endpoint mirroring ${u}, e.g. http://my-cache:5000.` }])),
+          description:
+            'An existing registry already mirroring an upstream (e.g. one ctlptl made), by upstream: its endpoint as the nodes reach it. meshspec neither creates nor removes it.',
+          properties: Object.fromEntries(
+            MIRRORED_UPSTREAMS.map((u) => [
+              u,
+              { type: 'string', pattern: '^https?://[^\\s/]+/?$', description: `Endpoint mirroring ${u}, e.g. http://my-cache:5000.` },
+            ]),
+          ),
         },
       },
     },

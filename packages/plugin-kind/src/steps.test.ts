@@ -9,15 +9,22 @@ import { resolveKind } from './resolve.js';
 import type { KindClusterSpec, KindSection } from './schema.js';
 
 const IPAM = '[{"Subnet":"fc00:f853:ccd:e793::/64"},{"Subnet":"172.18.0.0/16","Gateway":"172.18.0.1"}]';
-const INSPECT = "docker network inspect kind --format {{json .IPAM.Config}}";
-const CREATE = 'docker network create -d=bridge -o com.docker.network.bridge.enable_ip_masquerade=true -o com.docker.network.driver.mtu=1500 kind';
+const INSPECT = 'docker network inspect kind --format {{json .IPAM.Config}}';
+const CREATE =
+  'docker network create -d=bridge -o com.docker.network.bridge.enable_ip_masquerade=true -o com.docker.network.driver.mtu=1500 kind';
 const DISCOVER_DEMO = 'docker inspect -f {{(index .NetworkSettings.Networks "kind").IPAddress}} demo-control-plane';
 
 /** Without the registry mirror unless a test turns it on: most tests look at one concern's commands. */
 const NO_MIRROR = { registryMirror: { enabled: false } } as const;
 
 function setup(section: KindSection = { workers: 1, ...NO_MIRROR }) {
-  const raw: Topology = { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { demo: {}, demo3: {} }, kindClusters: section };
+  const raw: Topology = {
+    apiVersion: 'meshspec.dev/v1alpha1',
+    kind: 'Topology',
+    metadata: { name: 't' },
+    clusters: { demo: {}, demo3: {} },
+    kindClusters: section,
+  };
   const topology = resolveKind(raw, section);
   const steps = kindPlugin.steps(topology, section, testStepsContext(topology, kindPlugin));
   const step = (id: string) => steps.find((s) => s.id === id)!;
@@ -75,14 +82,24 @@ describe('kind steps', () => {
     });
 
     it.each([
-      ['an unreachable docker daemon', { exitCode: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock' }, /docker network inspect kind failed/],
-      ['two networks named kind', { exitCode: 1, stderr: 'Error: network kind is ambiguous (2 matches found based on name)' }, /two docker networks are named kind: .*docker network rm <id>/],
+      [
+        'an unreachable docker daemon',
+        { exitCode: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock' },
+        /docker network inspect kind failed/,
+      ],
+      [
+        'two networks named kind',
+        { exitCode: 1, stderr: 'Error: network kind is ambiguous (2 matches found based on name)' },
+        /two docker networks are named kind: .*docker network rm <id>/,
+      ],
       ['an IPv6-only network', { stdout: '[{"Subnet":"fc00:f853:ccd:e793::/64"}]' }, /has no IPv4 subnet/],
     ])('fails clearly on %s', async (_, answer, message) => {
       const { step, context } = setup();
       const ctx = context('kind:network');
       ctx.exec.on(INSPECT, answer);
-      const error = await step('kind:network').run(ctx).catch((e: unknown) => e);
+      const error = await step('kind:network')
+        .run(ctx)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StepError);
       expect((error as StepError).message).toMatch(message);
       expect(ctx.exec.lines).not.toContain(CREATE);
@@ -97,7 +114,9 @@ describe('kind steps', () => {
       await expect(step('kind:cluster@demo').run(ctx)).resolves.toEqual({ context: 'kind-demo', apiServerUrl: 'https://172.18.0.3:6443' });
       const file = join(ctx.stateDir, 'kind', 'demo.yaml');
       expect(ctx.exec.lines).toEqual(['kind get clusters', `kind create cluster --name demo --config ${file} --wait 120s`, DISCOVER_DEMO]);
-      expect(await readFile(file, 'utf8')).toBe(renderKindConfigYaml(renderKindConfig('demo', topology.clusters['demo'] as KindClusterSpec, { workers: 1, ...NO_MIRROR })));
+      expect(await readFile(file, 'utf8')).toBe(
+        renderKindConfigYaml(renderKindConfig('demo', topology.clusters['demo'] as KindClusterSpec, { workers: 1, ...NO_MIRROR })),
+      );
     });
 
     it('skips creation when the cluster exists with the recorded config, still returning outputs', async () => {
@@ -108,7 +127,10 @@ describe('kind steps', () => {
 
       const again = createTestStepContext(first.topology, { stateDir: first.stateDir, step: first.step });
       again.exec.on('kind get clusters', { stdout: 'demo\ndemo3\n' }).on(DISCOVER_DEMO, { stdout: '172.18.0.3' });
-      await expect(step('kind:cluster@demo').run(again)).resolves.toEqual({ context: 'kind-demo', apiServerUrl: 'https://172.18.0.3:6443' });
+      await expect(step('kind:cluster@demo').run(again)).resolves.toEqual({
+        context: 'kind-demo',
+        apiServerUrl: 'https://172.18.0.3:6443',
+      });
       expect(again.exec.lines).toEqual(['kind get clusters', DISCOVER_DEMO]);
     });
 
@@ -118,7 +140,9 @@ describe('kind steps', () => {
       await mkdir(join(ctx.stateDir, 'kind'), { recursive: true });
       await writeFile(join(ctx.stateDir, 'kind', 'demo.yaml'), 'kind: Cluster\nnodes: [{ role: control-plane }]\n');
       ctx.exec.on('kind get clusters', { stdout: 'demo\n' });
-      const error = await step('kind:cluster@demo').run(ctx).catch((e: unknown) => e);
+      const error = await step('kind:cluster@demo')
+        .run(ctx)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StepError);
       expect(error).toMatchObject({
         stepId: 'kind:cluster@demo',
@@ -140,7 +164,9 @@ describe('kind steps', () => {
       const { step, context } = setup();
       const ctx = context('kind:cluster@demo', 'demo');
       ctx.exec.on('kind get clusters', { stdout: '' }).on(DISCOVER_DEMO, { stdout: '\n' });
-      await expect(step('kind:cluster@demo').run(ctx)).rejects.toThrow('container demo-control-plane has no address on docker network kind');
+      await expect(step('kind:cluster@demo').run(ctx)).rejects.toThrow(
+        'container demo-control-plane has no address on docker network kind',
+      );
     });
 
     it('passes a non-default network to kind through KIND_EXPERIMENTAL_DOCKER_NETWORK', async () => {
@@ -171,7 +197,8 @@ describe('kind registry mirror (pull-through caches shared by all clusters)', ()
   const CACHES = ['docker-io', 'ghcr-io', 'cr-l5d-io', 'quay-io', 'registry-k8s-io', 'gcr-io'].map((u) => `meshspec-registry-${u}`);
   const inspect = (c: string) => `docker inspect --format {{.State.Running}} ${c}`;
   const NO_SUCH = (c: string) => ({ exitCode: 1, stderr: `Error: No such object: ${c}` });
-  const ownership = async (stateDir: string) => JSON.parse(await readFile(join(stateDir, 'kind', 'registry-mirrors.json'), 'utf8')) as { created: string[] };
+  const ownership = async (stateDir: string) =>
+    JSON.parse(await readFile(join(stateDir, 'kind', 'registry-mirrors.json'), 'utf8')) as { created: string[] };
 
   it('is on by default: one global step after the network, and every cluster waits for it', () => {
     const { steps, step } = setup({ workers: 1 });
@@ -208,15 +235,24 @@ describe('kind registry mirror (pull-through caches shared by all clusters)', ()
     ctx.exec.on('docker run', { stdout: 'f00d' });
     const outputs = await step('kind:registry-mirror').run(ctx);
     expect(ctx.exec.lines.filter((l) => l.startsWith('docker run'))).toHaveLength(6);
-    expect(ctx.exec.lines).toContain('docker run -d --restart=always --name meshspec-registry-cr-l5d-io --network kind -e REGISTRY_PROXY_REMOTEURL=https://cr.l5d.io registry:2');
-    expect(outputs).toMatchObject({ created: [...CACHES].sort(), reused: [], mirrors: { 'docker.io': 'http://meshspec-registry-docker-io:5000' } });
+    expect(ctx.exec.lines).toContain(
+      'docker run -d --restart=always --name meshspec-registry-cr-l5d-io --network kind -e REGISTRY_PROXY_REMOTEURL=https://cr.l5d.io registry:2',
+    );
+    expect(outputs).toMatchObject({
+      created: [...CACHES].sort(),
+      reused: [],
+      mirrors: { 'docker.io': 'http://meshspec-registry-docker-io:5000' },
+    });
     expect((await ownership(ctx.stateDir)).created).toEqual([...CACHES].sort());
   });
 
   it('reuses caches someone else created (another topology, ctlptl), joins them to the network, and never removes them', async () => {
     const { step, context } = setup({ workers: 1 });
     const ctx = context('kind:registry-mirror');
-    ctx.exec.on('docker inspect', { stdout: 'true' }).on('docker network connect', { exitCode: 1, stderr: 'Error response from daemon: endpoint with name meshspec-registry-docker-io already exists in network kind' });
+    ctx.exec.on('docker inspect', { stdout: 'true' }).on('docker network connect', {
+      exitCode: 1,
+      stderr: 'Error response from daemon: endpoint with name meshspec-registry-docker-io already exists in network kind',
+    });
     await expect(step('kind:registry-mirror').run(ctx)).resolves.toMatchObject({ created: [], reused: CACHES });
     expect(ctx.exec.lines.some((l) => l.startsWith('docker run'))).toBe(false);
 
@@ -242,13 +278,19 @@ describe('kind registry mirror (pull-through caches shared by all clusters)', ()
     const destroy = createTestStepContext(first.topology, { stateDir: first.stateDir, step: first.step });
     destroy.exec.on('docker rm -f', { stdout: '' });
     await step('kind:registry-mirror').destroy!(destroy);
-    expect(destroy.exec.lines.sort()).toEqual(CACHES.slice(1).map((c) => `docker rm -f ${c}`).sort());
+    expect(destroy.exec.lines.sort()).toEqual(
+      CACHES.slice(1)
+        .map((c) => `docker rm -f ${c}`)
+        .sort(),
+    );
     await expect(readFile(join(first.stateDir, 'kind', 'registry-mirrors.json'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
   it('points nodes at a reused registry for an upstream instead of creating a cache for it', async () => {
     const { step, context } = setup({ workers: 0, registryMirror: { reuse: { 'docker.io': 'http://ctlptl-registry:5000' } } });
-    expect(step('kind:registry-mirror').plan).toContain('reuse http://ctlptl-registry:5000 as the mirror of docker.io (not created or removed by meshspec)');
+    expect(step('kind:registry-mirror').plan).toContain(
+      'reuse http://ctlptl-registry:5000 as the mirror of docker.io (not created or removed by meshspec)',
+    );
     expect(step('kind:registry-mirror').plan!.some((l) => l.includes('meshspec-registry-docker-io'))).toBe(false);
     const ctx = context('kind:cluster@demo', 'demo');
     ctx.exec.on('kind get clusters', { stdout: '' }).on('docker cp', { stdout: '' }).on(DISCOVER_DEMO, { stdout: '172.18.0.3' });
@@ -264,8 +306,14 @@ describe('kind registry mirror (pull-through caches shared by all clusters)', ()
     ctx.exec.on('kind get clusters', { stdout: '' }).on('docker cp', { stdout: '' }).on(DISCOVER_DEMO, { stdout: '172.18.0.3' });
     await step('kind:cluster@demo').run(ctx);
     const dir = join(ctx.stateDir, 'kind', 'demo.certs.d');
-    expect(ctx.exec.lines.slice(2)).toEqual([`docker cp ${dir}/. demo-control-plane:/etc/containerd/certs.d`, `docker cp ${dir}/. demo-worker:/etc/containerd/certs.d`, DISCOVER_DEMO]);
-    expect(await readFile(join(dir, 'ghcr.io', 'hosts.toml'), 'utf8')).toBe('server = "https://ghcr.io"\n\n[host."http://meshspec-registry-ghcr-io:5000"]\n  capabilities = ["pull", "resolve"]\n');
+    expect(ctx.exec.lines.slice(2)).toEqual([
+      `docker cp ${dir}/. demo-control-plane:/etc/containerd/certs.d`,
+      `docker cp ${dir}/. demo-worker:/etc/containerd/certs.d`,
+      DISCOVER_DEMO,
+    ]);
+    expect(await readFile(join(dir, 'ghcr.io', 'hosts.toml'), 'utf8')).toBe(
+      'server = "https://ghcr.io"\n\n[host."http://meshspec-registry-ghcr-io:5000"]\n  capabilities = ["pull", "resolve"]\n',
+    );
     expect(await readFile(join(ctx.stateDir, 'kind', 'demo.yaml'), 'utf8')).toContain('config_path = "/etc/containerd/certs.d"');
   });
 

@@ -3,7 +3,17 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StepError, stepId, type RunResult, type Step, type StepContext, type Topology } from '@meshspec/core/plugin';
 import { networkCreateArgs, networkInspectArgs, parseIpamConfig } from './docker-network.js';
-import { CONTAINERD_CONFIG_PATCH, certsDCopyArgs, certsDFiles, kindNodeNames, mirrorsFor, registryInspectArgs, registryRunArgs, DEFAULT_REGISTRY_IMAGE, type Mirror } from './registry-mirror.js';
+import {
+  CONTAINERD_CONFIG_PATCH,
+  certsDCopyArgs,
+  certsDFiles,
+  kindNodeNames,
+  mirrorsFor,
+  registryInspectArgs,
+  registryRunArgs,
+  DEFAULT_REGISTRY_IMAGE,
+  type Mirror,
+} from './registry-mirror.js';
 import { renderKindConfig, renderKindConfigYaml } from './render.js';
 import { kindContext } from './resolve.js';
 import { withDefaults, type KindClusterSpec, type KindSection } from './schema.js';
@@ -45,7 +55,11 @@ export function kindSteps(topology: Topology, section: KindSection | undefined):
   const clusters = topology.clusters as Record<string, KindClusterSpec>;
   const mirrors = mirrorsFor(section.registryMirror ?? {});
   const registry = mirrors.length > 0 ? [registryStep(mirrors, network, section.registryMirror?.image ?? DEFAULT_REGISTRY_IMAGE)] : [];
-  return [networkStep(network), ...registry, ...Object.entries(clusters).map(([name, spec]) => clusterStep(name, spec, section, network, mirrors))];
+  return [
+    networkStep(network),
+    ...registry,
+    ...Object.entries(clusters).map(([name, spec]) => clusterStep(name, spec, section, network, mirrors)),
+  ];
 }
 
 /**
@@ -61,20 +75,31 @@ function networkStep(network: string): Step {
     plan: [shellLine('docker', networkInspectArgs(network)), `${shellLine('docker', networkCreateArgs(network))} (only if missing)`],
     inputs: { network, create: networkCreateArgs(network) },
     async run(ctx) {
-      const inspect = () => ctx.exec.run('docker', networkInspectArgs(network), { reject: false, signal: ctx.signal, timeout: QUICK_TIMEOUT_MS });
+      const inspect = () =>
+        ctx.exec.run('docker', networkInspectArgs(network), { reject: false, signal: ctx.signal, timeout: QUICK_TIMEOUT_MS });
       let found = await inspect();
       if (found.exitCode !== 0) {
-        if (!/no such network|not found/i.test(found.stderr)) throw failure(ctx, `docker network inspect ${network} failed`, found, ambiguousHint(found, network));
+        if (!/no such network|not found/i.test(found.stderr))
+          throw failure(ctx, `docker network inspect ${network} failed`, found, ambiguousHint(found, network));
         ctx.progress(`creating docker network ${network}`);
-        const created = await ctx.exec.run('docker', networkCreateArgs(network), { reject: false, signal: ctx.signal, timeout: QUICK_TIMEOUT_MS });
+        const created = await ctx.exec.run('docker', networkCreateArgs(network), {
+          reject: false,
+          signal: ctx.signal,
+          timeout: QUICK_TIMEOUT_MS,
+        });
         // Someone else (another meshspec, a manual kind) may have created it since the inspect: fine.
-        if (created.exitCode !== 0 && !/already exists/i.test(created.stderr)) throw failure(ctx, `could not create docker network ${network}`, created);
+        if (created.exitCode !== 0 && !/already exists/i.test(created.stderr))
+          throw failure(ctx, `could not create docker network ${network}`, created);
         found = await inspect();
         if (found.exitCode !== 0) throw failure(ctx, `docker network ${network} is still missing after creating it`, found);
       }
       const info = parseIpamConfig(found.stdout);
       if (!info) {
-        throw new StepError(ctx.step.id, `docker network ${network} has no IPv4 subnet (IPAM config: ${found.stdout.trim() || 'empty'}); kind clusters here need one`, { command: found.command });
+        throw new StepError(
+          ctx.step.id,
+          `docker network ${network} has no IPv4 subnet (IPAM config: ${found.stdout.trim() || 'empty'}); kind clusters here need one`,
+          { command: found.command },
+        );
       }
       return { subnet: info.subnet, gateway: info.gateway };
     },
@@ -96,8 +121,13 @@ function registryStep(mirrors: Mirror[], network: string, image: string): Step {
     resource: 'docker',
     estimateSeconds: 5,
     plan: [
-      ...owned.map((m) => `${shellLine('docker', registryRunArgs(m, network, image))} (only if missing; kept across applies; removed by destroy only if meshspec created it)`),
-      ...mirrors.filter((m) => m.container === undefined).map((m) => `reuse ${m.endpoint} as the mirror of ${m.upstream} (not created or removed by meshspec)`),
+      ...owned.map(
+        (m) =>
+          `${shellLine('docker', registryRunArgs(m, network, image))} (only if missing; kept across applies; removed by destroy only if meshspec created it)`,
+      ),
+      ...mirrors
+        .filter((m) => m.container === undefined)
+        .map((m) => `reuse ${m.endpoint} as the mirror of ${m.upstream} (not created or removed by meshspec)`),
     ],
     inputs: { network, image, mirrors },
     async run(ctx) {
@@ -105,13 +135,23 @@ function registryStep(mirrors: Mirror[], network: string, image: string): Step {
       const created = new Set(await readOwnership(file));
       const reused: string[] = [];
       for (const mirror of owned) {
-        const found = await ctx.exec.run('docker', registryInspectArgs(mirror.container), { reject: false, signal: ctx.signal, timeout: QUICK_TIMEOUT_MS });
+        const found = await ctx.exec.run('docker', registryInspectArgs(mirror.container), {
+          reject: false,
+          signal: ctx.signal,
+          timeout: QUICK_TIMEOUT_MS,
+        });
         if (found.exitCode === 0) {
           if (!created.has(mirror.container)) reused.push(mirror.container);
-          if (found.stdout.trim() !== 'true') await ctx.exec.run('docker', ['start', mirror.container], { signal: ctx.signal, timeout: QUICK_TIMEOUT_MS });
+          if (found.stdout.trim() !== 'true')
+            await ctx.exec.run('docker', ['start', mirror.container], { signal: ctx.signal, timeout: QUICK_TIMEOUT_MS });
           // A cache made for another network must also be on this one, or the nodes cannot resolve it.
-          const joined = await ctx.exec.run('docker', ['network', 'connect', network, mirror.container], { reject: false, signal: ctx.signal, timeout: QUICK_TIMEOUT_MS });
-          if (joined.exitCode !== 0 && !/already exists/i.test(joined.stderr)) throw failure(ctx, `could not connect registry mirror ${mirror.container} to docker network ${network}`, joined);
+          const joined = await ctx.exec.run('docker', ['network', 'connect', network, mirror.container], {
+            reject: false,
+            signal: ctx.signal,
+            timeout: QUICK_TIMEOUT_MS,
+          });
+          if (joined.exitCode !== 0 && !/already exists/i.test(joined.stderr))
+            throw failure(ctx, `could not connect registry mirror ${mirror.container} to docker network ${network}`, joined);
           continue;
         }
         if (!/no such object|no such container/i.test(found.stderr)) throw failure(ctx, `docker inspect ${mirror.container} failed`, found);
@@ -127,9 +167,17 @@ function registryStep(mirrors: Mirror[], network: string, image: string): Step {
       const file = mirrorOwnershipPath(ctx.stateDir);
       const created = await readOwnership(file);
       for (const container of created) {
-        const removed = await ctx.exec.run('docker', ['rm', '-f', container], { reject: false, signal: ctx.signal, timeout: QUICK_TIMEOUT_MS });
-        if (removed.exitCode !== 0 && !/no such container/i.test(removed.stderr)) throw failure(ctx, `could not remove registry mirror ${container}`, removed);
-        await writeOwnership(file, (await readOwnership(file)).filter((c) => c !== container));
+        const removed = await ctx.exec.run('docker', ['rm', '-f', container], {
+          reject: false,
+          signal: ctx.signal,
+          timeout: QUICK_TIMEOUT_MS,
+        });
+        if (removed.exitCode !== 0 && !/no such container/i.test(removed.stderr))
+          throw failure(ctx, `could not remove registry mirror ${container}`, removed);
+        await writeOwnership(
+          file,
+          (await readOwnership(file)).filter((c) => c !== container),
+        );
       }
       await rm(file, { force: true });
     },
@@ -180,7 +228,9 @@ function clusterStep(name: string, spec: KindClusterSpec, section: KindSection, 
     plan: [
       `${env ? `KIND_EXPERIMENTAL_DOCKER_NETWORK=${network} ` : ''}${shellLine('kind', kindCreateArgs(name, `<state>/kind/${name}.yaml`))} (skipped when cluster ${name} exists with this config)`,
       ...(nodes.length > 0
-        ? [`${shellLine('docker', certsDCopyArgs(`<state>/kind/${name}.certs.d`, '<node>'))} for each node (${nodes.join(', ')}): containerd pulls ${mirrors.map((m) => m.upstream).join(', ')} through the registry mirrors`]
+        ? [
+            `${shellLine('docker', certsDCopyArgs(`<state>/kind/${name}.certs.d`, '<node>'))} for each node (${nodes.join(', ')}): containerd pulls ${mirrors.map((m) => m.upstream).join(', ')} through the registry mirrors`,
+          ]
         : []),
       shellLine('docker', discover),
     ],
@@ -193,8 +243,15 @@ function clusterStep(name: string, spec: KindClusterSpec, section: KindSection, 
         if (recorded === undefined) {
           ctx.log.warn(`kind cluster ${name} already exists and meshspec has no record of its config; using it as it is`);
         } else if (recorded !== configText) {
-          if (recorded !== withoutPatchesText && recorded !== renderKindConfigYaml({ ...withoutPatches, containerdConfigPatches: [CONTAINERD_CONFIG_PATCH] })) {
-            throw new StepError(ctx.step.id, `cluster ${name} exists with a different config; meshspec will not touch it; run meshspec destroy or rename`, { cluster: name });
+          if (
+            recorded !== withoutPatchesText &&
+            recorded !== renderKindConfigYaml({ ...withoutPatches, containerdConfigPatches: [CONTAINERD_CONFIG_PATCH] })
+          ) {
+            throw new StepError(
+              ctx.step.id,
+              `cluster ${name} exists with a different config; meshspec will not touch it; run meshspec destroy or rename`,
+              { cluster: name },
+            );
           }
           // Only the registry mirror setting differs: containerd's config is fixed at creation, the rest still applies.
           ctx.log.warn(
@@ -212,12 +269,19 @@ function clusterStep(name: string, spec: KindClusterSpec, section: KindSection, 
       if (mirrors.length > 0) await pointNodesAtMirrors(ctx, name, config.nodes.length - 1, mirrors);
       const ip = (await ctx.exec.run('docker', discover, { signal: ctx.signal, timeout: QUICK_TIMEOUT_MS })).stdout.trim();
       if (!ip) {
-        throw new StepError(ctx.step.id, `container ${name}-control-plane has no address on docker network ${network}`, { cluster: name, command: shellLine('docker', discover) });
+        throw new StepError(ctx.step.id, `container ${name}-control-plane has no address on docker network ${network}`, {
+          cluster: name,
+          command: shellLine('docker', discover),
+        });
       }
       return { context: kindContext(name), apiServerUrl: `https://${ip}:6443` };
     },
     async destroy(ctx) {
-      await ctx.exec.run('kind', ['delete', 'cluster', '--name', name], { signal: ctx.signal, timeout: CREATE_TIMEOUT_MS, ...(env ? { env } : {}) });
+      await ctx.exec.run('kind', ['delete', 'cluster', '--name', name], {
+        signal: ctx.signal,
+        timeout: CREATE_TIMEOUT_MS,
+        ...(env ? { env } : {}),
+      });
       await rm(configPath(ctx.stateDir, name), { force: true });
       await rm(certsDPath(ctx.stateDir, name), { recursive: true, force: true });
     },
@@ -236,5 +300,8 @@ function ambiguousHint(result: RunResult, network: string): string | undefined {
 }
 
 function failure(ctx: StepContext, message: string, result: RunResult, hint?: string): StepError {
-  return new StepError(ctx.step.id, hint ? `${message}: ${hint}` : message, { command: result.command, stderrTail: result.stderr.slice(-2000) });
+  return new StepError(ctx.step.id, hint ? `${message}: ${hint}` : message, {
+    command: result.command,
+    stderrTail: result.stderr.slice(-2000),
+  });
 }

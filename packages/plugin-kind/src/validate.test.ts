@@ -11,7 +11,13 @@ function check(text: string) {
   const { ctx, topology } = yamlValidateContext(text);
   const section = topology['kindClusters'] as KindSection | undefined;
   const resolved = resolveKind(topology, section);
-  return validateKind(resolved, section, ctx).map((d) => ({ at: `${d.line}:${d.column}`, path: d.path, message: d.message, fix: d.fix, source: d.source }));
+  return validateKind(resolved, section, ctx).map((d) => ({
+    at: `${d.line}:${d.column}`,
+    path: d.path,
+    message: d.message,
+    fix: d.fix,
+    source: d.source,
+  }));
 }
 
 const SEED = seedTopology();
@@ -29,7 +35,8 @@ describe('validateKind', () => {
       {
         at: '10:20',
         path: 'clusters.demo3.serviceSubnet',
-        message: 'serviceSubnet 10.97.0.0/12 (network 10.96.0.0/12) of cluster demo3 overlaps serviceSubnet 10.96.0.0/12 of cluster demo; clusters must not share pod or service ranges',
+        message:
+          'serviceSubnet 10.97.0.0/12 (network 10.96.0.0/12) of cluster demo3 overlaps serviceSubnet 10.96.0.0/12 of cluster demo; clusters must not share pod or service ranges',
         // Not the range proposed just above: two fixes must not collide with each other.
         fix: 'use a free /12 such as serviceSubnet: 10.128.0.0/12',
         source: 'kind',
@@ -41,14 +48,38 @@ describe('validateKind', () => {
     expect(check(`clusters:\n  demo: { serviceSubnet: 10.97.0.0/16 }\nkindClusters: {}\n`)).toEqual([]);
     const hostBits = check(`clusters:\n  demo: { serviceSubnet: 10.97.1.0/16 }\nkindClusters: {}\n`);
     expect(hostBits).toEqual([
-      { at: '2:26', path: 'clusters.demo.serviceSubnet', message: '10.97.1.0/16 has host bits set; its network is 10.97.0.0/16', fix: 'write serviceSubnet: 10.97.0.0/16', source: 'kind' },
+      {
+        at: '2:26',
+        path: 'clusters.demo.serviceSubnet',
+        message: '10.97.1.0/16 has host bits set; its network is 10.97.0.0/16',
+        fix: 'write serviceSubnet: 10.97.0.0/16',
+        source: 'kind',
+      },
     ]);
   });
 
   it.each([
-    ['pod vs pod', 'a: { podSubnet: 10.244.0.0/16 }\n  b: { podSubnet: 10.244.0.0/15 }', 'clusters.b.podSubnet', 'podSubnet 10.244.0.0/15 of cluster b overlaps podSubnet 10.244.0.0/16 of cluster a', 'podSubnet: 10.246.0.0/15'],
-    ['pod vs svc across clusters', 'a: { serviceSubnet: 10.244.0.0/16 }\n  b: { podSubnet: 10.244.0.0/16 }', 'clusters.b.podSubnet', 'podSubnet 10.244.0.0/16 of cluster b overlaps serviceSubnet 10.244.0.0/16 of cluster a', 'podSubnet: 10.246.0.0/16'],
-    ['pod vs svc in one cluster', 'a: { podSubnet: 10.96.0.0/16, serviceSubnet: 10.96.0.0/16 }', 'clusters.a.serviceSubnet', 'serviceSubnet 10.96.0.0/16 of cluster a overlaps its own podSubnet 10.96.0.0/16', 'serviceSubnet: 10.97.0.0/16'],
+    [
+      'pod vs pod',
+      'a: { podSubnet: 10.244.0.0/16 }\n  b: { podSubnet: 10.244.0.0/15 }',
+      'clusters.b.podSubnet',
+      'podSubnet 10.244.0.0/15 of cluster b overlaps podSubnet 10.244.0.0/16 of cluster a',
+      'podSubnet: 10.246.0.0/15',
+    ],
+    [
+      'pod vs svc across clusters',
+      'a: { serviceSubnet: 10.244.0.0/16 }\n  b: { podSubnet: 10.244.0.0/16 }',
+      'clusters.b.podSubnet',
+      'podSubnet 10.244.0.0/16 of cluster b overlaps serviceSubnet 10.244.0.0/16 of cluster a',
+      'podSubnet: 10.246.0.0/16',
+    ],
+    [
+      'pod vs svc in one cluster',
+      'a: { podSubnet: 10.96.0.0/16, serviceSubnet: 10.96.0.0/16 }',
+      'clusters.a.serviceSubnet',
+      'serviceSubnet 10.96.0.0/16 of cluster a overlaps its own podSubnet 10.96.0.0/16',
+      'serviceSubnet: 10.97.0.0/16',
+    ],
   ])('%s: error on the later one, naming both, proposing a free range of the same size', (_, clusters, path, message, fix) => {
     const diagnostics = check(`clusters:\n  ${clusters}\nkindClusters: {}\n`);
     expect(diagnostics).toHaveLength(1);
@@ -72,16 +103,24 @@ describe('validateKind', () => {
 
   it('reports two clusters on the same API server host port', () => {
     const diagnostics = check(`clusters:\n  a: { apiServerPort: 6443 }\n  b: { apiServerPort: 6443 }\nkindClusters: {}\n`);
-    expect(diagnostics).toMatchObject([{ path: 'clusters.b.apiServerPort', at: '3:23', message: 'cluster b would listen on 127.0.0.1:6443, which cluster a already uses' }]);
+    expect(diagnostics).toMatchObject([
+      { path: 'clusters.b.apiServerPort', at: '3:23', message: 'cluster b would listen on 127.0.0.1:6443, which cluster a already uses' },
+    ]);
   });
 
   it('accepts automatic subnets for many clusters next to explicit ones', () => {
-    expect(check(`clusters:\n  a: {}\n  b: { podSubnet: 10.245.0.0/16, serviceSubnet: 10.97.0.0/16 }\n  c: {}\n  d: {}\nkindClusters: {}\n`)).toEqual([]);
+    expect(
+      check(`clusters:\n  a: {}\n  b: { podSubnet: 10.245.0.0/16, serviceSubnet: 10.97.0.0/16 }\n  c: {}\n  d: {}\nkindClusters: {}\n`),
+    ).toEqual([]);
   });
 
   it('reports a cluster left without a subnet when explicit ones take all of 10.0.0.0/8', () => {
     expect(check(`clusters:\n  a: { serviceSubnet: 10.0.0.0/12, podSubnet: 10.16.0.0/4 }\n  b: {}\nkindClusters: {}\n`)).toContainEqual(
-      expect.objectContaining({ path: 'clusters.b', at: '3:6', message: 'cluster b has no podSubnet and no free /16 is left in 10.0.0.0/8' }),
+      expect.objectContaining({
+        path: 'clusters.b',
+        at: '3:6',
+        message: 'cluster b has no podSubnet and no free /16 is left in 10.0.0.0/8',
+      }),
     );
   });
 

@@ -8,7 +8,8 @@ export function validateKind(topology: Topology, section: KindSection | undefine
   if (section === undefined) return [];
   const clusters = topology.clusters as Record<string, KindClusterSpec>;
   const diagnostics: Diagnostic[] = [];
-  const report = (path: (string | number)[], message: string, fix: string) => diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'kind' });
+  const report = (path: (string | number)[], message: string, fix: string) =>
+    diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'kind' });
 
   diagnostics.push(...clusterSubnetDiagnostics(clusters, ctx, 'kind', 'kind'));
 
@@ -17,7 +18,11 @@ export function validateKind(topology: Topology, section: KindSection | undefine
   for (const [cluster, spec] of Object.entries(clusters)) {
     const expected = kindContext(cluster);
     if (spec.context !== undefined && spec.context !== expected) {
-      report(['clusters', cluster, 'context'], `kind names the kube context of cluster ${cluster} "${expected}", not "${spec.context}"`, `remove context or write context: ${expected}`);
+      report(
+        ['clusters', cluster, 'context'],
+        `kind names the kube context of cluster ${cluster} "${expected}", not "${spec.context}"`,
+        `remove context or write context: ${expected}`,
+      );
     }
     const port = spec.apiServerPort ?? defaults.apiServerPort;
     if (port === undefined || port === 0) continue;
@@ -25,7 +30,11 @@ export function validateKind(topology: Topology, section: KindSection | undefine
     const owner = ports.get(where);
     if (owner !== undefined) {
       const path = spec.apiServerPort !== undefined ? ['clusters', cluster, 'apiServerPort'] : [KIND_SECTION_KEY, 'apiServerPort'];
-      report(path, `cluster ${cluster} would listen on ${where}, which cluster ${owner} already uses`, `give each cluster its own apiServerPort, or omit it so kind picks a free port`);
+      report(
+        path,
+        `cluster ${cluster} would listen on ${where}, which cluster ${owner} already uses`,
+        `give each cluster its own apiServerPort, or omit it so kind picks a free port`,
+      );
     } else {
       ports.set(where, cluster);
     }

@@ -18,6 +18,16 @@ export {
 export { kwokFacts, kwokProvidedClusters, type KwokFacts } from './facts.js';
 export { resolveKwok, kwokContext, loadBalancerPools } from './resolve.js';
 export { validateKwok } from './validate.js';
-export { renderKwokctlConfig, renderKwokctlConfigYaml, renderSimulatedNodes, kwokctlCreateArgs, advertiseAddress, clusterDir, BIND_ADDRESS, SIMULATED_LABEL, type LoadBalancerController } from './render.js';
+export {
+  renderKwokctlConfig,
+  renderKwokctlConfigYaml,
+  renderSimulatedNodes,
+  kwokctlCreateArgs,
+  advertiseAddress,
+  clusterDir,
+  BIND_ADDRESS,
+  SIMULATED_LABEL,
+  type LoadBalancerController,
+} from './render.js';
 export { kwokSteps, clusterStepId, configPath, kwokWorkdir, installedController } from './steps.js';
 export { assignAddresses, addressesOf, SIMULATED_LB_LABEL, type ServiceView } from './lb-controller.js';

@@ -38,7 +38,9 @@ export function addressesOf(range: string): string[] {
 export function assignAddresses(services: ServiceView[], pool: string[]): { namespace: string; name: string; ip: string }[] {
   const used = new Set(services.flatMap((s) => s.addresses));
   const free = pool.filter((ip) => !used.has(ip));
-  const pending = services.filter((s) => s.type === 'LoadBalancer' && s.addresses.length === 0).sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  const pending = services
+    .filter((s) => s.type === 'LoadBalancer' && s.addresses.length === 0)
+    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
   return pending.flatMap((s) => {
     const ip = free.shift();
     return ip ? [{ namespace: s.namespace, name: s.name, ip }] : [];
@@ -62,17 +64,24 @@ function connect(kubeconfigFile: string): Connection {
   const ca = read(cluster['certificate-authority']);
   const cert = read(user['client-certificate']);
   const key = read(user['client-key']);
-  return { server: new URL(cluster.server), agent: new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) }) };
+  return {
+    server: new URL(cluster.server),
+    agent: new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) }),
+  };
 }
 
 function request(conn: Connection, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
   return new Promise((done, fail) => {
-    const req = https.request(new URL(path, conn.server), { method, agent: conn.agent, headers: body ? { 'content-type': 'application/merge-patch+json' } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => done({ status: res.statusCode ?? 0, text }));
-    });
+    const req = https.request(
+      new URL(path, conn.server),
+      { method, agent: conn.agent, headers: body ? { 'content-type': 'application/merge-patch+json' } : {} },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', fail);
     req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
     req.end(body ? JSON.stringify(body) : undefined);
@@ -82,7 +91,15 @@ function request(conn: Connection, method: string, path: string, body?: unknown)
 async function reconcile(conn: Connection, pool: string[]): Promise<void> {
   const listed = await request(conn, 'GET', '/api/v1/services');
   if (listed.status !== 200) throw new Error(`listing services: HTTP ${listed.status}`);
-  const items = (JSON.parse(listed.text) as { items: { metadata: { namespace: string; name: string }; spec?: { type?: string }; status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }[] }).items;
+  const items = (
+    JSON.parse(listed.text) as {
+      items: {
+        metadata: { namespace: string; name: string };
+        spec?: { type?: string };
+        status?: { loadBalancer?: { ingress?: { ip?: string }[] } };
+      }[];
+    }
+  ).items;
   const services = items.map((s) => ({
     namespace: s.metadata.namespace,
     name: s.metadata.name,

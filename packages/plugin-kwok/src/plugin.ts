@@ -16,7 +16,14 @@ export const kwokPlugin = definePlugin<KwokSection, KwokFacts>({
   steps: (topology, section) => kwokSteps(topology, section),
   facts: kwokFacts,
   providesClusters: kwokProvidedClusters,
-  tools: [{ command: 'kwokctl', versionArgs: ['--version'], parseVersion: (out) => /\bv\d+\.\d+\.\d+\S*/.exec(out)?.[0], why: 'creates and deletes the simulated clusters (binary runtime)' }],
+  tools: [
+    {
+      command: 'kwokctl',
+      versionArgs: ['--version'],
+      parseVersion: (out) => /\bv\d+\.\d+\.\d+\S*/.exec(out)?.[0],
+      why: 'creates and deletes the simulated clusters (binary runtime)',
+    },
+  ],
   addresses: (topology, section) => {
     const facts = kwokFacts(topology, section);
     return facts.clusters.flatMap((cluster) => {
@@ -24,7 +31,11 @@ export const kwokPlugin = definePlugin<KwokSection, KwokFacts>({
       return [
         { cluster, what: 'pods', ...(spec.podSubnet ? { range: spec.podSubnet } : { note: 'no free /16 left' }) },
         { cluster, what: 'services', ...(spec.serviceSubnet ? { range: spec.serviceSubnet } : { note: 'no free /16 left' }) },
-        { cluster, what: 'load balancers (simulated)', ...(facts.loadBalancerPools[cluster] ? { range: facts.loadBalancerPools[cluster] } : { note: 'loadBalancerRange too small' }) },
+        {
+          cluster,
+          what: 'load balancers (simulated)',
+          ...(facts.loadBalancerPools[cluster] ? { range: facts.loadBalancerPools[cluster] } : { note: 'loadBalancerRange too small' }),
+        },
       ];
     });
   },

@@ -28,7 +28,13 @@ export const clusterDir = (workdir: string, cluster: string) => join(workdir, 'c
  * version, plus the load-balancer controller as a kwokctl component (started, stopped and deleted with
  * the cluster, so it lives exactly as long as the cluster does).
  */
-export function renderKwokctlConfig(cluster: string, section: ResolvedKwokSection, pool: string, workdir: string, controller: LoadBalancerController): Record<string, unknown> {
+export function renderKwokctlConfig(
+  cluster: string,
+  section: ResolvedKwokSection,
+  pool: string,
+  workdir: string,
+  controller: LoadBalancerController,
+): Record<string, unknown> {
   return {
     apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
     kind: 'KwokctlConfiguration',
@@ -90,7 +96,13 @@ export function renderSimulatedNodes(spec: KwokClusterSpec, count: number): Kube
       metadata: {
         name,
         annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-        labels: { type: 'kwok', 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', [SIMULATED_LABEL]: 'true' },
+        labels: {
+          type: 'kwok',
+          'kubernetes.io/hostname': name,
+          'kubernetes.io/os': 'linux',
+          'kubernetes.io/arch': 'amd64',
+          [SIMULATED_LABEL]: 'true',
+        },
       },
       spec: podCIDR ? { podCIDR, podCIDRs: [podCIDR] } : {},
     };

@@ -42,7 +42,12 @@ export function withDefaults(section: KwokSection | undefined): ResolvedKwokSect
   };
 }
 
-const NODES_SCHEMA: JsonSchema = { type: 'integer', minimum: 1, maximum: 100, description: 'Simulated nodes per cluster (kwok makes them Ready; pods scheduled on them become Running without a container).' };
+const NODES_SCHEMA: JsonSchema = {
+  type: 'integer',
+  minimum: 1,
+  maximum: 100,
+  description: 'Simulated nodes per cluster (kwok makes them Ready; pods scheduled on them become Running without a container).',
+};
 
 export const kwokSectionSchema: JsonSchema = {
   type: 'object',
@@ -54,16 +59,24 @@ export const kwokSectionSchema: JsonSchema = {
       type: 'string',
       pattern: '^v\\d+\\.\\d+\\.\\d+$',
       default: DEFAULT_KUBERNETES_VERSION,
-      description: 'Kubernetes version of the control planes (KWOK_KUBE_VERSION: kwokctl downloads it unless KWOK_KUBE_APISERVER_BINARY and friends point at local binaries, which must be that version).',
+      description:
+        'Kubernetes version of the control planes (KWOK_KUBE_VERSION: kwokctl downloads it unless KWOK_KUBE_APISERVER_BINARY and friends point at local binaries, which must be that version).',
     },
     nodes: { ...NODES_SCHEMA, default: DEFAULT_NODES },
     loadBalancerRange: {
       type: 'string',
       format: 'cidr',
       default: DEFAULT_LOAD_BALANCER_RANGE,
-      description: 'IPv4 range the simulated LoadBalancer addresses come from (no MetalLB on kwok): each cluster gets loadBalancerPoolSize addresses of it, written to Service status and marked simulated. Default TEST-NET-2, which nothing routes.',
+      description:
+        'IPv4 range the simulated LoadBalancer addresses come from (no MetalLB on kwok): each cluster gets loadBalancerPoolSize addresses of it, written to Service status and marked simulated. Default TEST-NET-2, which nothing routes.',
     },
-    loadBalancerPoolSize: { type: 'integer', minimum: 1, maximum: 256, default: DEFAULT_LOAD_BALANCER_POOL_SIZE, description: 'Simulated LoadBalancer addresses per cluster.' },
+    loadBalancerPoolSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 256,
+      default: DEFAULT_LOAD_BALANCER_POOL_SIZE,
+      description: 'Simulated LoadBalancer addresses per cluster.',
+    },
   },
 };
 

@@ -10,14 +10,26 @@ import { withDefaults } from './schema.js';
 
 const controller = () => ({ node: '/usr/bin/node', script: '/opt/lb-controller.js' });
 const topology = (): Topology =>
-  resolveKwok({ apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { east: {}, west: { simulatedNodes: 2 } }, kwokClusters: {} }, {});
-const KUBECONFIG = (port: number) => `apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority: /x/ca.crt\n    server: https://127.0.0.1:${port}\n  name: kwok-east\n`;
+  resolveKwok(
+    {
+      apiVersion: 'meshspec.dev/v1alpha1',
+      kind: 'Topology',
+      metadata: { name: 't' },
+      clusters: { east: {}, west: { simulatedNodes: 2 } },
+      kwokClusters: {},
+    },
+    {},
+  );
+const KUBECONFIG = (port: number) =>
+  `apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority: /x/ca.crt\n    server: https://127.0.0.1:${port}\n  name: kwok-east\n`;
 
 /** FAKE kwok: the simulated Nodes become Ready as soon as they are applied, as kwok-controller marks them. */
 function kwokMarksNodesReady(kube: MemoryKube): void {
   const apply = kube.apply.bind(kube);
   kube.apply = async (objects, options) => {
-    const list = (objects as KubeObject[]).map((o) => (o.kind === 'Node' ? { ...o, status: { conditions: [{ type: 'Ready', status: 'True' }] } } : o));
+    const list = (objects as KubeObject[]).map((o) =>
+      o.kind === 'Node' ? { ...o, status: { conditions: [{ type: 'Ready', status: 'True' }] } } : o,
+    );
     return apply(list, options);
   };
 }
@@ -26,7 +38,10 @@ function runContext(existing: string[] = [], createExit = 0) {
   const t = topology();
   const ctx = createTestStepContext(t, { step: { id: 'kwok:cluster@east', cluster: 'east' } });
   ctx.exec.on('kwokctl get clusters', { stdout: existing.map((c) => `${c}\n`).join('') });
-  ctx.exec.on('kwokctl create cluster', { exitCode: createExit, stderr: createExit ? 'failed to start cluster "east": kube-apiserver exited' : '' });
+  ctx.exec.on('kwokctl create cluster', {
+    exitCode: createExit,
+    stderr: createExit ? 'failed to start cluster "east": kube-apiserver exited' : '',
+  });
   ctx.exec.on('kwokctl get kubeconfig --name east', { stdout: KUBECONFIG(32764) });
   kwokMarksNodesReady(ctx.kube('east') as MemoryKube);
   const step = kwokSteps(t, t['kwokClusters'] as never, controller).find((s) => s.id === 'kwok:cluster@east')!;
@@ -37,8 +52,13 @@ describe('kwok steps', () => {
   it('plan: one cluster step per cluster, creation marked as cluster-create, matches the golden', async () => {
     const t = topology();
     const steps = kwokPlugin.steps(t, t['kwokClusters'] as never, undefined as never);
-    expect(steps.map((s) => [s.id, s.resource])).toEqual([['kwok:cluster@east', 'cluster-create'], ['kwok:cluster@west', 'cluster-create']]);
-    await expect(steps.map((s) => `${s.id}\n${s.plan.map((l) => `  $ ${l}`).join('\n')}`).join('\n') + '\n').toMatchFileSnapshot('__golden__/plan.txt');
+    expect(steps.map((s) => [s.id, s.resource])).toEqual([
+      ['kwok:cluster@east', 'cluster-create'],
+      ['kwok:cluster@west', 'cluster-create'],
+    ]);
+    await expect(steps.map((s) => `${s.id}\n${s.plan.map((l) => `  $ ${l}`).join('\n')}`).join('\n') + '\n').toMatchFileSnapshot(
+      '__golden__/plan.txt',
+    );
     expect(kwokPlugin.steps({ ...t, kwokClusters: undefined }, undefined, undefined as never)).toEqual([]);
   });
 
@@ -48,10 +68,17 @@ describe('kwok steps', () => {
     expect(outputs).toEqual({ context: 'kwok-east', apiServerUrl: 'https://127.0.0.1:32764' });
     const create = ctx.exec.calls.find((c) => c.args[0] === 'create')!;
     expect(create.args).toContain('kube-apiserver=service-cluster-ip-range=10.96.0.0/16');
-    expect(create.args.slice(create.args.indexOf('--config'), create.args.indexOf('--config') + 2)).toEqual(['--config', configPath(ctx.stateDir, 'east')]);
+    expect(create.args.slice(create.args.indexOf('--config'), create.args.indexOf('--config') + 2)).toEqual([
+      '--config',
+      configPath(ctx.stateDir, 'east'),
+    ]);
     expect(ctx.exec.calls.every((c) => c.env?.['KWOK_WORKDIR'] === kwokWorkdir(ctx.stateDir))).toBe(true);
     const written = await readFile(configPath(ctx.stateDir, 'east'), 'utf8');
-    expect(written).toBe(renderKwokctlConfigYaml(renderKwokctlConfig('east', withDefaults({}), '198.51.100.1-198.51.100.4', kwokWorkdir(ctx.stateDir), controller())));
+    expect(written).toBe(
+      renderKwokctlConfigYaml(
+        renderKwokctlConfig('east', withDefaults({}), '198.51.100.1-198.51.100.4', kwokWorkdir(ctx.stateDir), controller()),
+      ),
+    );
     const node = await ctx.kube('east').get('v1', 'Node', 'kwok-node-0');
     expect((node?.['spec'] as { podCIDR: string }).podCIDR).toBe('10.244.0.0/24');
   });
@@ -59,7 +86,12 @@ describe('kwok steps', () => {
   it('run: an existing cluster with the recorded config is used as it is (no second create)', async () => {
     const { ctx, step } = runContext(['east']);
     await mkdir(kwokWorkdir(ctx.stateDir), { recursive: true });
-    await writeFile(configPath(ctx.stateDir, 'east'), renderKwokctlConfigYaml(renderKwokctlConfig('east', withDefaults({}), '198.51.100.1-198.51.100.4', kwokWorkdir(ctx.stateDir), controller())));
+    await writeFile(
+      configPath(ctx.stateDir, 'east'),
+      renderKwokctlConfigYaml(
+        renderKwokctlConfig('east', withDefaults({}), '198.51.100.1-198.51.100.4', kwokWorkdir(ctx.stateDir), controller()),
+      ),
+    );
     await step.run(ctx);
     expect(ctx.exec.lines.filter((l) => l.startsWith('kwokctl create'))).toEqual([]);
   });
@@ -75,7 +107,9 @@ describe('kwok steps', () => {
     const { ctx, step } = runContext([], 1);
     const error = (await step.run(ctx).catch((e: unknown) => e)) as StepError;
     expect(error).toBeInstanceOf(StepError);
-    expect(error.message).toContain(`kwokctl could not create cluster east: its component logs are in ${kwokWorkdir(ctx.stateDir)}/clusters/east/logs`);
+    expect(error.message).toContain(
+      `kwokctl could not create cluster east: its component logs are in ${kwokWorkdir(ctx.stateDir)}/clusters/east/logs`,
+    );
   });
 
   it.each([

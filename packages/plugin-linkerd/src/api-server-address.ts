@@ -8,10 +8,7 @@
 //   the linkerd CLI copies itself when `--api-server-address` is not given.
 import type { ClusterInfo, Topology } from '@meshspec/core/plugin';
 
-export type ApiServerAddress =
-  | { from: 'topology'; url: string }
-  | { from: 'provider'; step: string }
-  | { from: 'kubeconfig' };
+export type ApiServerAddress = { from: 'topology'; url: string } | { from: 'provider'; step: string } | { from: 'kubeconfig' };
 
 export function apiServerAddressOf(topology: Topology, cluster: Pick<ClusterInfo, 'cluster' | 'reachableAt'>): ApiServerAddress {
   const written = topology.clusters[cluster.cluster]?.['apiServerUrl'];

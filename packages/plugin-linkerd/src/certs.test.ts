@@ -62,7 +62,10 @@ describe('linkerd certificates (checked with real openssl)', () => {
   it('writes SEC1 "EC PRIVATE KEY" PEM that openssl reads and that matches each certificate', async () => {
     const secrets = secretsOf();
     await ensureLinkerdCertificates(secrets, options);
-    for (const [cert, key] of [[CERT_FILES.caCert, CERT_FILES.caKey], [CERT_FILES.issuerCert, CERT_FILES.issuerKey]] as const) {
+    for (const [cert, key] of [
+      [CERT_FILES.caCert, CERT_FILES.caKey],
+      [CERT_FILES.issuerCert, CERT_FILES.issuerKey],
+    ] as const) {
       const keyText = (await secrets.read(key))!;
       expect(keyText.startsWith('-----BEGIN EC PRIVATE KEY-----')).toBe(true);
       openssl('ec', '-in', secrets.path(key), '-check', '-noout');
@@ -116,7 +119,9 @@ describe('linkerd certificates (checked with real openssl)', () => {
     const anchor = await generateTrustAnchor(87_600 * HOUR, new Date(Date.now() + 48 * HOUR));
     await secrets.write(CERT_FILES.caCert, anchor.cert);
     await secrets.write(CERT_FILES.caKey, anchor.key);
-    await expect(ensureLinkerdCertificates(secrets, options)).rejects.toThrow(/the Linkerd trust anchor in .*linkerd-ca\.crt is not valid until .*fix the clock.*meshspec never replaces a trust anchor/);
+    await expect(ensureLinkerdCertificates(secrets, options)).rejects.toThrow(
+      /the Linkerd trust anchor in .*linkerd-ca\.crt is not valid until .*fix the clock.*meshspec never replaces a trust anchor/,
+    );
     expect(await secrets.read(CERT_FILES.caCert)).toBe(anchor.cert);
     expect(await secrets.read(CERT_FILES.issuerCert)).toBeUndefined();
   });
@@ -131,12 +136,14 @@ describe('linkerd certificates (checked with real openssl)', () => {
     await expect(ensureLinkerdCertificates(other, options)).rejects.toThrow(/linkerd-ca.key is missing/);
   });
 
-  it('caps the issuer at the anchor\'s expiry', async () => {
+  it("caps the issuer at the anchor's expiry", async () => {
     const anchor = await generateTrustAnchor(10 * HOUR);
     const issuer = await issueIssuer(anchor, 8760 * HOUR);
     const dir = mkdtempSync(join(tmpdir(), 'linkerd-cap-'));
     writeFileSync(join(dir, 'i.crt'), issuer.cert);
     writeFileSync(join(dir, 'c.crt'), anchor.cert);
-    expect(openssl('x509', '-in', join(dir, 'i.crt'), '-noout', '-enddate')).toBe(openssl('x509', '-in', join(dir, 'c.crt'), '-noout', '-enddate'));
+    expect(openssl('x509', '-in', join(dir, 'i.crt'), '-noout', '-enddate')).toBe(
+      openssl('x509', '-in', join(dir, 'c.crt'), '-noout', '-enddate'),
+    );
   });
 });

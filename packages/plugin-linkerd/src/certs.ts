@@ -12,7 +12,17 @@ import { registerKeyPem } from './redaction.js';
 
 // Heavy (see identity.ts): import this module only where certificates are generated. The readers stay
 // re-exported here so tests and callers that already load the generator have one place to import from.
-export { CERT_FILES, certificatesIn, fingerprintOf, ISSUER_CN, isSignedBy, keyMatchesCert, notAfterOf, notBeforeOf, TRUST_ANCHOR_CN } from './identity.js';
+export {
+  CERT_FILES,
+  certificatesIn,
+  fingerprintOf,
+  ISSUER_CN,
+  isSignedBy,
+  keyMatchesCert,
+  notAfterOf,
+  notBeforeOf,
+  TRUST_ANCHOR_CN,
+} from './identity.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 const crypto = globalThis.crypto;
@@ -149,7 +159,9 @@ export async function ensureLinkerdCertificates(secrets: SecretStore, options: C
   let trustAnchor: EnsureResult['trustAnchor'] = 'reused';
   if (!caCert && !caKey) {
     if (issuerCert || issuerKey) {
-      throw new Error(`found ${CERT_FILES.issuerCert}/${CERT_FILES.issuerKey} without the trust anchor in ${secrets.dir}: restore ${CERT_FILES.caCert} and ${CERT_FILES.caKey}, or remove the issuer files to start a new mesh identity`);
+      throw new Error(
+        `found ${CERT_FILES.issuerCert}/${CERT_FILES.issuerKey} without the trust anchor in ${secrets.dir}: restore ${CERT_FILES.caCert} and ${CERT_FILES.caKey}, or remove the issuer files to start a new mesh identity`,
+      );
     }
     anchor = await generateTrustAnchor(options.trustAnchorValidityMs, now);
     registerKeyPem(anchor.key);
@@ -157,19 +169,28 @@ export async function ensureLinkerdCertificates(secrets: SecretStore, options: C
     await secrets.write(CERT_FILES.caKey, anchor.key);
     trustAnchor = 'generated';
   } else {
-    if (!caCert) throw new Error(`${CERT_FILES.caKey} exists without ${CERT_FILES.caCert} in ${secrets.dir}: restore the certificate from your backup`);
+    if (!caCert)
+      throw new Error(
+        `${CERT_FILES.caKey} exists without ${CERT_FILES.caCert} in ${secrets.dir}: restore the certificate from your backup`,
+      );
     if (notAfterOf(caCert).getTime() <= now.getTime()) {
-      throw new Error(`the Linkerd trust anchor in ${secrets.path(CERT_FILES.caCert)} expired on ${notAfterOf(caCert).toISOString()}: rotate it by hand (https://linkerd.io/2/tasks/manually-rotating-control-plane-tls-credentials/)`);
+      throw new Error(
+        `the Linkerd trust anchor in ${secrets.path(CERT_FILES.caCert)} expired on ${notAfterOf(caCert).toISOString()}: rotate it by hand (https://linkerd.io/2/tasks/manually-rotating-control-plane-tls-credentials/)`,
+      );
     }
     // Never replaced silently (see above): a future anchor is a wrong clock or a wrongly made file.
     if (notBeforeOf(caCert).getTime() > now.getTime()) {
-      throw new Error(`the Linkerd trust anchor in ${secrets.path(CERT_FILES.caCert)} is not valid until ${notBeforeOf(caCert).toISOString()} (this machine's clock says ${now.toISOString()}): fix the clock if it is behind; if the file was made wrong, restore the anchor the clusters trust from your backup (meshspec never replaces a trust anchor)`);
+      throw new Error(
+        `the Linkerd trust anchor in ${secrets.path(CERT_FILES.caCert)} is not valid until ${notBeforeOf(caCert).toISOString()} (this machine's clock says ${now.toISOString()}): fix the clock if it is behind; if the file was made wrong, restore the anchor the clusters trust from your backup (meshspec never replaces a trust anchor)`,
+      );
     }
-    if (caKey && !keyMatchesCert(caKey, caCert)) throw new Error(`${CERT_FILES.caKey} does not belong to ${CERT_FILES.caCert} in ${secrets.dir}: restore the matching pair`);
+    if (caKey && !keyMatchesCert(caKey, caCert))
+      throw new Error(`${CERT_FILES.caKey} does not belong to ${CERT_FILES.caCert} in ${secrets.dir}: restore the matching pair`);
     anchor = { cert: caCert, key: caKey ?? '' };
   }
 
-  const problem = trustAnchor === 'generated' ? 'new trust anchor' : await issuerProblem({ cert: issuerCert, key: issuerKey }, anchor.cert, options, now);
+  const problem =
+    trustAnchor === 'generated' ? 'new trust anchor' : await issuerProblem({ cert: issuerCert, key: issuerKey }, anchor.cert, options, now);
   let issuer: PemPair;
   let issuerOutcome: EnsureResult['issuer'] = 'reused';
   if (problem === undefined) {

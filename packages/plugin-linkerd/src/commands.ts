@@ -19,11 +19,17 @@ export function crdsArgs(context: string, caps: LinkerdCapabilities, installGate
 /** `linkerd install` (first time) or `linkerd upgrade` (control plane present) with the shared identity. */
 export function controlPlaneArgs(context: string, mode: 'install' | 'upgrade', files: IdentityFiles, clusterNetworks: string[]): string[] {
   return [
-    '--context', context, mode,
-    '--identity-trust-anchors-file', files.trustAnchors,
-    '--identity-issuer-certificate-file', files.issuerCert,
-    '--identity-issuer-key-file', files.issuerKey,
-    '--set', `clusterNetworks=${helmList(clusterNetworks)}`,
+    '--context',
+    context,
+    mode,
+    '--identity-trust-anchors-file',
+    files.trustAnchors,
+    '--identity-issuer-certificate-file',
+    files.issuerCert,
+    '--identity-issuer-key-file',
+    files.issuerKey,
+    '--set',
+    `clusterNetworks=${helmList(clusterNetworks)}`,
   ];
 }
 
@@ -46,10 +52,20 @@ export function multiclusterArgs(context: string, caps: LinkerdCapabilities, gat
  * controller) to apply in the target. `--api-server-address` puts an address the target can reach into
  * the credentials instead of the kubeconfig's (on kind: 127.0.0.1, useless from another cluster).
  */
-export function linkArgs(sourceContext: string, source: string, caps: LinkerdCapabilities, gateway: boolean, apiServerAddress: string | undefined): string[] {
+export function linkArgs(
+  sourceContext: string,
+  source: string,
+  caps: LinkerdCapabilities,
+  gateway: boolean,
+  apiServerAddress: string | undefined,
+): string[] {
   return [
-    '--context', sourceContext, 'multicluster', caps.usesLinkGen ? 'link-gen' : 'link',
-    '--cluster-name', source,
+    '--context',
+    sourceContext,
+    'multicluster',
+    caps.usesLinkGen ? 'link-gen' : 'link',
+    '--cluster-name',
+    source,
     ...(apiServerAddress ? ['--api-server-address', apiServerAddress] : []),
     ...(gateway ? [] : ['--gateway=false']),
   ];

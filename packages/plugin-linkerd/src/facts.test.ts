@@ -16,7 +16,11 @@ const facts = (linkerd: LinkerdSection | undefined) => factsOf(linkerdPlugin, to
 
 describe('linkerd facts', () => {
   it('version and capabilities come from Linkerd’s own table (the default version when none is written)', () => {
-    expect(facts({ version: 'stable-2.13.3' }).capabilities).toMatchObject({ smiRemoved: false, needsLinkerdSmi023: true, installsGatewayApiCrds: true });
+    expect(facts({ version: 'stable-2.13.3' }).capabilities).toMatchObject({
+      smiRemoved: false,
+      needsLinkerdSmi023: true,
+      installsGatewayApiCrds: true,
+    });
     expect(facts({ version: 'edge-22.12.1' }).capabilities?.needsLinkerdSmi023).toBe(false);
     expect(facts({}).version?.minor).toBe(20);
     expect(facts({}).capabilities).toMatchObject({ smiRemoved: true, installsGatewayApiCrds: false });

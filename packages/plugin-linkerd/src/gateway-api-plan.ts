@@ -11,7 +11,11 @@ import { capabilitiesOf, type LinkerdCapabilities, type LinkerdVersion } from '.
  * it over ownership); from 2.18 meshspec applies them unless told not to (gatewayApi.install: false) or
  * told to let Linkerd bundle its experimental ones (installGatewayApi: true).
  */
-export function gatewayApiPlan(section: ResolvedLinkerdSection, caps: LinkerdCapabilities, topologyDir: string): GatewayApiSource | undefined {
+export function gatewayApiPlan(
+  section: ResolvedLinkerdSection,
+  caps: LinkerdCapabilities,
+  topologyDir: string,
+): GatewayApiSource | undefined {
   if (caps.installsGatewayApiCrds || !section.gatewayApi.install || section.installGatewayApi) return undefined;
   return gatewayApiSource(section.gatewayApi, topologyDir);
 }

@@ -12,7 +12,13 @@ import { linkerdPlugin } from './index.js';
 
 const linkerdSteps = withEngineFacts(linkerdPlugin, linkerdStepsRaw, [kindPlugin]);
 
-const topology = (linkerd: LinkerdSection): Topology => ({ apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { east: { context: 'kind-east' }, west: { context: 'kind-west' } }, linkerd });
+const topology = (linkerd: LinkerdSection): Topology => ({
+  apiVersion: 'meshspec.dev/v1alpha1',
+  kind: 'Topology',
+  metadata: { name: 't' },
+  clusters: { east: { context: 'kind-east' }, west: { context: 'kind-west' } },
+  linkerd,
+});
 const stepsCtx = { stateDir: '/state', topologyDir: '/topo', contextOf: (c: string) => `kind-${c}` };
 const stepsOf = (s: LinkerdSection) => linkerdSteps(topology(s), s, stepsCtx);
 const byId = (steps: Step[], id: string) => steps.find((s) => s.id === id)!;
@@ -20,7 +26,12 @@ const byId = (steps: Step[], id: string) => steps.find((s) => s.id === id)!;
 describe('Gateway API CRDs step (Linkerd 2.18+)', () => {
   it('Linkerd 2.20: its own step per cluster, needed by linkerd:crds, which no longer asks Linkerd to bundle them', () => {
     const steps = stepsOf({ version: 'edge-26.6.3' });
-    expect(steps.map((s) => s.id).filter((id) => /gateway-api|:crds@/.test(id))).toEqual(['linkerd:gateway-api@east', 'linkerd:crds@east', 'linkerd:gateway-api@west', 'linkerd:crds@west']);
+    expect(steps.map((s) => s.id).filter((id) => /gateway-api|:crds@/.test(id))).toEqual([
+      'linkerd:gateway-api@east',
+      'linkerd:crds@east',
+      'linkerd:gateway-api@west',
+      'linkerd:crds@west',
+    ]);
     expect(byId(steps, 'linkerd:crds@east').needs).toContain('linkerd:gateway-api@east');
     expect(byId(steps, 'linkerd:crds@east').plan!.at(-1)).toMatch(/install --crds --set installGatewayAPI=false$/);
     expect(byId(steps, 'linkerd:gateway-api@west').plan).toEqual([
@@ -40,21 +51,34 @@ describe('Gateway API CRDs step (Linkerd 2.18+)', () => {
   });
 
   it('a manifest path is read relative to the topology, a URL as given', () => {
-    expect(gatewayApiSource({ version: 'v1.2.1', manifest: '../shared/crds.yaml' }, '/work/repo/examples')).toEqual({ version: 'v1.2.1', location: '/work/repo/shared/crds.yaml' });
-    expect(gatewayApiSource({ version: 'v1.5.1', manifest: 'https://example.test/crds.yaml' }, '/x').location).toBe('https://example.test/crds.yaml');
+    expect(gatewayApiSource({ version: 'v1.2.1', manifest: '../shared/crds.yaml' }, '/work/repo/examples')).toEqual({
+      version: 'v1.2.1',
+      location: '/work/repo/shared/crds.yaml',
+    });
+    expect(gatewayApiSource({ version: 'v1.5.1', manifest: 'https://example.test/crds.yaml' }, '/x').location).toBe(
+      'https://example.test/crds.yaml',
+    );
   });
 
   it('takes the CRDs of the real v1.2.1 standard channel, and refuses another version or channel', () => {
-    expect(gatewayApiCrdsOf(readConformance('gateway-api/v1.2.1/standard-crds.yaml'), 'v1.2.1', 'f').map((c) => c.metadata.name).sort()).toEqual([
+    expect(
+      gatewayApiCrdsOf(readConformance('gateway-api/v1.2.1/standard-crds.yaml'), 'v1.2.1', 'f')
+        .map((c) => c.metadata.name)
+        .sort(),
+    ).toEqual([
       'gatewayclasses.gateway.networking.k8s.io',
       'gateways.gateway.networking.k8s.io',
       'grpcroutes.gateway.networking.k8s.io',
       'httproutes.gateway.networking.k8s.io',
       'referencegrants.gateway.networking.k8s.io',
     ]);
-    expect(() => gatewayApiCrdsOf(readConformance('gateway-api/v1.5.1/standard-crds.yaml'), 'v1.2.1', 'f')).toThrow(/is Gateway API v1\.5\.1 standard channel, not v1\.2\.1 standard/);
+    expect(() => gatewayApiCrdsOf(readConformance('gateway-api/v1.5.1/standard-crds.yaml'), 'v1.2.1', 'f')).toThrow(
+      /is Gateway API v1\.5\.1 standard channel, not v1\.2\.1 standard/,
+    );
     // Linkerd's bundled CRDs are the experimental channel (v1.1.1).
-    expect(() => gatewayApiCrdsOf(readConformance('linkerd/edge-26.6.3/install-crds-with-gateway-api.yaml'), 'v1.1.1', 'f')).toThrow(/experimental channel/);
+    expect(() => gatewayApiCrdsOf(readConformance('linkerd/edge-26.6.3/install-crds-with-gateway-api.yaml'), 'v1.1.1', 'f')).toThrow(
+      /experimental channel/,
+    );
   });
 
   it('run: reads a file source and applies only its CRDs to its own cluster', async () => {
@@ -62,7 +86,10 @@ describe('Gateway API CRDs step (Linkerd 2.18+)', () => {
     const section: LinkerdSection = { version: 'edge-26.6.3', gatewayApi: { manifest: file } };
     const step = byId(stepsOf(section), 'linkerd:gateway-api@west');
     const ctx = createTestStepContext(topology(section), { step: { id: step.id, cluster: 'west' } });
-    expect(await step.run(ctx)).toMatchObject({ version: 'v1.2.1', crds: expect.arrayContaining(['httproutes.gateway.networking.k8s.io']) });
+    expect(await step.run(ctx)).toMatchObject({
+      version: 'v1.2.1',
+      crds: expect.arrayContaining(['httproutes.gateway.networking.k8s.io']),
+    });
     expect(ctx.kubes.get('kind-west')!.applied.map((o) => o.kind)).toEqual(Array(5).fill('CustomResourceDefinition'));
     expect(ctx.kubes.has('kind-east')).toBe(false);
   });

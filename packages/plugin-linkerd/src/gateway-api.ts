@@ -44,12 +44,16 @@ export async function readGatewayApiManifest(source: GatewayApiSource, signal?: 
  */
 export function gatewayApiCrdsOf(text: string, version: string, where: string): KubeObject[] {
   const objects = parseManifestText(text);
-  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition' && (o['spec'] as { group?: string } | undefined)?.group === GATEWAY_API_GROUP);
+  const crds = objects.filter(
+    (o) => o.kind === 'CustomResourceDefinition' && (o['spec'] as { group?: string } | undefined)?.group === GATEWAY_API_GROUP,
+  );
   if (crds.length === 0) throw new Error(`${where} holds no Gateway API CustomResourceDefinitions`);
   for (const crd of crds) {
     const annotations = crd.metadata.annotations ?? {};
     if (annotations[BUNDLE_VERSION] !== version || annotations[CHANNEL] !== 'standard') {
-      throw new Error(`${where}: ${crd.metadata.name} is Gateway API ${annotations[BUNDLE_VERSION] ?? '(no version)'} ${annotations[CHANNEL] ?? '(no channel)'} channel, not ${version} standard`);
+      throw new Error(
+        `${where}: ${crd.metadata.name} is Gateway API ${annotations[BUNDLE_VERSION] ?? '(no version)'} ${annotations[CHANNEL] ?? '(no channel)'} channel, not ${version} standard`,
+      );
     }
   }
   // Only the CRDs: anything else a release file carries (admission policies in some releases) is not
@@ -73,7 +77,11 @@ export function gatewayApiStep(cluster: string, context: string, source: Gateway
       try {
         crds = gatewayApiCrdsOf(await readGatewayApiManifest(source, run.signal), source.version, source.location);
       } catch (e) {
-        throw new StepError(id, `cannot use the Gateway API CRDs: ${(e as Error).message}; set linkerd.gatewayApi.manifest to the standard-install.yaml of ${source.version} (a URL or a file)`, { cluster, cause: e });
+        throw new StepError(
+          id,
+          `cannot use the Gateway API CRDs: ${(e as Error).message}; set linkerd.gatewayApi.manifest to the standard-install.yaml of ${source.version} (a URL or a file)`,
+          { cluster, cause: e },
+        );
       }
       // The kube client waits for each CRD to be Established before it returns.
       await run.kube(cluster).apply(crds, { signal: run.signal });

@@ -3,7 +3,13 @@ import { TopologyError, validateTopology, createTestStepContext } from '@meshspe
 import { describe, expect, it } from 'vitest';
 import { CERT_FILES, linkerdPlugin, parseLinkerdVersion } from './index.js';
 
-const topology: Topology = { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { demo: {} }, linkerd: {} };
+const topology: Topology = {
+  apiVersion: 'meshspec.dev/v1alpha1',
+  kind: 'Topology',
+  metadata: { name: 't' },
+  clusters: { demo: {} },
+  linkerd: {},
+};
 
 describe('linkerdPlugin', () => {
   it('owns the linkerd key and exports the version model', () => {
@@ -26,10 +32,13 @@ describe('linkerdPlugin', () => {
   });
 
   it('clusters.<name>.apiServerUrl: a URL is accepted and used; anything else is a positioned schema error', async () => {
-    const text = (address: string) => `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: t }\nclusters:\n  east: { context: east, apiServerUrl: ${address} }\n  west: { context: west }\nlinkerd: {}\n`;
+    const text = (address: string) =>
+      `apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: t }\nclusters:\n  east: { context: east, apiServerUrl: ${address} }\n  west: { context: west }\nlinkerd: {}\n`;
     const ok = await validateTopology({ text: text('https://192.0.2.10:6443'), file: 't.yaml', plugins: [linkerdPlugin] });
     expect(ok.topology.clusters['east']).toMatchObject({ apiServerUrl: 'https://192.0.2.10:6443' });
-    const error = await validateTopology({ text: text('192.0.2.10:6443'), file: 't.yaml', plugins: [linkerdPlugin] }).catch((e: unknown) => e);
+    const error = await validateTopology({ text: text('192.0.2.10:6443'), file: 't.yaml', plugins: [linkerdPlugin] }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TopologyError);
     const [d] = (error as TopologyError).diagnostics;
     expect(d).toMatchObject({ line: 5, path: 'clusters.east.apiServerUrl' });

@@ -35,12 +35,14 @@ async function problems(topology: string): Promise<Diagnostic[]> {
 const line = (d: Diagnostic) => `${d.file}:${d.line}:${d.column} ${d.path}: ${d.message}`;
 
 describe('Kubernetes version of the clusters vs the Linkerd release (validate)', () => {
-  it('rejects Linkerd 2.20 on kind v0.33\'s default 1.37 node image, at the image, with a pinned image inside the range as the fix', async () => {
+  it("rejects Linkerd 2.20 on kind v0.33's default 1.37 node image, at the image, with a pinned image inside the range as the fix", async () => {
     const found = await problems(text(`{ nodeImage: "${K137}" }`, '{ version: edge-26.6.3 }'));
     expect(found.map(line)).toEqual([
       'topology.yaml:7:28 kindClusters.nodeImage: clusters east, west run Kubernetes 1.37 (kindest/node:v1.37.0), but Linkerd 2.20 (edge-26.6.3) supports Kubernetes 1.31-1.35',
     ]);
-    expect(found[0]!.fix).toBe(`pin a node image inside 1.31-1.35: nodeImage: ${K135} (kind v0.33.0 release notes, https://github.com/kubernetes-sigs/kind/releases/tag/v0.33.0; create the clusters with kind v0.33.0)`);
+    expect(found[0]!.fix).toBe(
+      `pin a node image inside 1.31-1.35: nodeImage: ${K135} (kind v0.33.0 release notes, https://github.com/kubernetes-sigs/kind/releases/tag/v0.33.0; create the clusters with kind v0.33.0)`,
+    );
   });
 
   it('checks a per-cluster image where it is written, and names the Linkerd releases that would fit', async () => {
@@ -55,14 +57,17 @@ describe('Kubernetes version of the clusters vs the Linkerd release (validate)',
   it.each([
     ['the seed: Linkerd 2.13 on 1.24', `{ nodeImage: "${K124}" }`, '{ version: stable-2.13.3 }'],
     ['Linkerd 2.20 on 1.35', `{ nodeImage: "${K135}" }`, '{ version: edge-26.6.3 }'],
-    ['the defaults: Linkerd 2.20 on meshspec\'s default node image', '{}', '{}'],
+    ["the defaults: Linkerd 2.20 on meshspec's default node image", '{}', '{}'],
     ['a Linkerd newer than the table: not judged', `{ nodeImage: "${K137}" }`, '{ version: edge-26.9.1 }'],
   ])('accepts %s', async (_name, kind, linkerd) => {
     expect((await problems(text(kind, linkerd))).map(line)).toEqual([]);
   });
 
-  it('does not judge clusters that are not kind\'s', async () => {
-    const topology = text('{}', '{ version: edge-26.6.3 }').replace(/kindClusters: \{\}\n/, '').replace('east: {}', 'east: { context: east }').replace('west: {}', 'west: { context: west }');
+  it("does not judge clusters that are not kind's", async () => {
+    const topology = text('{}', '{ version: edge-26.6.3 }')
+      .replace(/kindClusters: \{\}\n/, '')
+      .replace('east: {}', 'east: { context: east }')
+      .replace('west: {}', 'west: { context: west }');
     expect((await problems(topology)).map(line)).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ describe('Kubernetes support of Linkerd releases', () => {
     for (const range of KUBERNETES_SUPPORT) expect(range.source).toMatch(/linkerd/i);
   });
 
-  it('no Linkerd line supports Kubernetes 1.37 (kind v0.33\'s default)', () => {
+  it("no Linkerd line supports Kubernetes 1.37 (kind v0.33's default)", () => {
     expect(linkerdLinesSupporting(37)).toEqual([]);
     expect(linkerdLinesSupporting(35)).toEqual([20, 19]);
   });

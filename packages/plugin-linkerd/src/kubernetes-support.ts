@@ -68,7 +68,17 @@ export function kubernetesSupportProblems(topology: Topology, version: LinkerdVe
       ? `pin a node image inside ${supported}: nodeImage: ${pin.image} (kind ${pin.kind} release notes, ${pin.source}; create the clusters with kind ${pin.kind})`
       : `pin a kindest/node image for Kubernetes ${supported} by digest from the kind release notes (meshspec pins none in that range)`;
     const lines = linkerdLinesSupporting(minor);
-    const other = lines.length > 0 ? `, or a Linkerd release that supports Kubernetes 1.${minor}: ${lines.slice(0, 2).map((l) => `2.${l}`).join(', ')}${lines.length > 2 ? ' ...' : ''} (linkerd.version)` : '';
-    return ctx.diagnostic(path, `${who} Kubernetes 1.${minor} (${tag}), but Linkerd 2.${version.minor} (${version.text}) supports Kubernetes ${supported}`, pinFix + other);
+    const other =
+      lines.length > 0
+        ? `, or a Linkerd release that supports Kubernetes 1.${minor}: ${lines
+            .slice(0, 2)
+            .map((l) => `2.${l}`)
+            .join(', ')}${lines.length > 2 ? ' ...' : ''} (linkerd.version)`
+        : '';
+    return ctx.diagnostic(
+      path,
+      `${who} Kubernetes 1.${minor} (${tag}), but Linkerd 2.${version.minor} (${version.text}) supports Kubernetes ${supported}`,
+      pinFix + other,
+    );
   });
 }

@@ -20,7 +20,12 @@ function linkModePath(section: LinkerdSection, index: number | undefined): Path 
 
 const newer = (since: number) => `set linkerd.version to Linkerd 2.${since} or later (e.g. edge-26.6.3, Linkerd 2.20)`;
 
-export function linkModeProblems(topology: Topology, section: LinkerdSection, version: LinkerdVersion | undefined, ctx: ValidateContext): Diagnostic[] {
+export function linkModeProblems(
+  topology: Topology,
+  section: LinkerdSection,
+  version: LinkerdVersion | undefined,
+  ctx: ValidateContext,
+): Diagnostic[] {
   const problems: Diagnostic[] = [];
   const at = (path: Path, message: string, fix: string) => problems.push(ctx.diagnostic([KEY, ...path], message, fix));
   const resolved = withDefaults(section);
@@ -43,12 +48,20 @@ export function linkModeProblems(topology: Topology, section: LinkerdSection, ve
   if (version && version.minor < FLAT_LINKS_SINCE) {
     for (const l of flat) {
       // 2.13's `multicluster link` has no --gateway flag: "Error: unknown flag: --gateway" (the real CLI).
-      once(linkModePath(section, l.index), `flat (gateway-less) links need Linkerd 2.${FLAT_LINKS_SINCE}+, but linkerd.version is ${version.text}, whose \`multicluster link\` has no --gateway flag`, `${newer(FLAT_LINKS_SINCE)}, or use gateway links (multicluster.linkMode: gateway)`);
+      once(
+        linkModePath(section, l.index),
+        `flat (gateway-less) links need Linkerd 2.${FLAT_LINKS_SINCE}+, but linkerd.version is ${version.text}, whose \`multicluster link\` has no --gateway flag`,
+        `${newer(FLAT_LINKS_SINCE)}, or use gateway links (multicluster.linkMode: gateway)`,
+      );
     }
   }
   if (resolved.multicluster.gateway === false) {
     for (const l of links.filter((x) => x.mode === 'gateway')) {
-      once(linkModePath(section, l.index), `link ${l.from} -> ${l.to} goes through ${l.from}'s multicluster gateway, but multicluster.gateway is false, so there is none`, 'set multicluster.gateway: true, or make the link flat (mode: flat)');
+      once(
+        linkModePath(section, l.index),
+        `link ${l.from} -> ${l.to} goes through ${l.from}'s multicluster gateway, but multicluster.gateway is false, so there is none`,
+        'set multicluster.gateway: true, or make the link flat (mode: flat)',
+      );
     }
   }
 
@@ -57,17 +70,29 @@ export function linkModeProblems(topology: Topology, section: LinkerdSection, ve
     const since = e.mode === 'federated' ? FEDERATED_SINCE : e.mode === 'remote-discovery' ? REMOTE_DISCOVERY_SINCE : 0;
     // A defaulted remote-discovery comes from flat links, already refused above on such a release.
     if (version && version.minor < since && path.length === 3) {
-      at(path, `${e.mode} exports need Linkerd 2.${since}+, but linkerd.version is ${version.text}`, `${newer(since)}, or export with mode: mirror`);
+      at(
+        path,
+        `${e.mode} exports need Linkerd 2.${since}+, but linkerd.version is ${version.text}`,
+        `${newer(since)}, or export with mode: mirror`,
+      );
     }
     if (e.mode === 'mirror' && links.length > 0 && links.every((l) => l.mode === 'flat')) {
-      at(path, `${e.namespace}/${e.service} is exported with mode mirror (mirror.linkerd.io/exported=true), but every link is flat: a gateway-less Link has no selector for it, so no cluster would mirror it`, 'export it with mode: remote-discovery (or federated), or link through gateways');
+      at(
+        path,
+        `${e.namespace}/${e.service} is exported with mode mirror (mirror.linkerd.io/exported=true), but every link is flat: a gateway-less Link has no selector for it, so no cluster would mirror it`,
+        'export it with mode: remote-discovery (or federated), or link through gateways',
+      );
     }
   }
 
   // Pod-to-pod traffic: flat links, and remote-discovery or federated exports (whatever the link's mode).
   const podTraffic: Array<{ path: Path; what: string }> = [
     ...flat.map((l) => ({ path: linkModePath(section, l.index), what: `flat link ${l.from} -> ${l.to}` })),
-    ...(links.length > 0 ? exports.filter((e) => needsPodRouting(e.mode)).map((e) => ({ path: ['export', e.index] as Path, what: `${e.mode} export ${e.namespace}/${e.service}` })) : []),
+    ...(links.length > 0
+      ? exports
+          .filter((e) => needsPodRouting(e.mode))
+          .map((e) => ({ path: ['export', e.index] as Path, what: `${e.mode} export ${e.namespace}/${e.service}` }))
+      : []),
   ];
   const first = podTraffic[0];
   if (first) problems.push(...routabilityProblems(topology, section, links, first, podTraffic.length, ctx));
@@ -102,7 +127,13 @@ function routabilityProblems(
       const providerA = ctx.clusters.of(a.cluster).provider;
       if (providerA !== undefined && providerA === ctx.clusters.of(b.cluster).provider) continue;
       if (overlaps(a.cidr, b.cidr)) {
-        problems.push(ctx.diagnostic(['clusters', b.cluster, 'podSubnet'], `pod subnet ${b.text} of ${b.cluster} overlaps ${a.text} of ${a.cluster}: pod-to-pod multicluster (${first.what}) needs distinct pod networks`, `give ${b.cluster} a pod subnet that no other cluster uses`));
+        problems.push(
+          ctx.diagnostic(
+            ['clusters', b.cluster, 'podSubnet'],
+            `pod subnet ${b.text} of ${b.cluster} overlaps ${a.text} of ${a.cluster}: pod-to-pod multicluster (${first.what}) needs distinct pod networks`,
+            `give ${b.cluster} a pod subnet that no other cluster uses`,
+          ),
+        );
       }
     }
   }
@@ -113,13 +144,25 @@ function routabilityProblems(
   if (declared === true) {
     if (notRoutable.length > 0) {
       problems.push(
-        asWarning(ctx.diagnostic([KEY, 'multicluster', 'podNetworksRoutable'], `podNetworksRoutable is true for kind clusters ${notRoutable.join(', ')}: meshspec does not add the routes; pod-to-pod traffic fails until every node routes the other clusters' pod subnets`, 'add the routes described in plugin-linkerd README ("Gateway-less links on kind") after the clusters exist')),
+        asWarning(
+          ctx.diagnostic(
+            [KEY, 'multicluster', 'podNetworksRoutable'],
+            `podNetworksRoutable is true for kind clusters ${notRoutable.join(', ')}: meshspec does not add the routes; pod-to-pod traffic fails until every node routes the other clusters' pod subnets`,
+            'add the routes described in plugin-linkerd README ("Gateway-less links on kind") after the clusters exist',
+          ),
+        ),
       );
     }
     return problems;
   }
   if (declared === false) {
-    problems.push(ctx.diagnostic([KEY, ...first.path], `${first.what}${others} sends traffic pod-to-pod, but multicluster.podNetworksRoutable is false`, 'use gateway links and mirror exports, or make the pod networks routable and set podNetworksRoutable: true'));
+    problems.push(
+      ctx.diagnostic(
+        [KEY, ...first.path],
+        `${first.what}${others} sends traffic pod-to-pod, but multicluster.podNetworksRoutable is false`,
+        'use gateway links and mirror exports, or make the pod networks routable and set podNetworksRoutable: true',
+      ),
+    );
     return problems;
   }
   if (notRoutable.length > 0) {

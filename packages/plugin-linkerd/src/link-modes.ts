@@ -59,7 +59,8 @@ export function linkMirrors(link: LinkMode, exported: ExportMode): boolean {
 }
 
 /** Traffic of this link or export goes pod-to-pod between clusters. */
-export const needsPodRouting = (mode: LinkMode | ExportMode): boolean => mode === 'flat' || mode === 'remote-discovery' || mode === 'federated';
+export const needsPodRouting = (mode: LinkMode | ExportMode): boolean =>
+  mode === 'flat' || mode === 'remote-discovery' || mode === 'federated';
 
 export function federatedServiceName(service: string): string {
   return `${service}-federated`;

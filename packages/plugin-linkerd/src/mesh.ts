@@ -20,7 +20,11 @@ export function sourcesLinkedInto(target: string, pairs: LinkPair[]): string[] {
  * subnets (a remote cluster's pods must count as in-mesh for pod-to-pod links), then the extra CIDRs.
  * Duplicates dropped, order kept, so the value (and the step fingerprint) is stable.
  */
-export function clusterNetworksFor(clusters: Pick<ClusterInfo, 'podSubnet' | 'serviceSubnet'>[], section: ResolvedLinkerdSection, caps: LinkerdCapabilities): string[] {
+export function clusterNetworksFor(
+  clusters: Pick<ClusterInfo, 'podSubnet' | 'serviceSubnet'>[],
+  section: ResolvedLinkerdSection,
+  caps: LinkerdCapabilities,
+): string[] {
   const subnets = clusters.flatMap((c) => [c.podSubnet, c.serviceSubnet]).filter((s): s is string => typeof s === 'string');
   return [...new Set([...defaultClusterNetworks(caps), ...subnets, ...section.clusterNetworks])];
 }

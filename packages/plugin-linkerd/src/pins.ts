@@ -21,7 +21,8 @@ export const LINKERD_PIN: Pin = {
 export const GATEWAY_API_PIN: Pin = {
   what: 'Gateway API CRDs (standard channel)',
   version: 'v1.2.1',
-  source: 'https://github.com/kubernetes-sigs/gateway-api/releases/tag/v1.2.1 (standard-install.yaml); Linkerd compatibility: https://linkerd.io/2/features/gateway-api',
+  source:
+    'https://github.com/kubernetes-sigs/gateway-api/releases/tag/v1.2.1 (standard-install.yaml); Linkerd compatibility: https://linkerd.io/2/features/gateway-api',
 };
 
 /** Linkerd lines and the Gateway API versions they support (same sources as GATEWAY_API_PIN). */

@@ -34,7 +34,9 @@ export const linkerdPlugin = definePlugin<LinkerdSection, LinkerdFacts>({
   async summary(_topology, section, ctx) {
     if (section === undefined || !(await ctx.secrets.has(CERT_FILES.caKey))) return [];
     return [
-      ...(await issuerRenewalWarning(section, ctx)),`Linkerd trust anchor: ${ctx.secrets.path(CERT_FILES.caCert)} — back up ${CERT_FILES.caKey}: losing it means re-keying every cluster of the mesh`];
+      ...(await issuerRenewalWarning(section, ctx)),
+      `Linkerd trust anchor: ${ctx.secrets.path(CERT_FILES.caCert)} — back up ${CERT_FILES.caKey}: losing it means re-keying every cluster of the mesh`,
+    ];
   },
   tools: [LINKERD_TOOL],
   toolsFor: (_topology, section) => (section === undefined ? [] : [{ ...LINKERD_TOOL, command: section.cliPath ?? LINKERD_TOOL.command }]),

@@ -58,8 +58,10 @@ export function issuerRenewalReason(stored: StoredIdentity, renewBeforeMs: numbe
  */
 export function notYetValidReason(stored: Pick<StoredIdentity, 'caCert' | 'issuerCert'>, now = new Date()): string | undefined {
   try {
-    if (stored.caCert && notBeforeOf(stored.caCert).getTime() > now.getTime()) return `trust anchor not valid until ${notBeforeOf(stored.caCert).toISOString()}`;
-    if (stored.issuerCert && notBeforeOf(stored.issuerCert).getTime() > now.getTime()) return `issuer not valid until ${notBeforeOf(stored.issuerCert).toISOString()}`;
+    if (stored.caCert && notBeforeOf(stored.caCert).getTime() > now.getTime())
+      return `trust anchor not valid until ${notBeforeOf(stored.caCert).toISOString()}`;
+    if (stored.issuerCert && notBeforeOf(stored.issuerCert).getTime() > now.getTime())
+      return `issuer not valid until ${notBeforeOf(stored.issuerCert).toISOString()}`;
   } catch {
     // Unreadable: issuerRenewalReason reports it, and the certs step says what is wrong when it runs.
   }

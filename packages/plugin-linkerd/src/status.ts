@@ -27,7 +27,10 @@ async function trustRootsOf(kube: ReturnType<StepContext['kube']>): Promise<stri
 
 function endpointAddresses(ep: KubeObject | undefined): string[] {
   const subsets = (ep?.['subsets'] as { addresses?: { ip?: string; hostname?: string }[] }[] | undefined) ?? [];
-  return subsets.flatMap((s) => s.addresses ?? []).map((a) => a.ip ?? a.hostname ?? '').filter(Boolean);
+  return subsets
+    .flatMap((s) => s.addresses ?? [])
+    .map((a) => a.ip ?? a.hostname ?? '')
+    .filter(Boolean);
 }
 
 export async function linkerdStatus(topology: Topology, raw: LinkerdSection | undefined, ctx: StepContext): Promise<StatusLine[]> {
@@ -39,32 +42,78 @@ export async function linkerdStatus(topology: Topology, raw: LinkerdSection | un
   const localAnchor = await ctx.secrets.read(CERT_FILES.caCert);
   const localIssuer = await ctx.secrets.read(CERT_FILES.issuerCert);
   if (!localIssuer) {
-    lines.push({ name: 'linkerd issuer', ok: false, level: 'warn', detail: `no ${CERT_FILES.issuerCert} in ${ctx.secrets.dir}: run meshspec apply` });
+    lines.push({
+      name: 'linkerd issuer',
+      ok: false,
+      level: 'warn',
+      detail: `no ${CERT_FILES.issuerCert} in ${ctx.secrets.dir}: run meshspec apply`,
+    });
   } else {
     const left = notAfterOf(localIssuer).getTime() - Date.now();
     const warnWithin = durationMs(section.issuerRenewBefore);
     const days = Math.floor(left / DAY_MS);
     const notBefore = notBeforeOf(localIssuer);
-    if (notBefore.getTime() > Date.now()) lines.push({ name: 'linkerd issuer', ok: false, level: 'error', detail: `issuer certificate not valid until ${notBefore.toISOString()} (clock skew, or a wrongly made file): proxies reject it until then; fix this machine's clock if it is behind, else run meshspec rotate <file> --issuer` });
-    else if (left <= 0) lines.push({ name: 'linkerd issuer', ok: false, level: 'error', detail: `issuer certificate expired ${-days} days ago: run meshspec rotate <file> --issuer` });
-    else if (left <= warnWithin) lines.push({ name: 'linkerd issuer', ok: false, level: 'warn', detail: `issuer certificate expires in ${days} days: run meshspec rotate <file> --issuer` });
+    if (notBefore.getTime() > Date.now())
+      lines.push({
+        name: 'linkerd issuer',
+        ok: false,
+        level: 'error',
+        detail: `issuer certificate not valid until ${notBefore.toISOString()} (clock skew, or a wrongly made file): proxies reject it until then; fix this machine's clock if it is behind, else run meshspec rotate <file> --issuer`,
+      });
+    else if (left <= 0)
+      lines.push({
+        name: 'linkerd issuer',
+        ok: false,
+        level: 'error',
+        detail: `issuer certificate expired ${-days} days ago: run meshspec rotate <file> --issuer`,
+      });
+    else if (left <= warnWithin)
+      lines.push({
+        name: 'linkerd issuer',
+        ok: false,
+        level: 'warn',
+        detail: `issuer certificate expires in ${days} days: run meshspec rotate <file> --issuer`,
+      });
     else lines.push({ name: 'linkerd issuer', ok: true, level: 'ok', detail: `issuer valid for ${days} more days` });
   }
 
   const anchorKey = localAnchor ? certificatesIn(localAnchor)[0] : undefined;
   if (localAnchor && notBeforeOf(localAnchor).getTime() > Date.now()) {
-    lines.push({ name: 'linkerd trust anchor', ok: false, level: 'error', detail: `trust anchor ${CERT_FILES.caCert} not valid until ${notBeforeOf(localAnchor).toISOString()} (clock skew, or a wrongly made file): fix this machine's clock if it is behind, else restore the anchor the clusters trust from your backup` });
+    lines.push({
+      name: 'linkerd trust anchor',
+      ok: false,
+      level: 'error',
+      detail: `trust anchor ${CERT_FILES.caCert} not valid until ${notBeforeOf(localAnchor).toISOString()} (clock skew, or a wrongly made file): fix this machine's clock if it is behind, else restore the anchor the clusters trust from your backup`,
+    });
   }
   for (const c of clusters) {
     const roots = await trustRootsOf(ctx.kube(c));
     if (roots === undefined) {
-      lines.push({ cluster: c, name: 'linkerd trust anchor', ok: false, level: 'error', detail: `no Linkerd trust roots in namespace ${LINKERD_NAMESPACE} (control plane not installed?)` });
+      lines.push({
+        cluster: c,
+        name: 'linkerd trust anchor',
+        ok: false,
+        level: 'error',
+        detail: `no Linkerd trust roots in namespace ${LINKERD_NAMESPACE} (control plane not installed?)`,
+      });
     } else if (!anchorKey) {
-      lines.push({ cluster: c, name: 'linkerd trust anchor', ok: false, level: 'warn', detail: `cannot compare: no local ${CERT_FILES.caCert}` });
+      lines.push({
+        cluster: c,
+        name: 'linkerd trust anchor',
+        ok: false,
+        level: 'warn',
+        detail: `cannot compare: no local ${CERT_FILES.caCert}`,
+      });
     } else if (certificatesIn(roots).includes(anchorKey)) {
       lines.push({ cluster: c, name: 'linkerd trust anchor', ok: true, level: 'ok', detail: 'cluster trusts the shared trust anchor' });
     } else {
-      lines.push({ cluster: c, name: 'linkerd trust anchor', ok: false, level: 'error', detail: `trust anchor mismatch: the control plane does not trust ${CERT_FILES.caCert}; cross-cluster mTLS fails (reinstall Linkerd in ${c} with meshspec's certificates)` });
+      lines.push({
+        cluster: c,
+        name: 'linkerd trust anchor',
+        ok: false,
+        level: 'error',
+        detail: `trust anchor mismatch: the control plane does not trust ${CERT_FILES.caCert}; cross-cluster mTLS fails (reinstall Linkerd in ${c} with meshspec's certificates)`,
+      });
     }
   }
 
@@ -87,8 +136,20 @@ export async function linkerdStatus(topology: Topology, raw: LinkerdSection | un
         const found = await ctx.kube(target).get('v1', 'Service', federated, namespace);
         lines.push(
           found
-            ? { cluster: target, name: `federated ${namespace}/${federated}`, ok: true, level: 'ok', detail: `federated service over the clusters exporting ${service}` }
-            : { cluster: target, name: `federated ${namespace}/${federated}`, ok: false, level: 'error', detail: `no federated ${service}: check the links (linkerd multicluster check) and the mirror.linkerd.io/federated=member label on ${service}` },
+            ? {
+                cluster: target,
+                name: `federated ${namespace}/${federated}`,
+                ok: true,
+                level: 'ok',
+                detail: `federated service over the clusters exporting ${service}`,
+              }
+            : {
+                cluster: target,
+                name: `federated ${namespace}/${federated}`,
+                ok: false,
+                level: 'error',
+                detail: `no federated ${service}: check the links (linkerd multicluster check) and the mirror.linkerd.io/federated=member label on ${service}`,
+              },
         );
         continue;
       }
@@ -101,22 +162,62 @@ export async function linkerdStatus(topology: Topology, raw: LinkerdSection | un
         const simulated = ctx.clusters.of(target);
         if (!simulated.realContainers) {
           // The service-mirror controller is a pod; on simulated pods (kwok) it never runs, so no mirror appears.
-          lines.push({ cluster: target, name, ok: false, level: 'warn', detail: `no mirror of ${service} from ${source}, as expected: ${target} is simulated by ${simulated.provider ?? 'its provider'}, where the service-mirror controller does not run` });
+          lines.push({
+            cluster: target,
+            name,
+            ok: false,
+            level: 'warn',
+            detail: `no mirror of ${service} from ${source}, as expected: ${target} is simulated by ${simulated.provider ?? 'its provider'}, where the service-mirror controller does not run`,
+          });
           continue;
         }
-        lines.push({ cluster: target, name, ok: false, level: 'error', detail: `no mirror of ${service} from ${source}: check the link (linkerd multicluster check) and the ${service} export label in ${source}` });
+        lines.push({
+          cluster: target,
+          name,
+          ok: false,
+          level: 'error',
+          detail: `no mirror of ${service} from ${source}: check the link (linkerd multicluster check) and the ${service} export label in ${source}`,
+        });
         continue;
       }
       // Pod-to-pod mirrors (remote discovery) get their endpoints from the remote API, none locally.
       if (linkMode === 'flat' || mode === 'remote-discovery') {
-        lines.push({ cluster: target, name, ok: true, level: 'ok', detail: `mirrors ${service} from ${source}${mode === 'remote-discovery' ? ' (remote discovery: endpoints read from the remote cluster)' : ''}` });
+        lines.push({
+          cluster: target,
+          name,
+          ok: true,
+          level: 'ok',
+          detail: `mirrors ${service} from ${source}${mode === 'remote-discovery' ? ' (remote discovery: endpoints read from the remote cluster)' : ''}`,
+        });
         continue;
       }
       const addresses = endpointAddresses(await kube.get('v1', 'Endpoints', mirror, namespace));
-      if (addresses.length === 0) lines.push({ cluster: target, name, ok: false, level: 'error', detail: `mirror of ${service} from ${source} has no endpoints: the service mirror has not written ${source}'s gateway address (check linkerd multicluster check in ${target}, and that ${GATEWAY_SERVICE} in ${source} has an address), then re-run the link (meshspec apply)` });
-      else if (!gateway) lines.push({ cluster: target, name, ok: false, level: 'error', detail: `${GATEWAY_SERVICE} in ${source} has no LoadBalancer address` });
-      else if (addresses.includes(gateway)) lines.push({ cluster: target, name, ok: true, level: 'ok', detail: `endpoints -> ${source} gateway ${gateway}` });
-      else lines.push({ cluster: target, name, ok: false, level: 'error', detail: `endpoints [${addresses.join(', ') || 'none'}] do not include ${source}'s gateway ${gateway}: re-run the link (meshspec apply)` });
+      if (addresses.length === 0)
+        lines.push({
+          cluster: target,
+          name,
+          ok: false,
+          level: 'error',
+          detail: `mirror of ${service} from ${source} has no endpoints: the service mirror has not written ${source}'s gateway address (check linkerd multicluster check in ${target}, and that ${GATEWAY_SERVICE} in ${source} has an address), then re-run the link (meshspec apply)`,
+        });
+      else if (!gateway)
+        lines.push({
+          cluster: target,
+          name,
+          ok: false,
+          level: 'error',
+          detail: `${GATEWAY_SERVICE} in ${source} has no LoadBalancer address`,
+        });
+      else if (addresses.includes(gateway))
+        lines.push({ cluster: target, name, ok: true, level: 'ok', detail: `endpoints -> ${source} gateway ${gateway}` });
+      else
+        lines.push({
+          cluster: target,
+          name,
+          ok: false,
+          level: 'error',
+          detail: `endpoints [${addresses.join(', ') || 'none'}] do not include ${source}'s gateway ${gateway}: re-run the link (meshspec apply)`,
+        });
     }
   }
   return lines;
@@ -131,7 +232,13 @@ async function clusterIssuerLines(clusters: string[], localIssuer: string | unde
     const until = notAfterOf(cert);
     const detail = `issuer valid until ${until.toISOString()} (${Math.floor((until.getTime() - Date.now()) / DAY_MS)} days)`;
     if (localIssuer && certificatesIn(localIssuer)[0] !== certificatesIn(cert)[0]) {
-      lines.push({ cluster: c, name: 'linkerd issuer in cluster', ok: false, level: 'warn', detail: `${detail}, but not the issuer in ${CERT_FILES.issuerCert}: finish the rotation with meshspec rotate <file> --issuer` });
+      lines.push({
+        cluster: c,
+        name: 'linkerd issuer in cluster',
+        ok: false,
+        level: 'warn',
+        detail: `${detail}, but not the issuer in ${CERT_FILES.issuerCert}: finish the rotation with meshspec rotate <file> --issuer`,
+      });
     } else lines.push({ cluster: c, name: 'linkerd issuer in cluster', ok: true, level: 'ok', detail });
   }
   return lines;

@@ -29,9 +29,16 @@ const section = (version: string): LinkerdSection => ({ version, links: 'full-me
 
 /** The plan as a person reads it: one block per step. */
 function planText(steps: Step[]): string {
-  return steps
-    .map((s) => [`${s.id}${s.needs?.length ? `  needs: ${s.needs.join(', ')}` : ''}${s.after?.length ? `  after: ${s.after.join(', ')}` : ''}`, ...(s.plan ?? []).map((l) => `  ${l}`)].join('\n'))
-    .join('\n') + '\n';
+  return (
+    steps
+      .map((s) =>
+        [
+          `${s.id}${s.needs?.length ? `  needs: ${s.needs.join(', ')}` : ''}${s.after?.length ? `  after: ${s.after.join(', ')}` : ''}`,
+          ...(s.plan ?? []).map((l) => `  ${l}`),
+        ].join('\n'),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 const byId = (steps: Step[], id: string) => {
@@ -40,8 +47,10 @@ const byId = (steps: Step[], id: string) => {
   return step;
 };
 
-const LINKERD_YAML = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: servers.policy.linkerd.io }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: marker, namespace: linkerd }\n';
-const LINK_YAML = (source: string) => `apiVersion: v1\nkind: Secret\nmetadata: { name: cluster-credentials-${source}, namespace: linkerd-multicluster }\ntype: mirror.linkerd.io/remote-kubeconfig\n---\napiVersion: multicluster.linkerd.io/v1alpha1\nkind: Link\nmetadata: { name: ${source}, namespace: linkerd-multicluster }\nspec: { targetClusterName: ${source} }\n`;
+const LINKERD_YAML =
+  'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: servers.policy.linkerd.io }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: marker, namespace: linkerd }\n';
+const LINK_YAML = (source: string) =>
+  `apiVersion: v1\nkind: Secret\nmetadata: { name: cluster-credentials-${source}, namespace: linkerd-multicluster }\ntype: mirror.linkerd.io/remote-kubeconfig\n---\napiVersion: multicluster.linkerd.io/v1alpha1\nkind: Link\nmetadata: { name: ${source}, namespace: linkerd-multicluster }\nspec: { targetClusterName: ${source} }\n`;
 
 describe('linkerd steps', () => {
   it('has no steps without a section', () => {
@@ -58,7 +67,10 @@ describe('linkerd steps', () => {
       version: 'edge-26.6.3',
       viz: false,
       multicluster: { podNetworksRoutable: true },
-      links: [{ from: 'demo', to: 'demo3', mode: 'flat' }, { from: 'demo3', to: 'demo' }],
+      links: [
+        { from: 'demo', to: 'demo3', mode: 'flat' },
+        { from: 'demo3', to: 'demo' },
+      ],
       export: [
         { namespace: 'test', service: 'podinfo', mode: 'remote-discovery' },
         { namespace: 'test', service: 'frontend', mode: 'federated' },
@@ -75,24 +87,39 @@ describe('linkerd steps', () => {
     expect(byId(old, 'linkerd:crds@demo').plan![1]).toMatch(/install --crds$/);
     expect(byId(current, 'linkerd:crds@demo').plan![1]).toMatch(/install --crds --set installGatewayAPI=false$/);
     expect(byId(old, 'linkerd:multicluster@demo3').plan![0]).toMatch(/multicluster install$/);
-    expect(byId(current, 'linkerd:multicluster@demo3').plan![0]).toMatch(/multicluster install --set controllers\[0\]\.link\.ref\.name=demo$/);
-    expect(byId(old, 'linkerd:link:demo@demo3').plan![0]).toContain('linkerd --context kind-demo multicluster link --cluster-name demo --api-server-address <kind:cluster@demo.apiServerUrl>');
+    expect(byId(current, 'linkerd:multicluster@demo3').plan![0]).toMatch(
+      /multicluster install --set controllers\[0\]\.link\.ref\.name=demo$/,
+    );
+    expect(byId(old, 'linkerd:link:demo@demo3').plan![0]).toContain(
+      'linkerd --context kind-demo multicluster link --cluster-name demo --api-server-address <kind:cluster@demo.apiServerUrl>',
+    );
     expect(byId(current, 'linkerd:link:demo@demo3').plan![0]).toContain('multicluster link-gen --cluster-name demo');
     // clusterNetworks: Linkerd defaults + every cluster's pod and service subnets, helm-escaped.
-    expect(byId(old, 'linkerd:control-plane@demo').plan![0]).toContain('--set clusterNetworks=10.0.0.0/8\\,100.64.0.0/10\\,172.16.0.0/12\\,192.168.0.0/16\\,10.244.0.0/16\\,10.96.0.0/16\\,10.245.0.0/16\\,10.97.0.0/16 ');
+    expect(byId(old, 'linkerd:control-plane@demo').plan![0]).toContain(
+      '--set clusterNetworks=10.0.0.0/8\\,100.64.0.0/10\\,172.16.0.0/12\\,192.168.0.0/16\\,10.244.0.0/16\\,10.96.0.0/16\\,10.245.0.0/16\\,10.97.0.0/16 ',
+    );
     expect(byId(current, 'linkerd:control-plane@demo').plan![0]).toContain('192.168.0.0/16\\,fd00::/8\\,10.244.0.0/16');
   });
 
   it('orders steps: gateway after metallb pools, link needs both ends, export after the cluster (workloads order themselves before it)', () => {
     const steps = linkerdSteps(topology(section('stable-2.13.3')), section('stable-2.13.3'), stepsCtx);
     expect(byId(steps, 'linkerd:gateway@demo').after).toEqual(['kind:cluster@demo', 'metallb:pools@demo']);
-    expect(byId(steps, 'linkerd:link:demo@demo3')).toMatchObject({ cluster: 'demo3', needs: ['linkerd:multicluster@demo', 'linkerd:multicluster@demo3', 'linkerd:gateway@demo'], after: ['kind:cluster@demo'] });
+    expect(byId(steps, 'linkerd:link:demo@demo3')).toMatchObject({
+      cluster: 'demo3',
+      needs: ['linkerd:multicluster@demo', 'linkerd:multicluster@demo3', 'linkerd:gateway@demo'],
+      after: ['kind:cluster@demo'],
+    });
     expect(byId(steps, 'linkerd:export:test/podinfo@demo3').after).toEqual(['kind:cluster@demo3']);
     expect(byId(steps, 'linkerd:control-plane@demo').needs).toEqual(['linkerd:crds@demo', 'linkerd:certs']);
   });
 
   it('explicit links, no viz, no gateway', () => {
-    const s: LinkerdSection = { version: 'stable-2.13.3', links: [{ from: 'demo3', to: 'demo' }], viz: false, multicluster: { gateway: false } };
+    const s: LinkerdSection = {
+      version: 'stable-2.13.3',
+      links: [{ from: 'demo3', to: 'demo' }],
+      viz: false,
+      multicluster: { gateway: false },
+    };
     const steps = linkerdSteps(topology(s), s, stepsCtx);
     expect(steps.map((x) => x.id).filter((id) => /:(viz|gateway)@|:link:/.test(id))).toEqual(['linkerd:link:demo3@demo']);
     expect(byId(steps, 'linkerd:multicluster@demo').plan![0]).toMatch(/multicluster install --set gateway.enabled=false$/);
@@ -141,16 +168,23 @@ describe('linkerd steps', () => {
     const deployments = ['linkerd-identity', 'linkerd-destination', 'linkerd-proxy-injector']
       .map((name) => `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name}, namespace: linkerd }\n`)
       .join('');
-    ctx.exec.on(/ (install|upgrade) --identity/, { stdout: `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: linkerd-config, namespace: linkerd }\n${deployments}` });
+    ctx.exec.on(/ (install|upgrade) --identity/, {
+      stdout: `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: linkerd-config, namespace: linkerd }\n${deployments}`,
+    });
     expect(await step.status!(ctx)).toBe(false);
     expect(await step.run(ctx)).toMatchObject({ mode: 'install' });
     await step.run(ctx);
     const [first, second] = ctx.exec.calls;
     expect(first!.args.slice(0, 9)).toEqual([
-      '--context', 'kind-demo', 'install',
-      '--identity-trust-anchors-file', ctx.secrets.path(CERT_FILES.caCert),
-      '--identity-issuer-certificate-file', ctx.secrets.path(CERT_FILES.issuerCert),
-      '--identity-issuer-key-file', ctx.secrets.path(CERT_FILES.issuerKey),
+      '--context',
+      'kind-demo',
+      'install',
+      '--identity-trust-anchors-file',
+      ctx.secrets.path(CERT_FILES.caCert),
+      '--identity-issuer-certificate-file',
+      ctx.secrets.path(CERT_FILES.issuerCert),
+      '--identity-issuer-key-file',
+      ctx.secrets.path(CERT_FILES.issuerKey),
     ]);
     expect(second!.args[2]).toBe('upgrade');
     expect(await step.status!(ctx)).toBe(true);
@@ -168,8 +202,13 @@ describe('linkerd steps', () => {
     });
     ctx.exec.on(`linkerd --context kind-demo multicluster ${verb} `, { stdout: LINK_YAML('demo') });
     expect(await step.run(ctx)).toEqual({ apiServerUrl: 'https://172.18.0.2:6443' });
-    expect(ctx.exec.lines).toEqual([`linkerd --context kind-demo multicluster ${verb} --cluster-name demo --api-server-address https://172.18.0.2:6443`]);
-    expect(ctx.kubes.get('kind-demo3')!.applied.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Secret/cluster-credentials-demo', 'Link/demo']);
+    expect(ctx.exec.lines).toEqual([
+      `linkerd --context kind-demo multicluster ${verb} --cluster-name demo --api-server-address https://172.18.0.2:6443`,
+    ]);
+    expect(ctx.kubes.get('kind-demo3')!.applied.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Secret/cluster-credentials-demo',
+      'Link/demo',
+    ]);
     expect(ctx.kubes.get('kind-demo')).toBeUndefined();
     expect(await step.status!(ctx)).toBe(true);
   });
@@ -187,10 +226,28 @@ describe('linkerd steps', () => {
   // Issue 8 problem 7: clusters given by context printed `--api-server-address <kind:cluster@east.apiServerUrl>`
   // and warned about kind at apply. The address comes from whoever provides the cluster.
   it.each([
-    ['kind clusters: the kind control plane address', { kindClusters: {} }, {}, '--api-server-address <kind:cluster@demo.apiServerUrl>', 'https://172.18.0.2:6443'],
+    [
+      'kind clusters: the kind control plane address',
+      { kindClusters: {} },
+      {},
+      '--api-server-address <kind:cluster@demo.apiServerUrl>',
+      'https://172.18.0.2:6443',
+    ],
     ['clusters by context: the kubeconfig server (the CLI copies it; no flag)', {}, {}, '', undefined],
-    ['clusters by context with apiServerUrl: that address', {}, { apiServerUrl: 'https://east.example:6443' }, '--api-server-address https://east.example:6443', 'https://east.example:6443'],
-    ['kind clusters with apiServerUrl: the override wins', { kindClusters: {} }, { apiServerUrl: 'https://east.example:6443' }, '--api-server-address https://east.example:6443', 'https://east.example:6443'],
+    [
+      'clusters by context with apiServerUrl: that address',
+      {},
+      { apiServerUrl: 'https://east.example:6443' },
+      '--api-server-address https://east.example:6443',
+      'https://east.example:6443',
+    ],
+    [
+      'kind clusters with apiServerUrl: the override wins',
+      { kindClusters: {} },
+      { apiServerUrl: 'https://east.example:6443' },
+      '--api-server-address https://east.example:6443',
+      'https://east.example:6443',
+    ],
   ])('link address, %s', async (_name, extra, demoCluster, planFlag, runAddress) => {
     const base = topology(section('stable-2.13.3'));
     const { kindClusters: _k, ...rest } = base;
@@ -200,10 +257,15 @@ describe('linkerd steps', () => {
     expect(line).toContain(`multicluster link --cluster-name demo${planFlag ? ` ${planFlag}` : ''} |`.replace(' |', ''));
     if (!planFlag) expect(line).not.toContain('--api-server-address');
     if (!planFlag) expect(line).toContain('the server of context kind-demo in the kubeconfig');
-    const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' }, outputs: { 'kind:cluster@demo': { context: 'kind-demo', apiServerUrl: 'https://172.18.0.2:6443' } } });
+    const ctx = createTestStepContext(t, {
+      step: { id: step.id, cluster: 'demo3' },
+      outputs: { 'kind:cluster@demo': { context: 'kind-demo', apiServerUrl: 'https://172.18.0.2:6443' } },
+    });
     ctx.exec.on('linkerd', { stdout: LINK_YAML('demo') });
     await step.run(ctx);
-    expect(ctx.exec.lines).toEqual([`linkerd --context kind-demo multicluster link --cluster-name demo${runAddress ? ` --api-server-address ${runAddress}` : ''}`]);
+    expect(ctx.exec.lines).toEqual([
+      `linkerd --context kind-demo multicluster link --cluster-name demo${runAddress ? ` --api-server-address ${runAddress}` : ''}`,
+    ]);
     expect(ctx.logs.filter((l) => l.startsWith('warn'))).toEqual([]);
   });
 
@@ -239,8 +301,17 @@ describe('linkerd steps', () => {
     const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
     const kube = ctx.kube('demo');
     await kube.apply([
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'linkerd-service-mirror-remote-access-default', namespace: 'linkerd-multicluster' } },
-      { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'linkerd-service-mirror-remote-access-default-token', namespace: 'linkerd-multicluster' } },
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'linkerd-service-mirror-remote-access-default', namespace: 'linkerd-multicluster' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: { name: 'linkerd-service-mirror-remote-access-default-token', namespace: 'linkerd-multicluster' },
+      },
     ]);
     expect(await step.verify!(ctx)).toBe(true);
     await kube.delete('v1', 'Secret', 'linkerd-service-mirror-remote-access-default-token', 'linkerd-multicluster');
@@ -249,17 +320,40 @@ describe('linkerd steps', () => {
 
   // The fault matrix's "load-balancer address changed": the Link keeps the address the CLI read when it
   // linked; once the source gateway's address moves, the next apply must link again.
-  const gatewayService = (ip?: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'linkerd-gateway', namespace: 'linkerd-multicluster' }, ...(ip ? { status: { loadBalancer: { ingress: [{ ip }] } } } : {}) });
-  const linkObject = (apiVersion: string, gatewayAddress?: string) => ({ apiVersion, kind: 'Link', metadata: { name: 'demo', namespace: 'linkerd-multicluster' }, spec: { targetClusterName: 'demo', ...(gatewayAddress ? { gatewayAddress } : {}) } });
+  const gatewayService = (ip?: string) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'linkerd-gateway', namespace: 'linkerd-multicluster' },
+    ...(ip ? { status: { loadBalancer: { ingress: [{ ip }] } } } : {}),
+  });
+  const linkObject = (apiVersion: string, gatewayAddress?: string) => ({
+    apiVersion,
+    kind: 'Link',
+    metadata: { name: 'demo', namespace: 'linkerd-multicluster' },
+    spec: { targetClusterName: 'demo', ...(gatewayAddress ? { gatewayAddress } : {}) },
+  });
   it.each<[string, string | undefined, string | undefined | null, true | string]>([
     ['the address the Link holds', '172.18.0.61', '172.18.0.61', true],
     ['one of several addresses the Link holds', '172.18.0.61', '172.18.0.60,172.18.0.61', true],
-    ['an address that changed since the link', '172.18.0.99', '172.18.0.61', "Link demo in demo3 points at demo's gateway 172.18.0.61, but linkerd-gateway in demo now has address 172.18.0.99"],
-    ['a Link without an address', '172.18.0.61', undefined, "Link demo in demo3 points at demo's gateway (no address), but linkerd-gateway in demo now has address 172.18.0.61"],
+    [
+      'an address that changed since the link',
+      '172.18.0.99',
+      '172.18.0.61',
+      "Link demo in demo3 points at demo's gateway 172.18.0.61, but linkerd-gateway in demo now has address 172.18.0.99",
+    ],
+    [
+      'a Link without an address',
+      '172.18.0.61',
+      undefined,
+      "Link demo in demo3 points at demo's gateway (no address), but linkerd-gateway in demo now has address 172.18.0.61",
+    ],
     ['no Link at all', '172.18.0.61', null, 'Link linkerd-multicluster/demo is missing in demo3'],
     ['an address still pending (status reports it; re-linking cannot help)', undefined, '172.18.0.61', true],
   ])('link verify: %s', async (_name, current, linked, expected) => {
-    for (const [version, apiVersion] of [['stable-2.13.3', 'multicluster.linkerd.io/v1alpha1'], ['version-2.18', 'multicluster.linkerd.io/v1alpha3']] as const) {
+    for (const [version, apiVersion] of [
+      ['stable-2.13.3', 'multicluster.linkerd.io/v1alpha1'],
+      ['version-2.18', 'multicluster.linkerd.io/v1alpha3'],
+    ] as const) {
       const t = topology(section(version));
       const step = byId(linkerdSteps(t, section(version), stepsCtx), 'linkerd:link:demo@demo3');
       const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' } });
@@ -273,7 +367,12 @@ describe('linkerd steps', () => {
     const t = topology(section('stable-2.13.3'));
     const step = byId(linkerdSteps(t, section('stable-2.13.3'), stepsCtx), 'linkerd:link:demo@demo3');
     const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' } });
-    ctx.exec.on('linkerd', { stdout: LINK_YAML('demo').replace('spec: { targetClusterName: demo }', 'spec: { targetClusterName: demo, gatewayAddress: 172.18.0.61 }') });
+    ctx.exec.on('linkerd', {
+      stdout: LINK_YAML('demo').replace(
+        'spec: { targetClusterName: demo }',
+        'spec: { targetClusterName: demo, gatewayAddress: 172.18.0.61 }',
+      ),
+    });
     expect(await step.run(ctx)).toEqual({ gatewayAddress: '172.18.0.61' });
 
     const gatewayless: LinkerdSection = { ...section('stable-2.13.3'), multicluster: { gateway: false } };
@@ -286,7 +385,9 @@ describe('linkerd steps', () => {
       const t = topology(section(version));
       const step = byId(linkerdSteps(t, section(version), stepsCtx), 'linkerd:link:demo@demo3');
       const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo3' } });
-      ctx.exec.on(/multicluster (link|link-gen|unlink) /, { stdout: LINK_YAML('demo').replace('v1alpha1', version === 'version-2.18' ? 'v1alpha3' : 'v1alpha1') });
+      ctx.exec.on(/multicluster (link|link-gen|unlink) /, {
+        stdout: LINK_YAML('demo').replace('v1alpha1', version === 'version-2.18' ? 'v1alpha3' : 'v1alpha1'),
+      });
       await step.run(ctx);
       expect(ctx.kubes.get('kind-demo3')!.objects.size).toBe(2);
       await step.destroy!(ctx);
@@ -300,7 +401,12 @@ describe('linkerd steps', () => {
     const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
     await ctx.kube('demo').apply([
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'linkerd-gateway', namespace: 'linkerd-multicluster' } },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'linkerd-gateway', namespace: 'linkerd-multicluster' }, status: { loadBalancer: { ingress: [{ ip: '172.18.0.61' }] } } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'linkerd-gateway', namespace: 'linkerd-multicluster' },
+        status: { loadBalancer: { ingress: [{ ip: '172.18.0.61' }] } },
+      },
     ]);
     expect(await step.run(ctx)).toEqual({ address: '172.18.0.61' });
   });
@@ -312,7 +418,9 @@ describe('linkerd steps', () => {
     await expect(step.run(ctx)).rejects.toThrow(/service test\/podinfo in demo/);
     await ctx.kube('demo').apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'podinfo', namespace: 'test' } }]);
     await step.run(ctx);
-    expect((await ctx.kube('demo').get('v1', 'Service', 'podinfo', 'test'))!.metadata.labels).toEqual({ 'mirror.linkerd.io/exported': 'true' });
+    expect((await ctx.kube('demo').get('v1', 'Service', 'podinfo', 'test'))!.metadata.labels).toEqual({
+      'mirror.linkerd.io/exported': 'true',
+    });
     expect(await step.status!(ctx)).toBe(true);
     await step.destroy!(ctx);
     expect(await step.status!(ctx)).toBe(false);
@@ -322,8 +430,12 @@ describe('linkerd steps', () => {
     ['mirror', { 'mirror.linkerd.io/exported': 'true' }],
     ['remote-discovery', { 'mirror.linkerd.io/exported': 'remote-discovery' }],
     ['federated', { 'mirror.linkerd.io/federated': 'member' }],
-  ] as const)('run: a %s export labels the service %j, drops the other mode\'s label, destroy unlabels', async (mode, labels) => {
-    const modes: LinkerdSection = { version: 'edge-26.6.3', multicluster: { podNetworksRoutable: true }, export: [{ namespace: 'test', service: 'podinfo', mode }] };
+  ] as const)("run: a %s export labels the service %j, drops the other mode's label, destroy unlabels", async (mode, labels) => {
+    const modes: LinkerdSection = {
+      version: 'edge-26.6.3',
+      multicluster: { podNetworksRoutable: true },
+      export: [{ namespace: 'test', service: 'podinfo', mode }],
+    };
     const t = topology(modes);
     const step = byId(linkerdSteps(t, modes, stepsCtx), 'linkerd:export:test/podinfo@demo');
     const ctx = createTestStepContext(t, { step: { id: step.id, cluster: 'demo' } });
@@ -372,7 +484,9 @@ describe('linkerd steps', () => {
     await ctx.secrets.write(CERT_FILES.issuerKey, expiring.key);
     expect(JSON.stringify(planned().certs.inputs)).toBe(JSON.stringify(cold.certs.inputs));
     expect(planned().controlPlane).toBe(cold.controlPlane);
-    expect(planned().certs.plan!.at(-1)).toBe('issuer renewal due (issuer expires soon): apply does not re-issue it; run meshspec rotate <file> --issuer');
+    expect(planned().certs.plan!.at(-1)).toBe(
+      'issuer renewal due (issuer expires soon): apply does not re-issue it; run meshspec rotate <file> --issuer',
+    );
     const kept = (await planned().certs.run(ctx)) as Record<string, unknown>;
     expect(kept).toMatchObject({ trustAnchor: 'reused', issuer: 'reused' });
     expect(await ctx.secrets.read(CERT_FILES.issuerCert)).toBe(expiring.cert);
@@ -390,7 +504,9 @@ describe('linkerd steps', () => {
     await ctx.secrets.write(CERT_FILES.issuerKey, issuer.key);
     const b64 = Buffer.from(issuer.key.trim()).toString('base64');
     expect(redact(b64)).toBe(b64);
-    const deployments = ['linkerd-identity', 'linkerd-destination', 'linkerd-proxy-injector'].map((name) => `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name}, namespace: linkerd }\n`).join('');
+    const deployments = ['linkerd-identity', 'linkerd-destination', 'linkerd-proxy-injector']
+      .map((name) => `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name}, namespace: linkerd }\n`)
+      .join('');
     ctx.exec.on(/ install --identity/, { stdout: deployments });
     await step.run(ctx);
     expect(redact(`key.pem: ${b64}`)).toBe('key.pem: ***');
@@ -409,7 +525,11 @@ describe('linkerd steps', () => {
     await ctx.secrets.write(CERT_FILES.issuerCert, early.cert);
     await ctx.secrets.write(CERT_FILES.issuerKey, early.key);
     expect(await step.verify!(ctx)).toMatch(/^issuer not valid until \d{4}-/);
-    expect(await step.run(ctx)).toMatchObject({ trustAnchor: 'reused', issuer: 'reissued', reason: expect.stringMatching(/^issuer not valid until/) });
+    expect(await step.run(ctx)).toMatchObject({
+      trustAnchor: 'reused',
+      issuer: 'reissued',
+      reason: expect.stringMatching(/^issuer not valid until/),
+    });
     expect(await step.verify!(ctx)).toBe(true);
     expect(await ctx.secrets.read(CERT_FILES.caCert)).toBe(anchor.cert);
 
@@ -429,11 +549,23 @@ describe('linkerd steps', () => {
     writeFileSync(join(stateDir, 'secrets', CERT_FILES.caCert), anchor.cert);
     writeFileSync(join(stateDir, 'secrets', CERT_FILES.issuerCert), (await issueIssuer(anchor, 8760 * 3_600_000, future)).cert);
     writeFileSync(join(stateDir, 'secrets', CERT_FILES.issuerKey), 'present');
-    const planOf = () => byId(linkerdSteps(topology(section('stable-2.13.3')), section('stable-2.13.3'), { ...stepsCtx, stateDir }), 'linkerd:certs').plan!.slice(2);
-    expect(planOf()).toEqual([expect.stringMatching(/^issuer not valid until \S+ \(clock skew, or a wrongly made file\): apply re-issues it from the same trust anchor$/)]);
+    const planOf = () =>
+      byId(
+        linkerdSteps(topology(section('stable-2.13.3')), section('stable-2.13.3'), { ...stepsCtx, stateDir }),
+        'linkerd:certs',
+      ).plan!.slice(2);
+    expect(planOf()).toEqual([
+      expect.stringMatching(
+        /^issuer not valid until \S+ \(clock skew, or a wrongly made file\): apply re-issues it from the same trust anchor$/,
+      ),
+    ]);
     writeFileSync(join(stateDir, 'secrets', CERT_FILES.caCert), (await generateTrustAnchor(87_600 * 3_600_000, future)).cert);
     // (The issuer is not the new anchor's child either; that line stays too.)
-    expect(planOf()).toContainEqual(expect.stringMatching(/^trust anchor not valid until \S+ \(clock skew, or a wrongly made file\): apply stops here; meshspec never replaces a trust anchor$/));
+    expect(planOf()).toContainEqual(
+      expect.stringMatching(
+        /^trust anchor not valid until \S+ \(clock skew, or a wrongly made file\): apply stops here; meshspec never replaces a trust anchor$/,
+      ),
+    );
   });
 
   it('run: certs step generates once and reports fingerprints, never key material', async () => {

@@ -2,12 +2,33 @@
 // → gateway, then links between clusters and exported services. Manifests are rendered by the linkerd
 // CLI (never piped to kubectl) and server-side applied through the kube client.
 import { parseAllDocuments } from 'yaml';
-import { CommandError, StepError, stepId, type ClusterDirectory, type KubeObject, type Step, type StepContext, type StepsContext, type Topology } from '@meshspec/core/plugin';
+import {
+  CommandError,
+  StepError,
+  stepId,
+  type ClusterDirectory,
+  type KubeObject,
+  type Step,
+  type StepContext,
+  type StepsContext,
+  type Topology,
+} from '@meshspec/core/plugin';
 import { metallbPlugin, type MetallbFacts } from '@meshspec/plugin-metallb';
 import { apiServerAddressOf, plannedAddress } from './api-server-address.js';
 import { ensureLinkerdCertificates } from './cert-generation.js';
 import { CERT_FILES, notAfterOf } from './identity.js';
-import { applyLine, controlPlaneArgs, crdsArgs, linkArgs, multiclusterArgs, uninstallArgs, unlinkArgs, versionArgs, vizArgs, type IdentityFiles } from './commands.js';
+import {
+  applyLine,
+  controlPlaneArgs,
+  crdsArgs,
+  linkArgs,
+  multiclusterArgs,
+  uninstallArgs,
+  unlinkArgs,
+  versionArgs,
+  vizArgs,
+  type IdentityFiles,
+} from './commands.js';
 import { durationMs } from './duration.js';
 import { clusterNetworksFor, linkPairs, sourcesLinkedInto, versionOf } from './mesh.js';
 import { gatewayApiPlan } from './gateway-api-plan.js';
@@ -142,8 +163,12 @@ function certsStep(b: Build): Step {
       `generate once, then reuse: <state>/secrets/${CERT_FILES.caCert} + ${CERT_FILES.caKey} (ECDSA P-256 root CA, CN root.linkerd.cluster.local, valid ${b.section.trustAnchorValidity})`,
       `issue when missing: <state>/secrets/${CERT_FILES.issuerCert} + ${CERT_FILES.issuerKey} (intermediate CA pathlen 0, CN identity.linkerd.cluster.local, valid ${b.section.issuerValidity})`,
       ...(renewal ? [`issuer renewal due (${renewal}): apply does not re-issue it; run meshspec rotate <file> --issuer`] : []),
-      ...(early?.startsWith('issuer') ? [`${early} (clock skew, or a wrongly made file): apply re-issues it from the same trust anchor`] : []),
-      ...(early?.startsWith('trust anchor') ? [`${early} (clock skew, or a wrongly made file): apply stops here; meshspec never replaces a trust anchor`] : []),
+      ...(early?.startsWith('issuer')
+        ? [`${early} (clock skew, or a wrongly made file): apply re-issues it from the same trust anchor`]
+        : []),
+      ...(early?.startsWith('trust anchor')
+        ? [`${early} (clock skew, or a wrongly made file): apply stops here; meshspec never replaces a trust anchor`]
+        : []),
     ],
     // `renewalDue: false` is constant now; kept so the fingerprint of states written by earlier versions
     // (where it was false whenever no renewal was due) stays the same and no apply re-runs this step and
@@ -156,7 +181,8 @@ function certsStep(b: Build): Step {
       } catch (e) {
         throw new StepError(ids.certs(), (e as Error).message, { cause: e });
       }
-      if (result.issuer === 'reissued') run.log.warn(`re-issued the Linkerd issuer (${result.reason}): the control planes get it with linkerd upgrade in this apply`);
+      if (result.issuer === 'reissued')
+        run.log.warn(`re-issued the Linkerd issuer (${result.reason}): the control planes get it with linkerd upgrade in this apply`);
       else if (renewal) run.log.warn(`the Linkerd issuer is due for renewal (${renewal}): run meshspec rotate <file> --issuer`);
       return { ...result };
     },
@@ -196,7 +222,10 @@ function crdsStep(b: Build, c: string): Step {
       return { objects: result.objects.length };
     },
     async status(run) {
-      return (await run.kube(c).get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'serverauthorizations.policy.linkerd.io')) !== undefined;
+      return (
+        (await run.kube(c).get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'serverauthorizations.policy.linkerd.io')) !==
+        undefined
+      );
     },
     // No destroy: `linkerd uninstall` (control-plane destroy) removes the CRDs too.
   };
@@ -211,13 +240,20 @@ function expectedCli(version: LinkerdVersion): string {
 async function checkCliVersion(run: StepContext, b: Build): Promise<void> {
   const out = await run.exec.run(b.cli, versionArgs, { timeout: 30_000, signal: run.signal, reject: false });
   if (out.exitCode !== 0) {
-    throw new StepError(run.step.id, `${b.cli} ${versionArgs.join(' ')} failed: install the linkerd CLI ${expectedCli(b.version)} or set linkerd.cliPath`, { ...(run.step.cluster ? { cluster: run.step.cluster } : {}), command: out.command, stderrTail: out.stderr });
+    throw new StepError(
+      run.step.id,
+      `${b.cli} ${versionArgs.join(' ')} failed: install the linkerd CLI ${expectedCli(b.version)} or set linkerd.cliPath`,
+      { ...(run.step.cluster ? { cluster: run.step.cluster } : {}), command: out.command, stderrTail: out.stderr },
+    );
   }
   const reported = out.stdout.trim();
   const parsed = parseLinkerdVersion(reported);
   // version-2.N names a line, not a build: any build of that line will do.
   const matches = b.version.channel === 'version' ? parsed?.minor === b.version.minor : reported === b.version.text;
-  if (!matches) run.log.warn(`${b.cli} reports ${reported || 'no version'} but linkerd.version is ${b.version.text}: set linkerd.cliPath to ${expectedCli(b.version)} of the CLI`);
+  if (!matches)
+    run.log.warn(
+      `${b.cli} reports ${reported || 'no version'} but linkerd.version is ${b.version.text}: set linkerd.cliPath to ${expectedCli(b.version)} of the CLI`,
+    );
 }
 
 function controlPlaneStep(b: Build, c: string): Step {
@@ -245,7 +281,12 @@ function controlPlaneStep(b: Build, c: string): Step {
       const kube = run.kube(c);
       const present = await kube.get('v1', 'ConfigMap', 'linkerd-config', LINKERD_NAMESPACE);
       const mode = present ? 'upgrade' : 'install';
-      const args = controlPlaneArgs(ctx, mode, identityFiles((n) => run.secrets.path(n)), networks);
+      const args = controlPlaneArgs(
+        ctx,
+        mode,
+        identityFiles((n) => run.secrets.path(n)),
+        networks,
+      );
       run.progress(`linkerd ${mode}`);
       await kube.apply(await render(run, b.cli, args), { signal: run.signal });
       for (const d of CONTROL_PLANE_DEPLOYMENTS) {
@@ -328,8 +369,10 @@ function multiclusterStep(b: Build, c: string, pairs: LinkPair[]): Step {
     // the token controller), re-apply so the next link can be made.
     async verify(run) {
       const kube = run.kube(c);
-      if (!(await kube.get('v1', 'ServiceAccount', REMOTE_ACCESS_SERVICE_ACCOUNT, MULTICLUSTER_NAMESPACE))) return `ServiceAccount ${MULTICLUSTER_NAMESPACE}/${REMOTE_ACCESS_SERVICE_ACCOUNT} is missing`;
-      if (!(await kube.get('v1', 'Secret', REMOTE_ACCESS_TOKEN_SECRET, MULTICLUSTER_NAMESPACE))) return `Secret ${MULTICLUSTER_NAMESPACE}/${REMOTE_ACCESS_TOKEN_SECRET} is missing`;
+      if (!(await kube.get('v1', 'ServiceAccount', REMOTE_ACCESS_SERVICE_ACCOUNT, MULTICLUSTER_NAMESPACE)))
+        return `ServiceAccount ${MULTICLUSTER_NAMESPACE}/${REMOTE_ACCESS_SERVICE_ACCOUNT} is missing`;
+      if (!(await kube.get('v1', 'Secret', REMOTE_ACCESS_TOKEN_SECRET, MULTICLUSTER_NAMESPACE)))
+        return `Secret ${MULTICLUSTER_NAMESPACE}/${REMOTE_ACCESS_TOKEN_SECRET} is missing`;
       return true;
     },
     // Links are destroyed first (they depend on this step); uninstall refuses while Links remain.
@@ -355,12 +398,24 @@ function gatewayStep(b: Build, c: string): Step {
     ],
     async run(run) {
       const kube = run.kube(c);
-      await kube.waitForRollout('Deployment', GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, { timeoutMs: ROLLOUT_TIMEOUT_MS, signal: run.signal });
+      await kube.waitForRollout('Deployment', GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, {
+        timeoutMs: ROLLOUT_TIMEOUT_MS,
+        signal: run.signal,
+      });
       run.progress(`waiting for a LoadBalancer address on ${GATEWAY_SERVICE}`);
       try {
-        return { address: await kube.waitForLoadBalancer(GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, { timeoutMs: LB_TIMEOUT_MS, signal: run.signal }) };
+        return {
+          address: await kube.waitForLoadBalancer(GATEWAY_SERVICE, MULTICLUSTER_NAMESPACE, {
+            timeoutMs: LB_TIMEOUT_MS,
+            signal: run.signal,
+          }),
+        };
       } catch (e) {
-        throw new StepError(ids.gateway(c), `${GATEWAY_SERVICE} in ${c} got no LoadBalancer address: add a metallb section (or another load balancer) so linked clusters can reach the gateway`, { cluster: c, cause: e });
+        throw new StepError(
+          ids.gateway(c),
+          `${GATEWAY_SERVICE} in ${c} got no LoadBalancer address: add a metallb section (or another load balancer) so linked clusters can reach the gateway`,
+          { cluster: c, cause: e },
+        );
       }
     },
   };
@@ -383,7 +438,8 @@ function linkStep(b: Build, pair: ResolvedLink): Step {
     needs: [ids.multicluster(source), ids.multicluster(target), ...(gateway ? [ids.gateway(source)] : [])],
     after: b.clusters.after(source),
     plan: [
-      applyLine(targetCtx, b.cli, planArgs) + (address.from === 'kubeconfig' ? `   (API server address: the server of context ${sourceCtx} in the kubeconfig)` : ''),
+      applyLine(targetCtx, b.cli, planArgs) +
+        (address.from === 'kubeconfig' ? `   (API server address: the server of context ${sourceCtx} in the kubeconfig)` : ''),
     ],
     inputs: { version: b.version.text, cli: b.cli, args: planArgs },
     async run(run) {
@@ -391,7 +447,10 @@ function linkStep(b: Build, pair: ResolvedLink): Step {
       if (address.from === 'topology') apiServerUrl = address.url;
       else if (address.from === 'provider') {
         apiServerUrl = apiServerUrlOf(run, address.step);
-        if (!apiServerUrl) run.log.warn(`no apiServerUrl recorded by ${address.step}: the link uses ${source}'s kubeconfig address, which ${target} may not reach`);
+        if (!apiServerUrl)
+          run.log.warn(
+            `no apiServerUrl recorded by ${address.step}: the link uses ${source}'s kubeconfig address, which ${target} may not reach`,
+          );
       }
       const args = linkArgs(sourceCtx, source, b.caps, gateway, apiServerUrl);
       const rendered = await render(run, b.cli, args);
@@ -434,7 +493,8 @@ function linkStep(b: Build, pair: ResolvedLink): Step {
 }
 
 /** The Link version each line's CLI writes (2.13: v1alpha1; link-gen: v1alpha3). */
-const LINK_API_VERSION = (caps: LinkerdCapabilities) => (caps.usesLinkGen ? 'multicluster.linkerd.io/v1alpha3' : 'multicluster.linkerd.io/v1alpha1');
+const LINK_API_VERSION = (caps: LinkerdCapabilities) =>
+  caps.usesLinkGen ? 'multicluster.linkerd.io/v1alpha3' : 'multicluster.linkerd.io/v1alpha1';
 
 /** The source's API address as its provider (kind, kwok) discovered it; undefined when it recorded none. */
 function apiServerUrlOf(run: StepContext, kindCluster: string): string | undefined {
@@ -463,7 +523,11 @@ function exportStep(b: Build, entry: ResolvedExport, c: string): Step {
     inputs: { entry: { namespace, service }, context: ctx, ...(entry.mode === 'mirror' ? {} : { mode: entry.mode }) },
     async run(run) {
       const kube = run.kube(c);
-      await kube.waitFor('v1', 'Service', service, namespace, (o) => o !== undefined, { timeoutMs: SERVICE_TIMEOUT_MS, signal: run.signal, description: `service ${namespace}/${service} in ${c}` });
+      await kube.waitFor('v1', 'Service', service, namespace, (o) => o !== undefined, {
+        timeoutMs: SERVICE_TIMEOUT_MS,
+        signal: run.signal,
+        description: `service ${namespace}/${service} in ${c}`,
+      });
       // A mode changed since the last apply: the other label would keep the service in its old mode too.
       await kube.label('v1', 'Service', service, namespace, { ...otherExportLabels(label.key), [label.key]: label.value });
     },

@@ -7,7 +7,15 @@ import { validateLinkerd } from './validate.js';
 
 const ctx: ValidateContext = {
   source: { file: 't.yaml', text: '', positionOf: () => ({ line: 1, column: 1 }) },
-  diagnostic: (path, message, fix): Diagnostic => ({ file: 't.yaml', line: 1, column: 1, path: path.join('.'), message, ...(fix ? { fix } : {}), source: 'linkerd' }),
+  diagnostic: (path, message, fix): Diagnostic => ({
+    file: 't.yaml',
+    line: 1,
+    column: 1,
+    path: path.join('.'),
+    message,
+    ...(fix ? { fix } : {}),
+    source: 'linkerd',
+  }),
 };
 const topology = (linkerd: LinkerdSection): Topology => ({
   apiVersion: 'meshspec.dev/v1alpha1',
@@ -18,7 +26,8 @@ const topology = (linkerd: LinkerdSection): Topology => ({
 });
 /** The engine's ctx.facts for `t`, checked against linkerd's declared dependencies. */
 const ctxFor = (t: Topology): ValidateContext => ({ ...ctx, ...factsAccess(t, linkerdPlugin) });
-const check = (section: LinkerdSection) => validateLinkerd(topology(section), section, ctxFor(topology(section))).map((d) => `${d.path}: ${d.message}`);
+const check = (section: LinkerdSection) =>
+  validateLinkerd(topology(section), section, ctxFor(topology(section))).map((d) => `${d.path}: ${d.message}`);
 
 describe('validateLinkerd', () => {
   it('accepts the seed topology', () => {
@@ -27,7 +36,16 @@ describe('validateLinkerd', () => {
   });
 
   it('positions bad links, self-links and duplicates', () => {
-    expect(check({ links: [{ from: 'demo', to: 'demo9' }, { from: 'demo', to: 'demo' }, { from: 'demo', to: 'demo3' }, { from: 'demo', to: 'demo3' }] })).toEqual([
+    expect(
+      check({
+        links: [
+          { from: 'demo', to: 'demo9' },
+          { from: 'demo', to: 'demo' },
+          { from: 'demo', to: 'demo3' },
+          { from: 'demo', to: 'demo3' },
+        ],
+      }),
+    ).toEqual([
       'linkerd.links.0.to: link to "demo9" is not a cluster of this topology',
       'linkerd.links.1: link from "demo" to itself',
       'linkerd.links.3: duplicate link demo -> demo3',
@@ -37,7 +55,18 @@ describe('validateLinkerd', () => {
   });
 
   it('checks CIDRs, exports, version names and the issuer renewal window', () => {
-    expect(check({ clusterNetworks: ['10.250.0.0/16', 'fd00::/8', '10.97.0.0/12', 'nope'], export: [{ namespace: 'a', service: 'b' }, { namespace: 'a', service: 'b' }], version: 'edge-25.13.1', issuerValidity: '24h', issuerRenewBefore: '720h' })).toEqual([
+    expect(
+      check({
+        clusterNetworks: ['10.250.0.0/16', 'fd00::/8', '10.97.0.0/12', 'nope'],
+        export: [
+          { namespace: 'a', service: 'b' },
+          { namespace: 'a', service: 'b' },
+        ],
+        version: 'edge-25.13.1',
+        issuerValidity: '24h',
+        issuerRenewBefore: '720h',
+      }),
+    ).toEqual([
       'linkerd.version: "edge-25.13.1" is not a Linkerd release name',
       'linkerd.issuerRenewBefore: issuerRenewBefore (720h) is not shorter than issuerValidity (24h): the issuer would be re-issued on every apply',
       'linkerd.clusterNetworks.2: 10.97.0.0/12 has host bits set',
@@ -47,7 +76,9 @@ describe('validateLinkerd', () => {
   });
 
   it('rejects an explicit link list when the multicluster extension is off', () => {
-    expect(check({ multicluster: { enabled: false }, links: [{ from: 'demo', to: 'demo3' }] })).toEqual(['linkerd.links: links need the multicluster extension, which multicluster.enabled turns off']);
+    expect(check({ multicluster: { enabled: false }, links: [{ from: 'demo', to: 'demo3' }] })).toEqual([
+      'linkerd.links: links need the multicluster extension, which multicluster.enabled turns off',
+    ]);
     expect(check({ multicluster: { enabled: false } })).toEqual([]);
     // full-mesh is also the schema default (filled in before validate), so it must not be an error here
     expect(check({ multicluster: { enabled: false }, links: 'full-mesh' })).toEqual([]);
@@ -71,7 +102,11 @@ describe('validateLinkerd', () => {
 
 describe('validateLinkerd: Gateway API', () => {
   it('warns when installGatewayApi makes Linkerd bundle its experimental CRDs instead of the pinned standard ones', () => {
-    const found = validateLinkerd(topology({ version: 'edge-26.6.3', installGatewayApi: true }), { version: 'edge-26.6.3', installGatewayApi: true }, ctxFor(topology({ version: 'edge-26.6.3', installGatewayApi: true })));
+    const found = validateLinkerd(
+      topology({ version: 'edge-26.6.3', installGatewayApi: true }),
+      { version: 'edge-26.6.3', installGatewayApi: true },
+      ctxFor(topology({ version: 'edge-26.6.3', installGatewayApi: true })),
+    );
     expect(found.map((d) => `${d.severity ?? 'error'} ${d.path}: ${d.message}`)).toEqual([
       'warning linkerd.installGatewayApi: installGatewayApi: true has linkerd install --crds bundle its experimental-channel Gateway API CRDs; meshspec then skips the standard-channel v1.2.1 step (gatewayApi)',
     ]);
@@ -81,7 +116,9 @@ describe('validateLinkerd: Gateway API', () => {
     expect(check({ version: 'edge-26.6.3', gatewayApi: { version: 'v1.0.0' } })).toEqual([
       'linkerd.gatewayApi.version: Linkerd 2.20 supports Gateway API v1.2.1-v1.5.1, not v1.0.0',
     ]);
-    expect(check({ version: 'version-2.18', gatewayApi: { version: 'v1.5.1' } })).toEqual(['linkerd.gatewayApi.version: Linkerd 2.18 supports Gateway API v1.1.1-v1.2.1, not v1.5.1']);
+    expect(check({ version: 'version-2.18', gatewayApi: { version: 'v1.5.1' } })).toEqual([
+      'linkerd.gatewayApi.version: Linkerd 2.18 supports Gateway API v1.1.1-v1.2.1, not v1.5.1',
+    ]);
     expect(check({ version: 'edge-26.6.3', gatewayApi: { version: 'v1.5.1' } })).toEqual([]);
     // Before 2.18 Linkerd installs its own: the setting is not used, so not judged.
     expect(check({ version: 'stable-2.13.3', gatewayApi: { version: 'v1.5.1' } })).toEqual([]);

@@ -41,7 +41,8 @@ export const EDGE_OF_RELEASE: readonly { minor: number; edge: [number, number, n
 /** The newest release line this table knows; `linkerd.version` defaults to it. */
 export const NEWEST_KNOWN_MINOR = EDGE_OF_RELEASE[0]!.minor;
 
-export const VERSION_PATTERN = '^(stable-2\\.[0-9]+\\.[0-9]+|enterprise-2\\.[0-9]+\\.[0-9]+|version-2\\.[0-9]+|edge-[0-9]{2}\\.[0-9]{1,2}\\.[0-9]+)$';
+export const VERSION_PATTERN =
+  '^(stable-2\\.[0-9]+\\.[0-9]+|enterprise-2\\.[0-9]+\\.[0-9]+|version-2\\.[0-9]+|edge-[0-9]{2}\\.[0-9]{1,2}\\.[0-9]+)$';
 
 const STABLE = /^(stable|enterprise)-2\.(\d+)\.(\d+)$/;
 const LINE = /^version-2\.(\d+)$/;
@@ -99,7 +100,9 @@ export function capabilitiesOf(version: LinkerdVersion): LinkerdCapabilities {
     smiRemoved: atLeast(18),
     installsGatewayApiCrds: !atLeast(18),
     ipv6ClusterNetworks: atLeast(16),
-    needsLinkerdSmi023: version.edge ? compareEdge([version.edge.year, version.edge.month, version.edge.build], FIRST_EDGE_NEEDING_SMI_023) >= 0 : atLeast(13),
+    needsLinkerdSmi023: version.edge
+      ? compareEdge([version.edge.year, version.edge.month, version.edge.build], FIRST_EDGE_NEEDING_SMI_023) >= 0
+      : atLeast(13),
   };
 }
 

@@ -2,7 +2,15 @@ import { metallbPlugin } from './plugin.js';
 
 export { metallbPlugin };
 export default metallbPlugin;
-export { DEFAULT_CHART_VERSION, CHART, POOL_NAME, withDefaults, metallbSectionSchema, type MetallbSection, type ResolvedMetallbSection } from './schema.js';
+export {
+  DEFAULT_CHART_VERSION,
+  CHART,
+  POOL_NAME,
+  withDefaults,
+  metallbSectionSchema,
+  type MetallbSection,
+  type ResolvedMetallbSection,
+} from './schema.js';
 export { planPools, parsePool, poolArea, automaticClusters, suggestFreeRange, type ClusterPool } from './pools.js';
 export { renderPoolObjects } from './render.js';
 export { validateMetallb } from './validate.js';

@@ -15,7 +15,8 @@ export const METALLB_SEED_PIN: Pin = {
 export const METALLB_CURRENT_PIN: Pin = {
   what: 'MetalLB Helm chart (modern example)',
   version: '0.16.1',
-  source: 'https://github.com/metallb/metallb/releases/tag/v0.16.1 (rendered in ../shared/conformance/metallb/v0.16.1; newest per ../shared/conformance/README.md)',
+  source:
+    'https://github.com/metallb/metallb/releases/tag/v0.16.1 (rendered in ../shared/conformance/metallb/v0.16.1; newest per ../shared/conformance/README.md)',
 };
 
 export const PLUGIN_METALLB_PINS: readonly Pin[] = [METALLB_SEED_PIN, METALLB_CURRENT_PIN];

@@ -20,5 +20,12 @@ export const metallbPlugin = definePlugin<MetallbSection, MetallbFacts>({
   steps: (topology, section, ctx) => metallbSteps(topology, section, ctx.contextOf, ctx.facts(kindPlugin), ctx.clusters),
   addresses: (topology, section, known) => metallbAddresses(topology, section, known, known.facts(kindPlugin)),
   preflight: (topology, section, ctx) => metallbPreflight(topology, section, ctx.exec, ctx.facts(kindPlugin)),
-  tools: [{ command: 'helm', versionArgs: ['version', '--short'], parseVersion: (out) => /v\d+\.\d+\.\d+\S*/.exec(out)?.[0], why: 'installs the MetalLB chart' }],
+  tools: [
+    {
+      command: 'helm',
+      versionArgs: ['version', '--short'],
+      parseVersion: (out) => /v\d+\.\d+\.\d+\S*/.exec(out)?.[0],
+      why: 'installs the MetalLB chart',
+    },
+  ],
 });

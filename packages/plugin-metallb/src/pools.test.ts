@@ -5,7 +5,8 @@ import { planPools, suggestFreeRange } from './pools.js';
 import { renderPoolObjects } from './render.js';
 import { withDefaults } from './schema.js';
 
-const ranges = (pools: ReturnType<typeof planPools>) => Object.fromEntries(pools.map((p) => [p.cluster, `${formatRange(p.range)}${p.explicit ? ' (explicit)' : ''}`]));
+const ranges = (pools: ReturnType<typeof planPools>) =>
+  Object.fromEntries(pools.map((p) => [p.cluster, `${formatRange(p.range)}${p.explicit ? ' (explicit)' : ''}`]));
 const KIND_NETWORK = { subnet: '172.18.0.0/16', gateway: '172.18.0.1' };
 
 describe('planPools', () => {
@@ -34,7 +35,9 @@ describe('planPools', () => {
   });
 
   it('needs no network when every pool is explicit', () => {
-    expect(ranges(planPools(['demo', 'demo3'], withDefaults({ pools: { demo: '172.17.0.61-172.17.0.70', demo3: '172.17.0.64/28' } })))).toEqual({
+    expect(
+      ranges(planPools(['demo', 'demo3'], withDefaults({ pools: { demo: '172.17.0.61-172.17.0.70', demo3: '172.17.0.64/28' } }))),
+    ).toEqual({
       demo: '172.17.0.61-172.17.0.70 (explicit)',
       demo3: '172.17.0.64-172.17.0.79 (explicit)',
     });
@@ -43,14 +46,22 @@ describe('planPools', () => {
   it.each([
     ['no subnet for automatic pools', withDefaults({}), undefined, /need the docker network's IPv4 subnet/],
     ['an IPv6 subnet', withDefaults({}), { subnet: 'fc00:f853:ccd:e793::/64' }, /need the docker network's IPv4 subnet/],
-    ['pools that do not fit the upper half', withDefaults({ poolSize: 100 }), { subnet: '172.18.0.0/24' }, /upper half of 172.18.0.0\/24 has no room for 2 pools of 100 addresses/],
+    [
+      'pools that do not fit the upper half',
+      withDefaults({ poolSize: 100 }),
+      { subnet: '172.18.0.0/24' },
+      /upper half of 172.18.0.0\/24 has no room for 2 pools of 100 addresses/,
+    ],
   ])('throws on %s', (_, section, network, message) => {
     expect(() => planPools(['a', 'b'], section, network)).toThrow(message);
   });
 
   it('golden: pool objects of the seed clusters on 172.18.0.0/16', async () => {
     const docs = planPools(['demo', 'demo3'], withDefaults({}), KIND_NETWORK).map(
-      (p) => `# cluster ${p.cluster}\n${renderPoolObjects(p.range, 'metallb-system').map((o) => stringify(o)).join('---\n')}`,
+      (p) =>
+        `# cluster ${p.cluster}\n${renderPoolObjects(p.range, 'metallb-system')
+          .map((o) => stringify(o))
+          .join('---\n')}`,
     );
     await expect(docs.join('---\n')).toMatchFileSnapshot('__golden__/pools-seed.yaml');
   });

@@ -1,6 +1,18 @@
 // Which addresses each cluster's MetalLB may hand out: explicit pools as written, automatic ones carved
 // from the docker network so that no two clusters (and no container) ever share an address.
-import { blockSize, carveRanges, cidrToRange, formatRange, networkOf, overlaps, parseIpv4, parseIpv4Cidr, parseIpv4Range, type Ipv4Cidr, type Ipv4Range } from '@meshspec/core/plugin';
+import {
+  blockSize,
+  carveRanges,
+  cidrToRange,
+  formatRange,
+  networkOf,
+  overlaps,
+  parseIpv4,
+  parseIpv4Cidr,
+  parseIpv4Range,
+  type Ipv4Cidr,
+  type Ipv4Range,
+} from '@meshspec/core/plugin';
 import type { ResolvedMetallbSection } from './schema.js';
 
 export interface ClusterPool {
@@ -33,7 +45,11 @@ export function poolArea(subnet: Ipv4Cidr): Ipv4Range {
  * downwards from the top of `subnet` (below the broadcast address), avoiding the gateway and every
  * explicit pool. Throws when automatic pools are needed but do not fit.
  */
-export function planPools(clusters: string[], section: ResolvedMetallbSection, network?: { subnet: string; gateway?: string }): ClusterPool[] {
+export function planPools(
+  clusters: string[],
+  section: ResolvedMetallbSection,
+  network?: { subnet: string; gateway?: string },
+): ClusterPool[] {
   const explicit = new Map<string, Ipv4Range>();
   for (const cluster of clusters) {
     const text = section.pools[cluster];
@@ -50,7 +66,13 @@ export function planPools(clusters: string[], section: ResolvedMetallbSection, n
     if (!subnet) throw new RangeError(`automatic metallb pools need the docker network's IPv4 subnet (got ${subnetText ?? 'none'})`);
     const gateway = network?.gateway === undefined ? undefined : parseIpv4(network.gateway);
     const avoid = [...explicit.values(), ...(gateway === undefined ? [] : [gateway])];
-    carved = carveRanges(networkOf(subnet), { size: section.poolSize, count: automatic.length, from: 'top', avoid, area: poolArea(networkOf(subnet)) });
+    carved = carveRanges(networkOf(subnet), {
+      size: section.poolSize,
+      count: automatic.length,
+      from: 'top',
+      avoid,
+      area: poolArea(networkOf(subnet)),
+    });
     if (carved.length < automatic.length) {
       throw new RangeError(`the upper half of ${subnetText} has no room for ${automatic.length} pools of ${section.poolSize} addresses`);
     }

@@ -2,18 +2,34 @@
 // dockerSubnet given, validate already checked that; otherwise the network is asked for here (when it
 // exists already), so a pool such as the seed's 172.17.0.x against kind's 172.18.0.0/16 stops the run
 // before anything is created, rather than leaving gateways with addresses nothing can reach.
-import { contains, formatCidr, networkOf, parseCidr, parseIpv4Range, type CommandRunner, type Ipv4Cidr, type Topology } from '@meshspec/core/plugin';
+import {
+  contains,
+  formatCidr,
+  networkOf,
+  parseCidr,
+  parseIpv4Range,
+  type CommandRunner,
+  type Ipv4Cidr,
+  type Topology,
+} from '@meshspec/core/plugin';
 import type { KindFacts } from '@meshspec/plugin-kind';
 import { withDefaults, type MetallbSection } from './schema.js';
 
-
-export async function metallbPreflight(topology: Topology, rawSection: MetallbSection | undefined, exec: CommandRunner, kind: KindFacts): Promise<string[]> {
+export async function metallbPreflight(
+  topology: Topology,
+  rawSection: MetallbSection | undefined,
+  exec: CommandRunner,
+  kind: KindFacts,
+): Promise<string[]> {
   if (rawSection === undefined) return [];
   const section = withDefaults(rawSection);
   const explicit = Object.entries(section.pools);
   const network = kind.network;
   if (section.dockerSubnet !== undefined || explicit.length === 0 || network === undefined) return [];
-  const inspect = await exec.run('docker', ['network', 'inspect', network, '--format', '{{json .IPAM.Config}}'], { reject: false, timeout: 15_000 });
+  const inspect = await exec.run('docker', ['network', 'inspect', network, '--format', '{{json .IPAM.Config}}'], {
+    reject: false,
+    timeout: 15_000,
+  });
   // No network yet: kind creates it during apply and docker picks its subnet; nothing to compare with now.
   if (inspect.exitCode !== 0) return [];
   const subnet = ipv4SubnetOf(inspect.stdout);
@@ -22,7 +38,9 @@ export async function metallbPreflight(topology: Topology, rawSection: MetallbSe
   for (const [cluster, text] of explicit) {
     const range = parseIpv4Range(text);
     if (range && !contains(subnet, range)) {
-      problems.push(`metallb.pools.${cluster}: pool ${text} is outside the docker network ${network} (${formatCidr(subnet)}) the kind nodes are on, so its addresses would be unreachable; use a range inside ${formatCidr(subnet)}, or set metallb.dockerSubnet to have validate check it`);
+      problems.push(
+        `metallb.pools.${cluster}: pool ${text} is outside the docker network ${network} (${formatCidr(subnet)}) the kind nodes are on, so its addresses would be unreachable; use a range inside ${formatCidr(subnet)}, or set metallb.dockerSubnet to have validate check it`,
+      );
     }
   }
   return problems;

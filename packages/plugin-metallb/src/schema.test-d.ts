@@ -4,10 +4,22 @@ import type { MetallbSection, ResolvedMetallbSection } from './schema.js';
 
 describe('metallb section types (from metallbSectionSchema)', () => {
   it('are the section as written', () => {
-    expectTypeOf<MetallbSection>().toEqualTypeOf<{ chartVersion?: string; namespace?: string; poolSize?: number; pools?: Record<string, string>; dockerSubnet?: string }>();
+    expectTypeOf<MetallbSection>().toEqualTypeOf<{
+      chartVersion?: string;
+      namespace?: string;
+      poolSize?: number;
+      pools?: Record<string, string>;
+      dockerSubnet?: string;
+    }>();
   });
 
   it('resolve every defaulted key; dockerSubnet stays optional (read from the kind network without it)', () => {
-    expectTypeOf<ResolvedMetallbSection>().toEqualTypeOf<{ chartVersion: string; namespace: string; poolSize: number; pools: Record<string, string>; dockerSubnet?: string }>();
+    expectTypeOf<ResolvedMetallbSection>().toEqualTypeOf<{
+      chartVersion: string;
+      namespace: string;
+      poolSize: number;
+      pools: Record<string, string>;
+      dockerSubnet?: string;
+    }>();
   });
 });

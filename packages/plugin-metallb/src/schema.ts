@@ -14,16 +14,25 @@ export const metallbSectionSchema = {
   description: 'MetalLB in every cluster, so LoadBalancer Services (the Linkerd gateways) get addresses on the docker network.',
   additionalProperties: false,
   properties: {
-    chartVersion: { type: 'string', pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$', default: DEFAULT_CHART_VERSION, description: 'Version of the metallb chart from https://metallb.github.io/metallb.' },
+    chartVersion: {
+      type: 'string',
+      pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$',
+      default: DEFAULT_CHART_VERSION,
+      description: 'Version of the metallb chart from https://metallb.github.io/metallb.',
+    },
     namespace: { ...K8S_NAMESPACE, default: 'metallb-system', description: 'Namespace MetalLB is installed in.' },
     poolSize: { type: 'integer', minimum: 1, maximum: 1024, default: 10, description: 'Addresses per cluster in automatic pools.' },
     pools: {
       type: 'object',
       default: {},
-      description: 'Explicit address pool per cluster (`a.b.c.d-a.b.c.e` or a CIDR); clusters not listed get a pool carved from the top of the docker network.',
+      description:
+        'Explicit address pool per cluster (`a.b.c.d-a.b.c.e` or a CIDR); clusters not listed get a pool carved from the top of the docker network.',
       additionalProperties: { type: 'string', description: 'Address range `a.b.c.d-a.b.c.e` or IPv4 CIDR.' },
     },
-    dockerSubnet: { type: 'string', description: 'IPv4 subnet of the docker network (e.g. 172.18.0.0/16): checks explicit pools and replaces the kind network lookup.' },
+    dockerSubnet: {
+      type: 'string',
+      description: 'IPv4 subnet of the docker network (e.g. 172.18.0.0/16): checks explicit pools and replaces the kind network lookup.',
+    },
   },
 } as const satisfies JsonSchema;
 

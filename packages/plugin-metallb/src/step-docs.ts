@@ -4,5 +4,9 @@ import type { StepDoc } from '@meshspec/core/plugin';
 
 export const STEP_DOCS: readonly StepDoc[] = [
   { id: 'metallb:install@<c>', does: 'Installs the MetalLB chart and waits for its controller and speakers.' },
-  { id: 'metallb:pools@<c>', does: "Applies the cluster's IPAddressPool and L2Advertisement (its range disjoint from every other cluster's).", outputs: '`{ range }`' },
+  {
+    id: 'metallb:pools@<c>',
+    does: "Applies the cluster's IPAddressPool and L2Advertisement (its range disjoint from every other cluster's).",
+    outputs: '`{ range }`',
+  },
 ];

@@ -19,8 +19,17 @@ const stepsOf = (metallb: MetallbSection) =>
   metallbPlugin.steps(topology(metallb), metallb, testStepsContext(topology(metallb), metallbPlugin, {}, [kindPlugin]));
 const find = (steps: Step[], id: string) => steps.find((s) => s.id === id)!;
 
-const CONTROLLER: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'metallb-controller', namespace: 'metallb-system' } };
-const endpoints = (addresses: unknown[]): KubeObject => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'metallb-webhook-service', namespace: 'metallb-system' }, subsets: [{ addresses }] });
+const CONTROLLER: KubeObject = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'metallb-controller', namespace: 'metallb-system' },
+};
+const endpoints = (addresses: unknown[]): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Endpoints',
+  metadata: { name: 'metallb-webhook-service', namespace: 'metallb-system' },
+  subsets: [{ addresses }],
+});
 
 describe('metallb steps', () => {
   it('per cluster: install (after kind:cluster) then pools (needing install and, for automatic pools, kind:network)', () => {
@@ -35,7 +44,9 @@ describe('metallb steps', () => {
   it('does not need kind:network when every pool is explicit or the docker subnet is given', () => {
     const explicit = stepsOf({ pools: { demo: '172.17.0.61-172.17.0.70', demo3: '172.17.0.71-172.17.0.80' } });
     expect(find(explicit, 'metallb:pools@demo').needs).toEqual(['metallb:install@demo']);
-    expect(find(explicit, 'metallb:pools@demo').plan).toEqual(['kubectl apply --server-side (meshspec) --context kind-demo <- IPAddressPool metallb-system/first-pool (172.17.0.61-172.17.0.70), L2Advertisement metallb-system/first-pool']);
+    expect(find(explicit, 'metallb:pools@demo').plan).toEqual([
+      'kubectl apply --server-side (meshspec) --context kind-demo <- IPAddressPool metallb-system/first-pool (172.17.0.61-172.17.0.70), L2Advertisement metallb-system/first-pool',
+    ]);
     expect(find(stepsOf({ dockerSubnet: '172.18.0.0/16' }), 'metallb:pools@demo3').needs).toEqual(['metallb:install@demo3']);
   });
 
@@ -50,7 +61,16 @@ describe('metallb steps', () => {
       await ctx.kube('demo').apply([CONTROLLER, endpoints([{ ip: '10.244.1.5' }])]);
       await step.run(ctx);
       expect(ctx.helmCalls).toEqual([
-        { release: 'metallb', chart: 'metallb', repo: 'https://metallb.github.io/metallb', version: '0.14.9', namespace: 'metallb-system', kubeContext: 'kind-demo', wait: true, timeout: '5m' },
+        {
+          release: 'metallb',
+          chart: 'metallb',
+          repo: 'https://metallb.github.io/metallb',
+          version: '0.14.9',
+          namespace: 'metallb-system',
+          kubeContext: 'kind-demo',
+          wait: true,
+          timeout: '5m',
+        },
       ]);
     });
 
@@ -58,7 +78,9 @@ describe('metallb steps', () => {
       const step = find(stepsOf({}), 'metallb:install@demo');
       const ctx = createTestStepContext(topology({}), { step: { id: step.id, cluster: 'demo' } });
       await ctx.kube('demo').apply([CONTROLLER, endpoints([])]);
-      await expect(step.run(ctx)).rejects.toThrow('timed out waiting for ready endpoints of service metallb-system/metallb-webhook-service');
+      await expect(step.run(ctx)).rejects.toThrow(
+        'timed out waiting for ready endpoints of service metallb-system/metallb-webhook-service',
+      );
     });
 
     it('status is true only for the deployed release of the pinned chart version', async () => {
@@ -87,10 +109,16 @@ describe('metallb steps', () => {
       ['demo3', '172.18.255.235-172.18.255.244'],
     ])('applies the automatic pool of %s carved from the kind network', async (cluster, range) => {
       const step = find(stepsOf({}), `metallb:pools@${cluster}`);
-      const ctx = createTestStepContext(topology({}), { step: { id: step.id, cluster }, outputs: { 'kind:network': { subnet: '172.18.0.0/16', gateway: '172.18.0.1' } } });
+      const ctx = createTestStepContext(topology({}), {
+        step: { id: step.id, cluster },
+        outputs: { 'kind:network': { subnet: '172.18.0.0/16', gateway: '172.18.0.1' } },
+      });
       await expect(step.run(ctx)).resolves.toEqual({ range });
       const kube = ctx.kubes.get(`kind-${cluster}`)!;
-      expect(kube.applied.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['IPAddressPool/metallb-system/first-pool', 'L2Advertisement/metallb-system/first-pool']);
+      expect(kube.applied.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+        'IPAddressPool/metallb-system/first-pool',
+        'L2Advertisement/metallb-system/first-pool',
+      ]);
       expect(kube.applied[0]).toMatchObject({ spec: { addresses: [range] } });
     });
 
@@ -103,13 +131,23 @@ describe('metallb steps', () => {
 
     it('fails as a step error when the kind network has no room', async () => {
       const step = find(stepsOf({ poolSize: 200 }), 'metallb:pools@demo');
-      const ctx = createTestStepContext(topology({}), { step: { id: step.id, cluster: 'demo' }, outputs: { 'kind:network': { subnet: '172.18.0.0/24' } } });
-      await expect(step.run(ctx)).rejects.toMatchObject({ name: 'StepError', stepId: 'metallb:pools@demo', message: expect.stringContaining('no room for 2 pools of 200 addresses') });
+      const ctx = createTestStepContext(topology({}), {
+        step: { id: step.id, cluster: 'demo' },
+        outputs: { 'kind:network': { subnet: '172.18.0.0/24' } },
+      });
+      await expect(step.run(ctx)).rejects.toMatchObject({
+        name: 'StepError',
+        stepId: 'metallb:pools@demo',
+        message: expect.stringContaining('no room for 2 pools of 200 addresses'),
+      });
     });
 
     it('destroy deletes the advertisement and the pool', async () => {
       const step = find(stepsOf({}), 'metallb:pools@demo');
-      const ctx = createTestStepContext(topology({}), { step: { id: step.id, cluster: 'demo' }, outputs: { 'kind:network': { subnet: '172.18.0.0/16' } } });
+      const ctx = createTestStepContext(topology({}), {
+        step: { id: step.id, cluster: 'demo' },
+        outputs: { 'kind:network': { subnet: '172.18.0.0/16' } },
+      });
       await step.run(ctx);
       await step.destroy!(ctx);
       expect(ctx.kubes.get('kind-demo')!.objects.size).toBe(0);
@@ -129,7 +167,9 @@ describe('applyWithWebhookRetry', () => {
     } as unknown as KubeClient;
     return { kube, calls: () => calls };
   };
-  const webhookDown = new KubeError('Internal error occurred: failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": connection refused');
+  const webhookDown = new KubeError(
+    'Internal error occurred: failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": connection refused',
+  );
 
   it('retries webhook errors until the apply goes through', async () => {
     const { kube, calls } = flaky([webhookDown, webhookDown]);

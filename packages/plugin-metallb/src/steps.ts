@@ -1,5 +1,16 @@
 // MetalLB steps per cluster: install the chart (and wait until its webhook answers), then apply the pool.
-import { formatRange, StepError, stepId, type ClusterDirectory, type HelmRelease, type KubeObject, type Step, type StepContext, type Topology, applyPlanLine } from '@meshspec/core/plugin';
+import {
+  formatRange,
+  StepError,
+  stepId,
+  type ClusterDirectory,
+  type HelmRelease,
+  type KubeObject,
+  type Step,
+  type StepContext,
+  type Topology,
+  applyPlanLine,
+} from '@meshspec/core/plugin';
 import type { KindFacts } from '@meshspec/plugin-kind';
 import { poolsStepId } from './facts.js';
 import { planPools } from './pools.js';
@@ -16,7 +27,13 @@ const WEBHOOK_SERVICE = 'metallb-webhook-service';
 
 export { poolsStepId };
 
-export function metallbSteps(topology: Topology, rawSection: MetallbSection | undefined, contextOf: (cluster: string) => string, kind: Pick<KindFacts, 'networkStep'>, directory: Pick<ClusterDirectory, 'after'>): Step[] {
+export function metallbSteps(
+  topology: Topology,
+  rawSection: MetallbSection | undefined,
+  contextOf: (cluster: string) => string,
+  kind: Pick<KindFacts, 'networkStep'>,
+  directory: Pick<ClusterDirectory, 'after'>,
+): Step[] {
   if (rawSection === undefined) return [];
   const section = withDefaults(rawSection);
   const clusters = Object.keys(topology.clusters);
@@ -24,7 +41,10 @@ export function metallbSteps(topology: Topology, rawSection: MetallbSection | un
   const needsKindNetwork = section.dockerSubnet === undefined && clusters.some((c) => section.pools[c] === undefined);
   // Without kind there is no network step: validate() rejects automatic pools then.
   const networkStep = needsKindNetwork ? kind.networkStep : undefined;
-  return clusters.flatMap((cluster) => [installStep(cluster, section, contextOf(cluster), directory.after(cluster)), poolsStep(cluster, contextOf(cluster), clusters, section, networkStep)]);
+  return clusters.flatMap((cluster) => [
+    installStep(cluster, section, contextOf(cluster), directory.after(cluster)),
+    poolsStep(cluster, contextOf(cluster), clusters, section, networkStep),
+  ]);
 }
 
 function release(section: ResolvedMetallbSection, kubeContext: string): HelmRelease {
@@ -55,7 +75,11 @@ function installStep(cluster: string, section: ResolvedMetallbSection, kubeConte
       // The controller serves the validating webhook for IPAddressPool/L2Advertisement. Until the webhook
       // Service has a ready endpoint, applying pools fails with "failed calling webhook ... connection
       // refused" (the classic error of applying pools right after the chart), so wait for it here.
-      await kube.waitFor('v1', 'Endpoints', WEBHOOK_SERVICE, ns, hasReadyAddress, { timeoutMs: WAIT_MS, signal: ctx.signal, description: `ready endpoints of service ${ns}/${WEBHOOK_SERVICE}` });
+      await kube.waitFor('v1', 'Endpoints', WEBHOOK_SERVICE, ns, hasReadyAddress, {
+        timeoutMs: WAIT_MS,
+        signal: ctx.signal,
+        description: `ready endpoints of service ${ns}/${WEBHOOK_SERVICE}`,
+      });
     },
     async status(ctx) {
       const deployed = await ctx.helm.status({ release: chart.release, namespace: ns, kubeContext });
@@ -72,7 +96,13 @@ export function hasReadyAddress(endpoints: KubeObject | undefined): boolean {
   return subsets.some((s) => (s.addresses?.length ?? 0) > 0);
 }
 
-function poolsStep(cluster: string, context: string, clusters: string[], section: ResolvedMetallbSection, networkStep: string | undefined): Step {
+function poolsStep(
+  cluster: string,
+  context: string,
+  clusters: string[],
+  section: ResolvedMetallbSection,
+  networkStep: string | undefined,
+): Step {
   const explicit = section.pools[cluster];
   const ns = section.namespace;
   const shown = explicit ?? `<${section.poolSize} addresses carved from the top of the kind network>`;
@@ -87,7 +117,12 @@ function poolsStep(cluster: string, context: string, clusters: string[], section
     // Automatic ranges depend on every cluster's position and on the explicit pools, so all of it is input.
     inputs: { namespace: ns, poolSize: section.poolSize, clusters, pools: section.pools, dockerSubnet: section.dockerSubnet ?? null },
     async run(ctx) {
-      const network = section.dockerSubnet !== undefined ? { subnet: section.dockerSubnet } : networkStep ? ctx.outputOf<{ subnet: string; gateway?: string }>(networkStep) : undefined;
+      const network =
+        section.dockerSubnet !== undefined
+          ? { subnet: section.dockerSubnet }
+          : networkStep
+            ? ctx.outputOf<{ subnet: string; gateway?: string }>(networkStep)
+            : undefined;
       const pool = poolFor(ctx, cluster, clusters, section, network);
       await applyWithWebhookRetry(ctx.kube(cluster), renderPoolObjects(pool, ns), {
         ...WEBHOOK_RETRY,
@@ -104,7 +139,13 @@ function poolsStep(cluster: string, context: string, clusters: string[], section
   };
 }
 
-function poolFor(ctx: StepContext, cluster: string, clusters: string[], section: ResolvedMetallbSection, network: { subnet: string; gateway?: string } | undefined) {
+function poolFor(
+  ctx: StepContext,
+  cluster: string,
+  clusters: string[],
+  section: ResolvedMetallbSection,
+  network: { subnet: string; gateway?: string } | undefined,
+) {
   try {
     return planPools(clusters, section, network).find((p) => p.cluster === cluster)!.range;
   } catch (error) {

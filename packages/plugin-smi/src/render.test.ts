@@ -13,7 +13,8 @@ const topology = (clusters: string[], exported = true): Topology => ({
 });
 const split = { namespace: 'test', service: 'podinfo' };
 /** Backends with Linkerd's facts for `t` (links, exports, mirror names), as the plugin gets them. */
-const backendsFor = (s: Parameters<typeof backendsWith>[0], cluster: string, t: Topology) => backendsWith(s, cluster, Object.keys(t.clusters), factsOf(linkerdPlugin, t));
+const backendsFor = (s: Parameters<typeof backendsWith>[0], cluster: string, t: Topology) =>
+  backendsWith(s, cluster, Object.keys(t.clusters), factsOf(linkerdPlugin, t));
 const json = (o: unknown) => JSON.stringify(o, null, 2) + '\n';
 
 describe('equalWeights', () => {
@@ -59,12 +60,22 @@ describe('backendsFor', () => {
 
   it('merges a local backend with the backend naming the same cluster', () => {
     const s = { ...split, backends: [{ weight: 70 }, { cluster: 'b', weight: 30 }] };
-    expect(backendsFor(s, 'a', topology(['a', 'b']))).toEqual([{ service: 'podinfo', weight: 70 }, { service: 'podinfo-b', weight: 30 }]);
+    expect(backendsFor(s, 'a', topology(['a', 'b']))).toEqual([
+      { service: 'podinfo', weight: 70 },
+      { service: 'podinfo-b', weight: 30 },
+    ]);
     expect(backendsFor(s, 'b', topology(['a', 'b']))).toEqual([{ service: 'podinfo', weight: 100 }]);
   });
 
   it('maps explicit backends to local or mirror depending on the cluster it is applied in', () => {
-    const s = { ...split, backends: [{ cluster: 'a', weight: 80 }, { cluster: 'b', weight: 20 }, { service: 'podinfo-canary', weight: 5 }] };
+    const s = {
+      ...split,
+      backends: [
+        { cluster: 'a', weight: 80 },
+        { cluster: 'b', weight: 20 },
+        { service: 'podinfo-canary', weight: 5 },
+      ],
+    };
     expect(backendsFor(s, 'a', topology(['a', 'b']))).toEqual([
       { service: 'podinfo', weight: 80 },
       { service: 'podinfo-b', weight: 20 },
@@ -76,13 +87,19 @@ describe('backendsFor', () => {
 
 describe('split goldens', () => {
   it('TrafficSplit for 2 clusters (50/50)', async () => {
-    await expect(json(renderTrafficSplit(split, backendsFor(split, 'demo', topology(['demo', 'demo3']))))).toMatchFileSnapshot('./__golden__/trafficsplit-2-clusters.json');
+    await expect(json(renderTrafficSplit(split, backendsFor(split, 'demo', topology(['demo', 'demo3']))))).toMatchFileSnapshot(
+      './__golden__/trafficsplit-2-clusters.json',
+    );
   });
   it('TrafficSplit for 3 clusters (34/33/33)', async () => {
-    await expect(json(renderTrafficSplit(split, backendsFor(split, 'east', topology(['east', 'west', 'north']))))).toMatchFileSnapshot('./__golden__/trafficsplit-3-clusters.json');
+    await expect(json(renderTrafficSplit(split, backendsFor(split, 'east', topology(['east', 'west', 'north']))))).toMatchFileSnapshot(
+      './__golden__/trafficsplit-3-clusters.json',
+    );
   });
   it('HTTPRoute for 3 clusters', async () => {
     const s = { ...split, port: 9898 };
-    await expect(json(renderHttpRoute(s, backendsFor(s, 'east', topology(['east', 'west', 'north']))))).toMatchFileSnapshot('./__golden__/httproute-3-clusters.json');
+    await expect(json(renderHttpRoute(s, backendsFor(s, 'east', topology(['east', 'west', 'north']))))).toMatchFileSnapshot(
+      './__golden__/httproute-3-clusters.json',
+    );
   });
 });

@@ -39,7 +39,9 @@ export function backendsFor(split: SplitSpec, cluster: string, clusters: readonl
     }
     return [...merged].map(([service, weight]) => ({ service, weight }));
   }
-  const mirrors = clusters.filter((c) => c !== cluster).flatMap((remote) => mesh.mirrorIn(cluster, split.namespace, split.service, remote) ?? []);
+  const mirrors = clusters
+    .filter((c) => c !== cluster)
+    .flatMap((remote) => mesh.mirrorIn(cluster, split.namespace, split.service, remote) ?? []);
   const names = [split.service, ...mirrors];
   const weights = equalWeights(names.length);
   return names.map((service, i) => ({ service, weight: weights[i]! }));

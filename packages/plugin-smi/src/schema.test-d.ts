@@ -24,6 +24,12 @@ describe('smi section types (from smiSchema)', () => {
 
   it('resolve extensionVersion, splits and each split port from the schema defaults', () => {
     expectTypeOf<ResolvedSmiSection>().toEqualTypeOf<{ extensionVersion: string; splits: ResolvedSplitSpec[] }>();
-    expectTypeOf<ResolvedSplitSpec>().toEqualTypeOf<{ namespace: string; service: string; port: number; clusters?: string[]; backends?: WantBackend[] }>();
+    expectTypeOf<ResolvedSplitSpec>().toEqualTypeOf<{
+      namespace: string;
+      service: string;
+      port: number;
+      clusters?: string[];
+      backends?: WantBackend[];
+    }>();
   });
 });

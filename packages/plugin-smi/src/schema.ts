@@ -1,5 +1,12 @@
 // The `smi` section: its JSON Schema is the one definition; the TypeScript types and defaults come from it.
-import { applySchemaDefaults, K8S_NAMESPACE, K8S_SERVICE_NAME, type FromSchema, type JsonSchema, type ResolvedFromSchema } from '@meshspec/core/plugin';
+import {
+  applySchemaDefaults,
+  K8S_NAMESPACE,
+  K8S_SERVICE_NAME,
+  type FromSchema,
+  type JsonSchema,
+  type ResolvedFromSchema,
+} from '@meshspec/core/plugin';
 
 export const smiSchema = {
   type: 'object',
@@ -12,7 +19,8 @@ export const smiSchema = {
       pattern: '^v\\d+\\.\\d+\\.\\d+$',
       // The latest linkerd-smi release; Linkerd 2.13+ needs v0.2.3 or later.
       default: 'v0.2.7',
-      description: 'linkerd-smi version (the `linkerd-smi` CLI on PATH must be this version; it renders the extension). Linkerd 2.13+ needs v0.2.3 or later.',
+      description:
+        'linkerd-smi version (the `linkerd-smi` CLI on PATH must be this version; it renders the extension). Linkerd 2.13+ needs v0.2.3 or later.',
     },
     splits: {
       type: 'array',
@@ -26,17 +34,29 @@ export const smiSchema = {
         properties: {
           namespace: { ...K8S_NAMESPACE, description: 'Namespace of the service.' },
           service: { ...K8S_SERVICE_NAME, description: 'The apex service clients call; also the name of the TrafficSplit/HTTPRoute.' },
-          port: { type: 'integer', minimum: 1, maximum: 65535, default: 9898, description: 'Service port (HTTPRoute mode attaches to and forwards to it). Default 9898, the demo podinfo port.' },
-          clusters: { type: 'array', items: { type: 'string', description: 'Cluster name.' }, description: 'Clusters that get the split; default all.' },
+          port: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 65535,
+            default: 9898,
+            description: 'Service port (HTTPRoute mode attaches to and forwards to it). Default 9898, the demo podinfo port.',
+          },
+          clusters: {
+            type: 'array',
+            items: { type: 'string', description: 'Cluster name.' },
+            description: 'Clusters that get the split; default all.',
+          },
           backends: {
             type: 'array',
             minItems: 1,
-            description: 'Weighted backends. Default: the local service plus the mirror of every other cluster that exports it, with equal weights.',
+            description:
+              'Weighted backends. Default: the local service plus the mirror of every other cluster that exports it, with equal weights.',
             items: {
               type: 'object',
               additionalProperties: false,
               required: ['weight'],
-              description: 'A share of the traffic. In each cluster it becomes the local service (its own cluster) or the mirror `<service>-<cluster>` (any other).',
+              description:
+                'A share of the traffic. In each cluster it becomes the local service (its own cluster) or the mirror `<service>-<cluster>` (any other).',
               properties: {
                 cluster: { type: 'string', description: 'Cluster that serves this share; absent = the cluster the split is applied in.' },
                 service: { ...K8S_SERVICE_NAME, description: 'Service in that cluster; default the split service.' },

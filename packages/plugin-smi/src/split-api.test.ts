@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { isOlderExtension, needsSmi023, splitApiOf } from './split-api.js';
 
 const linkerdAt = (version: string) =>
-  factsOf(linkerdPlugin, { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { east: {}, west: {} }, linkerd: { version } } as Topology);
+  factsOf(linkerdPlugin, {
+    apiVersion: 'meshspec.dev/v1alpha1',
+    kind: 'Topology',
+    metadata: { name: 't' },
+    clusters: { east: {}, west: {} },
+    linkerd: { version },
+  } as Topology);
 
 describe('splitApiOf (from linkerd facts)', () => {
   it.each([
@@ -32,7 +38,13 @@ describe('splitApiOf (from linkerd facts)', () => {
   });
 
   it('is HTTPRoute for the default Linkerd (no version written)', () => {
-    const facts = factsOf(linkerdPlugin, { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { a: {} }, linkerd: {} } as Topology);
+    const facts = factsOf(linkerdPlugin, {
+      apiVersion: 'meshspec.dev/v1alpha1',
+      kind: 'Topology',
+      metadata: { name: 't' },
+      clusters: { a: {} },
+      linkerd: {},
+    } as Topology);
     expect(splitApiOf(facts)).toBe('httproute');
   });
 });

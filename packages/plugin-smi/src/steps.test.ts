@@ -28,7 +28,11 @@ describe('smi steps', () => {
   });
 
   it.each([
-    ['stable-2.13.3', ['smi:install@demo', 'smi:install@demo3', 'smi:split:test/podinfo@demo', 'smi:split:test/podinfo@demo3'], 'TrafficSplit'],
+    [
+      'stable-2.13.3',
+      ['smi:install@demo', 'smi:install@demo3', 'smi:split:test/podinfo@demo', 'smi:split:test/podinfo@demo3'],
+      'TrafficSplit',
+    ],
     ['version-2.18', ['smi:split:test/podinfo@demo', 'smi:split:test/podinfo@demo3'], 'HTTPRoute'],
   ])('Linkerd %s: steps %j, applies %s', async (version, expectedIds, kind) => {
     const t = topology(version);
@@ -47,8 +51,19 @@ describe('smi steps', () => {
     const t = topology('stable-2.13.3', ['a', 'b', 'c']);
     const split = smiSteps(t, section(t), stepsCtx).find((s) => s.id === 'smi:split:test/podinfo@b')!;
     expect(split.needs).toEqual(['smi:install@b']);
-    expect(split.after).toEqual(expect.arrayContaining(['linkerd:link:a@b', 'linkerd:link:c@b', 'linkerd:export:test/podinfo@a', 'linkerd:export:test/podinfo@c', 'workloads:demo@b', 'linkerd:control-plane@b']));
-    expect(split.plan).toEqual(['kubectl apply --server-side (meshspec) --context kind-b <- TrafficSplit test/podinfo: podinfo=34, podinfo-a=33, podinfo-c=33']);
+    expect(split.after).toEqual(
+      expect.arrayContaining([
+        'linkerd:link:a@b',
+        'linkerd:link:c@b',
+        'linkerd:export:test/podinfo@a',
+        'linkerd:export:test/podinfo@c',
+        'workloads:demo@b',
+        'linkerd:control-plane@b',
+      ]),
+    );
+    expect(split.plan).toEqual([
+      'kubectl apply --server-side (meshspec) --context kind-b <- TrafficSplit test/podinfo: podinfo=34, podinfo-a=33, podinfo-c=33',
+    ]);
   });
 
   it('install renders with linkerd smi install, applies it and waits for the adaptor', async () => {
@@ -57,7 +72,8 @@ describe('smi steps', () => {
     const ctx = createTestStepContext(t, { step: { id: install.id, cluster: 'demo' } });
     ctx.exec.on('linkerd-smi version', { stdout: 'v0.2.7\n' });
     ctx.exec.on('linkerd smi install', {
-      stdout: 'apiVersion: v1\nkind: Namespace\nmetadata: { name: linkerd-smi }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: smi-adaptor, namespace: linkerd-smi }\n',
+      stdout:
+        'apiVersion: v1\nkind: Namespace\nmetadata: { name: linkerd-smi }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: smi-adaptor, namespace: linkerd-smi }\n',
     });
     await install.run(ctx);
     expect(ctx.exec.lines).toEqual(['linkerd-smi version', 'linkerd smi install --context kind-demo']);

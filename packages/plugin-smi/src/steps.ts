@@ -1,4 +1,16 @@
-import { appliedObjectHooks, StepError, stepId, type ClusterDirectory, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine, contextOf } from '@meshspec/core/plugin';
+import {
+  appliedObjectHooks,
+  StepError,
+  stepId,
+  type ClusterDirectory,
+  type KubeObject,
+  type Step,
+  type StepContext,
+  type StepsContext,
+  type Topology,
+  applyPlanLine,
+  contextOf,
+} from '@meshspec/core/plugin';
 import { linkerdPlugin, type LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { workloadsPlugin, type WorkloadsFacts } from '@meshspec/plugin-workloads';
 import { backendsFor, renderHttpRoute, renderTrafficSplit } from './render.js';
@@ -26,7 +38,12 @@ const NAMESPACE_GONE_TIMEOUT_MS = 5 * 60_000;
 
 const sameVersion = (a: string, b: string) => a.trim().replace(/^v/, '') === b.trim().replace(/^v/, '');
 
-export function installStep(cluster: string, extensionVersion: string, ctx: StepsContext, n: Pick<SplitNeighbours, 'linkerd' | 'clusters'>): Step {
+export function installStep(
+  cluster: string,
+  extensionVersion: string,
+  ctx: StepsContext,
+  n: Pick<SplitNeighbours, 'linkerd' | 'clusters'>,
+): Step {
   const linkerd = n.linkerd.cli;
   const id = stepId('smi', 'install', cluster);
   const context = ctx.contextOf(cluster);
@@ -48,7 +65,11 @@ export function installStep(cluster: string, extensionVersion: string, ctx: Step
       const { stdout } = await run.exec.run('linkerd-smi', ['version'], { signal: run.signal });
       const found = stdout.trim().split('\n')[0] ?? '';
       if (!sameVersion(found, extensionVersion)) {
-        throw new StepError(id, `linkerd-smi on PATH is ${found || 'unknown'}, the topology pins ${extensionVersion}: install https://github.com/linkerd/linkerd-smi/releases/tag/${extensionVersion} as linkerd-smi, or change smi.extensionVersion`, { cluster, command: 'linkerd-smi version' });
+        throw new StepError(
+          id,
+          `linkerd-smi on PATH is ${found || 'unknown'}, the topology pins ${extensionVersion}: install https://github.com/linkerd/linkerd-smi/releases/tag/${extensionVersion} as linkerd-smi, or change smi.extensionVersion`,
+          { cluster, command: 'linkerd-smi version' },
+        );
       }
       run.progress('rendering linkerd smi install');
       const rendered = await run.exec.run(linkerd, ['smi', 'install', '--context', context], { signal: run.signal, timeout: 6 * 60_000 });
@@ -66,7 +87,11 @@ export function installStep(cluster: string, extensionVersion: string, ctx: Step
     async destroy(run: StepContext) {
       const kube = run.kube(cluster);
       await kube.delete('v1', 'Namespace', SMI_NAMESPACE);
-      await kube.waitFor('v1', 'Namespace', SMI_NAMESPACE, undefined, (o) => o === undefined, { timeoutMs: NAMESPACE_GONE_TIMEOUT_MS, signal: run.signal, description: `namespace ${SMI_NAMESPACE} to be deleted` });
+      await kube.waitFor('v1', 'Namespace', SMI_NAMESPACE, undefined, (o) => o === undefined, {
+        timeoutMs: NAMESPACE_GONE_TIMEOUT_MS,
+        signal: run.signal,
+        description: `namespace ${SMI_NAMESPACE} to be deleted`,
+      });
     },
   };
 }

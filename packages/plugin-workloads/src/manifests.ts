@@ -22,9 +22,17 @@ export async function yamlFilesOf(location: string): Promise<string[]> {
 }
 
 /** Multi-document YAML text of an entry: concatenated files, or the kustomize rendering. */
-export async function loadManifestText(entry: ManifestEntry, topologyDir: string, exec: CommandRunner, signal?: AbortSignal): Promise<string> {
+export async function loadManifestText(
+  entry: ManifestEntry,
+  topologyDir: string,
+  exec: CommandRunner,
+  signal?: AbortSignal,
+): Promise<string> {
   if (entry.kustomize !== undefined) {
-    const result = await exec.run('kubectl', ['kustomize', resolveFrom(topologyDir, entry.kustomize)], { timeout: 120_000, ...(signal ? { signal } : {}) });
+    const result = await exec.run('kubectl', ['kustomize', resolveFrom(topologyDir, entry.kustomize)], {
+      timeout: 120_000,
+      ...(signal ? { signal } : {}),
+    });
     return result.stdout;
   }
   const files = await yamlFilesOf(resolveFrom(topologyDir, entry.path ?? '.'));

@@ -15,28 +15,56 @@ mkdirSync(join(dir, 'overlay'));
 writeFileSync(join(dir, 'overlay/kustomization.yaml'), 'resources: []\n');
 mkdirSync(join(dir, 'empty'));
 
-const HEAD = 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: w }\nclusters: { east: {}, west: {} }\nkindClusters: {}\n';
+const HEAD =
+  'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: w }\nclusters: { east: {}, west: {} }\nkindClusters: {}\n';
 /** Lines 1-5 the head, 6 `workloads:`, then the section's lines. */
 const topology = (workloads: string, head = HEAD) => `${head}workloads:\n${workloads}`;
 
-new PluginTester(workloadsPlugin, { plugins: [kindPlugin, linkerdPlugin], base: HEAD, file: join(dir, 'topology.yaml'), topologyDir: dir }).run({
+new PluginTester(workloadsPlugin, {
+  plugins: [kindPlugin, linkerdPlugin],
+  base: HEAD,
+  file: join(dir, 'topology.yaml'),
+  topologyDir: dir,
+}).run({
   valid: [
     { name: 'the demo app with its defaults', section: { demo: {} } },
     { section: { demo: { namespace: 'shop', loadGenerators: false } } },
-    { name: 'a file of manifests and a kustomize directory, one of them in west only', section: { manifests: [{ name: 'app', path: 'app.yaml' }, { name: 'overlay', kustomize: 'overlay', clusters: ['west'] }] } },
+    {
+      name: 'a file of manifests and a kustomize directory, one of them in west only',
+      section: {
+        manifests: [
+          { name: 'app', path: 'app.yaml' },
+          { name: 'overlay', kustomize: 'overlay', clusters: ['west'] },
+        ],
+      },
+    },
     { section: { demo: false } },
   ],
   invalid: [
     {
       name: 'a manifests path that does not exist, relative to the topology file',
       topology: topology('  manifests: [{ name: app, path: missing.yaml }]\n'),
-      errors: [{ path: 'workloads.manifests[0].path', line: 7, column: 34, message: `missing.yaml does not exist (looked in ${join(dir, 'missing.yaml')})`, fix: 'paths are relative to the topology file; fix the path or create the file' }],
+      errors: [
+        {
+          path: 'workloads.manifests[0].path',
+          line: 7,
+          column: 34,
+          message: `missing.yaml does not exist (looked in ${join(dir, 'missing.yaml')})`,
+          fix: 'paths are relative to the topology file; fix the path or create the file',
+        },
+      ],
     },
     {
       name: 'both path and kustomize, and a name used twice',
       topology: topology('  manifests:\n    - { name: app, path: app.yaml, kustomize: overlay }\n    - { name: app, path: app.yaml }\n'),
       errors: [
-        { path: 'workloads.manifests[0]', line: 8, column: 7, message: 'manifests "app" needs exactly one of path or kustomize', fix: 'remove either path or kustomize' },
+        {
+          path: 'workloads.manifests[0]',
+          line: 8,
+          column: 7,
+          message: 'manifests "app" needs exactly one of path or kustomize',
+          fix: 'remove either path or kustomize',
+        },
         { path: 'workloads.manifests[1].name', line: 9, column: 15, message: 'manifests name "app" is used twice; step ids would collide' },
       ],
     },

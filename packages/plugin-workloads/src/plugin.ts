@@ -15,7 +15,9 @@ export const workloadsPlugin = definePlugin<WorkloadsSection, WorkloadsFacts>({
   validate: validateWorkloads,
   stepDocs: STEP_DOCS,
   steps: workloadsSteps,
-  tools: [{ command: 'kubectl', versionArgs: ['version', '--client'], why: 'renders kustomize directories (workloads.manifests[].kustomize)' }],
+  tools: [
+    { command: 'kubectl', versionArgs: ['version', '--client'], why: 'renders kustomize directories (workloads.manifests[].kustomize)' },
+  ],
   // Only kustomize entries run kubectl; the demo and plain manifests are applied through the API.
   toolsFor(_topology, section) {
     return section?.manifests?.some((entry) => entry.kustomize !== undefined) ? (this.tools ?? []) : [];

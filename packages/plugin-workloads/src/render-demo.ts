@@ -23,7 +23,12 @@ function nginxVar(cluster: string): string {
  * cluster DNS instead of at start-up: nginx starts (and keeps serving `/`) even when a remote mirror
  * does not exist yet, which is normal until the link and the export are in place.
  */
-export function renderNginxConf(cluster: string, allClusters: readonly string[], options: Pick<DemoOptions, 'namespace' | 'clusterDns'>, mirrorName: MirrorNaming): string {
+export function renderNginxConf(
+  cluster: string,
+  allClusters: readonly string[],
+  options: Pick<DemoOptions, 'namespace' | 'clusterDns'>,
+  mirrorName: MirrorNaming,
+): string {
   const ns = options.namespace;
   const remotes = allClusters.filter((c) => c !== cluster);
   const lines = [
@@ -63,7 +68,9 @@ function slowCooker(name: string, image: string, url: string, metricPort: number
     command: ['/bin/sh', '-c'],
     // Restart on exit so a target that is not reachable yet (mirror not created) is retried; each
     // generator gets its own metrics port because they share the pod's network namespace.
-    args: [`sleep 5; while true; do /slow_cooker/slow_cooker -qps 1 -concurrency 1 -metric-addr 0.0.0.0:${metricPort} ${url}; sleep 5; done`],
+    args: [
+      `sleep 5; while true; do /slow_cooker/slow_cooker -qps 1 -concurrency 1 -metric-addr 0.0.0.0:${metricPort} ${url}; sleep 5; done`,
+    ],
   };
 }
 
@@ -78,7 +85,11 @@ export function renderDemo(cluster: string, allClusters: readonly string[], sect
   const namespace: KubeObject = {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: ns, labels: { 'app.kubernetes.io/managed-by': 'meshspec' }, ...(o.inject ? { annotations: { 'linkerd.io/inject': 'enabled' } } : {}) },
+    metadata: {
+      name: ns,
+      labels: { 'app.kubernetes.io/managed-by': 'meshspec' },
+      ...(o.inject ? { annotations: { 'linkerd.io/inject': 'enabled' } } : {}),
+    },
   };
   const podinfoDeployment: KubeObject = {
     apiVersion: 'apps/v1',
@@ -122,7 +133,14 @@ export function renderDemo(cluster: string, allClusters: readonly string[], sect
   const generators = o.loadGenerators
     ? [
         slowCooker('load-local', o.slowCookerImage, `http://podinfo.${ns}.svc.cluster.local:${PODINFO_PORT}`, 9990),
-        ...remotes.map((r, i) => slowCooker(`load-${r}`, o.slowCookerImage, `http://${mirrorName('podinfo', r)}.${ns}.svc.cluster.local:${PODINFO_PORT}`, 9991 + i)),
+        ...remotes.map((r, i) =>
+          slowCooker(
+            `load-${r}`,
+            o.slowCookerImage,
+            `http://${mirrorName('podinfo', r)}.${ns}.svc.cluster.local:${PODINFO_PORT}`,
+            9991 + i,
+          ),
+        ),
       ]
     : [];
   const frontendDeployment: KubeObject = {
@@ -134,7 +152,10 @@ export function renderDemo(cluster: string, allClusters: readonly string[], sect
       selector: { matchLabels: { app: 'frontend' } },
       template: {
         // nginx reads its config only at start: a new config (e.g. a cluster added) must roll the pod.
-        metadata: { labels: labels('frontend'), annotations: { 'meshspec.dev/config-sha256': createHash('sha256').update(nginxConf).digest('hex').slice(0, 16) } },
+        metadata: {
+          labels: labels('frontend'),
+          annotations: { 'meshspec.dev/config-sha256': createHash('sha256').update(nginxConf).digest('hex').slice(0, 16) },
+        },
         spec: {
           containers: [
             {

@@ -2,7 +2,15 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { DemoOptions, DemoSection, ManifestEntry, WorkloadsSection } from './schema.js';
 
-type WantDemo = { namespace?: string; podinfoImage?: string; nginxImage?: string; loadGenerators?: boolean; slowCookerImage?: string; clusterDns?: string; inject?: boolean };
+type WantDemo = {
+  namespace?: string;
+  podinfoImage?: string;
+  nginxImage?: string;
+  loadGenerators?: boolean;
+  slowCookerImage?: string;
+  clusterDns?: string;
+  inject?: boolean;
+};
 type WantManifest = { name: string; path?: string; kustomize?: string; clusters?: string[]; namespace?: string };
 
 describe('workloads section types (from workloadsSchema)', () => {

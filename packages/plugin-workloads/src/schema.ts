@@ -9,16 +9,38 @@ const NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' as const;
 /** The demo application (podinfo + nginx frontend + load generators) in every cluster. */
 export const demoSchema = {
   type: 'object',
-  description: 'Deploys the demo app in every cluster: podinfo, and an nginx frontend that proxies / to the local podinfo and /<cluster> to each remote mirror, with slow_cooker load generators.',
+  description:
+    'Deploys the demo app in every cluster: podinfo, and an nginx frontend that proxies / to the local podinfo and /<cluster> to each remote mirror, with slow_cooker load generators.',
   additionalProperties: false,
   properties: {
-    namespace: { ...K8S_NAMESPACE, default: 'test', description: 'Namespace of the demo workloads (created, annotated for proxy injection).' },
+    namespace: {
+      ...K8S_NAMESPACE,
+      default: 'test',
+      description: 'Namespace of the demo workloads (created, annotated for proxy injection).',
+    },
     podinfoImage: { type: 'string', default: DEFAULT_PODINFO_IMAGE, description: 'podinfo image, pinned.' },
     nginxImage: { type: 'string', default: 'nginx:1.27.3-alpine', description: 'nginx image of the frontend, pinned.' },
-    loadGenerators: { type: 'boolean', default: true, description: 'Run slow_cooker containers in the frontend pod, 1 qps to podinfo and to every remote mirror.' },
-    slowCookerImage: { type: 'string', default: 'buoyantio/slow_cooker:1.3.0', description: 'slow_cooker image of the load generators, pinned.' },
-    clusterDns: { type: 'string', default: 'kube-dns.kube-system.svc.cluster.local', description: 'DNS service the frontend nginx resolves through (kind: kube-dns.kube-system.svc.cluster.local; other distributions name it differently).' },
-    inject: { type: 'boolean', default: true, description: 'Annotate the namespace with linkerd.io/inject: enabled so the pods are meshed.' },
+    loadGenerators: {
+      type: 'boolean',
+      default: true,
+      description: 'Run slow_cooker containers in the frontend pod, 1 qps to podinfo and to every remote mirror.',
+    },
+    slowCookerImage: {
+      type: 'string',
+      default: 'buoyantio/slow_cooker:1.3.0',
+      description: 'slow_cooker image of the load generators, pinned.',
+    },
+    clusterDns: {
+      type: 'string',
+      default: 'kube-dns.kube-system.svc.cluster.local',
+      description:
+        'DNS service the frontend nginx resolves through (kind: kube-dns.kube-system.svc.cluster.local; other distributions name it differently).',
+    },
+    inject: {
+      type: 'boolean',
+      default: true,
+      description: 'Annotate the namespace with linkerd.io/inject: enabled so the pods are meshed.',
+    },
   },
 } as const satisfies JsonSchema;
 
@@ -41,10 +63,21 @@ export const workloadsSchema = {
         required: ['name'],
         description: 'One set of manifests: exactly one of path or kustomize.',
         properties: {
-          name: { type: 'string', pattern: NAME_PATTERN, description: 'Name of this set; the step id is workloads:manifests:<name>@<cluster>.' },
+          name: {
+            type: 'string',
+            pattern: NAME_PATTERN,
+            description: 'Name of this set; the step id is workloads:manifests:<name>@<cluster>.',
+          },
           path: { type: 'string', description: 'A YAML file or a directory of .yaml/.yml files, relative to the topology file.' },
-          kustomize: { type: 'string', description: 'A kustomization directory rendered with `kubectl kustomize`, relative to the topology file.' },
-          clusters: { type: 'array', items: { type: 'string', description: 'Cluster name.' }, description: 'Clusters to apply to; default all.' },
+          kustomize: {
+            type: 'string',
+            description: 'A kustomization directory rendered with `kubectl kustomize`, relative to the topology file.',
+          },
+          clusters: {
+            type: 'array',
+            items: { type: 'string', description: 'Cluster name.' },
+            description: 'Clusters to apply to; default all.',
+          },
           namespace: { ...K8S_NAMESPACE, description: 'Namespace for namespaced objects that carry none.' },
         },
       },

@@ -24,7 +24,10 @@ function fixtureDir() {
   const dir = mkdtempSync(join(tmpdir(), 'meshspec-workloads-'));
   mkdirSync(join(dir, 'apps'));
   writeFileSync(join(dir, 'apps', 'b.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: b }\n');
-  writeFileSync(join(dir, 'apps', 'a.yml'), '---\napiVersion: v1\nkind: Service\nmetadata: { name: a }\nspec: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: a2, namespace: other }\n');
+  writeFileSync(
+    join(dir, 'apps', 'a.yml'),
+    '---\napiVersion: v1\nkind: Service\nmetadata: { name: a }\nspec: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: a2, namespace: other }\n',
+  );
   writeFileSync(join(dir, 'apps', 'README.md'), 'not yaml');
   return dir;
 }
@@ -42,7 +45,7 @@ describe('workloads steps', () => {
     expect(steps[0]!.plan).toContain('kubectl rollout status deployment/podinfo -n test --context kind-demo');
   });
 
-  it('orders demo and manifests before Linkerd labels exported services, through linkerd\'s facts', () => {
+  it("orders demo and manifests before Linkerd labels exported services, through linkerd's facts", () => {
     const section: WorkloadsSection = { demo: {}, manifests: [{ name: 'extra', path: 'x' }] };
     const linkerd: LinkerdSection = { version: 'stable-2.13.3', export: [{ namespace: 'test', service: 'podinfo' }] };
     const t = { ...topology(section), linkerd, kindClusters: {} };
@@ -62,7 +65,14 @@ describe('workloads steps', () => {
     expect(await step!.status!(ctx)).toBe(false);
     const out = await step!.run(ctx);
     const applied = ctx.kubes.get('kind-demo')!.applied.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
-    expect(applied).toEqual(['Namespace//shop', 'Deployment/shop/podinfo', 'Service/shop/podinfo', 'ConfigMap/shop/frontend', 'Deployment/shop/frontend', 'Service/shop/frontend']);
+    expect(applied).toEqual([
+      'Namespace//shop',
+      'Deployment/shop/podinfo',
+      'Service/shop/podinfo',
+      'ConfigMap/shop/frontend',
+      'Deployment/shop/frontend',
+      'Service/shop/frontend',
+    ]);
     expect(out).toEqual({ namespace: 'shop', services: ['podinfo', 'frontend'] });
     expect(await step!.status!(ctx)).toBe(true);
     await step!.destroy!(ctx);

@@ -1,4 +1,15 @@
-import { parseManifestText, StepError, stepId, type ClusterDirectory, type KubeObject, type Step, type StepContext, type StepsContext, type Topology, applyPlanLine } from '@meshspec/core/plugin';
+import {
+  parseManifestText,
+  StepError,
+  stepId,
+  type ClusterDirectory,
+  type KubeObject,
+  type Step,
+  type StepContext,
+  type StepsContext,
+  type Topology,
+  applyPlanLine,
+} from '@meshspec/core/plugin';
 import { linkerdPlugin, type LinkerdFacts } from '@meshspec/plugin-linkerd';
 import { digestEntry, loadManifestText, resolveFrom } from './manifests.js';
 import { renderDemo } from './render-demo.js';
@@ -30,7 +41,13 @@ function ordering(cluster: string, n: WorkloadsNeighbours): Pick<Step, 'after' |
 export const demoStepId = (cluster: string) => stepId('workloads', 'demo', cluster);
 export const manifestsStepId = (name: string, cluster: string) => stepId('workloads', `manifests:${name}`, cluster);
 
-export function demoStep(cluster: string, topology: Topology, section: WorkloadsSection, ctx: StepsContext, neighbours: WorkloadsNeighbours): Step {
+export function demoStep(
+  cluster: string,
+  topology: Topology,
+  section: WorkloadsSection,
+  ctx: StepsContext,
+  neighbours: WorkloadsNeighbours,
+): Step {
   const demo = section.demo || {};
   const options = demoOptions(demo);
   const objects = renderDemo(cluster, Object.keys(topology.clusters), demo, neighbours.linkerd.mirrorName);
@@ -44,7 +61,9 @@ export function demoStep(cluster: string, topology: Topology, section: Workloads
     ...ordering(cluster, neighbours),
     plan: [
       applyPlanLine(ctx.contextOf(cluster), objects.map(refOf).join(', ')),
-      ...deployments.map((d) => `kubectl rollout status deployment/${d.metadata.name} -n ${options.namespace} --context ${ctx.contextOf(cluster)}`),
+      ...deployments.map(
+        (d) => `kubectl rollout status deployment/${d.metadata.name} -n ${options.namespace} --context ${ctx.contextOf(cluster)}`,
+      ),
     ],
     inputs: { cluster, context: ctx.contextOf(cluster), objects },
     async run(run: StepContext) {
@@ -71,7 +90,10 @@ export function demoStep(cluster: string, topology: Topology, section: Workloads
 }
 
 export function manifestsStep(entry: ManifestEntry, cluster: string, ctx: StepsContext, neighbours: WorkloadsNeighbours): Step {
-  const source = entry.kustomize !== undefined ? `kubectl kustomize ${resolveFrom(ctx.topologyDir, entry.kustomize)}` : resolveFrom(ctx.topologyDir, entry.path ?? '.');
+  const source =
+    entry.kustomize !== undefined
+      ? `kubectl kustomize ${resolveFrom(ctx.topologyDir, entry.kustomize)}`
+      : resolveFrom(ctx.topologyDir, entry.path ?? '.');
   const id = manifestsStepId(entry.name, cluster);
   return {
     id,
@@ -85,7 +107,9 @@ export function manifestsStep(entry: ManifestEntry, cluster: string, ctx: StepsC
     async run(run: StepContext) {
       const text = await loadManifestText(entry, run.topologyDir, run.exec, run.signal);
       if (!text.trim()) throw new StepError(id, `manifests ${entry.name}: ${source} holds no objects`, { cluster });
-      const result = await run.kube(cluster).apply(text, { signal: run.signal, ...(entry.namespace ? { defaultNamespace: entry.namespace } : {}) });
+      const result = await run
+        .kube(cluster)
+        .apply(text, { signal: run.signal, ...(entry.namespace ? { defaultNamespace: entry.namespace } : {}) });
       return { objects: result.objects.map((o) => o.ref) };
     },
     async destroy(run: StepContext) {
@@ -95,7 +119,8 @@ export function manifestsStep(entry: ManifestEntry, cluster: string, ctx: StepsC
       // including what other tools put there. Only those meshspec itself labelled as its own go.
       const removable = parseManifestText(text, source).filter((o) => !isSharedGround(o) || o.metadata.labels?.[MANAGED_BY] === 'meshspec');
       // Reverse apply order; the client ignores the namespace for cluster-scoped kinds.
-      for (const o of removable.reverse()) await kube.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? entry.namespace);
+      for (const o of removable.reverse())
+        await kube.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? entry.namespace);
     },
   };
 }

@@ -34,7 +34,12 @@ export function withRecordedImages(objects, chartName, version) {
     if (!real) return o;
     // Tolerations too: they decide which kind nodes run the pods (MetalLB's speaker runs on the control plane).
     const { containers, initContainers, tolerations } = real.spec.template.spec;
-    const pod = { ...o.spec.template.spec, containers, ...(initContainers ? { initContainers } : {}), ...(tolerations ? { tolerations } : {}) };
+    const pod = {
+      ...o.spec.template.spec,
+      containers,
+      ...(initContainers ? { initContainers } : {}),
+      ...(tolerations ? { tolerations } : {}),
+    };
     return { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: pod } } };
   });
 }

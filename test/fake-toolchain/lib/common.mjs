@@ -136,7 +136,12 @@ function ruleMatches(rule, commandLine, context) {
   const hasContext = at > 0 && !rule.slice(at + 1).includes(' ') && !rule.slice(at + 1).includes('*');
   const glob = hasContext ? rule.slice(0, at) : rule;
   const wanted = hasContext ? rule.slice(at + 1) : undefined;
-  const pattern = new RegExp(`^${glob.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+  const pattern = new RegExp(
+    `^${glob
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  );
   return pattern.test(commandLine) && (wanted === undefined || wanted === context);
 }
 
@@ -187,7 +192,9 @@ export function requireCluster(context, tool) {
   const cluster = clusterOfContext(context);
   if (!cluster) {
     const prefix = tool === 'helm' ? 'Error: Kubernetes cluster unreachable: ' : 'Error: ';
-    fail(`${prefix}context "${context}" does not exist or its API server is down: Get "https://127.0.0.1:${fakeApiPort(context)}/version": dial tcp 127.0.0.1:${fakeApiPort(context)}: connect: connection refused`);
+    fail(
+      `${prefix}context "${context}" does not exist or its API server is down: Get "https://127.0.0.1:${fakeApiPort(context)}/version": dial tcp 127.0.0.1:${fakeApiPort(context)}: connect: connection refused`,
+    );
   }
   return cluster;
 }

@@ -15,11 +15,19 @@ export function runContainer(argv) {
   const name = flag(argv, '--name');
   const network = flag(argv, '--network') ?? 'bridge';
   const image = argv[argv.length - 1];
-  if (!name || !argv.includes('-d')) fail(`docker: the fake toolchain only runs named, detached containers (docker run -d --name <n> ...), got: docker ${argv.join(' ')}`, 125);
+  if (!name || !argv.includes('-d'))
+    fail(
+      `docker: the fake toolchain only runs named, detached containers (docker run -d --name <n> ...), got: docker ${argv.join(' ')}`,
+      125,
+    );
   if (readContainer(name)) {
-    fail(`docker: Error response from daemon: Conflict. The container name "/${name}" is already in use by container "${readContainer(name).Id}". You have to remove (or rename) that container to be able to reuse that name.\nSee 'docker run --help'.`, 125);
+    fail(
+      `docker: Error response from daemon: Conflict. The container name "/${name}" is already in use by container "${readContainer(name).Id}". You have to remove (or rename) that container to be able to reuse that name.\nSee 'docker run --help'.`,
+      125,
+    );
   }
-  if (network !== 'bridge' && !readJson(statePath('docker', 'networks', `${network}.json`))) fail(`docker: Error response from daemon: network ${network} not found.\nSee 'docker run --help'.`, 125);
+  if (network !== 'bridge' && !readJson(statePath('docker', 'networks', `${network}.json`)))
+    fail(`docker: Error response from daemon: network ${network} not found.\nSee 'docker run --help'.`, 125);
   const env = Object.fromEntries(flags(argv, '-e').map((kv) => [kv.split('=')[0], kv.slice(kv.indexOf('=') + 1)]));
   const record = { Name: name, Id: randomBytes(32).toString('hex'), Image: image, Env: env, Networks: [network], Running: true };
   writeJson(containerFile(name), record);
@@ -49,7 +57,8 @@ export function connectNetwork(argv) {
   const record = readContainer(name);
   if (!readJson(statePath('docker', 'networks', `${network}.json`))) fail(`Error response from daemon: network ${network} not found`);
   if (!record) fail(`Error response from daemon: No such container: ${name}`);
-  if (record.Networks.includes(network)) fail(`Error response from daemon: endpoint with name ${name} already exists in network ${network}`);
+  if (record.Networks.includes(network))
+    fail(`Error response from daemon: endpoint with name ${name} already exists in network ${network}`);
   writeJson(containerFile(name), { ...record, Networks: [...record.Networks, network] });
   return '';
 }

@@ -3,13 +3,21 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { clusterDir, fail, flag, mkdirSync, readJson, remove, statePath, writeFileSync } from './common.mjs';
-import { connectNetwork, copyIntoNode, inspectContainerState, removeContainer, runContainer, startContainer } from './docker-containers.mjs';
+import {
+  connectNetwork,
+  copyIntoNode,
+  inspectContainerState,
+  removeContainer,
+  runContainer,
+  startContainer,
+} from './docker-containers.mjs';
 
 const networkFile = (name) => statePath('docker', 'networks', `${name}.json`);
 
 export async function run(argv) {
   const [verb, sub] = argv;
-  if (verb === 'version') return `${flag(argv, '--format') ? '24.0.7' : 'Client: Docker Engine - Community\n Version:           24.0.7\n\nServer: Docker Engine - Community\n Engine:\n  Version:          24.0.7'}\n`;
+  if (verb === 'version')
+    return `${flag(argv, '--format') ? '24.0.7' : 'Client: Docker Engine - Community\n Version:           24.0.7\n\nServer: Docker Engine - Community\n Engine:\n  Version:          24.0.7'}\n`;
   if (verb === 'network' && sub === 'inspect') return inspectNetwork(argv);
   if (verb === 'network' && sub === 'create') return createNetwork(argv);
   if (verb === 'network' && sub === 'rm') return removeNetwork(argv);
@@ -40,7 +48,11 @@ function create(name) {
     Name: name,
     Id: randomBytes(32).toString('hex'),
     Driver: 'bridge',
-    IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: subnet, Gateway: `${base[0]}.${base[1]}.${base[2]}.${base[3] + 1}` }, { Subnet: 'fc00:f853:ccd:e793::/64' }] },
+    IPAM: {
+      Driver: 'default',
+      Options: {},
+      Config: [{ Subnet: subnet, Gateway: `${base[0]}.${base[1]}.${base[2]}.${base[3] + 1}` }, { Subnet: 'fc00:f853:ccd:e793::/64' }],
+    },
   };
   mkdirSync(statePath('docker', 'networks'), { recursive: true });
   try {
@@ -114,7 +126,9 @@ function inspectContainer(argv) {
   const wanted = /index \.NetworkSettings\.Networks "([^"]+)"\)\.IPAddress/.exec(format ?? '');
   if (!wanted) fail(`fake docker: unsupported inspect format ${format}`);
   if (wanted[1] !== record.network) {
-    fail(`template parsing error: template: :1:3: executing "" at <index .NetworkSettings.Networks "${wanted[1]}">: map has no entry for key "${wanted[1]}"`);
+    fail(
+      `template parsing error: template: :1:3: executing "" at <index .NetworkSettings.Networks "${wanted[1]}">: map has no entry for key "${wanted[1]}"`,
+    );
   }
   return `${record.controlPlaneIp}\n`;
 }

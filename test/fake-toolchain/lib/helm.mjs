@@ -2,15 +2,48 @@
 // holding what `helm status -o json` prints, including the rendered `manifest` of the two charts meshspec
 // installs (MetalLB, ingress-nginx). The test's cluster simulation applies that manifest, as helm would.
 import { withRecordedImages } from './chart-images.mjs';
-import { existsSync, fail, flag, hasFlag, positionals, readFileSync, readJson, remove, requireCluster, stateDir, statePath, toYamlStream, writeJson, YAML } from './common.mjs';
+import {
+  existsSync,
+  fail,
+  flag,
+  hasFlag,
+  positionals,
+  readFileSync,
+  readJson,
+  remove,
+  requireCluster,
+  stateDir,
+  statePath,
+  toYamlStream,
+  writeJson,
+  YAML,
+} from './common.mjs';
 import { imagesOf, pullImages } from './images.mjs';
 
-const VALUED = ['--namespace', '-n', '--kube-context', '--kubeconfig', '--repo', '--version', '--timeout', '-f', '--values', '-o', '--output', '--set'];
+const VALUED = [
+  '--namespace',
+  '-n',
+  '--kube-context',
+  '--kubeconfig',
+  '--repo',
+  '--version',
+  '--timeout',
+  '-f',
+  '--values',
+  '-o',
+  '--output',
+  '--set',
+];
 const releaseFile = (context, namespace, release) => statePath('helm', context, namespace, `${release}.json`);
 
 const CHARTS = {
   metallb: { repo: 'https://metallb.github.io/metallb', latest: '0.14.9', appVersion: (v) => `v${v}`, render: renderMetallb },
-  'ingress-nginx': { repo: 'https://kubernetes.github.io/ingress-nginx', latest: '4.11.5', appVersion: () => '1.11.5', render: renderIngressNginx },
+  'ingress-nginx': {
+    repo: 'https://kubernetes.github.io/ingress-nginx',
+    latest: '4.11.5',
+    appVersion: () => '1.11.5',
+    render: renderIngressNginx,
+  },
 };
 
 export async function run(argv, call) {
@@ -20,7 +53,9 @@ export async function run(argv, call) {
   if (verb === 'status') return status(argv);
   if (verb === 'get' && positionals(argv, VALUED)[1] === 'metadata') return getMetadata(argv);
   if (verb === 'uninstall') return uninstall(argv);
-  fail(`Error: unknown command "${verb}" for "helm" (the fake toolchain implements upgrade --install, status, get metadata, uninstall, version)`);
+  fail(
+    `Error: unknown command "${verb}" for "helm" (the fake toolchain implements upgrade --install, status, get metadata, uninstall, version)`,
+  );
 }
 
 function target(argv) {
@@ -29,13 +64,15 @@ function target(argv) {
 
 async function upgrade(argv, call) {
   const [, release, chartRef] = positionals(argv, VALUED);
-  if (!hasFlag(argv, '--install')) fail(`Error: UPGRADE FAILED: "${release}" has no deployed releases (the fake only does upgrade --install)`);
+  if (!hasFlag(argv, '--install'))
+    fail(`Error: UPGRADE FAILED: "${release}" has no deployed releases (the fake only does upgrade --install)`);
   const { namespace, context } = target(argv);
   const cluster = requireCluster(context, 'helm');
   const chartName = chartRef?.split('/').pop();
   const chart = CHARTS[chartName];
   const repo = flag(argv, '--repo');
-  if (!chart || (repo && repo.replace(/\/$/, '') !== chart.repo)) fail(`Error: chart "${chartRef}" not found in ${repo ?? 'the configured'} repository`);
+  if (!chart || (repo && repo.replace(/\/$/, '') !== chart.repo))
+    fail(`Error: chart "${chartRef}" not found in ${repo ?? 'the configured'} repository`);
   const version = flag(argv, '--version') ?? chart.latest;
   const valuesFiles = [...argv.flatMap((a, i) => (a === '-f' || a === '--values' ? [argv[i + 1]] : []))];
   let values = {};
@@ -58,7 +95,14 @@ async function upgrade(argv, call) {
   const now = new Date().toISOString();
   const record = {
     name: release,
-    info: { first_deployed: previous?.info.first_deployed ?? now, last_deployed: now, deleted: '', description: previous ? 'Upgrade complete' : 'Install complete', status: 'deployed', notes: '' },
+    info: {
+      first_deployed: previous?.info.first_deployed ?? now,
+      last_deployed: now,
+      deleted: '',
+      description: previous ? 'Upgrade complete' : 'Install complete',
+      status: 'deployed',
+      notes: '',
+    },
     chart: { metadata: { name: chartName, version, appVersion: chart.appVersion(version), apiVersion: 'v2' } },
     config: values,
     manifest: toYamlStream(withRecordedImages(chart.render({ release, namespace, values }), chartName, version)),
@@ -69,8 +113,13 @@ async function upgrade(argv, call) {
   };
   writeJson(file, record);
   // --wait returns once the release's pods are ready, i.e. after their images are pulled.
-  if (hasFlag(argv, '--wait')) await pullImages(stateDir(), context, imagesOf(YAML.parseAllDocuments(record.manifest).map((d) => d.toJS())), { mirrored: (cluster.mirrors ?? []).length > 0 });
-  const head = previous ? `Release "${release}" has been upgraded. Happy Helming!\n` : `Release "${release}" does not exist. Installing it now.\n`;
+  if (hasFlag(argv, '--wait'))
+    await pullImages(stateDir(), context, imagesOf(YAML.parseAllDocuments(record.manifest).map((d) => d.toJS())), {
+      mirrored: (cluster.mirrors ?? []).length > 0,
+    });
+  const head = previous
+    ? `Release "${release}" has been upgraded. Happy Helming!\n`
+    : `Release "${release}" does not exist. Installing it now.\n`;
   return `${head}NAME: ${release}\nLAST DEPLOYED: ${new Date(now).toUTCString()}\nNAMESPACE: ${namespace}\nSTATUS: deployed\nREVISION: ${revision}\nTEST SUITE: None\n`;
 }
 
@@ -105,7 +154,11 @@ function getMetadata(argv) {
   };
   const output = flag(argv, '-o') ?? flag(argv, '--output');
   if (output === 'json') return `${JSON.stringify(meta)}\n`;
-  return Object.entries(meta).map(([k, v]) => `${k.toUpperCase()}: ${v}`).join('\n') + '\n';
+  return (
+    Object.entries(meta)
+      .map(([k, v]) => `${k.toUpperCase()}: ${v}`)
+      .join('\n') + '\n'
+  );
 }
 
 function uninstall(argv) {
@@ -132,7 +185,10 @@ function deployment(name, namespace, selector, annotations = {}, kind = 'Deploym
     spec: {
       ...(kind === 'Deployment' ? { replicas: 1 } : {}),
       selector: { matchLabels: selector },
-      template: { metadata: { labels: selector, ...(Object.keys(annotations).length ? { annotations } : {}) }, spec: { containers: [{ name: 'main', image: `fake/${name}:latest` }] } },
+      template: {
+        metadata: { labels: selector, ...(Object.keys(annotations).length ? { annotations } : {}) },
+        spec: { containers: [{ name: 'main', image: `fake/${name}:latest` }] },
+      },
     },
   };
 }
@@ -146,7 +202,12 @@ function crd(group, kind, plural, versions, scope = 'Namespaced') {
       group,
       names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
       scope,
-      versions: versions.map((name, i) => ({ name, served: true, storage: i === versions.length - 1, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } })),
+      versions: versions.map((name, i) => ({
+        name,
+        served: true,
+        storage: i === versions.length - 1,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      })),
     },
   };
 }
@@ -173,7 +234,14 @@ function renderMetallb({ release, namespace }) {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
       metadata: { name: 'metallb-webhook-configuration' },
-      webhooks: [{ name: 'ipaddresspoolvalidationwebhook.metallb.io', clientConfig: { service: { name: 'metallb-webhook-service', namespace, path: '/validate-metallb-io-v1beta1-ipaddresspool' } }, admissionReviewVersions: ['v1'], sideEffects: 'None' }],
+      webhooks: [
+        {
+          name: 'ipaddresspoolvalidationwebhook.metallb.io',
+          clientConfig: { service: { name: 'metallb-webhook-service', namespace, path: '/validate-metallb-io-v1beta1-ipaddresspool' } },
+          admissionReviewVersions: ['v1'],
+          sideEffects: 'None',
+        },
+      ],
     },
   ];
 }
@@ -186,21 +254,44 @@ function renderIngressNginx({ release, namespace, values }) {
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: release, namespace } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { 'allow-snippet-annotations': 'false' } },
-    { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: className }, spec: { controller: c.ingressClassResource?.controllerValue ?? 'k8s.io/ingress-nginx' } },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name: className },
+      spec: { controller: c.ingressClassResource?.controllerValue ?? 'k8s.io/ingress-nginx' },
+    },
     {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name, namespace },
-      spec: { type: c.service?.type ?? 'LoadBalancer', ports: [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'https', port: 443, targetPort: 'https' }], selector: controller },
+      spec: {
+        type: c.service?.type ?? 'LoadBalancer',
+        ports: [
+          { name: 'http', port: 80, targetPort: 'http' },
+          { name: 'https', port: 443, targetPort: 'https' },
+        ],
+        selector: controller,
+      },
     },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: `${name}-admission`, namespace }, spec: { ports: [{ name: 'https-webhook', port: 443, targetPort: 'webhook' }], selector: controller } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `${name}-admission`, namespace },
+      spec: { ports: [{ name: 'https-webhook', port: 443, targetPort: 'webhook' }], selector: controller },
+    },
     deployment(name, namespace, controller, c.podAnnotations ?? {}),
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
       metadata: { name: `${release}-admission` },
-      webhooks: [{ name: 'validate.nginx.ingress.kubernetes.io', clientConfig: { service: { name: `${name}-admission`, namespace, path: '/networking/v1/ingresses' } }, admissionReviewVersions: ['v1'], sideEffects: 'None' }],
+      webhooks: [
+        {
+          name: 'validate.nginx.ingress.kubernetes.io',
+          clientConfig: { service: { name: `${name}-admission`, namespace, path: '/networking/v1/ingresses' } },
+          admissionReviewVersions: ['v1'],
+          sideEffects: 'None',
+        },
+      ],
     },
   ];
 }
-

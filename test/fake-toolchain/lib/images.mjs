@@ -17,7 +17,7 @@ const key = (image) => createHash('sha256').update(image).digest('hex').slice(0,
 export function imagesOf(objects) {
   const images = new Set();
   for (const o of objects) {
-    const pod = o?.kind === 'Pod' ? o.spec : o?.spec?.template?.spec ?? o?.spec?.jobTemplate?.spec?.template?.spec;
+    const pod = o?.kind === 'Pod' ? o.spec : (o?.spec?.template?.spec ?? o?.spec?.jobTemplate?.spec?.template?.spec);
     for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) if (typeof c?.image === 'string') images.add(c.image);
   }
   return [...images];
@@ -28,7 +28,12 @@ export function imagesOf(objects) {
  * pull costs; images the cluster already has cost nothing. `mirrored`: the cluster pulls through a mirror.
  * Returns the pulls made.
  */
-export async function pullImages(stateRoot, context, images, { mirrored = false, pullMs = Number(process.env.MESHSPEC_FAKE_PULL_MS ?? 0) } = {}) {
+export async function pullImages(
+  stateRoot,
+  context,
+  images,
+  { mirrored = false, pullMs = Number(process.env.MESHSPEC_FAKE_PULL_MS ?? 0) } = {},
+) {
   const pulls = [];
   for (const image of images) {
     const marker = join(stateRoot, 'images', context, key(image));

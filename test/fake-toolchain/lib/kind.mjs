@@ -1,7 +1,21 @@
 // Fake `kind`: clusters are directories under <state>/kind/clusters/<name>; each gets a control-plane
 // container address on the docker network (allocated like docker does, from the bottom of the subnet).
 import { join } from 'node:path';
-import { clusterDir, existsSync, fail, flag, listDir, mkdirSync, readFileSync, readJson, remove, sleep, statePath, writeJson, YAML } from './common.mjs';
+import {
+  clusterDir,
+  existsSync,
+  fail,
+  flag,
+  listDir,
+  mkdirSync,
+  readFileSync,
+  readJson,
+  remove,
+  sleep,
+  statePath,
+  writeJson,
+  YAML,
+} from './common.mjs';
 import { ensureNetwork, allocateAddress, releaseAddress } from './docker.mjs';
 
 export async function run(argv) {
@@ -10,7 +24,9 @@ export async function run(argv) {
   if (verb === 'get' && noun === 'clusters') return getClusters();
   if (verb === 'create' && noun === 'cluster') return createCluster(argv);
   if (verb === 'delete' && noun === 'cluster') return deleteCluster(argv);
-  fail(`ERROR: unknown command "${argv.join(' ')}" for "kind" (the fake toolchain implements get clusters, create cluster, delete cluster, version)`);
+  fail(
+    `ERROR: unknown command "${argv.join(' ')}" for "kind" (the fake toolchain implements get clusters, create cluster, delete cluster, version)`,
+  );
 }
 
 function getClusters() {
@@ -51,7 +67,9 @@ async function createCluster(argv) {
   const nodes = config.nodes ?? [{ role: 'control-plane' }];
   const image = nodes.find((n) => n.image)?.image ?? 'kindest/node:v1.27.3';
   const delay = Number(process.env.MESHSPEC_FAKE_KIND_CREATE_MS ?? 300);
-  process.stderr.write(`Creating cluster "${name}" ...\n ✓ Ensuring node image (${image.split('@')[0]}) 🖼\n ✓ Preparing nodes ${nodes.map(() => '📦').join(' ')}\n ✓ Writing configuration 📜\n`);
+  process.stderr.write(
+    `Creating cluster "${name}" ...\n ✓ Ensuring node image (${image.split('@')[0]}) 🖼\n ✓ Preparing nodes ${nodes.map(() => '📦').join(' ')}\n ✓ Writing configuration 📜\n`,
+  );
   await sleep(delay);
   writeJson(join(dir, 'cluster.json'), {
     name,
@@ -90,7 +108,9 @@ function deleteCluster(argv) {
   process.stderr.write(`Deleting cluster "${name}" ...\n`);
   if (record) {
     releaseAddress(record.network, record.controlPlaneIp);
-    process.stderr.write(`Deleted nodes: ["${name}-control-plane"${Array.from({ length: record.workers }, (_, i) => `, "${name}-worker${i ? i + 1 : ''}"`).join('')}]\n`);
+    process.stderr.write(
+      `Deleted nodes: ["${name}-control-plane"${Array.from({ length: record.workers }, (_, i) => `, "${name}-worker${i ? i + 1 : ''}"`).join('')}]\n`,
+    );
   }
   remove(clusterDir(name));
   return '';

@@ -18,17 +18,67 @@ const GATEWAY_IDENTITY = 'mirror.linkerd.io/gateway-identity';
 
 /** What the real CLI's cobra prints after `Error: ...` (abridged to the flags meshspec uses). */
 const USAGE = {
-  'multicluster link': ['linkerd multicluster link [flags]', ['--api-server-address string   The api server address of the target cluster', '--cluster-name string         Cluster name', '--gateway                     If false, allows a link to be created against a cluster that does not have a gateway service (default true)', '--gateway-addresses string    If specified, overwrites gateway addresses when gateway service is not type LoadBalancer (comma separated list)', '--gateway-name string         The name of the gateway service (default "linkerd-gateway")', '--gateway-namespace string    The namespace of the gateway service (default "linkerd-multicluster")', '--namespace string            The namespace for the service account (default "linkerd-multicluster")', '--service-account-name string The name of the service account associated with the credentials (default "linkerd-service-mirror-remote-access-default")']],
-  'multicluster link-gen': ['linkerd multicluster link-gen [flags]', ['--api-server-address string   The api server address of the target cluster', '--cluster-name string         Cluster name', '--gateway                     If false, allows a link to be created against a cluster that does not have a gateway service (default true)', '--gateway-name string         The name of the gateway service (default "linkerd-gateway")', '--gateway-namespace string    The namespace of the gateway service (default "linkerd-multicluster")', '-o, --output string           Output format. One of: yaml|json (default "yaml")', '--service-account-name string The name of the service account associated with the credentials (default "linkerd-service-mirror-remote-access-default")']],
-  'multicluster unlink': ['linkerd multicluster unlink [flags]', ['--cluster-name string   Cluster name', '--namespace string      The namespace for the service account (default "linkerd-multicluster")']],
+  'multicluster link': [
+    'linkerd multicluster link [flags]',
+    [
+      '--api-server-address string   The api server address of the target cluster',
+      '--cluster-name string         Cluster name',
+      '--gateway                     If false, allows a link to be created against a cluster that does not have a gateway service (default true)',
+      '--gateway-addresses string    If specified, overwrites gateway addresses when gateway service is not type LoadBalancer (comma separated list)',
+      '--gateway-name string         The name of the gateway service (default "linkerd-gateway")',
+      '--gateway-namespace string    The namespace of the gateway service (default "linkerd-multicluster")',
+      '--namespace string            The namespace for the service account (default "linkerd-multicluster")',
+      '--service-account-name string The name of the service account associated with the credentials (default "linkerd-service-mirror-remote-access-default")',
+    ],
+  ],
+  'multicluster link-gen': [
+    'linkerd multicluster link-gen [flags]',
+    [
+      '--api-server-address string   The api server address of the target cluster',
+      '--cluster-name string         Cluster name',
+      '--gateway                     If false, allows a link to be created against a cluster that does not have a gateway service (default true)',
+      '--gateway-name string         The name of the gateway service (default "linkerd-gateway")',
+      '--gateway-namespace string    The namespace of the gateway service (default "linkerd-multicluster")',
+      '-o, --output string           Output format. One of: yaml|json (default "yaml")',
+      '--service-account-name string The name of the service account associated with the credentials (default "linkerd-service-mirror-remote-access-default")',
+    ],
+  ],
+  'multicluster unlink': [
+    'linkerd multicluster unlink [flags]',
+    [
+      '--cluster-name string   Cluster name',
+      '--namespace string      The namespace for the service account (default "linkerd-multicluster")',
+    ],
+  ],
   'multicluster uninstall': ['linkerd multicluster uninstall [flags]', []],
 };
-const GLOBAL_FLAGS = ['--api-addr string            Override kubeconfig and communicate directly with the control plane at host:port (mostly for testing)', '--as string                  Username to impersonate for Kubernetes operations', '--as-group stringArray       Group to impersonate for Kubernetes operations', '--cni-namespace string       Namespace in which the Linkerd CNI plugin is installed (default "linkerd-cni")', '--context string             Name of the kubeconfig context to use', '--kubeconfig string          Path to the kubeconfig file to use for CLI requests', '-L, --linkerd-namespace string   Namespace in which Linkerd is installed ($LINKERD_NAMESPACE) (default "linkerd")', '--verbose                    Turn on debug logging'];
+const GLOBAL_FLAGS = [
+  '--api-addr string            Override kubeconfig and communicate directly with the control plane at host:port (mostly for testing)',
+  '--as string                  Username to impersonate for Kubernetes operations',
+  '--as-group stringArray       Group to impersonate for Kubernetes operations',
+  '--cni-namespace string       Namespace in which the Linkerd CNI plugin is installed (default "linkerd-cni")',
+  '--context string             Name of the kubeconfig context to use',
+  '--kubeconfig string          Path to the kubeconfig file to use for CLI requests',
+  '-L, --linkerd-namespace string   Namespace in which Linkerd is installed ($LINKERD_NAMESPACE) (default "linkerd")',
+  '--verbose                    Turn on debug logging',
+];
 
 /** A cobra error: `Error: <message>`, then the usage of the command, exit 1. */
 function cobraError(command, message) {
   const [use, local] = USAGE[command] ?? [`linkerd ${command} [flags]`, []];
-  const lines = [`Error: ${message}`, 'Usage:', `  ${use}`, '', 'Flags:', ...local.map((l) => `      ${l}`), '  -h, --help   help for this command', '', 'Global Flags:', ...GLOBAL_FLAGS.map((l) => `      ${l}`), ''];
+  const lines = [
+    `Error: ${message}`,
+    'Usage:',
+    `  ${use}`,
+    '',
+    'Flags:',
+    ...local.map((l) => `      ${l}`),
+    '  -h, --help   help for this command',
+    '',
+    'Global Flags:',
+    ...GLOBAL_FLAGS.map((l) => `      ${l}`),
+    '',
+  ];
   fail(lines.join('\n'), 1);
 }
 
@@ -44,7 +94,11 @@ function clusterOf(argv) {
     if (r.status !== 0) {
       if (/NotFound|not found|the server doesn't have a resource type/.test(r.stderr)) return undefined;
       // Unreachable server, missing context...: client-go's words, as the real CLI would print them.
-      const said = r.stderr.split('\n').filter((l) => l.trim() && !/^E\d{4} /.test(l)).pop() ?? r.stderr.trim();
+      const said =
+        r.stderr
+          .split('\n')
+          .filter((l) => l.trim() && !/^E\d{4} /.test(l))
+          .pop() ?? r.stderr.trim();
       fail(`Error: ${said.replace(/^error: /, '')}`, 1);
     }
     return JSON.parse(r.stdout);
@@ -76,10 +130,13 @@ export function link(argv, { linkGen, version }) {
   const name = flag(argv, '--cluster-name');
   if (!name) cobraError(command, linkGen ? 'you need to specify cluster name' : 'You need to specify cluster name');
   const k = clusterOf(argv);
-  if (!k.get(['configmap', 'linkerd-config', '-n', CONTROL_PLANE_NS])) cobraError(command, 'you need Linkerd to be installed on a cluster in order to get its credentials');
+  if (!k.get(['configmap', 'linkerd-config', '-n', CONTROL_PLANE_NS]))
+    cobraError(command, 'you need Linkerd to be installed on a cluster in order to get its credentials');
   const saName = flag(argv, '--service-account-name') ?? 'linkerd-service-mirror-remote-access-default';
   if (!k.get(['serviceaccount', saName, '-n', MC_NS])) cobraError(command, `serviceaccounts "${saName}" not found`);
-  const tokenSecret = k.list(['secrets', '-n', MC_NS, '--field-selector', 'type=kubernetes.io/service-account-token']).find((s) => s.metadata?.annotations?.[SA_NAME_ANNOTATION] === saName);
+  const tokenSecret = k
+    .list(['secrets', '-n', MC_NS, '--field-selector', 'type=kubernetes.io/service-account-token'])
+    .find((s) => s.metadata?.annotations?.[SA_NAME_ANNOTATION] === saName);
   if (!tokenSecret) cobraError(command, `could not find service account token secret for ${saName}`);
   const token = tokenSecret.data?.token;
   if (!token) cobraError(command, `could not find the token data in service account secret ${tokenSecret.metadata.name}`);
@@ -107,29 +164,40 @@ export function link(argv, { linkGen, version }) {
     if (addresses.length === 0) cobraError(command, `${linkGen ? 'gateway' : 'Gateway'} linkerd-gateway.${MC_NS} has no ingress addresses`);
     gatewayAddress = addresses.join(',');
     gatewayIdentity = gateway.metadata?.annotations?.[GATEWAY_IDENTITY] ?? '';
-    if (!gatewayIdentity) cobraError(command, `${linkGen ? 'gateway' : 'Gateway'} linkerd-gateway.${MC_NS} has no ${GATEWAY_IDENTITY} annotation`);
+    if (!gatewayIdentity)
+      cobraError(command, `${linkGen ? 'gateway' : 'Gateway'} linkerd-gateway.${MC_NS} has no ${GATEWAY_IDENTITY} annotation`);
     gatewayPort = String((gateway.spec?.ports ?? []).find((p) => p.name === 'mc-gateway')?.port ?? '');
     if (!gatewayPort) cobraError(command, `gateway service linkerd-gateway has no gateway port named mc-gateway`);
   }
 
-  const credentials = { apiVersion: 'v1', kind: 'Secret', type: 'mirror.linkerd.io/remote-kubeconfig', metadata: { name: `cluster-credentials-${name}`, namespace: MC_NS }, data: { kubeconfig: b64(credentialsKubeconfig) } };
+  const credentials = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'mirror.linkerd.io/remote-kubeconfig',
+    metadata: { name: `cluster-credentials-${name}`, namespace: MC_NS },
+    data: { kubeconfig: b64(credentialsKubeconfig) },
+  };
   const linkObject = {
     apiVersion: `multicluster.linkerd.io/${linkGen ? 'v1alpha3' : 'v1alpha1'}`,
     kind: 'Link',
     metadata: { name, namespace: MC_NS },
-    spec: linkGen ? linkGenSpec(name, withGateway ? { address: gatewayAddress, identity: gatewayIdentity, port: gatewayPort } : undefined) : {
-      clusterCredentialsSecret: `cluster-credentials-${name}`,
-      gatewayAddress,
-      gatewayIdentity,
-      gatewayPort,
-      probeSpec: { path: '/ready', period: '3s', port: '4191' },
-      selector: { matchLabels: { 'mirror.linkerd.io/exported': 'true' } },
-      // Linkerd 2.14 added remote discovery; 2.13's Link schema has no such field (the real CRD refuses it).
-      ...(minorOf(version) >= 14 ? { remoteDiscoverySelector: { matchLabels: { 'mirror.linkerd.io/exported': 'remote-discovery' } } } : {}),
-      targetClusterDomain: 'cluster.local',
-      targetClusterLinkerdNamespace: CONTROL_PLANE_NS,
-      targetClusterName: name,
-    },
+    spec: linkGen
+      ? linkGenSpec(name, withGateway ? { address: gatewayAddress, identity: gatewayIdentity, port: gatewayPort } : undefined)
+      : {
+          clusterCredentialsSecret: `cluster-credentials-${name}`,
+          gatewayAddress,
+          gatewayIdentity,
+          gatewayPort,
+          probeSpec: { path: '/ready', period: '3s', port: '4191' },
+          selector: { matchLabels: { 'mirror.linkerd.io/exported': 'true' } },
+          // Linkerd 2.14 added remote discovery; 2.13's Link schema has no such field (the real CRD refuses it).
+          ...(minorOf(version) >= 14
+            ? { remoteDiscoverySelector: { matchLabels: { 'mirror.linkerd.io/exported': 'remote-discovery' } } }
+            : {}),
+          targetClusterDomain: 'cluster.local',
+          targetClusterLinkerdNamespace: CONTROL_PLANE_NS,
+          targetClusterName: name,
+        },
   };
   if (linkGen) return [credentials, linkObject];
   // 2.13: `link` also renders the link's own service mirror for the target cluster.
@@ -142,9 +210,30 @@ export function link(argv, { linkGen, version }) {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: `linkerd-service-mirror-${name}`, namespace: MC_NS, labels },
-      spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { serviceAccountName: `linkerd-service-mirror-${name}`, containers: [{ name: 'service-mirror', image: `cr.l5d.io/linkerd/controller:${version}`, args: ['service-mirror', `-link-name=${name}`] }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: `linkerd-service-mirror-${name}`,
+            containers: [
+              { name: 'service-mirror', image: `cr.l5d.io/linkerd/controller:${version}`, args: ['service-mirror', `-link-name=${name}`] },
+            ],
+          },
+        },
+      },
     },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: `probe-gateway-${name}`, namespace: MC_NS, labels: { 'mirror.linkerd.io/mirrored-gateway': 'true', 'mirror.linkerd.io/cluster-name': name } }, spec: { ports: [{ name: 'mc-probe', port: 4191, protocol: 'TCP' }] } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: `probe-gateway-${name}`,
+        namespace: MC_NS,
+        labels: { 'mirror.linkerd.io/mirrored-gateway': 'true', 'mirror.linkerd.io/cluster-name': name },
+      },
+      spec: { ports: [{ name: 'mc-probe', port: 4191, protocol: 'TCP' }] },
+    },
   ];
 }
 
@@ -154,7 +243,8 @@ export function unlink(argv) {
   if (!name) cobraError('multicluster unlink', 'You need to specify cluster name');
   const k = clusterOf(argv);
   const ns = flag(argv, '--namespace') ?? MC_NS;
-  if (!k.get(['links.multicluster.linkerd.io', name, '-n', ns])) cobraError('multicluster unlink', `links.multicluster.linkerd.io "${name}" not found`);
+  if (!k.get(['links.multicluster.linkerd.io', name, '-n', ns]))
+    cobraError('multicluster unlink', `links.multicluster.linkerd.io "${name}" not found`);
   const ref = (apiVersion, kind, n, namespace) => ({ apiVersion, kind, metadata: { name: n, ...(namespace ? { namespace } : {}) } });
   const mirrored = k.list(['services', '-A', '-l', `mirror.linkerd.io/mirrored-service=true,mirror.linkerd.io/cluster-name=${name}`]);
   return [
@@ -180,14 +270,21 @@ const UNINSTALLED_KINDS = [
   ['apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'customresourcedefinitions.apiextensions.k8s.io', false],
   ['apiregistration.k8s.io/v1', 'APIService', 'apiservices.apiregistration.k8s.io', false],
   ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations.admissionregistration.k8s.io', false],
-  ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations.admissionregistration.k8s.io', false],
+  [
+    'admissionregistration.k8s.io/v1',
+    'ValidatingWebhookConfiguration',
+    'validatingwebhookconfigurations.admissionregistration.k8s.io',
+    false,
+  ],
   ['v1', 'Namespace', 'namespaces', false],
 ];
 
 /** What the cluster holds under `selector`, as the CLI renders it for `kubectl delete -f -`. */
 function fetchResources(k, selector) {
   return UNINSTALLED_KINDS.flatMap(([apiVersion, kind, resource, namespaced]) =>
-    k.list([resource, ...(namespaced ? ['-A'] : []), '-l', selector]).map((o) => ({ apiVersion, kind, metadata: { name: o.metadata.name, ...(namespaced ? { namespace: o.metadata.namespace } : {}) } })),
+    k
+      .list([resource, ...(namespaced ? ['-A'] : []), '-l', selector])
+      .map((o) => ({ apiVersion, kind, metadata: { name: o.metadata.name, ...(namespaced ? { namespace: o.metadata.namespace } : {}) } })),
   );
 }
 
@@ -213,7 +310,14 @@ export function uninstallExtension(argv, extension, legacy) {
   const k = clusterOf(argv);
   if (extension === 'multicluster') {
     const links = k.list(['links.multicluster.linkerd.io', '-A']);
-    if (links.length > 0) cobraError('multicluster uninstall', ['Please unlink the following clusters before uninstalling multicluster:', ...links.map((l) => `  * ${l.spec?.targetClusterName ?? l.metadata.name}`)].join('\n'));
+    if (links.length > 0)
+      cobraError(
+        'multicluster uninstall',
+        [
+          'Please unlink the following clusters before uninstalling multicluster:',
+          ...links.map((l) => `  * ${l.spec?.targetClusterName ?? l.metadata.name}`),
+        ].join('\n'),
+      );
   }
   const resources = fetchResources(k, `${EXTENSION_LABEL} in (${extension},${legacy})`);
   if (resources.length === 0) fail('No resources found to uninstall\n', 1);

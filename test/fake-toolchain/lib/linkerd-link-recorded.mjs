@@ -21,7 +21,9 @@ export function refuseGatewayFlagBefore214(argv, minor) {
 /** The recorded 2.20 Link (source cluster `east`) of either kind. */
 function recordedLink(withGateway) {
   const text = read(withGateway ? 'edge-26.6.3/link-gen-east.yaml' : 'edge-26.6.3/link-gen-east-gateway-false.yaml');
-  const link = YAML.parseAllDocuments(text).map((d) => d.toJS()).find((o) => o?.kind === 'Link');
+  const link = YAML.parseAllDocuments(text)
+    .map((d) => d.toJS())
+    .find((o) => o?.kind === 'Link');
   if (!link) fail('fake linkerd: no Link in the recorded link-gen output under test/fake-toolchain/recorded', 2);
   return link;
 }
@@ -31,12 +33,19 @@ function recordedLink(withGateway) {
  * identity, port: what the CLI read from the source's gateway Service) replaces the recorded gateway's.
  */
 export function linkGenSpec(name, gateway) {
-  const spec = { ...recordedLink(gateway !== undefined).spec, clusterCredentialsSecret: `cluster-credentials-${name}`, targetClusterName: name };
+  const spec = {
+    ...recordedLink(gateway !== undefined).spec,
+    clusterCredentialsSecret: `cluster-credentials-${name}`,
+    targetClusterName: name,
+  };
   if (gateway) Object.assign(spec, { gatewayAddress: gateway.address, gatewayIdentity: gateway.identity, gatewayPort: gateway.port });
   return spec;
 }
 
 /** `link --gateway=false` of 2.14-2.17: nothing was recorded for those lines, so the fake renders nothing. */
 export function refuseUnrecordedGatewayless(version) {
-  fail(`fake linkerd: no recorded output of \`multicluster link --gateway=false\` for ${version} (recorded: edge-26.6.3 link-gen, and stable-2.13.3's refusal)`, 2);
+  fail(
+    `fake linkerd: no recorded output of \`multicluster link --gateway=false\` for ${version} (recorded: edge-26.6.3 link-gen, and stable-2.13.3's refusal)`,
+    2,
+  );
 }

@@ -31,7 +31,10 @@ export const RECORDED_VERSIONS = {
 export function recordedRelease(version) {
   const release = RECORDED_VERSIONS[version];
   if (!release) {
-    fail(`fake linkerd: there is no recorded output of linkerd ${version} (recorded: ${Object.keys(RECORDED_VERSIONS).join(', ')}); set MESHSPEC_FAKE_LINKERD_VERSION to one of them`, 2);
+    fail(
+      `fake linkerd: there is no recorded output of linkerd ${version} (recorded: ${Object.keys(RECORDED_VERSIONS).join(', ')}); set MESHSPEC_FAKE_LINKERD_VERSION to one of them`,
+      2,
+    );
   }
   return release;
 }
@@ -70,7 +73,10 @@ export function parseSets(argv) {
 function refuseUnknownSets(sets, known, what) {
   for (const s of sets) {
     if (!known.some((k) => (k instanceof RegExp ? k.test(s.key) : k === s.key))) {
-      fail(`fake linkerd: cannot honour --set ${s.raw} for \`${what}\`: the recorded output of the real CLI has no render for it (supported: ${known.length ? known.map(String).join(', ') : 'none'})`, 2);
+      fail(
+        `fake linkerd: cannot honour --set ${s.raw} for \`${what}\`: the recorded output of the real CLI has no render for it (supported: ${known.length ? known.map(String).join(', ') : 'none'})`,
+        2,
+      );
     }
   }
 }
@@ -101,7 +107,8 @@ function kubectl(argv, args) {
 }
 
 const USAGE = {
-  install: 'Usage:\n  linkerd install [flags]\n\nFlags:\n      --crds   Install Linkerd CRDs\n      --ignore-cluster   Ignore the current Kubernetes cluster when checking for existing cluster configuration (default false)\n',
+  install:
+    'Usage:\n  linkerd install [flags]\n\nFlags:\n      --crds   Install Linkerd CRDs\n      --ignore-cluster   Ignore the current Kubernetes cluster when checking for existing cluster configuration (default false)\n',
 };
 
 /**
@@ -146,7 +153,8 @@ function gatewayApiDecision(argv, requested) {
       break;
     }
     installed = 'external';
-    if (!(crd.spec?.versions ?? []).some((v) => v.name === 'v1')) fail(`the ${name} CRD is missing the v1 version, please upgrade to Gateway API v1.1.1 or later`);
+    if (!(crd.spec?.versions ?? []).some((v) => v.name === 'v1'))
+      fail(`the ${name} CRD is missing the v1 version, please upgrade to Gateway API v1.1.1 or later`);
   }
   const installing = requested ?? installed === 'linkerd';
   if (installed === 'absent' && !installing) {
@@ -157,7 +165,10 @@ kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/re
 or see https://gateway-api.sigs.k8s.io/guides/#installing-gateway-api for more options.`);
   }
   if (installed === 'linkerd' && !installing) fail('Linkerd is providing GW API, but your current install configuration will remove it');
-  if (installed === 'external' && installing) fail('Linkerd cannot install the Gateway API CRDs because they are already installed by an external source. Please set `installGatewayAPI` to `false`.');
+  if (installed === 'external' && installing)
+    fail(
+      'Linkerd cannot install the Gateway API CRDs because they are already installed by an external source. Please set `installGatewayAPI` to `false`.',
+    );
   return installing;
 }
 
@@ -170,7 +181,8 @@ export function renderCrds(argv, version) {
   const sets = parseSets(argv);
   refuseUnknownSets(sets, release.minor >= 18 ? ['installGatewayAPI'] : [], 'install --crds');
   const requested = sets.findLast((s) => s.key === 'installGatewayAPI')?.value;
-  if (requested !== undefined && typeof requested !== 'boolean') fail(`fake linkerd: installGatewayAPI must be true or false, got ${requested}`, 2);
+  if (requested !== undefined && typeof requested !== 'boolean')
+    fail(`fake linkerd: installGatewayAPI must be true or false, got ${requested}`, 2);
   const withGatewayApi = release.minor >= 18 && checksCluster(argv) ? gatewayApiDecision(argv, requested) : requested === true;
   const objects = recordedObjects(release.folder, withGatewayApi ? 'install-crds-with-gateway-api.yaml' : 'install-crds.yaml');
   process.stderr.write('Rendering Linkerd CRDs...\nNext, run `linkerd install | kubectl apply -f -` to install the control plane.\n\n');
@@ -184,7 +196,13 @@ const pemBody = (pem) => pem.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').re
 export function replacePemBlocks(text, byBody) {
   return text.replace(PEM_BLOCK, (block, indent) => {
     const replacement = byBody.get(pemBody(block));
-    return replacement === undefined ? block : replacement.trim().split('\n').map((l) => `${indent}${l}`).join('\n');
+    return replacement === undefined
+      ? block
+      : replacement
+          .trim()
+          .split('\n')
+          .map((l) => `${indent}${l}`)
+          .join('\n');
   });
 }
 
@@ -197,7 +215,15 @@ function mapStrings(value, fn, path = '') {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => {
         if (isSecret && k === 'data' && v && typeof v === 'object') {
-          return [k, Object.fromEntries(Object.entries(v).map(([dk, dv]) => [dk, Buffer.from(fn(Buffer.from(dv, 'base64').toString('utf8'), `${path}.data.${dk}`), 'utf8').toString('base64')]))];
+          return [
+            k,
+            Object.fromEntries(
+              Object.entries(v).map(([dk, dv]) => [
+                dk,
+                Buffer.from(fn(Buffer.from(dv, 'base64').toString('utf8'), `${path}.data.${dk}`), 'utf8').toString('base64'),
+              ]),
+            ),
+          ];
         }
         return [k, mapStrings(v, fn, path ? `${path}.${k}` : k)];
       }),
@@ -252,12 +278,16 @@ export function renderControlPlane(argv, version, files) {
 
   // The chart stamps `linkerd.io/trust-root-sha256` (sha256 of the anchors as given) on the control plane's pods.
   const recordedAnchorSha = sha256(recordedAnchor);
-  if (!JSON.stringify(objects).includes(recordedAnchorSha)) fail('fake linkerd: the recorded render carries no trust-root-sha256 of the recorded anchor', 2);
+  if (!JSON.stringify(objects).includes(recordedAnchorSha))
+    fail('fake linkerd: the recorded render carries no trust-root-sha256 of the recorded anchor', 2);
   const anchorSha = sha256(files.anchors);
 
   const networks = sets.findLast((s) => s.key === 'clusterNetworks')?.value;
-  const recordedNetworks = /^clusterNetworks: (.+)$/m.exec(objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'linkerd-config')?.data?.values ?? '')?.[1];
-  if (networks !== undefined && !recordedNetworks) fail('fake linkerd: the recorded linkerd-config carries no clusterNetworks to replace', 2);
+  const recordedNetworks = /^clusterNetworks: (.+)$/m.exec(
+    objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'linkerd-config')?.data?.values ?? '',
+  )?.[1];
+  if (networks !== undefined && !recordedNetworks)
+    fail('fake linkerd: the recorded linkerd-config carries no clusterNetworks to replace', 2);
 
   const rendered = objects.map((o) => {
     let out = mapStrings(o, (s) => {
@@ -268,14 +298,19 @@ export function renderControlPlane(argv, version, files) {
     // The overrides Secret holds the values that differ from the chart's defaults, keys sorted (Go's yaml).
     if (networks !== undefined && out.kind === 'Secret' && out.metadata?.name === 'linkerd-config-overrides') {
       const text = Buffer.from(out.data['linkerd-config-overrides'], 'base64').toString('utf8');
-      out = { ...out, data: { ...out.data, 'linkerd-config-overrides': Buffer.from(`clusterNetworks: ${networks}\n${text}`, 'utf8').toString('base64') } };
+      out = {
+        ...out,
+        data: { ...out.data, 'linkerd-config-overrides': Buffer.from(`clusterNetworks: ${networks}\n${text}`, 'utf8').toString('base64') },
+      };
     }
     return out;
   });
 
   // Honesty check: nothing of the recorded identity may survive (it would be a foreign trust anchor in the cluster).
   mapStrings(rendered, (s, path) => {
-    for (const [body] of byBody) if (body.length > 0 && s.replace(/\s+/g, '').includes(body)) fail(`fake linkerd: the recorded identity is still in the render at ${path}`, 70);
+    for (const [body] of byBody)
+      if (body.length > 0 && s.replace(/\s+/g, '').includes(body))
+        fail(`fake linkerd: the recorded identity is still in the render at ${path}`, 70);
     return s;
   });
   return rendered;
@@ -287,7 +322,8 @@ export function renderViz(version) {
 
 /** The chart's gateway.yaml and gateway-policy.yaml, rendered only with gateway.enabled (default true). */
 const isGatewayObject = (o) =>
-  (['Deployment', 'Service', 'ServiceAccount', 'PodDisruptionBudget', 'Server', 'AuthorizationPolicy'].includes(o.kind) && o.metadata?.name === 'linkerd-gateway') ||
+  (['Deployment', 'Service', 'ServiceAccount', 'PodDisruptionBudget', 'Server', 'AuthorizationPolicy'].includes(o.kind) &&
+    o.metadata?.name === 'linkerd-gateway') ||
   (o.kind === 'MeshTLSAuthentication' && o.metadata?.name === 'any-meshed') ||
   (o.kind === 'NetworkAuthentication' && o.metadata?.name === 'source-cluster');
 
@@ -312,7 +348,8 @@ export function renderMulticluster(argv, version) {
     if (typeof s.value !== 'string' || !DNS_LABEL.test(s.value)) fail(`fake linkerd: --set ${s.raw}: a link name must be a DNS label`, 2);
     controllers[Number(m[1])] = s.value;
   }
-  if (controllers.some((c) => c === undefined) || controllers.length !== controllers.filter(Boolean).length) fail('fake linkerd: controllers[] must be given without gaps, from index 0', 2);
+  if (controllers.some((c) => c === undefined) || controllers.length !== controllers.filter(Boolean).length)
+    fail('fake linkerd: controllers[] must be given without gaps, from index 0', 2);
 
   const base = recordedObjects(release.folder, 'multicluster-install.yaml').filter((o) => gateway || !isGatewayObject(o));
   if (controllers.length === 0) return base;
@@ -338,5 +375,7 @@ export function renderSmi(smiVersion) {
     if (e instanceof ConformanceDataError) fail(`fake linkerd-smi: ${e.message}`, 2);
     throw e;
   }
-  return YAML.parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o !== null && o !== undefined);
+  return YAML.parseAllDocuments(text)
+    .map((d) => d.toJS())
+    .filter((o) => o !== null && o !== undefined);
 }

@@ -8,12 +8,37 @@
 // test/integration): the fake checks the context exists there, and reads the cluster (kubectl) only where
 // the real CLI refuses to render (see linkerd-recorded.mjs).
 import { spawnSync } from 'node:child_process';
-import { b64, fail, flag, hasFlag, loadBalancerAddress, positionals, readFileSync, requireCluster, fakeApiPort, toYamlStream, YAML } from './common.mjs';
+import {
+  b64,
+  fail,
+  flag,
+  hasFlag,
+  loadBalancerAddress,
+  positionals,
+  readFileSync,
+  requireCluster,
+  fakeApiPort,
+  toYamlStream,
+  YAML,
+} from './common.mjs';
 import * as cluster from './linkerd-cluster.mjs';
 import { linkGenSpec, refuseGatewayFlagBefore214, refuseUnrecordedGatewayless } from './linkerd-link-recorded.mjs';
 import { recordedControlPlane, renderControlPlane, renderCrds, renderMulticluster, renderSmi, renderViz } from './linkerd-recorded.mjs';
 
-const VALUED = ['--context', '--kubeconfig', '--set', '--cluster-name', '--api-server-address', '--identity-trust-anchors-file', '--identity-issuer-certificate-file', '--identity-issuer-key-file', '-o', '--output', '--namespace', '-n'];
+const VALUED = [
+  '--context',
+  '--kubeconfig',
+  '--set',
+  '--cluster-name',
+  '--api-server-address',
+  '--identity-trust-anchors-file',
+  '--identity-issuer-certificate-file',
+  '--identity-issuer-key-file',
+  '-o',
+  '--output',
+  '--namespace',
+  '-n',
+];
 const version = () => process.env.MESHSPEC_FAKE_LINKERD_VERSION ?? 'stable-2.13.3';
 const smiVersion = () => process.env.MESHSPEC_FAKE_LINKERD_SMI_VERSION ?? 'v0.2.7';
 
@@ -121,15 +146,27 @@ function controlPlane(argv) {
   const anchors = readRequired(argv, '--identity-trust-anchors-file', 'trust anchors');
   const issuerCrt = readRequired(argv, '--identity-issuer-certificate-file', 'issuer certificate');
   const issuerKey = readRequired(argv, '--identity-issuer-key-file', 'issuer key');
-  if (!/-----BEGIN CERTIFICATE-----/.test(anchors) || !/-----BEGIN CERTIFICATE-----/.test(issuerCrt)) fail('Error: failed to validate issuer credentials: not a PEM certificate');
-  if (!/-----BEGIN (EC )?PRIVATE KEY-----/.test(issuerKey)) fail('Error: failed to validate issuer credentials: failed to decode the issuer private key (want an ECDSA P-256 key in PEM)');
-  validateIssuer(flag(argv, '--identity-trust-anchors-file'), flag(argv, '--identity-issuer-certificate-file'), flag(argv, '--identity-issuer-key-file'));
-  return renderControlPlane(argv, version(), { anchors, issuerCrtFile: flag(argv, '--identity-issuer-certificate-file'), issuerKeyFile: flag(argv, '--identity-issuer-key-file') });
+  if (!/-----BEGIN CERTIFICATE-----/.test(anchors) || !/-----BEGIN CERTIFICATE-----/.test(issuerCrt))
+    fail('Error: failed to validate issuer credentials: not a PEM certificate');
+  if (!/-----BEGIN (EC )?PRIVATE KEY-----/.test(issuerKey))
+    fail('Error: failed to validate issuer credentials: failed to decode the issuer private key (want an ECDSA P-256 key in PEM)');
+  validateIssuer(
+    flag(argv, '--identity-trust-anchors-file'),
+    flag(argv, '--identity-issuer-certificate-file'),
+    flag(argv, '--identity-issuer-key-file'),
+  );
+  return renderControlPlane(argv, version(), {
+    anchors,
+    issuerCrtFile: flag(argv, '--identity-issuer-certificate-file'),
+    issuerKeyFile: flag(argv, '--identity-issuer-key-file'),
+  });
 }
 
 /** `linkerd uninstall` lists objects to delete: the recorded control plane, Secrets and ConfigMaps without their contents. */
 function renderControlPlaneForUninstall() {
-  return recordedControlPlane(version()).map((o) => (o.kind === 'Secret' || o.kind === 'ConfigMap' ? { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata } : o));
+  return recordedControlPlane(version()).map((o) =>
+    o.kind === 'Secret' || o.kind === 'ConfigMap' ? { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata } : o,
+  );
 }
 
 function openssl(args) {
@@ -154,17 +191,25 @@ function validateIssuer(anchorsFile, crtFile, keyFile) {
   const verified = openssl(['verify', '-CAfile', anchorsFile, crtFile]);
   if (!verified.ok) {
     const why = lastLine(verified.err.split('\n').find((l) => /error \d+/.test(l)) ?? verified.err);
-    refuse(/expired|not yet valid/.test(why) ? `x509: certificate has expired or is not yet valid (openssl: ${why})` : `x509: certificate signed by unknown authority (openssl: ${why})`);
+    refuse(
+      /expired|not yet valid/.test(why)
+        ? `x509: certificate has expired or is not yet valid (openssl: ${why})`
+        : `x509: certificate signed by unknown authority (openssl: ${why})`,
+    );
   }
 }
 
 const lastLine = (text) => text.split('\n').filter(Boolean).pop() ?? text;
 
-
 function linkSkeleton(name, linkVersion) {
   const ns = 'linkerd-multicluster';
   return [
-    { apiVersion: 'v1', kind: 'Secret', type: 'mirror.linkerd.io/remote-kubeconfig', metadata: { name: `cluster-credentials-${name}`, namespace: ns } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'mirror.linkerd.io/remote-kubeconfig',
+      metadata: { name: `cluster-credentials-${name}`, namespace: ns },
+    },
     { apiVersion: `multicluster.linkerd.io/${linkVersion}`, kind: 'Link', metadata: { name, namespace: ns } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `linkerd-service-mirror-${name}`, namespace: ns } },
     { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `linkerd-service-mirror-${name}`, namespace: ns } },
@@ -181,7 +226,10 @@ function link(argv, sourceContext, linkGen) {
   const withGateway = flag(argv, '--gateway') !== 'false';
   if (!withGateway && !linkGen) refuseUnrecordedGatewayless(version());
   const address = withGateway ? loadBalancerAddress(sourceContext, 'linkerd-multicluster', 'linkerd-gateway') : undefined;
-  if (withGateway && !address) fail(`Error: linkerd-gateway.linkerd-multicluster on ${sourceContext} has no external address: is the gateway Service stuck in <pending>?`);
+  if (withGateway && !address)
+    fail(
+      `Error: linkerd-gateway.linkerd-multicluster on ${sourceContext} has no external address: is the gateway Service stuck in <pending>?`,
+    );
   // Without --api-server-address the CLI copies the server of the local kubeconfig (127.0.0.1 on kind).
   const server = flag(argv, '--api-server-address') ?? `https://127.0.0.1:${fakeApiPort(sourceContext)}`;
   const kubeconfig = [
@@ -208,26 +256,51 @@ function link(argv, sourceContext, linkGen) {
     {
       ...linkObject,
       spec: linkGen
-        ? linkGenSpec(name, withGateway ? { address, identity: 'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local', port: '4143' } : undefined)
+        ? linkGenSpec(
+            name,
+            withGateway
+              ? { address, identity: 'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local', port: '4143' }
+              : undefined,
+          )
         : {
-        clusterCredentialsSecret: `cluster-credentials-${name}`,
-        gatewayAddress: address ?? '',
-        gatewayIdentity: 'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local',
-        gatewayPort: withGateway ? '4143' : '0',
-        probeSpec: { path: '/ready', period: '3s', port: '4191' },
-        selector: { matchLabels: { 'mirror.linkerd.io/exported': 'true' } },
-        // Linkerd 2.14 added remote discovery; 2.13's Link schema has no such field (the real CRD refuses it).
-        ...(minorVersion() >= 14 ? { remoteDiscoverySelector: { matchLabels: { 'mirror.linkerd.io/exported': 'remote-discovery' } } } : {}),
-        targetClusterDomain: 'cluster.local',
-        targetClusterLinkerdNamespace: 'linkerd',
-        targetClusterName: name,
-      },
+            clusterCredentialsSecret: `cluster-credentials-${name}`,
+            gatewayAddress: address ?? '',
+            gatewayIdentity: 'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local',
+            gatewayPort: withGateway ? '4143' : '0',
+            probeSpec: { path: '/ready', period: '3s', port: '4191' },
+            selector: { matchLabels: { 'mirror.linkerd.io/exported': 'true' } },
+            // Linkerd 2.14 added remote discovery; 2.13's Link schema has no such field (the real CRD refuses it).
+            ...(minorVersion() >= 14
+              ? { remoteDiscoverySelector: { matchLabels: { 'mirror.linkerd.io/exported': 'remote-discovery' } } }
+              : {}),
+            targetClusterDomain: 'cluster.local',
+            targetClusterLinkerdNamespace: 'linkerd',
+            targetClusterName: name,
+          },
     },
     sa,
     ...(linkGen
       ? []
       : [
-          { ...mirror, spec: { replicas: 1, selector: { matchLabels: mirrorLabels }, template: { metadata: { labels: mirrorLabels }, spec: { containers: [{ name: 'service-mirror', image: `cr.l5d.io/linkerd/controller:${version()}`, args: ['service-mirror', `-link-name=${name}`] }] } } } },
+          {
+            ...mirror,
+            spec: {
+              replicas: 1,
+              selector: { matchLabels: mirrorLabels },
+              template: {
+                metadata: { labels: mirrorLabels },
+                spec: {
+                  containers: [
+                    {
+                      name: 'service-mirror',
+                      image: `cr.l5d.io/linkerd/controller:${version()}`,
+                      args: ['service-mirror', `-link-name=${name}`],
+                    },
+                  ],
+                },
+              },
+            },
+          },
           { ...probe, spec: { ports: [{ name: 'mc-probe', port: 4191 }] } },
         ]),
   ];

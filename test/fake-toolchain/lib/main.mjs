@@ -13,7 +13,14 @@ const tools = {
 export async function main(tool) {
   const argv = process.argv.slice(2);
   const stdin = readStdin();
-  const call = { tool, argv, ...(stdin !== undefined ? { stdin } : {}), cwd: process.cwd(), ts: new Date().toISOString(), pid: process.pid };
+  const call = {
+    tool,
+    argv,
+    ...(stdin !== undefined ? { stdin } : {}),
+    cwd: process.cwd(),
+    ts: new Date().toISOString(),
+    pid: process.pid,
+  };
   const extra = {};
   let code = 0;
   try {

@@ -39,7 +39,11 @@ type AssetName = (typeof REQUIRED_ASSETS)[number] | (typeof CONTROLLER_ASSETS)[n
 export function resolveAssets(): Assets {
   const check = (names: readonly AssetName[]): (Partial<Record<AssetName, string>> & { dir: string }) | { error: string } => {
     try {
-      const dir = execFileSync('bash', [PROVISION, '--check', '--print-dir', ...names], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+      const dir = execFileSync('bash', [PROVISION, '--check', '--print-dir', ...names], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).trim();
       return { ...Object.fromEntries(names.map((n) => [n, realpathSync(join(dir, n))])), dir };
     } catch (e) {
       return { error: String((e as { stderr?: string }).stderr ?? e).trim() };
@@ -164,7 +168,11 @@ export async function startControlPlanes(options: StartOptions): Promise<Control
   };
   // Clusters start in parallel, each waiting on its own health checks. allSettled, not all: a cluster
   // still starting when another fails must finish spawning before everything is stopped.
-  const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => startCluster(i + 1, workDir, assets, withControllers, options.advertiseLoopback ?? false, log, (c) => started.push(c))));
+  const results = await Promise.allSettled(
+    Array.from({ length: count }, (_, i) =>
+      startCluster(i + 1, workDir, assets, withControllers, options.advertiseLoopback ?? false, log, (c) => started.push(c)),
+    ),
+  );
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) {
     await stop();
@@ -176,7 +184,15 @@ export async function startControlPlanes(options: StartOptions): Promise<Control
   return { clusters, kubeconfig, workDir, stop };
 }
 
-async function startCluster(index: number, workDir: string, assets: Assets, withControllers: boolean, advertiseLoopback: boolean, log: (m: string) => void, register: (c: TestCluster) => void): Promise<TestCluster> {
+async function startCluster(
+  index: number,
+  workDir: string,
+  assets: Assets,
+  withControllers: boolean,
+  advertiseLoopback: boolean,
+  log: (m: string) => void,
+  register: (c: TestCluster) => void,
+): Promise<TestCluster> {
   const name = `it${index}`;
   const host = `127.0.${index}.1`;
   const dir = join(workDir, name);
@@ -191,7 +207,17 @@ async function startCluster(index: number, workDir: string, assets: Assets, with
   const server = `https://${host}:${apiPort}`;
   const componentKubeconfig = join(dir, 'component.kubeconfig');
   const advertiseAddress = advertiseLoopback ? host : advertiseAddressOf(index);
-  const cluster: TestCluster = { name, context: name, host, advertiseAddress, server, pki, componentKubeconfig, processes: [], controllers: false };
+  const cluster: TestCluster = {
+    name,
+    context: name,
+    host,
+    advertiseAddress,
+    server,
+    pki,
+    componentKubeconfig,
+    processes: [],
+    controllers: false,
+  };
   register(cluster);
   writeKubeconfig(componentKubeconfig, [cluster]);
 
@@ -236,26 +262,41 @@ async function startCluster(index: number, workDir: string, assets: Assets, with
     `--service-account-signing-key-file=${pki.saKey}`,
     `--client-ca-file=${pki.caCert}`,
   ]);
-  await waitUntil(`${name} kube-apiserver /readyz`, 90_000, apiserver, async () => (await adminRequest(cluster, 'GET', '/readyz')).status === 200);
+  await waitUntil(
+    `${name} kube-apiserver /readyz`,
+    90_000,
+    apiserver,
+    async () => (await adminRequest(cluster, 'GET', '/readyz')).status === 200,
+  );
 
   if (withControllers) {
     const kcmPort = await freePort(host);
     const schedPort = await freePort(host);
     const kwokPort = await freePort(host);
-    const authn = [`--kubeconfig=${componentKubeconfig}`, `--authentication-kubeconfig=${componentKubeconfig}`, `--authorization-kubeconfig=${componentKubeconfig}`];
+    const authn = [
+      `--kubeconfig=${componentKubeconfig}`,
+      `--authentication-kubeconfig=${componentKubeconfig}`,
+      `--authorization-kubeconfig=${componentKubeconfig}`,
+    ];
     const kcm = start('kube-controller-manager', bin('kube-controller-manager'), [
       ...authn,
       `--bind-address=${host}`,
       `--secure-port=${kcmPort}`,
       `--cert-dir=${join(dir, 'kcm-certs')}`,
       '--leader-elect=false',
-      "--controllers=*",
+      '--controllers=*',
       `--service-cluster-ip-range=${SERVICE_CIDR}`,
       `--service-account-private-key-file=${pki.saKey}`,
       `--root-ca-file=${pki.caCert}`,
       '--use-service-account-credentials=false',
     ]);
-    const scheduler = start('kube-scheduler', bin('kube-scheduler'), [...authn, `--bind-address=${host}`, `--secure-port=${schedPort}`, `--cert-dir=${join(dir, 'scheduler-certs')}`, '--leader-elect=false']);
+    const scheduler = start('kube-scheduler', bin('kube-scheduler'), [
+      ...authn,
+      `--bind-address=${host}`,
+      `--secure-port=${schedPort}`,
+      `--cert-dir=${join(dir, 'scheduler-certs')}`,
+      '--leader-elect=false',
+    ]);
     const kwok = start('kwok', bin('kwok'), [
       `--kubeconfig=${componentKubeconfig}`,
       ...(assets.kwokStages ? [`--config=${assets.kwokStages}`] : []),
@@ -298,7 +339,10 @@ export function writeKubeconfig(path: string, clusters: TestCluster[]): void {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: clusters.map((c) => ({ name: c.name, cluster: { server: c.server, 'certificate-authority-data': b64(c.pki.caCert) } })),
-    users: clusters.map((c) => ({ name: `${c.name}-admin`, user: { 'client-certificate-data': b64(c.pki.adminCert), 'client-key-data': b64(c.pki.adminKey) } })),
+    users: clusters.map((c) => ({
+      name: `${c.name}-admin`,
+      user: { 'client-certificate-data': b64(c.pki.adminCert), 'client-key-data': b64(c.pki.adminKey) },
+    })),
     contexts: clusters.map((c) => ({ name: c.context, context: { cluster: c.name, user: `${c.name}-admin` } })),
     'current-context': clusters[0]?.context ?? '',
   };
@@ -307,7 +351,13 @@ export function writeKubeconfig(path: string, clusters: TestCluster[]): void {
 }
 
 /** A request as the cluster admin, independent of the code under test. */
-export function adminRequest(cluster: Pick<TestCluster, 'server' | 'pki'>, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: string }> {
+export function adminRequest(
+  cluster: Pick<TestCluster, 'server' | 'pki'>,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; body: string }> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolvePromise, reject) => {
     const req = https.request(
@@ -351,7 +401,8 @@ async function waitUntil(what: string, timeoutMs: number, proc: ManagedProcess, 
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
-    if (proc.hasExited()) throw new Error(`${proc.name} exited while waiting for ${what}; last log lines (${proc.logFile}):\n${logTail(proc.logFile)}`);
+    if (proc.hasExited())
+      throw new Error(`${proc.name} exited while waiting for ${what}; last log lines (${proc.logFile}):\n${logTail(proc.logFile)}`);
     try {
       if (await check()) return;
     } catch (e) {
@@ -359,7 +410,9 @@ async function waitUntil(what: string, timeoutMs: number, proc: ManagedProcess, 
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}; last log lines of ${proc.name} (${proc.logFile}):\n${logTail(proc.logFile)}`);
+  throw new Error(
+    `timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}; last log lines of ${proc.name} (${proc.logFile}):\n${logTail(proc.logFile)}`,
+  );
 }
 
 function freePort(host: string): Promise<number> {

@@ -33,10 +33,35 @@ export function createClusterPki(dir: string, host: string, serviceIp: string, n
     saKey: p('sa.key'),
     saPub: p('sa.pub'),
   };
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=meshspec-it-${name}-ca`, '-keyout', pki.caKey, '-out', pki.caCert]);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=meshspec-it-${name}-ca`,
+    '-keyout',
+    pki.caKey,
+    '-out',
+    pki.caCert,
+  ]);
 
-  const sans = [`IP:${host}`, `IP:${serviceIp}`, 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local'];
-  writeFileSync(p('serving.ext'), `subjectAltName=${sans.join(',')}\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n`);
+  const sans = [
+    `IP:${host}`,
+    `IP:${serviceIp}`,
+    'DNS:localhost',
+    'DNS:kubernetes',
+    'DNS:kubernetes.default',
+    'DNS:kubernetes.default.svc',
+    'DNS:kubernetes.default.svc.cluster.local',
+  ];
+  writeFileSync(
+    p('serving.ext'),
+    `subjectAltName=${sans.join(',')}\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n`,
+  );
   signed('/CN=kube-apiserver', pki.servingKey, pki.servingCert, p('serving.ext'));
 
   writeFileSync(p('client.ext'), 'extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n');
@@ -49,6 +74,22 @@ export function createClusterPki(dir: string, host: string, serviceIp: string, n
   function signed(subject: string, key: string, cert: string, ext: string) {
     const csr = `${cert}.csr`;
     openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', key, '-out', csr]);
-    openssl(['x509', '-req', '-in', csr, '-CA', pki.caCert, '-CAkey', pki.caKey, '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', cert]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      pki.caCert,
+      '-CAkey',
+      pki.caKey,
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      ext,
+      '-out',
+      cert,
+    ]);
   }
 }

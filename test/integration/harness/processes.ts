@@ -39,7 +39,13 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export function startProcess(name: string, file: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): ManagedProcess {
+export function startProcess(
+  name: string,
+  file: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ManagedProcess {
   installExitHooks();
   const fd = openSync(logFile, 'a');
   const child = spawn(file, args, { detached: true, stdio: ['ignore', fd, fd], env });

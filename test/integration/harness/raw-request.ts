@@ -9,7 +9,14 @@ interface Kubeconfig {
   contexts: { name: string; context: { cluster: string; user: string } }[];
 }
 
-export async function rawRequest(kubeconfig: string, context: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: unknown }> {
+export async function rawRequest(
+  kubeconfig: string,
+  context: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; body: unknown }> {
   // The harness writes its kubeconfig as JSON.
   const config = JSON.parse(readFileSync(kubeconfig, 'utf8')) as Kubeconfig;
   const ctx = config.contexts.find((c) => c.name === context)?.context;

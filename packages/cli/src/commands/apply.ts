@@ -1,4 +1,11 @@
-import { formatSummary, parseResourceLimits, resolveResourceLimits, RunCancelledError, type ResourceLimits, type RunSummary } from '@meshspec/core';
+import {
+  formatSummary,
+  parseResourceLimits,
+  resolveResourceLimits,
+  RunCancelledError,
+  type ResourceLimits,
+  type RunSummary,
+} from '@meshspec/core';
 import { UsageError } from '../args.js';
 import { openSession, type CommandEnv } from './context.js';
 
@@ -68,7 +75,11 @@ function resourceLimits(ctx: CommandEnv): ResourceLimits {
     }
   }
   const limits = resolveResourceLimits(ctx.config.parallel, cli);
-  ctx.log.debug(`steps at once per resource: ${Object.entries(limits).map(([r, n]) => `${r}=${n}`).join(', ')}`);
+  ctx.log.debug(
+    `steps at once per resource: ${Object.entries(limits)
+      .map(([r, n]) => `${r}=${n}`)
+      .join(', ')}`,
+  );
   return limits;
 }
 

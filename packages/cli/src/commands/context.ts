@@ -39,7 +39,9 @@ export async function openSession(ctx: CommandEnv) {
   // Warnings (deprecations...) go to stderr like errors, positioned with their fix; `validate -o json`
   // also lists them in its document.
   if (session.warnings.length > 0 && ctx.options.output !== 'json') {
-    ctx.io.stderr.write(`${formatDiagnostics(session.warnings, { color: ctx.color, sources: { [session.source.file]: session.source.text } })}\n`);
+    ctx.io.stderr.write(
+      `${formatDiagnostics(session.warnings, { color: ctx.color, sources: { [session.source.file]: session.source.text } })}\n`,
+    );
   }
   return session;
 }

@@ -15,7 +15,8 @@ export async function doctorCommand(ctx: CommandEnv): Promise<number> {
   if (ctx.file) {
     const { topology } = await openSession(ctx);
     plugins = plugins.filter((p) => topology[p.key] !== undefined);
-    toolsOf = (plugin) => (plugin.toolsFor ? plugin.toolsFor(topology, topology[plugin.key], factsAccess(topology, plugin)) : (plugin.tools ?? []));
+    toolsOf = (plugin) =>
+      plugin.toolsFor ? plugin.toolsFor(topology, topology[plugin.key], factsAccess(topology, plugin)) : (plugin.tools ?? []);
   }
   const { createCommandRunner } = await import('@meshspec/core');
   // io.env (when given) decides the PATH searched, so callers and tests can point doctor at other tools.
@@ -41,7 +42,9 @@ export async function doctorCommand(ctx: CommandEnv): Promise<number> {
       ctx.io.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name} (${c.plugin}): ${c.detail}\n`);
       if (!c.ok && c.fix) ctx.io.stdout.write(`    fix: ${c.fix}\n`);
     }
-    ctx.io.stdout.write(failed.length === 0 ? 'everything meshspec needs is here\n' : `${failed.length} problem${failed.length === 1 ? '' : 's'} found\n`);
+    ctx.io.stdout.write(
+      failed.length === 0 ? 'everything meshspec needs is here\n' : `${failed.length} problem${failed.length === 1 ? '' : 's'} found\n`,
+    );
   }
   return failed.length === 0 ? 0 : 1;
 }
@@ -49,8 +52,16 @@ export async function doctorCommand(ctx: CommandEnv): Promise<number> {
 /** One tool: on PATH, and the version it reports (a missing tool is a failed check with its fix). */
 async function toolCheck(exec: CommandRunner, tool: ToolRequirement): Promise<DoctorCheck> {
   const path = await exec.which(tool.command);
-  if (!path) return { name: tool.command, ok: false, detail: `not found on PATH (meshspec uses it: ${tool.why})`, fix: `install ${tool.command} and put it on PATH` };
-  const result = await exec.run(tool.command, tool.versionArgs, { reject: false, timeout: 15_000 }).catch((e: unknown) => ({ stdout: '', stderr: e instanceof Error ? e.message : String(e), exitCode: 1 }));
+  if (!path)
+    return {
+      name: tool.command,
+      ok: false,
+      detail: `not found on PATH (meshspec uses it: ${tool.why})`,
+      fix: `install ${tool.command} and put it on PATH`,
+    };
+  const result = await exec
+    .run(tool.command, tool.versionArgs, { reject: false, timeout: 15_000 })
+    .catch((e: unknown) => ({ stdout: '', stderr: e instanceof Error ? e.message : String(e), exitCode: 1 }));
   const output = `${result.stdout}\n${result.stderr}`;
   const version = tool.parseVersion?.(output) ?? versionIn(output);
   return { name: tool.command, ok: true, detail: `${version ?? 'version unknown'} at ${path}` };

@@ -27,7 +27,10 @@ export function planEntries(steps: readonly PlannedStep[], upToDate: ReadonlySet
 
 /** The human plan: numbered steps in run order, what each waits for and runs. Deterministic (golden-tested). */
 export function formatPlan(name: string, entries: readonly PlanEntry[], addresses: readonly PlannedAddress[] = []): string {
-  const lines = [`Plan for topology '${name}': ${entries.length} steps${entries.some((e) => e.upToDate) ? ` (${entries.filter((e) => e.upToDate).length} up to date)` : ''}`, ''];
+  const lines = [
+    `Plan for topology '${name}': ${entries.length} steps${entries.some((e) => e.upToDate) ? ` (${entries.filter((e) => e.upToDate).length} up to date)` : ''}`,
+    '',
+  ];
   if (addresses.length > 0) {
     // Every range side by side, so overlaps between clusters (and with the docker network) show before apply.
     lines.push('Addresses:');
@@ -60,13 +63,25 @@ export async function planCommand(ctx: CommandEnv): Promise<number> {
     const { durations, lastApply } = await session.recordedTimings();
     const { buildPicture } = await import('../picture/model.js');
     const render = await (await import('../picture/index.js')).PICTURE_RENDERERS[output]();
-    ctx.io.stdout.write(render(buildPicture({ topology: session.topology.metadata.name, plan, upToDate, recordedMs: durations, ...(lastApply ? { lastApply } : {}) })));
+    ctx.io.stdout.write(
+      render(
+        buildPicture({
+          topology: session.topology.metadata.name,
+          plan,
+          upToDate,
+          recordedMs: durations,
+          ...(lastApply ? { lastApply } : {}),
+        }),
+      ),
+    );
     return 0;
   }
   const entries = planEntries(plan.steps, upToDate);
   const addresses = await session.plannedAddresses();
   if (ctx.options.output === 'json') {
-    ctx.io.stdout.write(`${JSON.stringify({ topology: session.topology.metadata.name, stateDir: session.stateDir, addresses, steps: entries }, null, 2)}\n`);
+    ctx.io.stdout.write(
+      `${JSON.stringify({ topology: session.topology.metadata.name, stateDir: session.stateDir, addresses, steps: entries }, null, 2)}\n`,
+    );
   } else {
     ctx.io.stdout.write(`${formatPlan(session.topology.metadata.name, entries, addresses)}\n`);
   }

@@ -6,9 +6,14 @@ export async function rotateCommand(ctx: CommandEnv): Promise<number> {
   const lines = await session.rotate(ctx.options.rotate!);
   const failed = lines.filter((l) => !l.ok && l.level !== 'warn');
   if (ctx.options.output === 'json') {
-    ctx.io.stdout.write(`${JSON.stringify({ topology: session.topology.metadata.name, rotate: ctx.options.rotate, ok: failed.length === 0, actions: lines }, null, 2)}\n`);
+    ctx.io.stdout.write(
+      `${JSON.stringify({ topology: session.topology.metadata.name, rotate: ctx.options.rotate, ok: failed.length === 0, actions: lines }, null, 2)}\n`,
+    );
   } else {
-    for (const line of lines) ctx.io.stdout.write(`${line.ok ? '✓' : line.level === 'warn' ? '!' : '✗'} ${line.cluster ? `[${line.cluster}] ` : ''}${line.name}: ${line.detail}\n`);
+    for (const line of lines)
+      ctx.io.stdout.write(
+        `${line.ok ? '✓' : line.level === 'warn' ? '!' : '✗'} ${line.cluster ? `[${line.cluster}] ` : ''}${line.name}: ${line.detail}\n`,
+      );
   }
   return failed.length === 0 ? 0 : 1;
 }

@@ -1,7 +1,19 @@
 // The command router: dispatch + the one place errors become messages and exit codes: typed errors print what to do,
 // never a stack trace (unless --verbose, for internal errors only).
 import { dirname, resolve } from 'node:path';
-import { CancelledError, MeshspecError, TopologyError, createLogger, diagnosticsForJson, formatDiagnostics, loadConfig, loadConfiguredPlugins, type MeshspecConfig, type MeshspecLogger, type Plugin } from '@meshspec/core';
+import {
+  CancelledError,
+  MeshspecError,
+  TopologyError,
+  createLogger,
+  diagnosticsForJson,
+  formatDiagnostics,
+  loadConfig,
+  loadConfiguredPlugins,
+  type MeshspecConfig,
+  type MeshspecLogger,
+  type Plugin,
+} from '@meshspec/core';
 import { UsageError, type CliOptions } from '../args.js';
 import type { CliIo } from '../cli-io.js';
 import { builtinPlugins } from '../builtin-plugins.js';
@@ -14,7 +26,10 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
   const log = createLogger({ stream: io.stderr, verbose: options.verbose });
   try {
     const file = options.file ? resolve(cwd, options.file) : undefined;
-    const loaded = await loadConfig({ searchFrom: file ? dirname(file) : cwd, ...(options.config ? { explicitPath: resolve(cwd, options.config) } : {}) });
+    const loaded = await loadConfig({
+      searchFrom: file ? dirname(file) : cwd,
+      ...(options.config ? { explicitPath: resolve(cwd, options.config) } : {}),
+    });
     const plugins = [...builtinPlugins, ...(await loadConfiguredPlugins(loaded))];
     if (loaded.filepath) log.debug(`config: ${loaded.filepath}`);
     const ctx: CommandEnv = { options, io, log, plugins, config: loaded.config, cwd, color, ...(file ? { file } : {}) };
@@ -47,12 +62,14 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 
 export function reportError(error: unknown, { io, options, color }: { io: CliIo; options: CliOptions; color: boolean }): number {
   if (error instanceof TopologyError) {
-    if (options.output === 'json') io.stdout.write(`${JSON.stringify({ valid: false, ...diagnosticsForJson(error.diagnostics) }, null, 2)}\n`);
+    if (options.output === 'json')
+      io.stdout.write(`${JSON.stringify({ valid: false, ...diagnosticsForJson(error.diagnostics) }, null, 2)}\n`);
     else io.stderr.write(`${formatDiagnostics(error.diagnostics, { color, sources: error.sources })}\n`);
     return 1;
   }
   // -o json promises a JSON answer on stdout for every outcome, not only for topology diagnostics.
-  if (options.output === 'json') io.stdout.write(`${JSON.stringify({ ...(options.command === 'validate' ? { valid: false } : {}), ...jsonFailure(error) })}\n`);
+  if (options.output === 'json')
+    io.stdout.write(`${JSON.stringify({ ...(options.command === 'validate' ? { valid: false } : {}), ...jsonFailure(error) })}\n`);
   if (error instanceof CancelledError) {
     io.stderr.write(`meshspec: ${error.message}\n`);
     return 130;

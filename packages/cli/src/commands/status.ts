@@ -9,7 +9,9 @@ export async function statusCommand(ctx: CommandEnv): Promise<number> {
   const verifyChecks = verify ? await session.verify(verify.verifyOptions(ctx)) : undefined;
   const verified = !verify || !verifyChecks || verify.verifyPassed(verifyChecks);
   if (ctx.options.output === 'json') {
-    ctx.io.stdout.write(`${JSON.stringify({ topology: session.topology.metadata.name, ok: failed.length === 0 && verified, checks: lines, ...(verifyChecks ? { verify: verifyChecks } : {}) }, null, 2)}\n`);
+    ctx.io.stdout.write(
+      `${JSON.stringify({ topology: session.topology.metadata.name, ok: failed.length === 0 && verified, checks: lines, ...(verifyChecks ? { verify: verifyChecks } : {}) }, null, 2)}\n`,
+    );
   } else {
     for (const line of lines) {
       const mark = line.ok ? (line.level === 'warn' ? '!' : '✓') : line.level === 'warn' ? '!' : '✗';

@@ -6,14 +6,18 @@ export async function verifyCommand(ctx: CommandEnv): Promise<number> {
   const session = await (await openSession(ctx)).prepare();
   const checks = await session.verify(verifyOptions(ctx));
   const ok = verifyPassed(checks);
-  if (ctx.options.output === 'json') ctx.io.stdout.write(`${JSON.stringify({ topology: session.topology.metadata.name, ok, checks }, null, 2)}\n`);
+  if (ctx.options.output === 'json')
+    ctx.io.stdout.write(`${JSON.stringify({ topology: session.topology.metadata.name, ok, checks }, null, 2)}\n`);
   else ctx.io.stdout.write(formatVerifyChecks(checks));
   return ok ? 0 : 1;
 }
 
 export function verifyOptions(ctx: CommandEnv) {
   const timeout = Number(ctx.io.env?.['MESHSPEC_VERIFY_TIMEOUT_MS'] ?? process.env['MESHSPEC_VERIFY_TIMEOUT_MS']);
-  return { requests: ctx.options.requests ?? DEFAULT_VERIFY_REQUESTS, timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_VERIFY_TIMEOUT_MS };
+  return {
+    requests: ctx.options.requests ?? DEFAULT_VERIFY_REQUESTS,
+    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_VERIFY_TIMEOUT_MS,
+  };
 }
 
 /** Skipped checks (could not be tried from here) and warnings do not fail verify. */
@@ -34,6 +38,10 @@ export function formatVerifyChecks(checks: readonly VerifyCheck[]): string {
   }
   const failed = checks.filter((c) => !verifyPassed([c])).length;
   const skipped = checks.filter((c) => c.level === 'skip').length;
-  out.push(checks.length === 0 ? 'nothing to verify: the topology has no splits or exposed services' : `${checks.length - failed - skipped}/${checks.length} verify checks passed${skipped ? `, ${skipped} skipped` : ''}`);
+  out.push(
+    checks.length === 0
+      ? 'nothing to verify: the topology has no splits or exposed services'
+      : `${checks.length - failed - skipped}/${checks.length} verify checks passed${skipped ? `, ${skipped} skipped` : ''}`,
+  );
   return `${out.join('\n')}\n`;
 }

@@ -14,7 +14,12 @@ const label = (...lines: string[]) => `"${lines.map(dotText).join('\\n')}"`;
 
 function nodeLine(picture: PlanPicture, step: PictureStep): string {
   const attrs = [`label=${label(step.id, step.title, `${stepDuration(step)}${step.upToDate ? ' up to date' : ''}`)}`];
-  if (step.upToDate) attrs.push(`fillcolor="${UP_TO_DATE.fill}"`, `fontcolor="${UP_TO_DATE.text}"`, `color="${step.critical ? CRITICAL : UP_TO_DATE.stroke}"`);
+  if (step.upToDate)
+    attrs.push(
+      `fillcolor="${UP_TO_DATE.fill}"`,
+      `fontcolor="${UP_TO_DATE.text}"`,
+      `color="${step.critical ? CRITICAL : UP_TO_DATE.stroke}"`,
+    );
   else attrs.push(`fillcolor="${pluginColour(picture.plugins, step.plugin)}"`, ...(step.critical ? [`color="${CRITICAL}"`] : []));
   if (step.critical) attrs.push('penwidth=3');
   return `s${step.index} [${attrs.join(', ')}];`;

@@ -31,7 +31,13 @@ function edgePath(from: Box, to: Box): string {
 function nodeSvg(picture: PlanPicture, step: PictureStep, box: Box): string {
   const fill = step.upToDate ? UP_TO_DATE.fill : pluginColour(picture.plugins, step.plugin);
   const classes = ['node', ...(step.critical ? ['critical'] : []), ...(step.upToDate ? ['up-to-date'] : [])].join(' ');
-  const tooltip = [step.id, step.title, `${stepDuration(step)} (${step.timing})${step.upToDate ? ', up to date' : ''}`, ...step.runs.slice(0, 6), ...(step.runs.length > 6 ? ['…'] : [])].join('\n');
+  const tooltip = [
+    step.id,
+    step.title,
+    `${stepDuration(step)} (${step.timing})${step.upToDate ? ', up to date' : ''}`,
+    ...step.runs.slice(0, 6),
+    ...(step.runs.length > 6 ? ['…'] : []),
+  ].join('\n');
   const second = `${stepDuration(step)}${step.upToDate ? ' · up to date' : ''} · ${step.title}`;
   return [
     `<g class="${classes}" data-id="${escapeXml(step.id)}" data-cluster="${escapeXml(step.cluster ?? '')}" data-index="${step.index}" data-column="${box.column}" tabindex="0" role="button">`,
@@ -68,7 +74,8 @@ function graphSvg(picture: PlanPicture): string {
 
 function filterHtml(picture: PlanPicture): string {
   const global = picture.steps.some((step) => step.cluster === undefined);
-  const box = (value: string, label: string) => `<label><input type="checkbox" name="cluster" value="${escapeXml(value)}" checked> ${escapeXml(label)}</label>`;
+  const box = (value: string, label: string) =>
+    `<label><input type="checkbox" name="cluster" value="${escapeXml(value)}" checked> ${escapeXml(label)}</label>`;
   return [
     '<fieldset id="cluster-filter"><legend>Clusters</legend>',
     `<select id="only-cluster" aria-label="show one cluster"><option value="*">all clusters</option>${picture.clusters.map((c) => `<option value="${escapeXml(c)}">only ${escapeXml(c)}</option>`).join('')}</select>`,
@@ -80,7 +87,8 @@ function filterHtml(picture: PlanPicture): string {
 }
 
 function legendHtml(picture: PlanPicture): string {
-  const swatch = (colour: string, label: string, extra = '') => `<span class="swatch" style="background:${colour}${extra}"></span>${escapeXml(label)}`;
+  const swatch = (colour: string, label: string, extra = '') =>
+    `<span class="swatch" style="background:${colour}${extra}"></span>${escapeXml(label)}`;
   return [
     '<p id="legend">',
     ...picture.plugins.map((plugin) => swatch(pluginColour(picture.plugins, plugin), plugin)),
@@ -94,7 +102,10 @@ function legendHtml(picture: PlanPicture): string {
 function timingsHtml(picture: PlanPicture): string {
   const { critical, lastApply } = picture;
   const facts: [string, string][] = [
-    ['critical path', `${formatDuration(critical.totalMs)} over ${critical.path.length} steps (${critical.recordedSteps} recorded, ${critical.path.length - critical.recordedSteps} estimated): no schedule finishes sooner`],
+    [
+      'critical path',
+      `${formatDuration(critical.totalMs)} over ${critical.path.length} steps (${critical.recordedSteps} recorded, ${critical.path.length - critical.recordedSteps} estimated): no schedule finishes sooner`,
+    ],
     ['all steps one after another', formatDuration(picture.sumMs)],
   ];
   if (lastApply) {
@@ -103,7 +114,10 @@ function timingsHtml(picture: PlanPicture): string {
       `${formatDuration(lastApply.wallMs)}: ${lastApply.ran} steps ran, ${lastApply.upToDate} up to date${lastApply.ok ? '' : ', not all succeeded'}; finished ${lastApply.finishedAt}`,
     ]);
     const gap = lastApply.wallMs - critical.totalMs;
-    facts.push(['wall time − critical path', `${gap >= 0 ? '' : '−'}${formatDuration(Math.abs(gap))} (time spent waiting for a free slot, or on steps the last apply did not run)`]);
+    facts.push([
+      'wall time − critical path',
+      `${gap >= 0 ? '' : '−'}${formatDuration(Math.abs(gap))} (time spent waiting for a free slot, or on steps the last apply did not run)`,
+    ]);
   } else {
     facts.push(['last apply (wall time)', 'not recorded yet: run meshspec apply, then plan again']);
   }

@@ -57,7 +57,14 @@ export function layeredLayout(nodes: readonly LayoutInput[], groups: readonly st
   for (const node of nodes) {
     const c = column.get(node.id)!;
     const r = row.get(node.id)!;
-    const box = { x: NODE.margin + c * (NODE.width + NODE.columnGap), y: NODE.margin + r * (NODE.height + NODE.rowGap), width: NODE.width, height: NODE.height, column: c, row: r };
+    const box = {
+      x: NODE.margin + c * (NODE.width + NODE.columnGap),
+      y: NODE.margin + r * (NODE.height + NODE.rowGap),
+      width: NODE.width,
+      height: NODE.height,
+      column: c,
+      row: r,
+    };
     boxes.set(node.id, box);
     width = Math.max(width, box.x + box.width + NODE.margin);
     height = Math.max(height, box.y + box.height + NODE.margin);

@@ -123,10 +123,21 @@ export function stepDuration(step: Pick<PictureStep, 'durationMs' | 'timing'>): 
 export function timingSummary(picture: PlanPicture): string {
   const { critical, steps } = picture;
   const source =
-    critical.recordedSteps === critical.path.length ? 'recorded' : critical.recordedSteps === 0 ? 'estimated' : `${critical.recordedSteps} of ${critical.path.length} steps recorded, the rest estimated`;
-  const parts = [`${steps.length} steps`, `critical path ${formatDuration(critical.totalMs)} over ${critical.path.length} steps (${source})`, `all steps one after another ${formatDuration(picture.sumMs)}`];
+    critical.recordedSteps === critical.path.length
+      ? 'recorded'
+      : critical.recordedSteps === 0
+        ? 'estimated'
+        : `${critical.recordedSteps} of ${critical.path.length} steps recorded, the rest estimated`;
+  const parts = [
+    `${steps.length} steps`,
+    `critical path ${formatDuration(critical.totalMs)} over ${critical.path.length} steps (${source})`,
+    `all steps one after another ${formatDuration(picture.sumMs)}`,
+  ];
   const last = picture.lastApply;
-  if (last) parts.push(`last apply ${formatDuration(last.wallMs)} wall time (${last.ran} steps ran${last.ok ? '' : ', not all succeeded'}, finished ${last.finishedAt})`);
+  if (last)
+    parts.push(
+      `last apply ${formatDuration(last.wallMs)} wall time (${last.ran} steps ran${last.ok ? '' : ', not all succeeded'}, finished ${last.finishedAt})`,
+    );
   else parts.push('no apply recorded yet');
   return parts.join('; ');
 }

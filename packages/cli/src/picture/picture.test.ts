@@ -26,7 +26,12 @@ function samplePlan() {
     step('kind:net', { plan: ['docker network create kind'] }),
     step('kind:cluster@a', { cluster: 'a', needs: ['kind:net'], resource: 'cluster-create' }),
     step('kind:cluster@b', { cluster: 'b', needs: ['kind:net'], resource: 'cluster-create' }),
-    step('helm:chart@a', { cluster: 'a', needs: ['kind:cluster@a'], resource: 'helm', plan: ['helm upgrade --install x', 'Deployment x/y'] }),
+    step('helm:chart@a', {
+      cluster: 'a',
+      needs: ['kind:cluster@a'],
+      resource: 'helm',
+      plan: ['helm upgrade --install x', 'Deployment x/y'],
+    }),
     step('app:deploy@a', { cluster: 'a', needs: ['helm:chart@a'], estimateSeconds: 1 }),
     step('app:deploy@b', { cluster: 'b', needs: ['kind:cluster@b'], after: ['helm:chart@a'], estimateSeconds: 1 }),
     step('certs:ca', { estimateSeconds: 2 }),
@@ -35,7 +40,15 @@ function samplePlan() {
 
 describe('buildPicture', () => {
   it('weighs steps by recorded durations, else estimates, and marks the critical path on nodes and edges', () => {
-    const picture = buildPicture({ topology: 't', plan: samplePlan(), upToDate: new Set(['kind:net']), recordedMs: new Map([['kind:net', 1200], ['kind:cluster@b', 90_000]]) });
+    const picture = buildPicture({
+      topology: 't',
+      plan: samplePlan(),
+      upToDate: new Set(['kind:net']),
+      recordedMs: new Map([
+        ['kind:net', 1200],
+        ['kind:cluster@b', 90_000],
+      ]),
+    });
     const byId = new Map(picture.steps.map((s) => [s.id, s]));
     expect(byId.get('kind:net')).toMatchObject({ durationMs: 1200, timing: 'recorded', upToDate: true, plugin: 'kind', critical: true });
     expect(byId.get('kind:cluster@a')).toMatchObject({ durationMs: 35_000, timing: 'estimate', cluster: 'a' });
@@ -43,8 +56,14 @@ describe('buildPicture', () => {
     expect(picture.critical.path).toEqual(['kind:net', 'kind:cluster@b', 'app:deploy@b']);
     expect(picture.critical).toMatchObject({ totalMs: 1200 + 90_000 + 1000, recordedSteps: 2 });
     expect(picture.steps.filter((s) => s.critical).map((s) => s.id)).toEqual(picture.critical.path);
-    expect(picture.edges.filter((e) => e.critical).map((e) => `${e.from}>${e.to}`)).toEqual(['kind:net>kind:cluster@b', 'kind:cluster@b>app:deploy@b']);
-    expect(picture.edges.find((e) => e.to === 'app:deploy@b' && e.from === 'helm:chart@a')).toMatchObject({ kind: 'after', critical: false });
+    expect(picture.edges.filter((e) => e.critical).map((e) => `${e.from}>${e.to}`)).toEqual([
+      'kind:net>kind:cluster@b',
+      'kind:cluster@b>app:deploy@b',
+    ]);
+    expect(picture.edges.find((e) => e.to === 'app:deploy@b' && e.from === 'helm:chart@a')).toMatchObject({
+      kind: 'after',
+      critical: false,
+    });
     expect(picture.clusters).toEqual(['a', 'b']);
     expect(picture.plugins).toEqual(['certs', 'kind', 'helm', 'app']);
     expect(picture.sumMs).toBe(1200 + 35_000 + 90_000 + 45_000 + 1000 + 1000 + 2000);
@@ -54,7 +73,9 @@ describe('buildPicture', () => {
     const picture = buildPicture({ topology: 't', plan: samplePlan(), upToDate: new Set() });
     expect(picture.critical.path).toEqual(['kind:net', 'kind:cluster@a', 'helm:chart@a', 'app:deploy@a']);
     expect(picture.critical.recordedSteps).toBe(0);
-    expect(timingSummary(picture)).toBe('7 steps; critical path 1m 26s over 4 steps (estimated); all steps one after another 2m 04s; no apply recorded yet');
+    expect(timingSummary(picture)).toBe(
+      '7 steps; critical path 1m 26s over 4 steps (estimated); all steps one after another 2m 04s; no apply recorded yet',
+    );
   });
 
   it('draws no edge to a step --only left out', () => {
@@ -65,8 +86,15 @@ describe('buildPicture', () => {
   });
 
   it('carries the last apply and says it in the summary', () => {
-    const picture = buildPicture({ topology: 't', plan: samplePlan(), upToDate: new Set(), lastApply: { ...LAST_APPLY, ok: false, ran: 5 } });
-    expect(timingSummary(picture)).toContain('last apply 5m 00s wall time (5 steps ran, not all succeeded, finished 2026-11-29T10:00:00.000Z)');
+    const picture = buildPicture({
+      topology: 't',
+      plan: samplePlan(),
+      upToDate: new Set(),
+      lastApply: { ...LAST_APPLY, ok: false, ran: 5 },
+    });
+    expect(timingSummary(picture)).toContain(
+      'last apply 5m 00s wall time (5 steps ran, not all succeeded, finished 2026-11-29T10:00:00.000Z)',
+    );
   });
 
   it.each([
@@ -120,10 +148,15 @@ describe('plan -o html is self-contained', () => {
 describe('plan pictures read what the last apply recorded', () => {
   it('greys up-to-date steps and shows recorded durations and the wall time (mermaid, dot, html)', async () => {
     const stateDir = join(temp, 'recorded');
-    await writeRecordedState(SEED, stateDir, [
-      { id: 'kind:network', durationMs: 1_500, upToDate: true },
-      { id: 'kind:cluster@demo', durationMs: 123_000, upToDate: false },
-    ], LAST_APPLY);
+    await writeRecordedState(
+      SEED,
+      stateDir,
+      [
+        { id: 'kind:network', durationMs: 1_500, upToDate: true },
+        { id: 'kind:cluster@demo', durationMs: 123_000, upToDate: false },
+      ],
+      LAST_APPLY,
+    );
     const run = async (format: string) => {
       const { code, stdout } = await runCli(['plan', SEED, '-o', format, '--state-dir', stateDir]);
       expect(code).toBe(0);
@@ -138,7 +171,9 @@ describe('plan pictures read what the last apply recorded', () => {
     // The recorded 2 m (its estimate is 35 s) keeps demo's cluster, after the network, on the critical path.
     expect(mermaid).toMatch(new RegExp(`^ {2}class s1,(.*,)?${cluster},.* critical$`, 'm'));
     const dot = await run('dot');
-    expect(dot).toContain('s1 [label="kind:network\\ndocker network kind\\n1.5s up to date", fillcolor="#eeeeee", fontcolor="#999999", color="#d62728", penwidth=3];');
+    expect(dot).toContain(
+      's1 [label="kind:network\\ndocker network kind\\n1.5s up to date", fillcolor="#eeeeee", fontcolor="#999999", color="#d62728", penwidth=3];',
+    );
     const html = await run('html');
     expect(html).toMatch(/<g class="node critical up-to-date" data-id="kind:network"/);
     expect(html).toContain('<dt>last apply (wall time)</dt><dd>5m 00s: 32 steps ran, 0 up to date; finished 2026-11-29T10:00:00.000Z</dd>');
@@ -171,8 +206,10 @@ function hostilePicture(text: string): PlanPicture {
 }
 
 /** Entity codes back to text; the word joiner mermaid.ts puts between a backslash and `n` dropped. */
-const decodeMermaid = (label: string) => label.replace(/#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code))).replaceAll('\\\u2060n', '\\n');
-const decodeDot = (label: string) => label.replace(/&#92;&#92;/g, '\\').replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)));
+const decodeMermaid = (label: string) =>
+  label.replace(/#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code))).replaceAll('\\\u2060n', '\\n');
+const decodeDot = (label: string) =>
+  label.replace(/&#92;&#92;/g, '\\').replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)));
 
 describe('escaping hostile ids and titles', () => {
   it.each(HOSTILE)('mermaid: %s', (_name, text) => {
@@ -195,7 +232,9 @@ describe('escaping hostile ids and titles', () => {
   it.each(HOSTILE)('dot: %s', (_name, text) => {
     const picture = hostilePicture(text);
     const out = renderDot(picture);
-    const nodes = [...out.matchAll(/^ +s(\d+) \[label="((?:[^"\\]|\\n)*)", fillcolor="#[0-9a-f]{6}"(?:, color="#[0-9a-f]{6}", penwidth=3)?\];$/gm)];
+    const nodes = [
+      ...out.matchAll(/^ +s(\d+) \[label="((?:[^"\\]|\\n)*)", fillcolor="#[0-9a-f]{6}"(?:, color="#[0-9a-f]{6}", penwidth=3)?\];$/gm),
+    ];
     expect(nodes).toHaveLength(2);
     for (const [, index, label] of nodes) {
       // Safe ASCII, references (a backslash as two), dot's line break, and characters beyond U+FFFF as UTF-8.
@@ -241,7 +280,8 @@ describe('layeredLayout', () => {
   const box = (id: string) => layout.boxes.get(id)!;
 
   it('puts every step right of everything it waits for', () => {
-    for (const node of nodes) for (const dep of node.deps) expect(box(dep).column, `${dep} -> ${node.id}`).toBeLessThan(box(node.id).column);
+    for (const node of nodes)
+      for (const dep of node.deps) expect(box(dep).column, `${dep} -> ${node.id}`).toBeLessThan(box(node.id).column);
     expect(box('app:deploy@b').column).toBe(3);
   });
 
@@ -250,14 +290,16 @@ describe('layeredLayout', () => {
     for (const [i, [, a]] of all.entries()) {
       expect(a.x + a.width).toBeLessThanOrEqual(layout.width);
       expect(a.y + a.height).toBeLessThanOrEqual(layout.height);
-      for (const [, b] of all.slice(i + 1)) expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
+      for (const [, b] of all.slice(i + 1))
+        expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
     }
   });
 
   it('keeps each column in bands: steps of no cluster, then each cluster in order', () => {
     const rank = (group: string) => (group === '' ? -1 : ['a', 'b'].indexOf(group));
     const columns = new Map<number, { row: number; group: string }[]>();
-    for (const node of nodes) columns.set(box(node.id).column, [...(columns.get(box(node.id).column) ?? []), { row: box(node.id).row, group: node.group }]);
+    for (const node of nodes)
+      columns.set(box(node.id).column, [...(columns.get(box(node.id).column) ?? []), { row: box(node.id).row, group: node.group }]);
     for (const column of columns.values()) {
       const groups = column.sort((x, y) => x.row - y.row).map((c) => rank(c.group));
       expect(groups).toEqual([...groups].sort((x, y) => x - y));

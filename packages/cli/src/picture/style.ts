@@ -1,5 +1,16 @@
 // Colours and marks shared by the mermaid, dot and html pictures, so the three read the same way.
-export const PLUGIN_COLOURS = ['#cfe2ff', '#d1f2d9', '#ffe5b4', '#f8d7da', '#e2d9f3', '#c9f1f1', '#fff3bf', '#f3d9ec', '#dde8c9', '#f5e1cc'];
+export const PLUGIN_COLOURS = [
+  '#cfe2ff',
+  '#d1f2d9',
+  '#ffe5b4',
+  '#f8d7da',
+  '#e2d9f3',
+  '#c9f1f1',
+  '#fff3bf',
+  '#f3d9ec',
+  '#dde8c9',
+  '#f5e1cc',
+];
 /** Up-to-date steps: apply will not run them. */
 export const UP_TO_DATE = { fill: '#eeeeee', stroke: '#bbbbbb', text: '#999999' };
 export const CRITICAL = '#d62728';

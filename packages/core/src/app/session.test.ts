@@ -8,7 +8,8 @@ import { definePlugin } from '../plugin/define.js';
 import { RecordingRunner } from '../testing/recording-runner.js';
 import { Session } from './session.js';
 
-const TOPOLOGY = 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: s }\nclusters: { a: { context: ctx-a } }\nboom: {}\n';
+const TOPOLOGY =
+  'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: s }\nclusters: { a: { context: ctx-a } }\nboom: {}\n';
 const log = createLogger({ stream: { write: () => true } });
 
 function topologyFile(): string {
@@ -19,14 +20,24 @@ function topologyFile(): string {
 
 describe('Session.open', () => {
   it("reports a plugin whose steps() throws as that plugin's error", async () => {
-    const boom = definePlugin({ name: 'boom', schema: { type: 'object', description: 'x' }, steps: () => { throw new Error('no steps today'); } });
+    const boom = definePlugin({
+      name: 'boom',
+      schema: { type: 'object', description: 'x' },
+      steps: () => {
+        throw new Error('no steps today');
+      },
+    });
     const opened = Session.open({ file: topologyFile(), plugins: [boom], log });
     await expect(opened).rejects.toThrow(PluginError);
     await expect(opened).rejects.toThrow("plugin 'boom' failed to build its steps: no steps today");
   });
 
   it('builds the plan without touching the disk (no state directory until apply)', async () => {
-    const ok = definePlugin({ name: 'boom', schema: { type: 'object', description: 'x' }, steps: () => [{ id: 'boom:one', title: 'one', run: async () => {} }] });
+    const ok = definePlugin({
+      name: 'boom',
+      schema: { type: 'object', description: 'x' },
+      steps: () => [{ id: 'boom:one', title: 'one', run: async () => {} }],
+    });
     const file = topologyFile();
     const session = await Session.open({ file, plugins: [ok], log });
     const view = await session.planView();
@@ -45,8 +56,16 @@ describe('Session with --kubeconfig', () => {
       name: 'boom',
       schema: { type: 'object', description: 'x' },
       steps: () => [
-        { id: 'boom:linkerd', title: 'linkerd', run: async (ctx) => void (await ctx.exec.run('linkerd', ['--context', 'ctx-a', 'install'])) },
-        { id: 'boom:own', title: 'own', run: async (ctx) => void (await ctx.exec.run('kind', ['get', 'clusters'], { env: { KUBECONFIG: '/elsewhere' } })) },
+        {
+          id: 'boom:linkerd',
+          title: 'linkerd',
+          run: async (ctx) => void (await ctx.exec.run('linkerd', ['--context', 'ctx-a', 'install'])),
+        },
+        {
+          id: 'boom:own',
+          title: 'own',
+          run: async (ctx) => void (await ctx.exec.run('kind', ['get', 'clusters'], { env: { KUBECONFIG: '/elsewhere' } })),
+        },
       ],
     });
     const file = topologyFile();
@@ -56,7 +75,19 @@ describe('Session with --kubeconfig', () => {
     process.chdir(dir);
     let session: Session;
     try {
-      session = await Session.open({ file, plugins: [tools], log, kubeconfig: 'kc.yaml', runner, kube: { forContext: () => { throw new Error('no kube in this test'); } }, helm: {} as never }).then((s) => s.prepare());
+      session = await Session.open({
+        file,
+        plugins: [tools],
+        log,
+        kubeconfig: 'kc.yaml',
+        runner,
+        kube: {
+          forContext: () => {
+            throw new Error('no kube in this test');
+          },
+        },
+        helm: {} as never,
+      }).then((s) => s.prepare());
     } finally {
       process.chdir(cwd);
     }
@@ -79,7 +110,18 @@ describe('Session.recordedTimings', () => {
       ],
     });
   const open = (file: string, stepMs: number) =>
-    Session.open({ file, plugins: [sleepy(stepMs)], log, runner: new RecordingRunner(), kube: { forContext: () => { throw new Error('no kube in this test'); } }, helm: {} as never }).then((s) => s.prepare());
+    Session.open({
+      file,
+      plugins: [sleepy(stepMs)],
+      log,
+      runner: new RecordingRunner(),
+      kube: {
+        forContext: () => {
+          throw new Error('no kube in this test');
+        },
+      },
+      helm: {} as never,
+    }).then((s) => s.prepare());
 
   it('reads nothing (and creates nothing) before any apply', async () => {
     const session = await open(topologyFile(), 1);

@@ -93,7 +93,9 @@ export class Session {
   /** The plan, optionally narrowed by `--only`, marking what is already up to date in state (read-only). */
   async planView(only: string[] = []): Promise<{ plan: Plan; upToDate: Set<string> }> {
     // plan has no side effects: read state only if it exists (opening would create the directory).
-    const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
+    const state = existsSync(join(this.stateDir, STATE_FILE))
+      ? await StateStore.open(this.stateDir, this.topology.metadata.name)
+      : undefined;
     const upToDate = new Set<string>();
     if (state) for (const node of this.plan.steps) if (isUpToDate(node, this.plan, state)) upToDate.add(node.id);
     const plan = only.length > 0 ? selectSteps(this.plan, only, (id) => upToDate.has(id)) : this.plan;
@@ -105,7 +107,9 @@ export class Session {
    * and the wall time of the last apply that ran steps. For the plan's critical path and its picture.
    */
   async recordedTimings(): Promise<{ durations: Map<string, number>; lastApply?: ApplyRecord }> {
-    const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
+    const state = existsSync(join(this.stateDir, STATE_FILE))
+      ? await StateStore.open(this.stateDir, this.topology.metadata.name)
+      : undefined;
     const durations = new Map<string, number>();
     if (!state) return { durations };
     for (const id of state.ids()) {
@@ -118,10 +122,17 @@ export class Session {
 
   /** Every address range the plugins will use, in plugin order; reads state (read-only) for what an earlier apply learnt. */
   async plannedAddresses(): Promise<PlannedAddress[]> {
-    const state = existsSync(join(this.stateDir, STATE_FILE)) ? await StateStore.open(this.stateDir, this.topology.metadata.name) : undefined;
+    const state = existsSync(join(this.stateDir, STATE_FILE))
+      ? await StateStore.open(this.stateDir, this.topology.metadata.name)
+      : undefined;
     const known = { outputOf: <T>(id: string) => state?.get(id)?.outputs as T | undefined };
     return this.plugins.flatMap((plugin) =>
-      plugin.addresses && this.topology[plugin.key] !== undefined ? plugin.addresses(this.topology, this.topology[plugin.key] as never, { ...known, ...pick(factsAccess(this.topology, plugin, this.plugins)) }) : [],
+      plugin.addresses && this.topology[plugin.key] !== undefined
+        ? plugin.addresses(this.topology, this.topology[plugin.key] as never, {
+            ...known,
+            ...pick(factsAccess(this.topology, plugin, this.plugins)),
+          })
+        : [],
     );
   }
 
@@ -135,9 +146,11 @@ export class Session {
 
   /** Each plugin's live checks; a plugin whose check throws reports that as a failed line. */
   async status(): Promise<StatusLine[]> {
-    return this.eachUsedPlugin('status', (plugin, section, ctx) => plugin.status!(this.topology, section, ctx), (plugin, error) => [
-      { name: `${plugin.name} status`, ok: false, level: 'error', detail: error.message },
-    ]);
+    return this.eachUsedPlugin(
+      'status',
+      (plugin, section, ctx) => plugin.status!(this.topology, section, ctx),
+      (plugin, error) => [{ name: `${plugin.name} status`, ok: false, level: 'error', detail: error.message }],
+    );
   }
 
   /** Each plugin's traffic checks (`meshspec verify`); a plugin whose verify throws reports that as a failed check. */
@@ -154,10 +167,20 @@ export class Session {
           `Use meshspec status to check what was applied, or verify a topology on kind or existing clusters.`,
       );
     }
-    const pods = this.options.pods ?? (await import('../verify/pod-reader.js')).createPodReaderFactory(this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {});
+    const pods =
+      this.options.pods ??
+      (await import('../verify/pod-reader.js')).createPodReaderFactory(
+        this.options.kubeconfig ? { kubeconfigPath: this.options.kubeconfig } : {},
+      );
     return this.eachUsedPlugin(
       'verify',
-      (plugin, section, ctx) => plugin.verify!(this.topology, section, { ...ctx, options, pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)), ...pick(factsAccess(this.topology, plugin, this.plugins)) }),
+      (plugin, section, ctx) =>
+        plugin.verify!(this.topology, section, {
+          ...ctx,
+          options,
+          pods: (cluster) => pods.forContext(contextOf(this.topology, cluster)),
+          ...pick(factsAccess(this.topology, plugin, this.plugins)),
+        }),
       (plugin, error) => [{ name: `${plugin.name} verify`, ok: false, level: 'error', detail: error.message }],
     );
   }
@@ -167,7 +190,11 @@ export class Session {
    * writes secrets and clusters like apply does). Throws when no used plugin owns `target`.
    */
   async rotate(target: string): Promise<StatusLine[]> {
-    const lock = await acquireLock(this.stateDir, { command: `meshspec rotate --${target} ${this.options.file}`, topology: this.topology.metadata.name, warn: (m) => this.options.log.warn(m) });
+    const lock = await acquireLock(this.stateDir, {
+      command: `meshspec rotate --${target} ${this.options.file}`,
+      topology: this.topology.metadata.name,
+      warn: (m) => this.options.log.warn(m),
+    });
     try {
       let handled = false;
       const lines = await this.eachUsedPlugin(
@@ -191,9 +218,11 @@ export class Session {
 
   /** Lines plugins print after a successful apply (URLs, /etc/hosts entries). */
   async summaryLines(): Promise<string[]> {
-    return this.eachUsedPlugin('summary', (plugin, section, ctx) => plugin.summary!(this.topology, section, ctx), (plugin, error) => [
-      `${plugin.name}: could not summarise: ${error.message}`,
-    ]);
+    return this.eachUsedPlugin(
+      'summary',
+      (plugin, section, ctx) => plugin.summary!(this.topology, section, ctx),
+      (plugin, error) => [`${plugin.name}: could not summarise: ${error.message}`],
+    );
   }
 
   /** Calls `hook` of every plugin the topology uses that defines it, with a state-backed context; a throw becomes `onError`'s lines. */
@@ -217,7 +246,11 @@ export class Session {
   }
 
   private async run(mode: 'apply' | 'destroy', options: RunOptions): Promise<RunSummary> {
-    const lock = await acquireLock(this.stateDir, { command: `meshspec ${mode} ${this.options.file}`, topology: this.topology.metadata.name, warn: (m) => this.options.log.warn(m) });
+    const lock = await acquireLock(this.stateDir, {
+      command: `meshspec ${mode} ${this.options.file}`,
+      topology: this.topology.metadata.name,
+      warn: (m) => this.options.log.warn(m),
+    });
     try {
       const state = await StateStore.open(this.stateDir, this.topology.metadata.name);
       // The state dir exists from here on: keep a redacted, bounded, rotated record of the run in it.
@@ -262,7 +295,10 @@ export class Session {
     const stopped = await stopLeftoverGroups(this.stateDir);
     for (const line of stopped) this.options.log.warn(`stopped a process an earlier meshspec left running when it was killed: ${line}`);
     const removed = removeLeftoverTempFiles([this.stateDir, join(this.stateDir, 'secrets')]);
-    if (removed.length > 0) this.options.log.warn(`removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} an interrupted write left behind: ${removed.join(', ')}`);
+    if (removed.length > 0)
+      this.options.log.warn(
+        `removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} an interrupted write left behind: ${removed.join(', ')}`,
+      );
   }
 
   private stepContext(step: Step, signal: AbortSignal, state: StateStore): StepContext {
@@ -310,34 +346,61 @@ export class Session {
     const selected = options.only && options.only.length > 0 ? selectSteps(this.plan, options.only) : this.plan;
     // Step ids are `<plugin>:<what>[@<cluster>]` (stepId); the prefix names the plugin that runs the step.
     const owners = new Set(selected.steps.map((node) => node.id.split(':')[0]!));
-    const runner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false, ...(this.options.toolEnv ? { env: this.options.toolEnv } : {}) });
+    const runner =
+      this.options.runner ??
+      (await import('../exec/execa-runner.js')).createCommandRunner({
+        logger: this.options.log,
+        verbose: this.options.verbose ?? false,
+        ...(this.options.toolEnv ? { env: this.options.toolEnv } : {}),
+      });
     const found = await checkTools(toolsNeeded(this.plugins, this.topology, owners), runner, options.signal);
     const problems: string[] = [];
     for (const plugin of this.plugins) {
       if (!plugin.preflight || !owners.has(plugin.name)) continue;
       try {
-        problems.push(...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, { exec: runner, ...pick(factsAccess(this.topology, plugin, this.plugins)) })));
+        problems.push(
+          ...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, {
+            exec: runner,
+            ...pick(factsAccess(this.topology, plugin, this.plugins)),
+          })),
+        );
       } catch (error) {
         problems.push(`plugin ${plugin.name} could not run its preflight checks: ${(error as Error).message}`);
       }
     }
-    if (problems.length > 0) throw new MeshspecError(`preflight: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was changed\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    if (problems.length > 0)
+      throw new MeshspecError(
+        `preflight: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was changed\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      );
     return found;
   }
 
   /** Loads the heavy drivers (execa, client-node) only for commands that talk to clusters or tools. */
   async prepare(): Promise<this> {
     if (this.drivers) return this;
-    const baseRunner = this.options.runner ?? (await import('../exec/execa-runner.js')).createCommandRunner({ logger: this.options.log, verbose: this.options.verbose ?? false, groups: recordProcessGroups(this.stateDir) });
+    const baseRunner =
+      this.options.runner ??
+      (await import('../exec/execa-runner.js')).createCommandRunner({
+        logger: this.options.log,
+        verbose: this.options.verbose ?? false,
+        groups: recordProcessGroups(this.stateDir),
+      });
     // The kubeconfig the kube client reads is the one every tool gets (see tool-kubeconfig.ts).
     const runner = runnerWithKubeconfig(baseRunner, this.options.kubeconfig);
-    const kube = this.options.kube ?? (await import('../kube/client.js')).createKubeClientFactory(this.options.kubeconfig ? { kubeconfigPath: resolve(this.options.kubeconfig) } : {});
+    const kube =
+      this.options.kube ??
+      (await import('../kube/client.js')).createKubeClientFactory(
+        this.options.kubeconfig ? { kubeconfigPath: resolve(this.options.kubeconfig) } : {},
+      );
     let helm = this.options.helm;
     if (!helm) {
       // Values files may hold secrets: keep them under the private (0700) state dir, not a shared /tmp.
       const tmp = join(this.stateDir, 'tmp');
       await mkdir(tmp, { recursive: true, mode: 0o700 });
-      helm = (await import('../tools/helm.js')).createHelmDriver(runner, { tmpDir: tmp, ...(this.options.kubeconfig ? { kubeconfig: this.options.kubeconfig } : {}) });
+      helm = (await import('../tools/helm.js')).createHelmDriver(runner, {
+        tmpDir: tmp,
+        ...(this.options.kubeconfig ? { kubeconfig: this.options.kubeconfig } : {}),
+      });
     }
     this.drivers = { runner, kube, helm };
     return this;

@@ -33,6 +33,7 @@ export function kubeWithSignal(kube: KubeClient, signal: AbortSignal): KubeClien
     waitForCrdEstablished: (name, options = {}) => kube.waitForCrdEstablished(name, { signal, ...options }),
     waitForRollout: (kind, name, namespace, options = {}) => kube.waitForRollout(kind, name, namespace, { signal, ...options }),
     waitForLoadBalancer: (name, namespace, options = {}) => kube.waitForLoadBalancer(name, namespace, { signal, ...options }),
-    waitFor: (apiVersion, kind, name, namespace, predicate, options = {}) => kube.waitFor(apiVersion, kind, name, namespace, predicate, { signal, ...options }),
+    waitFor: (apiVersion, kind, name, namespace, predicate, options = {}) =>
+      kube.waitFor(apiVersion, kind, name, namespace, predicate, { signal, ...options }),
   };
 }

@@ -62,7 +62,9 @@ function checkConfigShape(raw: unknown, filepath: string): MeshspecConfig {
   const known = new Set(['plugins', 'stateDir', 'concurrency', 'parallel']);
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
   if (unknown.length > 0) {
-    throw new PluginError(`${filepath}: unknown config key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; allowed: plugins, stateDir, concurrency, parallel`);
+    throw new PluginError(
+      `${filepath}: unknown config key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; allowed: plugins, stateDir, concurrency, parallel`,
+    );
   }
   const config = raw as MeshspecConfig;
   if (config.plugins !== undefined && !Array.isArray(config.plugins)) {
@@ -98,7 +100,9 @@ async function loadPluginReference(ref: PluginReference, baseDir: string, config
   if (isPlugin(ref)) return ref;
   const [specifier, options] = typeof ref === 'string' ? [ref, undefined] : Array.isArray(ref) ? ref : [undefined, undefined];
   if (typeof specifier !== 'string') {
-    throw new PluginError(`${configFile}: a plugin entry must be a module path, [path, options] or a plugin object; got ${JSON.stringify(ref)}`);
+    throw new PluginError(
+      `${configFile}: a plugin entry must be a module path, [path, options] or a plugin object; got ${JSON.stringify(ref)}`,
+    );
   }
   const url = resolvePluginSpecifier(specifier, baseDir, configFile);
   let mod: Record<string, unknown>;
@@ -110,7 +114,9 @@ async function loadPluginReference(ref: PluginReference, baseDir: string, config
   const exported = mod.default ?? mod.plugin;
   const plugin = typeof exported === 'function' && !isPlugin(exported) ? await (exported as (o: unknown) => unknown)(options) : exported;
   if (!isPlugin(plugin)) {
-    throw new PluginError(`${configFile}: '${specifier}' does not export a plugin; export default definePlugin({ ... }) from '@meshspec/core' (or a function returning one)`);
+    throw new PluginError(
+      `${configFile}: '${specifier}' does not export a plugin; export default definePlugin({ ... }) from '@meshspec/core' (or a function returning one)`,
+    );
   }
   return plugin;
 }
@@ -124,7 +130,9 @@ function resolvePluginSpecifier(specifier: string, baseDir: string, configFile: 
     try {
       return import.meta.resolve(specifier);
     } catch {
-      throw new PluginError(`${configFile}: plugin package '${specifier}' is not installed; run \`pnpm add -D ${specifier}\` (or npm/yarn) in ${baseDir}`);
+      throw new PluginError(
+        `${configFile}: plugin package '${specifier}' is not installed; run \`pnpm add -D ${specifier}\` (or npm/yarn) in ${baseDir}`,
+      );
     }
   }
 }

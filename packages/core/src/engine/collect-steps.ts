@@ -13,7 +13,11 @@ export interface CollectedSteps {
 }
 
 /** `plugins` in load order (see orderPlugins). */
-export function collectSteps(plugins: readonly Plugin[], topology: Topology, dirs: { stateDir: string; topologyDir: string }): CollectedSteps {
+export function collectSteps(
+  plugins: readonly Plugin[],
+  topology: Topology,
+  dirs: { stateDir: string; topologyDir: string },
+): CollectedSteps {
   const steps: Step[] = [];
   const owner = new Map<Step, string>();
   for (const plugin of plugins) {

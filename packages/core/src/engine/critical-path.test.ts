@@ -3,7 +3,13 @@ import { buildPlan, selectSteps } from './dag.js';
 import { criticalPath, estimateMs } from './critical-path.js';
 import type { Step } from '../plugin/types.js';
 
-const step = (id: string, seconds: number, needs: string[] = []): Step => ({ id, title: id, needs, estimateSeconds: seconds, run: async () => {} });
+const step = (id: string, seconds: number, needs: string[] = []): Step => ({
+  id,
+  title: id,
+  needs,
+  estimateSeconds: seconds,
+  run: async () => {},
+});
 
 describe('criticalPath', () => {
   const cases: { name: string; steps: Step[]; totalMs: number; path: string[] }[] = [

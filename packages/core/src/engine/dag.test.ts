@@ -32,7 +32,14 @@ describe('buildPlan', () => {
       step('kind:cluster@demo', { needs: ['kind:network'] }),
       step('kind:network'),
     ];
-    const expected = ['kind:network', 'kind:cluster@demo', 'kind:cluster@demo3', 'linkerd:certs', 'linkerd:crds@demo', 'linkerd:control-plane@demo'];
+    const expected = [
+      'kind:network',
+      'kind:cluster@demo',
+      'kind:cluster@demo3',
+      'linkerd:certs',
+      'linkerd:crds@demo',
+      'linkerd:control-plane@demo',
+    ];
     expect(ids(buildPlan(steps).steps)).toEqual(expected);
     expect(ids(buildPlan([...steps].reverse()).steps)).toEqual(expected);
   });
@@ -44,8 +51,12 @@ describe('buildPlan', () => {
     expect(plan.graph.get('c')).toMatchObject({ needs: ['b'], after: ['a'] });
   });
 
-  it('turns a soft before into the other step\'s after, kept only when that step is in the plan', () => {
-    const plan = buildPlan([step('w:demo', { after: ['k:cluster'] }), step('k:cluster'), step('l:control-plane', { before: ['w:demo', 'w:absent'] })]);
+  it("turns a soft before into the other step's after, kept only when that step is in the plan", () => {
+    const plan = buildPlan([
+      step('w:demo', { after: ['k:cluster'] }),
+      step('k:cluster'),
+      step('l:control-plane', { before: ['w:demo', 'w:absent'] }),
+    ]);
     expect(plan.graph.get('w:demo')!.after).toEqual(['k:cluster', 'l:control-plane']);
     expect(plan.graph.get('l:control-plane')!.dependents).toEqual(['w:demo']);
     expect(ids(plan.steps).indexOf('l:control-plane')).toBeLessThan(ids(plan.steps).indexOf('w:demo'));
@@ -130,9 +141,17 @@ describe('selectSteps (--only)', () => {
   ]);
 
   it.each([
-    [['linkerd:control-plane@demo'], () => false, ['kind:network', 'kind:cluster@demo', 'linkerd:certs', 'linkerd:crds@demo', 'linkerd:control-plane@demo']],
+    [
+      ['linkerd:control-plane@demo'],
+      () => false,
+      ['kind:network', 'kind:cluster@demo', 'linkerd:certs', 'linkerd:crds@demo', 'linkerd:control-plane@demo'],
+    ],
     [['linkerd:control-plane@demo'], () => true, ['linkerd:control-plane@demo']],
-    [['linkerd:*'], (id: string) => id.startsWith('kind:'), ['linkerd:certs', 'linkerd:crds@demo', 'linkerd:control-plane@demo', 'linkerd:crds@demo3']],
+    [
+      ['linkerd:*'],
+      (id: string) => id.startsWith('kind:'),
+      ['linkerd:certs', 'linkerd:crds@demo', 'linkerd:control-plane@demo', 'linkerd:crds@demo3'],
+    ],
     [['*@demo3'], (id: string) => id === 'kind:network', ['kind:cluster@demo3', 'linkerd:crds@demo3']],
     [['kind:cluster@demo', 'linkerd:certs'], () => false, ['kind:network', 'kind:cluster@demo', 'linkerd:certs']],
   ])('%j selects the matches plus their not-complete needs', (only, isComplete, expected) => {
@@ -167,7 +186,10 @@ describe('after: naming a step that does not exist', () => {
   });
 
   it('stays quiet when the plugin is absent or the kind only misses this cluster', () => {
-    const plan = buildPlan([...base, step('ingress:x@demo3', { after: ['workloads:demo@demo3', 'kind:cluster@demo3', 'metallb:pools@demo3'] })]);
+    const plan = buildPlan([
+      ...base,
+      step('ingress:x@demo3', { after: ['workloads:demo@demo3', 'kind:cluster@demo3', 'metallb:pools@demo3'] }),
+    ]);
     expect(plan.warnings).toEqual([]);
   });
 });

@@ -92,7 +92,10 @@ export function buildPlan(steps: Step[], options: BuildPlanOptions = {}): Plan {
     const after = unique([...(step.after ?? []), ...(afterFromBefore.get(step.id) ?? [])]).filter((id) => {
       if (byId.has(id)) return id !== step.id && !hard.has(id);
       const typo = afterTypo(id, kinds, typoCandidates);
-      if (typo) warnings.push(`step ${step.id} (plugin ${pluginOf(step)}) is ordered after step ${id}, which no plugin provides; did you mean ${typo.join(', ')}?`);
+      if (typo)
+        warnings.push(
+          `step ${step.id} (plugin ${pluginOf(step)}) is ordered after step ${id}, which no plugin provides; did you mean ${typo.join(', ')}?`,
+        );
       return false;
     });
     graph.set(step.id, { id: step.id, step, needs, after, dependents: [] });
@@ -126,7 +129,11 @@ function stepKinds(ids: Iterable<string>): { plugins: Set<string>; kinds: Set<st
  * it has no step of this kind anywhere (so it is not just absent for this cluster), and an id of another
  * kind is close. Optional kinds switched off by config can look the same, hence a warning, not an error.
  */
-function afterTypo(id: string, { plugins, kinds }: { plugins: Set<string>; kinds: Set<string> }, samePluginAndCluster: (id: string) => string[]): string[] | undefined {
+function afterTypo(
+  id: string,
+  { plugins, kinds }: { plugins: Set<string>; kinds: Set<string> },
+  samePluginAndCluster: (id: string) => string[],
+): string[] | undefined {
   if (!plugins.has(id.split(':')[0]!) || kinds.has(kindOf(id))) return undefined;
   const near = nearbyIds(id, samePluginAndCluster(id), 1);
   return near.length > 0 ? near : undefined;
@@ -206,7 +213,8 @@ export function selectSteps(plan: Plan, only: string[], isComplete: (id: string)
     if (matches.length === 0) {
       const near = nearbyIds(pattern, [...plan.graph.keys()]);
       throw new DagError(
-        `--only ${pattern} matches no step` + (near.length ? `; did you mean ${near.join(', ')}?` : '; run `meshspec plan` to list step ids'),
+        `--only ${pattern} matches no step` +
+          (near.length ? `; did you mean ${near.join(', ')}?` : '; run `meshspec plan` to list step ids'),
       );
     }
     matches.forEach((id) => selected.add(id));
@@ -224,7 +232,10 @@ export function selectSteps(plan: Plan, only: string[], isComplete: (id: string)
 }
 
 export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 

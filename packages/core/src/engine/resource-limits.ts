@@ -73,14 +73,16 @@ export function parseResourceLimits(text: string): ResourceLimits {
     if (problem) problems.push(`'${entry}': ${problem}`);
     else limits[name] = Number(value);
   }
-  if (problems.length === 0 && Object.keys(limits).length === 0) problems.push(`'${text}': expected <resource>=<n>, e.g. cluster-create=2,helm=4`);
+  if (problems.length === 0 && Object.keys(limits).length === 0)
+    problems.push(`'${text}': expected <resource>=<n>, e.g. cluster-create=2,helm=4`);
   if (problems.length > 0) throw new Error(problems.join('; '));
   return limits;
 }
 
 /** What is wrong with one `name=value` limit (config or CLI), or undefined. */
 export function checkLimit(name: string, value: unknown): string | undefined {
-  if (!RESOURCE_NAME.test(name)) return `resource names are lower-case words joined by '-', e.g. cluster-create, helm, linkerd, kubectl, api`;
+  if (!RESOURCE_NAME.test(name))
+    return `resource names are lower-case words joined by '-', e.g. cluster-create, helm, linkerd, kubectl, api`;
   const n = typeof value === 'string' && value !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return `the limit must be a whole number >= 1, e.g. ${name}=2`;
   return undefined;

@@ -108,7 +108,12 @@ async function setup(steps: Step[], stateDir = mkdtempSync(join(tmpdir(), 'meshs
       createContext: (step, signal) => ({ ...createTestStepContext(topology, { stateDir, step }), signal }),
       ...extra,
     });
-  const events = () => out.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const events = () =>
+    out
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { state, stateDir, run, out, events };
 }
 
@@ -180,7 +185,7 @@ describe('runPlan: critical path first, limits per resource', () => {
     expect(rec.runs).toEqual(['z:head', 'z:tail', 'a:short', 'b:short']);
   });
 
-  it("weighs a step by the duration state recorded for it, over its estimate", async () => {
+  it('weighs a step by the duration state recorded for it, over its estimate', async () => {
     const rec = new Recorder();
     const steps = (inputs: unknown) => [
       testStep(rec, 'a:head', { ms: 5, estimateSeconds: 1, inputs }),
@@ -235,7 +240,9 @@ describe('runPlan: critical path first, limits per resource', () => {
 
   it('--concurrency caps all steps together on top of the resource limits', async () => {
     const rec = new Recorder();
-    const { run } = await setup(['a', 'b', 'c', 'd', 'e', 'f'].map((x, i) => testStep(rec, `p:${x}`, { ms: 30, resource: i % 2 ? 'helm' : 'api' })));
+    const { run } = await setup(
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((x, i) => testStep(rec, `p:${x}`, { ms: 30, resource: i % 2 ? 'helm' : 'api' })),
+    );
     await run({ limits: { helm: 3, api: 3 }, concurrency: 2 });
     expect(rec.maxParallel()).toBe(2);
   });
@@ -246,7 +253,11 @@ describe('runPlan: failures', () => {
     const rec = new Recorder();
     const stderr = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join('\n');
     const { run, state } = await setup([
-      testStep(rec, 'kind:cluster@demo', { ms: 10, cluster: 'demo', fail: new CommandError('kind create cluster failed (exit 1)', 'kind create cluster', 1, stderr) }),
+      testStep(rec, 'kind:cluster@demo', {
+        ms: 10,
+        cluster: 'demo',
+        fail: new CommandError('kind create cluster failed (exit 1)', 'kind create cluster', 1, stderr),
+      }),
       testStep(rec, 'linkerd:crds@demo', { needs: ['kind:cluster@demo'], cluster: 'demo' }),
       testStep(rec, 'linkerd:control-plane@demo', { needs: ['linkerd:crds@demo'], cluster: 'demo' }),
       testStep(rec, 'kind:cluster@demo3', { ms: 50, cluster: 'demo3' }),
@@ -256,11 +267,20 @@ describe('runPlan: failures', () => {
     expect(summary.ok).toBe(false);
     expect(summary.completed).toEqual(['kind:cluster@demo3', 'linkerd:crds@demo3']);
     expect(summary.failed).toEqual([
-      { id: 'kind:cluster@demo', cluster: 'demo', message: 'kind create cluster failed (exit 1)', stderrTail: Array.from({ length: 20 }, (_, i) => `line ${i + 11}`).join('\n') },
+      {
+        id: 'kind:cluster@demo',
+        cluster: 'demo',
+        message: 'kind create cluster failed (exit 1)',
+        stderrTail: Array.from({ length: 20 }, (_, i) => `line ${i + 11}`).join('\n'),
+      },
     ]);
     expect(summary.skipped).toEqual([
       { id: 'linkerd:crds@demo', cluster: 'demo', reason: 'needs kind:cluster@demo, which failed' },
-      { id: 'linkerd:control-plane@demo', cluster: 'demo', reason: 'needs linkerd:crds@demo, which was skipped because kind:cluster@demo failed' },
+      {
+        id: 'linkerd:control-plane@demo',
+        cluster: 'demo',
+        reason: 'needs linkerd:crds@demo, which was skipped because kind:cluster@demo failed',
+      },
     ]);
     expect(rec.started('linkerd:crds@demo')).toBe(false);
     expect(state.ids().sort()).toEqual(['kind:cluster@demo3', 'linkerd:crds@demo3']);
@@ -292,8 +312,14 @@ describe('runPlan: what a failed command said', () => {
   it('shows the first Error line and the end of a long stderr, in -o json events and in the text summary', async () => {
     const rec = new Recorder();
     const usage = Array.from({ length: 40 }, (_, i) => `  --flag-${i} usage`);
-    const stderr = ['Error: could not find service account token secret for linkerd-service-mirror-remote-access-default', 'Usage:', ...usage].join('\n');
-    const { run, events } = await setup([testStep(rec, 'a:link', { fail: new StepError('a:link', 'linkerd multicluster link failed', { stderrTail: stderr }) })]);
+    const stderr = [
+      'Error: could not find service account token secret for linkerd-service-mirror-remote-access-default',
+      'Usage:',
+      ...usage,
+    ].join('\n');
+    const { run, events } = await setup([
+      testStep(rec, 'a:link', { fail: new StepError('a:link', 'linkerd multicluster link failed', { stderrTail: stderr }) }),
+    ]);
     const summary = await run();
     const failed = events().find((e) => e['type'] === 'step-fail')!;
     for (const tail of [failed['stderrTail'] as string, summary.failed[0]!.stderrTail!, formatSummary(summary)]) {
@@ -326,7 +352,14 @@ describe('runPlan: cancellation', () => {
     expect(rec.signals.get('b:1')!.aborted).toBe(true);
     expect(rec.started('a:3')).toBe(false);
     const summary = (error as RunCancelledError).summary;
-    expect(summary).toMatchObject({ cancelled: true, ok: false, completed: ['a:1'], interrupted: ['a:2', 'b:1'], notStarted: ['a:3'], failed: [] });
+    expect(summary).toMatchObject({
+      cancelled: true,
+      ok: false,
+      completed: ['a:1'],
+      interrupted: ['a:2', 'b:1'],
+      notStarted: ['a:3'],
+      failed: [],
+    });
     const saved = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8'));
     expect(Object.keys(saved.steps)).toEqual(['a:1']);
   });
@@ -440,7 +473,11 @@ describe('runPlan: outputs', () => {
 describe('runPlan: destroy', () => {
   it('undoes in reverse order and removes steps from state', async () => {
     const rec = new Recorder();
-    const steps = [testStep(rec, 'a:1', { destroy: true }), testStep(rec, 'a:2', { needs: ['a:1'], destroy: true }), testStep(rec, 'a:3', { needs: ['a:2'] })];
+    const steps = [
+      testStep(rec, 'a:1', { destroy: true }),
+      testStep(rec, 'a:2', { needs: ['a:1'], destroy: true }),
+      testStep(rec, 'a:3', { needs: ['a:2'] }),
+    ];
     const { run, state } = await setup(steps);
     await run();
     rec.runs = [];
@@ -456,7 +493,10 @@ describe('runPlan: destroy', () => {
 describe('runPlan: destroy failures', () => {
   it('keeps what a failed destroy still needs, and says why', async () => {
     const rec = new Recorder();
-    const steps = [testStep(rec, 'kind:cluster@demo', { destroy: true }), testStep(rec, 'linkerd:cp@demo', { needs: ['kind:cluster@demo'] })];
+    const steps = [
+      testStep(rec, 'kind:cluster@demo', { destroy: true }),
+      testStep(rec, 'linkerd:cp@demo', { needs: ['kind:cluster@demo'] }),
+    ];
     steps[1]!.destroy = async () => {
       throw new Error('helm uninstall failed');
     };
@@ -518,7 +558,8 @@ describe('runPlan: repair and resume (issue 8 problems 3 and 4)', () => {
       status: async () => present.has(id),
       destroy: async () => {
         if (!present.has(id)) throw new Error(`${id}: No resources found to uninstall`);
-        if (id === 'l:control-plane' && refuse) throw new Error('Please uninstall the following extensions before uninstalling the control-plane');
+        if (id === 'l:control-plane' && refuse)
+          throw new Error('Please uninstall the following extensions before uninstalling the control-plane');
         rec.runs.push(`destroy ${id}`);
         present.delete(id);
       },

@@ -107,7 +107,18 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
 
   const view = await createView(options, order);
   const log = options.log;
-  const summary: RunSummary = { mode, ok: false, completed: [], skipped: [], upToDate: [], failed: [], cancelled: false, notStarted: [], interrupted: [], durationMs: 0 };
+  const summary: RunSummary = {
+    mode,
+    ok: false,
+    completed: [],
+    skipped: [],
+    upToDate: [],
+    failed: [],
+    cancelled: false,
+    notStarted: [],
+    interrupted: [],
+    durationMs: 0,
+  };
 
   const status = new Map<string, Status>();
   const pendingCount = new Map<string, number>();
@@ -358,7 +369,9 @@ function skipReason(mode: RunMode, step: PlannedStep, blocker: PlannedStep, root
       : `${blocker.id}, which depends on it, was skipped because ${rootCause} failed to destroy`;
   }
   const verb = step.needs.includes(blocker.id) ? 'needs' : 'runs after';
-  return blocker.id === rootCause ? `${verb} ${blocker.id}, which failed` : `${verb} ${blocker.id}, which was skipped because ${rootCause} failed`;
+  return blocker.id === rootCause
+    ? `${verb} ${blocker.id}, which failed`
+    : `${verb} ${blocker.id}, which was skipped because ${rootCause} failed`;
 }
 
 export function describeFailure(error: unknown): { message: string; stderrTail?: string } {

@@ -17,7 +17,18 @@ interface S {
 }
 
 const planOf = (steps: S[]): Plan =>
-  buildPlan(steps.map((x): Step => ({ id: x.id, title: x.id, plan: [], needs: x.needs, after: x.after, resource: x.resource, estimateSeconds: x.s, run: async () => ({}) })));
+  buildPlan(
+    steps.map((x): Step => ({
+      id: x.id,
+      title: x.id,
+      plan: [],
+      needs: x.needs,
+      after: x.after,
+      resource: x.resource,
+      estimateSeconds: x.s,
+      run: async () => ({}),
+    })),
+  );
 
 /** Running steps per resource at every instant where something starts, from the spans. */
 function peakPerResource(run: SimulatedRun): Map<string, number> {
@@ -33,7 +44,10 @@ function peakPerResource(run: SimulatedRun): Map<string, number> {
 
 /** A topology-shaped plan: a network, per cluster create → control plane → extensions, then links between all. */
 function meshPlan(clusters: number): Plan {
-  const steps: S[] = [{ id: 'kind:network', resource: 'api', s: 1 }, { id: 'linkerd:certs', resource: 'api', s: 1 }];
+  const steps: S[] = [
+    { id: 'kind:network', resource: 'api', s: 1 },
+    { id: 'linkerd:certs', resource: 'api', s: 1 },
+  ];
   const names = Array.from({ length: clusters }, (_, i) => `c${i + 1}`);
   for (const c of names) {
     steps.push(
@@ -47,7 +61,15 @@ function meshPlan(clusters: number): Plan {
       { id: `ingress:controller@${c}`, after: [`linkerd:control-plane@${c}`, `metallb:pools@${c}`], resource: 'helm', s: 60 },
     );
   }
-  for (const a of names) for (const b of names) if (a !== b) steps.push({ id: `linkerd:link:${b}@${a}`, needs: [`linkerd:multicluster@${a}`, `linkerd:multicluster@${b}`], resource: 'linkerd', s: 5 });
+  for (const a of names)
+    for (const b of names)
+      if (a !== b)
+        steps.push({
+          id: `linkerd:link:${b}@${a}`,
+          needs: [`linkerd:multicluster@${a}`, `linkerd:multicluster@${b}`],
+          resource: 'linkerd',
+          s: 5,
+        });
   return planOf(steps);
 }
 
@@ -55,19 +77,35 @@ describe('simulateSchedule: the longest remaining path starts first', () => {
   const table: Array<{ name: string; steps: S[]; limits: ResourceLimits; first: string[] }> = [
     {
       name: 'one slot: the head of the long chain before short independent steps that sort first by id',
-      steps: [{ id: 'a:short1', s: 10 }, { id: 'a:short2', s: 10 }, { id: 'a:short3', s: 10 }, { id: 'z:head', s: 10 }, { id: 'z:tail', needs: ['z:head'], s: 100 }],
+      steps: [
+        { id: 'a:short1', s: 10 },
+        { id: 'a:short2', s: 10 },
+        { id: 'a:short3', s: 10 },
+        { id: 'z:head', s: 10 },
+        { id: 'z:tail', needs: ['z:head'], s: 100 },
+      ],
       limits: { other: 1 },
       first: ['z:head', 'z:tail'],
     },
     {
       name: 'two slots of one resource: both long chains before the short step',
-      steps: [{ id: 'a:short', resource: 'helm', s: 5 }, { id: 'b:head', resource: 'helm', s: 5 }, { id: 'b:tail', needs: ['b:head'], resource: 'api', s: 50 }, { id: 'c:head', resource: 'helm', s: 5 }, { id: 'c:tail', needs: ['c:head'], resource: 'api', s: 40 }],
+      steps: [
+        { id: 'a:short', resource: 'helm', s: 5 },
+        { id: 'b:head', resource: 'helm', s: 5 },
+        { id: 'b:tail', needs: ['b:head'], resource: 'api', s: 50 },
+        { id: 'c:head', resource: 'helm', s: 5 },
+        { id: 'c:tail', needs: ['c:head'], resource: 'api', s: 40 },
+      ],
       limits: { helm: 2, api: 10 },
       first: ['b:head', 'c:head'],
     },
     {
       name: 'a long step of a busy resource still ranks by what follows it, not by its own length',
-      steps: [{ id: 'a:big', s: 60 }, { id: 'b:small', s: 5 }, { id: 'b:after', needs: ['b:small'], s: 100 }],
+      steps: [
+        { id: 'a:big', s: 60 },
+        { id: 'b:small', s: 5 },
+        { id: 'b:after', needs: ['b:small'], s: 100 },
+      ],
       limits: { other: 1 },
       first: ['b:small', 'b:after', 'a:big'],
     },
@@ -117,7 +155,9 @@ describe('simulateSchedule: per-resource limits are never exceeded', () => {
       for (const x of spans) expect(spans.filter((y) => y.start <= x.start && x.start < y.end).length).toBeLessThanOrEqual(total);
     }
     // Dependencies hold: nothing starts before its needs and afters end.
-    for (const node of plan.steps) for (const dep of [...node.needs, ...node.after]) expect(run.spans.get(node.id)!.start).toBeGreaterThanOrEqual(run.spans.get(dep)!.end);
+    for (const node of plan.steps)
+      for (const dep of [...node.needs, ...node.after])
+        expect(run.spans.get(node.id)!.start).toBeGreaterThanOrEqual(run.spans.get(dep)!.end);
   });
 });
 
@@ -140,14 +180,19 @@ describe('simulateSchedule: deterministic, and nothing ready waits while its res
       const readyAt = Math.max(0, ...[...node.needs, ...node.after].map((d) => run.spans.get(d)!.end));
       // Every instant in [ready, start) where something changes, the resource is full.
       const instants = [readyAt, ...spans.flatMap((x) => [x.start, x.end])].filter((t) => t >= readyAt && t < own.start);
-      for (const t of instants) expect(busy(own.resource, t), `${node.id} waited at ${t}`).toBe(limits[own.resource as keyof typeof limits]);
+      for (const t of instants)
+        expect(busy(own.resource, t), `${node.id} waited at ${t}`).toBe(limits[own.resource as keyof typeof limits]);
     }
   });
 
   it('a low-priority step on a contended resource still runs (no starvation)', () => {
     // One helm slot; a short, low-priority helm step is ready from the start while long chains keep helm busy.
     const steps: S[] = [{ id: 'a:lonely', resource: 'helm', s: 1 }];
-    for (let i = 0; i < 5; i++) steps.push({ id: `b:h${i}`, resource: 'helm', s: 10, ...(i > 0 ? { needs: [`b:h${i - 1}`] } : {}) }, { id: `b:t${i}`, needs: [`b:h${i}`], s: 100 });
+    for (let i = 0; i < 5; i++)
+      steps.push(
+        { id: `b:h${i}`, resource: 'helm', s: 10, ...(i > 0 ? { needs: [`b:h${i - 1}`] } : {}) },
+        { id: `b:t${i}`, needs: [`b:h${i}`], s: 100 },
+      );
     const run = simulateSchedule(planOf(steps), { limits: { helm: 1, other: 10 } });
     expect(run.spans.has('a:lonely')).toBe(true);
     expect(run.spans.get('a:lonely')!.end).toBeLessThanOrEqual(run.makespanMs);

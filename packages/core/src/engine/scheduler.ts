@@ -90,7 +90,12 @@ export class ReadyQueue {
  * destroy (which undoes dependents first) the same over the reversed graph. `plan` order gives every
  * step the same priority, so ties (plan index) decide.
  */
-export function schedulePriorities(plan: Plan, mode: 'apply' | 'destroy', order: SchedulingOrder, durationOf: (node: PlannedStep) => number): ReadonlyMap<string, number> {
+export function schedulePriorities(
+  plan: Plan,
+  mode: 'apply' | 'destroy',
+  order: SchedulingOrder,
+  durationOf: (node: PlannedStep) => number,
+): ReadonlyMap<string, number> {
   if (order === 'plan') return new Map(plan.steps.map((n) => [n.id, 0]));
   return criticalPath(mode === 'apply' ? plan : reversePlan(plan), durationOf).remainingMs;
 }
@@ -98,7 +103,9 @@ export function schedulePriorities(plan: Plan, mode: 'apply' | 'destroy', order:
 /** The plan with every edge turned around (what destroy waits for), in reverse order. */
 function reversePlan(plan: Plan): Plan {
   const inPlan = new Set(plan.steps.map((n) => n.id));
-  const steps = [...plan.steps].reverse().map((n) => ({ ...n, needs: n.dependents.filter((id) => inPlan.has(id)), after: [], dependents: [...n.needs, ...n.after] }));
+  const steps = [...plan.steps]
+    .reverse()
+    .map((n) => ({ ...n, needs: n.dependents.filter((id) => inPlan.has(id)), after: [], dependents: [...n.needs, ...n.after] }));
   return { steps, graph: new Map(steps.map((n) => [n.id, n])) };
 }
 

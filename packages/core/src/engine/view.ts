@@ -73,13 +73,12 @@ interface TaskHandle {
  * one-task sub-list that shows the step and settles when the scheduler reports its outcome. listr2's
  * renderers add subtasks as they appear, so a step shows up when it actually starts.
  */
-export async function listrView(options: {
-  steps: PlannedStep[];
-  live: boolean;
-  stdout: OutputStream;
-}): Promise<RunView> {
+export async function listrView(options: { steps: PlannedStep[]; live: boolean; stdout: OutputStream }): Promise<RunView> {
   const { Listr, ListrLogger, ProcessOutput, PRESET_TIMER } = await import('listr2');
-  const processOutput = new ProcessOutput(options.stdout as NodeJS.WriteStream, options.live ? undefined : (options.stdout as NodeJS.WriteStream));
+  const processOutput = new ProcessOutput(
+    options.stdout as NodeJS.WriteStream,
+    options.live ? undefined : (options.stdout as NodeJS.WriteStream),
+  );
   const logger = new ListrLogger({ useIcons: true, processOutput, toStderr: [] });
 
   const controls = new Map<string, { opened: Deferred<boolean>; outcome: Deferred<Outcome>; task?: TaskHandle; lastProgress?: string }>();

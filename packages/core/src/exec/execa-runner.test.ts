@@ -78,7 +78,8 @@ describe('createCommandRunner (real child processes)', () => {
   // Issue 8 problem 5: the last 20 lines of a linkerd failure are usage text; the `Error:` line said why.
   it('keeps the first error lines of stderr as well as its end, in the message and in stderrTail', async () => {
     const runner = createCommandRunner({ logger: memoryLogger() });
-    const script = 'echo \'Error: context "west" does not exist\' >&2; echo Usage: >&2; for i in $(seq 1 40); do echo "  --flag-$i usage" >&2; done; exit 1';
+    const script =
+      'echo \'Error: context "west" does not exist\' >&2; echo Usage: >&2; for i in $(seq 1 40); do echo "  --flag-$i usage" >&2; done; exit 1';
     const e = (await runner.run('sh', ['-c', script]).catch((x: unknown) => x)) as CommandError;
     expect(e).toBeInstanceOf(CommandError);
     for (const text of [e.stderrTail, e.message]) {
@@ -99,9 +100,7 @@ describe('createCommandRunner (real child processes)', () => {
     const pidFile = join(dir, 'grandchild.pid');
     const runner = createCommandRunner({ logger: memoryLogger(), killGraceMs: 300 });
     const started = Date.now();
-    const error = await runner
-      .run('sh', ['-c', `sleep 300 & echo $! > ${pidFile}; wait`], { timeout: 500 })
-      .catch((e: unknown) => e);
+    const error = await runner.run('sh', ['-c', `sleep 300 & echo $! > ${pidFile}; wait`], { timeout: 500 }).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(CommandError);
     expect((error as CommandError).reason).toBe('timeout');
@@ -156,7 +155,9 @@ describe('createCommandRunner (real child processes)', () => {
     expect(logger.lines.some((l) => l.includes('token=***'))).toBe(true);
     expect(logger.lines.join('\n')).not.toContain(secret);
 
-    const error = (await runner.run('sh', ['-c', `echo "bad ${secret}" >&2; exit 1`], { redact: [secret] }).catch((e: unknown) => e)) as CommandError;
+    const error = (await runner
+      .run('sh', ['-c', `echo "bad ${secret}" >&2; exit 1`], { redact: [secret] })
+      .catch((e: unknown) => e)) as CommandError;
     expect(error.message).not.toContain(secret);
     expect(error.command).not.toContain(secret);
     expect(error.stderrTail).toBe('bad ***');
@@ -166,7 +167,13 @@ describe('createCommandRunner (real child processes)', () => {
   describe('secrets registered in the process (registerSecret), e.g. a key a plugin generated', () => {
     afterEach(() => clearSecrets());
     // A made-up key: only its shape matters (PEM lines, and the base64 a chart renders into a Secret).
-    const pem = ['-----BEGIN EC PRIVATE KEY-----', 'MHcCAQEEIBkGmP2t1pNLbFDDyU2w7Xr9p0fYp0mJ3nR2Q5a7b8c9oAoGCCqGSM49', 'AwEHoUQDQgAE1s7VfB0TzX8yq3mO8pXqk4Yb9Lr2fW1uHn6vJz0cA5dE7gK2hR4s', '-----END EC PRIVATE KEY-----', ''].join('\n');
+    const pem = [
+      '-----BEGIN EC PRIVATE KEY-----',
+      'MHcCAQEEIBkGmP2t1pNLbFDDyU2w7Xr9p0fYp0mJ3nR2Q5a7b8c9oAoGCCqGSM49',
+      'AwEHoUQDQgAE1s7VfB0TzX8yq3mO8pXqk4Yb9Lr2fW1uHn6vJz0cA5dE7gK2hR4s',
+      '-----END EC PRIVATE KEY-----',
+      '',
+    ].join('\n');
     const base64 = Buffer.from(pem.trim()).toString('base64');
     const script = `printf 'apiVersion: v1\\nkind: Secret\\ndata:\\n  tls.key: %s\\n' ${base64}; printf '%s' '${pem}' >&2; printf 'last line without newline: %s' ${base64}`;
 

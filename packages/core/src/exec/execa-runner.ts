@@ -136,17 +136,28 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
     const stdout = String(result.stdout ?? '');
     const stderr = String(result.stderr ?? '');
     const exitCode = typeof result.exitCode === 'number' ? result.exitCode : -1;
-    logger.debug(`  ${file} finished in ${Date.now() - started} ms (${stopReason ?? (result.signal ? `signal ${result.signal}` : `exit ${exitCode}`)})`);
+    logger.debug(
+      `  ${file} finished in ${Date.now() - started} ms (${stopReason ?? (result.signal ? `signal ${result.signal}` : `exit ${exitCode}`)})`,
+    );
     // The lines that say what went wrong plus the end (linkerd prints `Error: ...`, then usage text).
     const tail = hide(stderrExcerpt(stderr));
 
     if (stopReason === 'timeout') {
-      throw new CommandError(`${shown} timed out after ${formatDuration(timeout ?? 0)}; its process tree was killed${tailBlock(tail)}`, shown, result.exitCode, tail, 'timeout');
+      throw new CommandError(
+        `${shown} timed out after ${formatDuration(timeout ?? 0)}; its process tree was killed${tailBlock(tail)}`,
+        shown,
+        result.exitCode,
+        tail,
+        'timeout',
+      );
     }
     if (stopReason === 'cancelled') {
       throw new CommandError(`${shown} was cancelled; its process tree was killed`, shown, result.exitCode, tail, 'cancelled');
     }
-    if (result.code === 'ENOENT' || (result.failed && result.exitCode === undefined && !result.signal && String(result.message).includes('ENOENT'))) {
+    if (
+      result.code === 'ENOENT' ||
+      (result.failed && result.exitCode === undefined && !result.signal && String(result.message).includes('ENOENT'))
+    ) {
       const cwdMissing = runOptions.cwd !== undefined && !(await isDirectory(runOptions.cwd));
       if (cwdMissing) {
         throw new CommandError(`cannot run ${shown}: working directory ${runOptions.cwd} does not exist`, shown, undefined, '', 'exit');
@@ -161,7 +172,13 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
     }
     if (result.failed && result.exitCode === undefined && !result.signal) {
       // Spawn failed for another reason (EACCES, ...).
-      throw new CommandError(`cannot run ${shown}: ${hide(String(result.originalMessage || result.message))}`, shown, undefined, tail, 'exit');
+      throw new CommandError(
+        `cannot run ${shown}: ${hide(String(result.originalMessage || result.message))}`,
+        shown,
+        undefined,
+        tail,
+        'exit',
+      );
     }
 
     const runResult: RunResult = { command: shown, exitCode, stdout, stderr };
@@ -201,7 +218,10 @@ async function isExecutableFile(path: string): Promise<boolean> {
 }
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** A copy-pasteable command line: arguments with spaces or shell metacharacters are single-quoted. */
@@ -222,7 +242,12 @@ export function redactAll(text: string, secrets: string[]): string {
 }
 
 function tailBlock(tail: string): string {
-  return tail ? `\n${tail.split('\n').map((l) => `  | ${l}`).join('\n')}` : '';
+  return tail
+    ? `\n${tail
+        .split('\n')
+        .map((l) => `  | ${l}`)
+        .join('\n')}`
+    : '';
 }
 
 function formatDuration(ms: number): string {

@@ -11,7 +11,10 @@ const ERROR_LINE = /^\s*(?:error|fatal|panic)\b|^\s*E\d{4} /i;
 export function stderrExcerpt(stderr: string, maxLines = MAX_LINES): string {
   const lines = stderr.replace(/\s+$/, '').split('\n');
   if (lines.length <= maxLines) return lines.join('\n');
-  const errors = lines.map((text, index) => ({ text, index })).filter((l) => ERROR_LINE.test(l.text)).slice(0, MAX_ERROR_LINES);
+  const errors = lines
+    .map((text, index) => ({ text, index }))
+    .filter((l) => ERROR_LINE.test(l.text))
+    .slice(0, MAX_ERROR_LINES);
   // Room left for the tail once the error lines and the "omitted" marker are in.
   const tailCount = errors.length > 0 ? maxLines - errors.length - 1 : maxLines;
   const tailStart = lines.length - tailCount;

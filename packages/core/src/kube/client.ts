@@ -31,7 +31,6 @@ const APPLY_CONCURRENCY = 8;
 const GATEKEEPER_KINDS = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService']);
 const isGatekeeper = (o: KubeObject) => GATEKEEPER_KINDS.has(o.kind);
 
-
 export function createKubeClientFactory(options: KubeClientFactoryOptions = {}): KubeClientFactory {
   const clients = new Map<string, KubeClient>();
   return {
@@ -69,7 +68,10 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       const ctx = kc.getContextObject(context);
       if (!ctx) {
         const known = kc.getContexts().map((c) => c.name);
-        throw new KubeError(`kube context "${context}" is not in kubeconfig ${where} (it has: ${known.join(', ') || 'no contexts'}). Create the cluster first, or set the cluster's \`context\` in topology.yaml.`, { context, reason: 'no-context' });
+        throw new KubeError(
+          `kube context "${context}" is not in kubeconfig ${where} (it has: ${known.join(', ') || 'no contexts'}). Create the cluster first, or set the cluster's \`context\` in topology.yaml.`,
+          { context, reason: 'no-context' },
+        );
       }
       kc.setCurrentContext(context);
       const rest = observed(createRestClient(kc), context, options.onRequest);
@@ -79,29 +81,51 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       throw e;
     }));
 
-  const fail = (message: string, object?: string, reason?: string) => new KubeError(message, { context, ...(object ? { object } : {}), ...(reason ? { reason } : {}) });
+  const fail = (message: string, object?: string, reason?: string) =>
+    new KubeError(message, { context, ...(object ? { object } : {}), ...(reason ? { reason } : {}) });
 
   async function send<T>(c: Connection, req: Parameters<RestClient['request']>[0], what: string): Promise<RestResponse<T>> {
     try {
       return await c.rest.request<T>(req);
     } catch (e) {
       if (req.signal?.aborted) throw new CancelledError(`cancelled: ${what} on context ${context}`);
-      throw fail(`cannot reach the API server of context ${context} (${c.rest.server}) for ${what}: ${(e as Error).message}`, undefined, 'unreachable');
+      throw fail(
+        `cannot reach the API server of context ${context} (${c.rest.server}) for ${what}: ${(e as Error).message}`,
+        undefined,
+        'unreachable',
+      );
     }
   }
 
   /** URL path of an object (or its collection when name is undefined). */
-  async function pathOf(c: Connection, apiVersion: string, kind: string, name: string | undefined, namespace: string | undefined, signal?: AbortSignal) {
+  async function pathOf(
+    c: Connection,
+    apiVersion: string,
+    kind: string,
+    name: string | undefined,
+    namespace: string | undefined,
+    signal?: AbortSignal,
+  ) {
     const info = await c.discovery.resolve(apiVersion, kind, signal ? { signal } : {});
     return { info, path: resourcePath(apiVersion, info, info.namespaced ? namespace : undefined, name) };
   }
 
-  async function get(apiVersion: string, kind: string, name: string, namespace?: string, signal?: AbortSignal): Promise<KubeObject | undefined> {
+  async function get(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace?: string,
+    signal?: AbortSignal,
+  ): Promise<KubeObject | undefined> {
     const c = await connect();
     const { info, path } = await pathOf(c, apiVersion, kind, name, namespace ?? c.contextNamespace, signal);
     const res = await send<KubeObject>(c, { method: 'GET', path, ...(signal ? { signal } : {}) }, `get ${kind} ${name}`);
     if (res.status === 404) return undefined;
-    if (res.status !== 200) throw fail(`get ${refOf({ kind, metadata: { name, ...(info.namespaced && namespace ? { namespace } : {}) } })} failed on context ${context}: ${statusMessage(res)}`, `${kind}/${name}`);
+    if (res.status !== 200)
+      throw fail(
+        `get ${refOf({ kind, metadata: { name, ...(info.namespaced && namespace ? { namespace } : {}) } })} failed on context ${context}: ${statusMessage(res)}`,
+        `${kind}/${name}`,
+      );
     return res.body;
   }
 
@@ -117,10 +141,20 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
     body: KubeObject;
   }
 
-  async function prepare(c: Connection, input: KubeObject, opts: ApplyOptions, fieldManager: string, retryDiscoveryMs: number): Promise<PreparedApply> {
-    const info = await c.discovery.resolve(input.apiVersion, input.kind, { retryForMs: retryDiscoveryMs, ...(opts.signal ? { signal: opts.signal } : {}) });
+  async function prepare(
+    c: Connection,
+    input: KubeObject,
+    opts: ApplyOptions,
+    fieldManager: string,
+    retryDiscoveryMs: number,
+  ): Promise<PreparedApply> {
+    const info = await c.discovery.resolve(input.apiVersion, input.kind, {
+      retryForMs: retryDiscoveryMs,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     let body = applyBody(input);
-    if (info.namespaced) body.metadata = { ...body.metadata, namespace: body.metadata.namespace ?? opts.defaultNamespace ?? c.contextNamespace };
+    if (info.namespaced)
+      body.metadata = { ...body.metadata, namespace: body.metadata.namespace ?? opts.defaultNamespace ?? c.contextNamespace };
     else if (body.metadata.namespace !== undefined) {
       // Cluster-scoped kinds have no namespace; a stray one (often from a defaulting tool) is dropped.
       const { namespace: _ns, ...metadata } = body.metadata;
@@ -144,7 +178,11 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
    * A collection the server would not list (e.g. RBAC allows get but not list) maps to `unknown`, and
    * those objects are simply applied.
    */
-  async function readLive(c: Connection, prepared: PreparedApply[], signal?: AbortSignal): Promise<Map<string, KubeObject | undefined | 'unknown'>> {
+  async function readLive(
+    c: Connection,
+    prepared: PreparedApply[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, KubeObject | undefined | 'unknown'>> {
     const live = new Map<string, KubeObject | undefined | 'unknown'>();
     const byCollection = new Map<string, PreparedApply[]>();
     for (const p of prepared) byCollection.set(p.collection, [...(byCollection.get(p.collection) ?? []), p]);
@@ -161,7 +199,12 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       do {
         const res = await send<{ items?: KubeObject[]; metadata?: { continue?: string } }>(
           c,
-          { method: 'GET', path: group[0]!.collection, query: { limit: '500', continue: cont } as Record<string, string | undefined>, ...sig },
+          {
+            method: 'GET',
+            path: group[0]!.collection,
+            query: { limit: '500', continue: cont } as Record<string, string | undefined>,
+            ...sig,
+          },
           `list ${group[0]!.body.kind}`,
         );
         if (res.status !== 200) {
@@ -181,12 +224,19 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
   }
 
   /** Applies the prepared objects whose live state differs; the rest are `unchanged` without a write. */
-  async function applyPrepared(c: Connection, p: PreparedApply, live: KubeObject | undefined | 'unknown', opts: ApplyOptions, fieldManager: string) {
+  async function applyPrepared(
+    c: Connection,
+    p: PreparedApply,
+    live: KubeObject | undefined | 'unknown',
+    opts: ApplyOptions,
+    fieldManager: string,
+  ) {
     const signal = opts.signal ? { signal: opts.signal } : {};
     let before: RestResponse<KubeObject> | undefined;
     if (live === 'unknown') {
       before = await send<KubeObject>(c, { method: 'GET', path: p.path, ...signal }, `get ${p.ref}`);
-      if (before.status !== 200 && before.status !== 404) throw fail(`get ${p.ref} failed on context ${context}: ${statusMessage(before)}`, p.ref);
+      if (before.status !== 200 && before.status !== 404)
+        throw fail(`get ${p.ref} failed on context ${context}: ${statusMessage(before)}`, p.ref);
     }
     const current = live === 'unknown' ? (before!.status === 200 ? before!.body : undefined) : live;
     const verdict = judgeUnchanged(p.body, current);
@@ -198,21 +248,41 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
 
     const res = await send<KubeObject>(
       c,
-      { method: 'PATCH', path: p.path, query: { fieldManager, force: force ? true : undefined }, body: p.body, contentType: 'application/apply-patch+yaml', ...signal },
+      {
+        method: 'PATCH',
+        path: p.path,
+        query: { fieldManager, force: force ? true : undefined },
+        body: p.body,
+        contentType: 'application/apply-patch+yaml',
+        ...signal,
+      },
       `apply ${p.ref}`,
     );
     if (res.status === 409) {
       const conflict = describeApplyConflict(res.body as KubeStatus, p.ref, fieldManager);
       throw fail(`${conflict ?? `apply of ${p.ref} conflicts: ${statusMessage(res)}`} (context ${context})`, p.ref, 'conflict');
     }
-    if (res.status !== 200 && res.status !== 201) throw fail(`apply of ${p.ref} failed on context ${context}: ${statusMessage(res)}`, p.ref, (res.body as KubeStatus | undefined)?.reason ?? `http-${res.status}`);
+    if (res.status !== 200 && res.status !== 201)
+      throw fail(
+        `apply of ${p.ref} failed on context ${context}: ${statusMessage(res)}`,
+        p.ref,
+        (res.body as KubeStatus | undefined)?.reason ?? `http-${res.status}`,
+      );
 
-    const outcome: ApplyResult['objects'][number]['outcome'] = !current || res.status === 201 ? 'created' : sameContent(current, res.body) ? 'unchanged' : 'configured';
+    const outcome: ApplyResult['objects'][number]['outcome'] =
+      !current || res.status === 201 ? 'created' : sameContent(current, res.body) ? 'unchanged' : 'configured';
     return { ref: p.ref, outcome };
   }
 
   /** Applies a group of independent objects: one read of the live state, then writes only where needed. */
-  async function applyBatch(c: Connection, objects: KubeObject[], opts: ApplyOptions, fieldManager: string, limit: number, retryFor: (o: KubeObject) => number) {
+  async function applyBatch(
+    c: Connection,
+    objects: KubeObject[],
+    opts: ApplyOptions,
+    fieldManager: string,
+    limit: number,
+    retryFor: (o: KubeObject) => number,
+  ) {
     if (objects.length === 0) return [];
     if (opts.signal?.aborted) throw new CancelledError(`apply cancelled on context ${context}`);
     const prepared = await mapInOrder(objects, APPLY_CONCURRENCY, (o) => prepare(c, o, opts, fieldManager, retryFor(o)));
@@ -229,7 +299,11 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
     name: string,
     namespace: string | undefined,
     predicate: (obj: KubeObject | undefined) => boolean,
-    waitOptions: WaitOptions & { description?: string; describeState?: (obj: KubeObject | undefined) => string; failFast?: (obj: KubeObject | undefined) => string | undefined } = {},
+    waitOptions: WaitOptions & {
+      description?: string;
+      describeState?: (obj: KubeObject | undefined) => string;
+      failFast?: (obj: KubeObject | undefined) => string | undefined;
+    } = {},
   ): Promise<KubeObject | undefined> {
     const timeoutMs = waitOptions.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
     const interval = waitOptions.intervalMs ?? DEFAULT_INTERVAL_MS;
@@ -254,7 +328,11 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw fail(`timed out after ${formatMs(timeoutMs)} waiting for ${what} on context ${context}; last observed: ${lastState}`, target, 'timeout');
+        throw fail(
+          `timed out after ${formatMs(timeoutMs)} waiting for ${what} on context ${context}; last observed: ${lastState}`,
+          target,
+          'timeout',
+        );
       }
       await sleep(Math.min(interval, remaining), waitOptions.signal);
     }
@@ -278,7 +356,11 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       result.objects.push(...(await applyBatch(c, crds, opts, fieldManager, 1, none)));
       // Custom resources in this batch need their CRDs served before they can be applied.
       for (const crd of crds) {
-        await client.waitForCrdEstablished(crd.metadata.name, { timeoutMs: CRD_WAIT_TIMEOUT_MS, intervalMs: 250, ...(opts.signal ? { signal: opts.signal } : {}) });
+        await client.waitForCrdEstablished(crd.metadata.name, {
+          timeoutMs: CRD_WAIT_TIMEOUT_MS,
+          intervalMs: 250,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
         const spec = crd.spec as { group?: string; versions?: { name: string }[] } | undefined;
         for (const v of spec?.versions ?? []) c.discovery.invalidate(`${spec?.group}/${v.name}`);
       }
@@ -289,7 +371,16 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       // rest (see applyOrder: token Secrets and Pods name them); admission webhooks and aggregated APIs
       // go last, one by one, so the Services and Deployments behind them exist first.
       result.objects.push(...(await applyBatch(c, serviceAccounts, opts, fieldManager, APPLY_CONCURRENCY, retry)));
-      result.objects.push(...(await applyBatch(c, rest.filter((o) => !isGatekeeper(o)), opts, fieldManager, APPLY_CONCURRENCY, retry)));
+      result.objects.push(
+        ...(await applyBatch(
+          c,
+          rest.filter((o) => !isGatekeeper(o)),
+          opts,
+          fieldManager,
+          APPLY_CONCURRENCY,
+          retry,
+        )),
+      );
       result.objects.push(...(await applyBatch(c, rest.filter(isGatekeeper), opts, fieldManager, 1, retry)));
       return result;
     },
@@ -307,7 +398,8 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
           { method: 'GET', path, query: { labelSelector, limit: '500', continue: cont } },
           `list ${kind}`,
         );
-        if (res.status !== 200) throw fail(`list ${kind}${namespace ? ` in ${namespace}` : ''} failed on context ${context}: ${statusMessage(res)}`, kind);
+        if (res.status !== 200)
+          throw fail(`list ${kind}${namespace ? ` in ${namespace}` : ''} failed on context ${context}: ${statusMessage(res)}`, kind);
         // List items come without apiVersion/kind; restore them so items look like applied objects.
         for (const item of res.body.items ?? []) items.push({ ...item, apiVersion, kind });
         cont = res.body.metadata?.continue || undefined;
@@ -318,9 +410,14 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
     async delete(apiVersion, kind, name, namespace) {
       const c = await connect();
       const { path } = await pathOf(c, apiVersion, kind, name, namespace ?? c.contextNamespace);
-      const res = await send(c, { method: 'DELETE', path, body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } }, `delete ${kind} ${name}`);
+      const res = await send(
+        c,
+        { method: 'DELETE', path, body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } },
+        `delete ${kind} ${name}`,
+      );
       if (res.status === 404) return false;
-      if (res.status !== 200 && res.status !== 202) throw fail(`delete ${kind} ${name} failed on context ${context}: ${statusMessage(res)}`, `${kind}/${name}`);
+      if (res.status !== 200 && res.status !== 202)
+        throw fail(`delete ${kind} ${name} failed on context ${context}: ${statusMessage(res)}`, `${kind}/${name}`);
       return true;
     },
 
@@ -328,7 +425,11 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       const c = await connect();
       const { path } = await pathOf(c, apiVersion, kind, name, namespace ?? c.contextNamespace);
       const ref = refOf({ kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
-      const res = await send(c, { method: 'PATCH', path, body: { metadata: { labels } }, contentType: 'application/merge-patch+json' }, `label ${ref}`);
+      const res = await send(
+        c,
+        { method: 'PATCH', path, body: { metadata: { labels } }, contentType: 'application/merge-patch+json' },
+        `label ${ref}`,
+      );
       if (res.status === 404) throw fail(`cannot label ${ref} on context ${context}: it does not exist`, ref, 'not-found');
       if (res.status !== 200) throw fail(`label ${ref} failed on context ${context}: ${statusMessage(res)}`, ref);
     },
@@ -360,7 +461,8 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
       return loadBalancerAddress(svc).address!;
     },
 
-    waitFor: (apiVersion, kind, name, namespace, predicate, waitOptions) => waitFor(apiVersion, kind, name, namespace, predicate, waitOptions),
+    waitFor: (apiVersion, kind, name, namespace, predicate, waitOptions) =>
+      waitFor(apiVersion, kind, name, namespace, predicate, waitOptions),
   };
   return client;
 }

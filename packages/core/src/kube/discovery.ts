@@ -28,9 +28,15 @@ export function createDiscovery(rest: RestClient, context: string): Discovery {
     const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     return rest.request<ApiResourceList>({ method: 'GET', path }).then((res) => {
       if (res.status === 404) return undefined;
-      if (res.status !== 200) throw new KubeError(`discovery of ${apiVersion} failed on context ${context}: ${statusMessage(res)}`, { context, reason: 'discovery' });
+      if (res.status !== 200)
+        throw new KubeError(`discovery of ${apiVersion} failed on context ${context}: ${statusMessage(res)}`, {
+          context,
+          reason: 'discovery',
+        });
       // Subresources (`deployments/status`) are not kinds one applies.
-      return (res.body.resources ?? []).filter((r) => !r.name.includes('/')).map(({ name, namespaced, kind }) => ({ name, namespaced, kind }));
+      return (res.body.resources ?? [])
+        .filter((r) => !r.name.includes('/'))
+        .map(({ name, namespaced, kind }) => ({ name, namespaced, kind }));
     });
   };
 

@@ -13,7 +13,10 @@ export function parseManifestText(text: string, source = 'manifest'): KubeObject
     if (doc.errors.length > 0) {
       const first = doc.errors[0]!;
       const pos = first.linePos?.[0];
-      throw new KubeError(`${source}: invalid YAML in document ${index + 1}${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${first.message.split('\n')[0]}`, { reason: 'invalid-manifest' });
+      throw new KubeError(
+        `${source}: invalid YAML in document ${index + 1}${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${first.message.split('\n')[0]}`,
+        { reason: 'invalid-manifest' },
+      );
     }
     const value = doc.toJS() as unknown;
     if (value === null || value === undefined) continue;
@@ -23,7 +26,8 @@ export function parseManifestText(text: string, source = 'manifest'): KubeObject
 }
 
 function flatten(value: unknown, where: string): KubeObject[] {
-  if (typeof value !== 'object' || Array.isArray(value)) throw new KubeError(`${where} is not a Kubernetes object`, { reason: 'invalid-manifest' });
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new KubeError(`${where} is not a Kubernetes object`, { reason: 'invalid-manifest' });
   const obj = value as Partial<KubeObject> & { items?: unknown[] };
   if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
     return obj.items.flatMap((item, i) => flatten(item, `${where} item ${i + 1}`));
@@ -52,7 +56,12 @@ export const isServiceAccount = (o: KubeObject) => o.apiVersion === 'v1' && o.ki
  *   `linkerd-service-mirror-remote-access-default-token` was lost that way when both went in parallel), and
  *   Pods naming a missing ServiceAccount are refused by the ReplicaSet controller until it exists.
  */
-export function applyOrder(objects: KubeObject[]): { namespaces: KubeObject[]; crds: KubeObject[]; serviceAccounts: KubeObject[]; rest: KubeObject[] } {
+export function applyOrder(objects: KubeObject[]): {
+  namespaces: KubeObject[];
+  crds: KubeObject[];
+  serviceAccounts: KubeObject[];
+  rest: KubeObject[];
+} {
   return {
     namespaces: objects.filter(isNamespace),
     crds: objects.filter(isCrd),
@@ -73,7 +82,15 @@ export function groupOf(apiVersion: string): string {
 
 /** Server-populated metadata that must not be sent back in an apply (it would pin versions or be rejected). */
 export function applyBody(obj: KubeObject): KubeObject {
-  const { managedFields: _m, resourceVersion: _r, uid: _u, creationTimestamp: _c, generation: _g, selfLink: _s, ...metadata } = obj.metadata as KubeObject['metadata'] & Record<string, unknown>;
+  const {
+    managedFields: _m,
+    resourceVersion: _r,
+    uid: _u,
+    creationTimestamp: _c,
+    generation: _g,
+    selfLink: _s,
+    ...metadata
+  } = obj.metadata as KubeObject['metadata'] & Record<string, unknown>;
   return { ...obj, metadata: metadata };
 }
 
@@ -89,9 +106,12 @@ export function describeApplyConflict(status: KubeStatus, ref: string, fieldMana
     const manager = /conflict with "([^"]+)"/.exec(cause.message ?? '')?.[1] ?? 'another field manager';
     byManager.set(manager, [...(byManager.get(manager) ?? []), cause.field ?? '(unknown field)']);
   }
-  const owners = byManager.size > 0
-    ? [...byManager].map(([manager, fields]) => `field${fields.length === 1 ? '' : 's'} ${fields.join(', ')} owned by field manager "${manager}"`).join('; ')
-    : (status.message ?? 'fields owned by another field manager');
+  const owners =
+    byManager.size > 0
+      ? [...byManager]
+          .map(([manager, fields]) => `field${fields.length === 1 ? '' : 's'} ${fields.join(', ')} owned by field manager "${manager}"`)
+          .join('; ')
+      : (status.message ?? 'fields owned by another field manager');
   return (
     `server-side apply of ${ref} as field manager "${fieldManager}" conflicts: ${owners}. ` +
     `Another tool (or a manual kubectl edit) set ${byManager.size > 0 || causes.length > 0 ? 'these fields' : 'them'} to different values. ` +

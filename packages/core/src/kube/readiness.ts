@@ -45,7 +45,10 @@ export function rolloutReadiness(kind: 'Deployment' | 'DaemonSet' | 'StatefulSet
   let ready = updated === replicas && available === replicas && total <= replicas;
   if (kind === 'StatefulSet') {
     const ready_ = n(status.readyReplicas);
-    const revisionsMatch = w.spec?.updateStrategy?.type === 'OnDelete' || status.updateRevision === undefined || status.currentRevision === status.updateRevision;
+    const revisionsMatch =
+      w.spec?.updateStrategy?.type === 'OnDelete' ||
+      status.updateRevision === undefined ||
+      status.currentRevision === status.updateRevision;
     ready = ready && ready_ === replicas && revisionsMatch;
     if (!revisionsMatch) state += `, currentRevision ${String(status.currentRevision)} != updateRevision ${String(status.updateRevision)}`;
   }
@@ -62,21 +65,40 @@ interface Condition {
 /** A CRD is usable once Established; NamesAccepted=False will never resolve by waiting. */
 export function crdReadiness(obj: KubeObject | undefined): Readiness & { failed?: string } {
   if (!obj) return { ready: false, state: 'CustomResourceDefinition does not exist' };
-  const conditions = ((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []);
+  const conditions = (obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
   const established = conditions.find((c) => c.type === 'Established');
   const names = conditions.find((c) => c.type === 'NamesAccepted');
-  if (names?.status === 'False') return { ready: false, state: `NamesAccepted=False: ${names.message ?? names.reason ?? ''}`, failed: names.message ?? names.reason ?? 'names not accepted' };
+  if (names?.status === 'False')
+    return {
+      ready: false,
+      state: `NamesAccepted=False: ${names.message ?? names.reason ?? ''}`,
+      failed: names.message ?? names.reason ?? 'names not accepted',
+    };
   if (established?.status === 'True') return { ready: true, state: 'Established' };
-  return { ready: false, state: conditions.length ? conditions.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`).join(', ') : 'no conditions yet' };
+  return {
+    ready: false,
+    state: conditions.length
+      ? conditions.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`).join(', ')
+      : 'no conditions yet',
+  };
 }
 
 /** The first LoadBalancer ingress address (IP, else hostname) of a Service. */
 export function loadBalancerAddress(obj: KubeObject | undefined): Readiness & { address?: string } {
   if (!obj) return { ready: false, state: 'Service does not exist' };
   const spec = obj.spec as { type?: string } | undefined;
-  const ingress = (obj.status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer?.ingress ?? [];
+  const ingress =
+    (obj.status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer?.ingress ?? [];
   const address = ingress.map((i) => i.ip ?? i.hostname).find((a): a is string => !!a);
   if (address) return { ready: true, state: `address ${address}`, address };
-  if (spec?.type !== 'LoadBalancer') return { ready: false, state: `Service type is ${spec?.type ?? 'ClusterIP'}, not LoadBalancer, so it will never get an external address` };
-  return { ready: false, state: 'type LoadBalancer but no ingress address assigned yet (is a load-balancer implementation such as MetalLB running and does its pool have free addresses?)' };
+  if (spec?.type !== 'LoadBalancer')
+    return {
+      ready: false,
+      state: `Service type is ${spec?.type ?? 'ClusterIP'}, not LoadBalancer, so it will never get an external address`,
+    };
+  return {
+    ready: false,
+    state:
+      'type LoadBalancer but no ingress address assigned yet (is a load-balancer implementation such as MetalLB running and does its pool have free addresses?)',
+  };
 }

@@ -53,22 +53,34 @@ export function createRestClient(kc: KubeConfig): RestClient {
       headers['Content-Length'] = payload.length;
     }
     return new Promise<RestResponse<T>>((resolve, reject) => {
-      const r = transport.request(url, { ...options, method: req.method, headers, ...(req.signal ? { signal: req.signal } : {}), timeout: req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = text ? JSON.parse(text) : undefined;
-          } catch {
-            // Non-JSON error bodies (proxies, plain-text 5xx) are returned as text.
-          }
-          resolve({ status: res.statusCode ?? 0, body: body as T });
-        });
-      });
-      r.on('timeout', () => r.destroy(new Error(`request ${req.method} ${req.path} timed out after ${req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS} ms`)));
+      const r = transport.request(
+        url,
+        {
+          ...options,
+          method: req.method,
+          headers,
+          ...(req.signal ? { signal: req.signal } : {}),
+          timeout: req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = text;
+            try {
+              body = text ? JSON.parse(text) : undefined;
+            } catch {
+              // Non-JSON error bodies (proxies, plain-text 5xx) are returned as text.
+            }
+            resolve({ status: res.statusCode ?? 0, body: body as T });
+          });
+        },
+      );
+      r.on('timeout', () =>
+        r.destroy(new Error(`request ${req.method} ${req.path} timed out after ${req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS} ms`)),
+      );
       r.on('error', reject);
       if (payload) r.write(payload);
       r.end();

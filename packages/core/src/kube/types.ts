@@ -2,7 +2,13 @@
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
   [key: string]: unknown;
 }
 
@@ -39,14 +45,27 @@ export interface KubeClient {
   list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<KubeObject[]>;
   delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<boolean>;
   /** Merge-patch labels onto an existing object. */
-  label(apiVersion: string, kind: string, name: string, namespace: string | undefined, labels: Record<string, string | null>): Promise<void>;
+  label(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    labels: Record<string, string | null>,
+  ): Promise<void>;
   waitForCrdEstablished(name: string, options?: WaitOptions): Promise<void>;
   /** Waits until a Deployment/DaemonSet/StatefulSet has rolled out (observedGeneration, updated and available replicas). */
   waitForRollout(kind: 'Deployment' | 'DaemonSet' | 'StatefulSet', name: string, namespace: string, options?: WaitOptions): Promise<void>;
   /** Waits for a LoadBalancer Service to get an ingress IP or hostname and returns it. */
   waitForLoadBalancer(name: string, namespace: string, options?: WaitOptions): Promise<string>;
   /** Polls `predicate` on an object until it returns true. */
-  waitFor(apiVersion: string, kind: string, name: string, namespace: string | undefined, predicate: (obj: KubeObject | undefined) => boolean, options?: WaitOptions & { description?: string }): Promise<KubeObject | undefined>;
+  waitFor(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    predicate: (obj: KubeObject | undefined) => boolean,
+    options?: WaitOptions & { description?: string },
+  ): Promise<KubeObject | undefined>;
 }
 
 /** Produces a client per kube context, from a kubeconfig file (or the default loading rules). */

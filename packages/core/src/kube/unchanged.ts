@@ -41,7 +41,8 @@ export function judgeUnchanged(body: KubeObject, live: KubeObject | undefined): 
   if (!live) return { unchanged: false, reason: 'absent', drift: false };
   const want = body.metadata.annotations?.[APPLIED_HASH_ANNOTATION];
   const have = live.metadata.annotations?.[APPLIED_HASH_ANNOTATION];
-  if (!want || want !== have) return { unchanged: false, reason: have ? 'configuration changed' : 'never applied by meshspec', drift: false };
+  if (!want || want !== have)
+    return { unchanged: false, reason: have ? 'configuration changed' : 'never applied by meshspec', drift: false };
   const { data: _d, stringData, ...rest } = body as KubeObject & { data?: unknown; stringData?: Record<string, string> };
   const path = firstDifference(body.kind === 'Secret' && stringData ? rest : body, live);
   if (path !== undefined) return { unchanged: false, reason: `live value differs at ${path || '(root)'}`, drift: true };
@@ -93,6 +94,8 @@ function isEmpty(v: unknown): boolean {
 
 export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }

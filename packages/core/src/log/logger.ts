@@ -112,7 +112,10 @@ export function createLogger(options: LoggerOptions = {}): MeshspecLogger {
         stream.write(`${tag}${body}\n`);
       }
       if (sink.file) {
-        const line = body.length > MAX_LOG_LINE_CHARS ? `${body.slice(0, MAX_LOG_LINE_CHARS)}… (${body.length - MAX_LOG_LINE_CHARS} more characters)` : body;
+        const line =
+          body.length > MAX_LOG_LINE_CHARS
+            ? `${body.slice(0, MAX_LOG_LINE_CHARS)}… (${body.length - MAX_LOG_LINE_CHARS} more characters)`
+            : body;
         append(`${new Date().toISOString()} ${level.padEnd(5)} ${line}\n`);
       }
     };

@@ -36,7 +36,10 @@ export function allocateSubnets(options: AllocateSubnetsOptions): Ipv4Cidr[] {
   const taken: Ipv4Range[] = (options.avoid ?? []).map(toRange);
   const found: Ipv4Cidr[] = [];
   // Two passes: from startAt to the end of the pool, then wrap around to the beginning.
-  for (const [from, to] of [[first, pool.end], [pool.start, first - 1]] as const) {
+  for (const [from, to] of [
+    [first, pool.end],
+    [pool.start, first - 1],
+  ] as const) {
     let cursor = from;
     while (found.length < options.count && cursor + size - 1 <= to) {
       const candidate = { start: cursor, end: cursor + size - 1 };
@@ -76,7 +79,10 @@ export interface CarveRangesOptions {
  */
 export function carveRanges(subnet: string | Ipv4Cidr, options: CarveRangesOptions): Ipv4Range[] {
   const whole = cidrToRange(cidrArg(subnet));
-  const usable = { start: Math.max(whole.start + 1, options.area?.start ?? 0), end: Math.min(whole.end - 1, options.area?.end ?? Infinity) };
+  const usable = {
+    start: Math.max(whole.start + 1, options.area?.start ?? 0),
+    end: Math.min(whole.end - 1, options.area?.end ?? Infinity),
+  };
   const taken: Ipv4Range[] = (options.avoid ?? []).map((a) => (typeof a === 'number' ? { start: a, end: a } : toRange(a)));
   const found: Ipv4Range[] = [];
   const downwards = (options.from ?? 'top') === 'top';

@@ -73,9 +73,15 @@ interface SubnetEntry {
  * Every problem with the (resolved) subnets of `clusters`, reported as `source` (the provider's name);
  * `runtime` names what runs the clusters in messages (kind, kwok).
  */
-export function clusterSubnetDiagnostics(clusters: Record<string, ClusterSubnetSpec>, ctx: Pick<ValidateContext, 'diagnostic'>, source: string, runtime: string): Diagnostic[] {
+export function clusterSubnetDiagnostics(
+  clusters: Record<string, ClusterSubnetSpec>,
+  ctx: Pick<ValidateContext, 'diagnostic'>,
+  source: string,
+  runtime: string,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const report = (path: Array<string | number>, message: string, fix: string) => diagnostics.push({ ...ctx.diagnostic(path, message, fix), source });
+  const report = (path: Array<string | number>, message: string, fix: string) =>
+    diagnostics.push({ ...ctx.diagnostic(path, message, fix), source });
   // First pass: every subnet parses; collect the networks for the overlap checks.
   const entries: SubnetEntry[] = [];
   for (const [cluster, spec] of Object.entries(clusters)) {
@@ -83,16 +89,28 @@ export function clusterSubnetDiagnostics(clusters: Record<string, ClusterSubnetS
       const value = spec[key];
       const path = ['clusters', cluster, key];
       if (value === undefined) {
-        report(['clusters', cluster], `cluster ${cluster} has no ${key} and no free /16 is left in ${SUBNET_POOL}`, `write ${key} for cluster ${cluster} explicitly`);
+        report(
+          ['clusters', cluster],
+          `cluster ${cluster} has no ${key} and no free /16 is left in ${SUBNET_POOL}`,
+          `write ${key} for cluster ${cluster} explicitly`,
+        );
         continue;
       }
       const parsed = typeof value === 'string' ? parseCidr(value) : undefined;
       if (parsed?.family === 6) {
-        report(path, `${key} ${value} is IPv6; meshspec's ${runtime} clusters are IPv4 only`, `use an IPv4 CIDR such as ${key === 'podSubnet' ? '10.244.0.0/16' : '10.96.0.0/16'}`);
+        report(
+          path,
+          `${key} ${value} is IPv6; meshspec's ${runtime} clusters are IPv4 only`,
+          `use an IPv4 CIDR such as ${key === 'podSubnet' ? '10.244.0.0/16' : '10.96.0.0/16'}`,
+        );
         continue;
       }
       if (!parsed) {
-        report(path, `${key} ${JSON.stringify(value)} is not an IPv4 CIDR (a.b.c.d/n)`, `write a CIDR such as ${key === 'podSubnet' ? '10.244.0.0/16' : '10.96.0.0/16'}`);
+        report(
+          path,
+          `${key} ${JSON.stringify(value)} is not an IPv4 CIDR (a.b.c.d/n)`,
+          `write a CIDR such as ${key === 'podSubnet' ? '10.244.0.0/16' : '10.96.0.0/16'}`,
+        );
         continue;
       }
       entries.push({ cluster, key, text: value as string, network: networkOf(parsed) });
@@ -118,7 +136,9 @@ export function clusterSubnetDiagnostics(clusters: Record<string, ClusterSubnetS
     const clash = entries.slice(0, index).find((earlier) => overlaps(earlier.network, entry.network));
     if (hasHostBits(parseCidr(entry.text) as Ipv4Cidr)) {
       // The network itself is the right value unless it collides; then only a free range helps.
-      const fix = clash ? `use a free range of the same size instead, e.g. ${entry.key}: ${freeLike(entry) ?? `a /${entry.network.prefix} outside the other clusters' ranges`}` : `write ${entry.key}: ${network}`;
+      const fix = clash
+        ? `use a free range of the same size instead, e.g. ${entry.key}: ${freeLike(entry) ?? `a /${entry.network.prefix} outside the other clusters' ranges`}`
+        : `write ${entry.key}: ${network}`;
       report(path, `${entry.text} has host bits set; its network is ${network}`, fix);
     }
     if (clash) {
@@ -128,20 +148,38 @@ export function clusterSubnetDiagnostics(clusters: Record<string, ClusterSubnetS
       report(
         path,
         `${entry.key} ${shown} of cluster ${entry.cluster} overlaps ${whose}${clash.cluster === entry.cluster ? ` ${clash.text}` : ''}; clusters must not share pod or service ranges`,
-        free ? `use a free /${entry.network.prefix} such as ${entry.key}: ${free}` : `choose a /${entry.network.prefix} that overlaps no other cluster's pod or service range`,
+        free
+          ? `use a free /${entry.network.prefix} such as ${entry.key}: ${free}`
+          : `choose a /${entry.network.prefix} that overlaps no other cluster's pod or service range`,
       );
     }
     if (entry.key === 'serviceSubnet' && entry.network.prefix > MAX_SERVICE_PREFIX) {
-      report(path, `serviceSubnet ${entry.text} is too small: it holds ${2 ** (32 - entry.network.prefix)} addresses, and ${runtime} puts kube-dns at the 10th`, `use a /${MAX_SERVICE_PREFIX} or larger range, e.g. ${formatCidr({ ...entry.network, prefix: 16 })}`);
+      report(
+        path,
+        `serviceSubnet ${entry.text} is too small: it holds ${2 ** (32 - entry.network.prefix)} addresses, and ${runtime} puts kube-dns at the 10th`,
+        `use a /${MAX_SERVICE_PREFIX} or larger range, e.g. ${formatCidr({ ...entry.network, prefix: 16 })}`,
+      );
     }
     if (entry.key === 'podSubnet' && entry.network.prefix < MIN_POD_PREFIX) {
-      report(path, `podSubnet ${entry.text} is too large: it covers ${entry.network.prefix === 0 ? 'every address' : `2^${32 - entry.network.prefix} addresses`}, including the docker network and the service ranges`, `use a /16 such as ${freeLike({ ...entry, network: { ...entry.network, prefix: 16 } }) ?? '10.244.0.0/16'}`);
+      report(
+        path,
+        `podSubnet ${entry.text} is too large: it covers ${entry.network.prefix === 0 ? 'every address' : `2^${32 - entry.network.prefix} addresses`}, including the docker network and the service ranges`,
+        `use a /16 such as ${freeLike({ ...entry, network: { ...entry.network, prefix: 16 } }) ?? '10.244.0.0/16'}`,
+      );
     }
     if (entry.key === 'podSubnet' && entry.network.prefix > MAX_POD_PREFIX) {
-      report(path, `podSubnet ${entry.text} is too small: each node gets a /${MAX_POD_PREFIX} of it`, `use a /16 such as ${formatCidr({ ...entry.network, prefix: 16 })}`);
+      report(
+        path,
+        `podSubnet ${entry.text} is too small: each node gets a /${MAX_POD_PREFIX} of it`,
+        `use a /16 such as ${formatCidr({ ...entry.network, prefix: 16 })}`,
+      );
     }
     if (entry.key === 'serviceSubnet' && entry.network.prefix < MIN_SERVICE_PREFIX) {
-      report(path, `serviceSubnet ${entry.text} is larger than /${MIN_SERVICE_PREFIX}, which kube-apiserver refuses`, `use a /${MIN_SERVICE_PREFIX} or smaller range, e.g. ${formatCidr({ ...entry.network, prefix: 16 })}`);
+      report(
+        path,
+        `serviceSubnet ${entry.text} is larger than /${MIN_SERVICE_PREFIX}, which kube-apiserver refuses`,
+        `use a /${MIN_SERVICE_PREFIX} or smaller range, e.g. ${formatCidr({ ...entry.network, prefix: 16 })}`,
+      );
     }
   });
 

@@ -21,4 +21,13 @@ export {
   type Cidr,
 } from './ipv4.js';
 export { allocateSubnets, findFreeSubnet, carveRanges, type AllocateSubnetsOptions, type CarveRangesOptions } from './allocate.js';
-export { assignClusterSubnets, clusterSubnetDiagnostics, explicitSubnets, SUBNET_POOL, DEFAULT_POD_SUBNET_START, DEFAULT_SERVICE_SUBNET_START, DEFAULT_SUBNET_PREFIX, type ClusterSubnetSpec } from './cluster-subnets.js';
+export {
+  assignClusterSubnets,
+  clusterSubnetDiagnostics,
+  explicitSubnets,
+  SUBNET_POOL,
+  DEFAULT_POD_SUBNET_START,
+  DEFAULT_SERVICE_SUBNET_START,
+  DEFAULT_SUBNET_PREFIX,
+  type ClusterSubnetSpec,
+} from './cluster-subnets.js';

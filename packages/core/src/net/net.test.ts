@@ -94,9 +94,12 @@ describe('ranges', () => {
     expect(formatRange(range(text))).toBe(formatted);
   });
 
-  it.each(['172.18.0.70-172.18.0.61', '172.18.0.61', '1-2', '172.18.0.1-172.18.0.2-172.18.0.3', 'fc00::/64'])('parseIpv4Range rejects %j', (text) => {
-    expect(parseIpv4Range(text)).toBeUndefined();
-  });
+  it.each(['172.18.0.70-172.18.0.61', '172.18.0.61', '1-2', '172.18.0.1-172.18.0.2-172.18.0.3', 'fc00::/64'])(
+    'parseIpv4Range rejects %j',
+    (text) => {
+      expect(parseIpv4Range(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('overlaps / contains', () => {
@@ -135,17 +138,31 @@ describe('allocateSubnets', () => {
   const names = (list: ReturnType<typeof allocateSubnets>) => list.map(formatCidr);
 
   it('allocates consecutive /16s from the start address', () => {
-    expect(names(allocateSubnets({ within: '10.0.0.0/8', startAt: '10.244.0.0', prefix: 16, count: 3 }))).toEqual(['10.244.0.0/16', '10.245.0.0/16', '10.246.0.0/16']);
+    expect(names(allocateSubnets({ within: '10.0.0.0/8', startAt: '10.244.0.0', prefix: 16, count: 3 }))).toEqual([
+      '10.244.0.0/16',
+      '10.245.0.0/16',
+      '10.246.0.0/16',
+    ]);
   });
 
   it('skips ranges in use, including wider ones', () => {
     const avoid = [cidr('10.96.0.0/12'), cidr('10.245.0.0/16')];
-    expect(names(allocateSubnets({ within: '10.0.0.0/8', startAt: '10.96.0.0', prefix: 16, count: 2, avoid }))).toEqual(['10.112.0.0/16', '10.113.0.0/16']);
-    expect(names(allocateSubnets({ within: '10.0.0.0/8', startAt: '10.244.0.0', prefix: 16, count: 2, avoid }))).toEqual(['10.244.0.0/16', '10.246.0.0/16']);
+    expect(names(allocateSubnets({ within: '10.0.0.0/8', startAt: '10.96.0.0', prefix: 16, count: 2, avoid }))).toEqual([
+      '10.112.0.0/16',
+      '10.113.0.0/16',
+    ]);
+    expect(names(allocateSubnets({ within: '10.0.0.0/8', startAt: '10.244.0.0', prefix: 16, count: 2, avoid }))).toEqual([
+      '10.244.0.0/16',
+      '10.246.0.0/16',
+    ]);
   });
 
   it('wraps around to the pool start when the top is used up', () => {
-    expect(names(allocateSubnets({ within: '10.0.0.0/8', startAt: '10.254.0.0', prefix: 16, count: 3 }))).toEqual(['10.254.0.0/16', '10.255.0.0/16', '10.0.0.0/16']);
+    expect(names(allocateSubnets({ within: '10.0.0.0/8', startAt: '10.254.0.0', prefix: 16, count: 3 }))).toEqual([
+      '10.254.0.0/16',
+      '10.255.0.0/16',
+      '10.0.0.0/16',
+    ]);
   });
 
   it('rounds an unaligned start up to the next block', () => {
@@ -153,7 +170,9 @@ describe('allocateSubnets', () => {
   });
 
   it('returns fewer when the pool is exhausted', () => {
-    expect(allocateSubnets({ within: '10.0.0.0/15', prefix: 16, count: 3, avoid: [cidr('10.0.0.0/16')] }).map(formatCidr)).toEqual(['10.1.0.0/16']);
+    expect(allocateSubnets({ within: '10.0.0.0/15', prefix: 16, count: 3, avoid: [cidr('10.0.0.0/16')] }).map(formatCidr)).toEqual([
+      '10.1.0.0/16',
+    ]);
     expect(findFreeSubnet({ within: '10.0.0.0/16', prefix: 16, avoid: [cidr('10.0.0.0/24')] })).toBeUndefined();
     expect(findFreeSubnet({ within: '10.0.0.0/16', prefix: 12 })).toBeUndefined();
   });
@@ -163,20 +182,33 @@ describe('carveRanges', () => {
   const formatted = (list: ReturnType<typeof carveRanges>) => list.map(formatRange);
 
   it('carves from the top, below the broadcast address', () => {
-    expect(formatted(carveRanges('172.18.0.0/16', { size: 10, count: 2 }))).toEqual(['172.18.255.245-172.18.255.254', '172.18.255.235-172.18.255.244']);
+    expect(formatted(carveRanges('172.18.0.0/16', { size: 10, count: 2 }))).toEqual([
+      '172.18.255.245-172.18.255.254',
+      '172.18.255.235-172.18.255.244',
+    ]);
   });
 
   it('carves from the bottom, above the network address', () => {
-    expect(formatted(carveRanges('172.18.0.0/24', { size: 10, count: 2, from: 'bottom' }))).toEqual(['172.18.0.1-172.18.0.10', '172.18.0.11-172.18.0.20']);
+    expect(formatted(carveRanges('172.18.0.0/24', { size: 10, count: 2, from: 'bottom' }))).toEqual([
+      '172.18.0.1-172.18.0.10',
+      '172.18.0.11-172.18.0.20',
+    ]);
   });
 
   it('steps around addresses to avoid', () => {
     const avoid = [range('172.18.255.240-172.18.255.250'), parseIpv4('172.18.255.225')!];
-    expect(formatted(carveRanges('172.18.0.0/16', { size: 5, count: 3, avoid }))).toEqual(['172.18.255.235-172.18.255.239', '172.18.255.230-172.18.255.234', '172.18.255.220-172.18.255.224']);
+    expect(formatted(carveRanges('172.18.0.0/16', { size: 5, count: 3, avoid }))).toEqual([
+      '172.18.255.235-172.18.255.239',
+      '172.18.255.230-172.18.255.234',
+      '172.18.255.220-172.18.255.224',
+    ]);
   });
 
   it('stays inside the given area and returns fewer when it runs out', () => {
     const area = range('172.18.0.128-172.18.0.255');
-    expect(formatted(carveRanges('172.18.0.0/24', { size: 60, count: 3, area }))).toEqual(['172.18.0.195-172.18.0.254', '172.18.0.135-172.18.0.194']);
+    expect(formatted(carveRanges('172.18.0.0/24', { size: 60, count: 3, area }))).toEqual([
+      '172.18.0.195-172.18.0.254',
+      '172.18.0.135-172.18.0.194',
+    ]);
   });
 });

@@ -14,7 +14,14 @@ const providerNamed = (name: string, realContainers: boolean) =>
     steps: () => [],
     // Providers also write each cluster's context in resolve: the engine talks to clusters through it.
     resolve: (topology, section) =>
-      section === undefined ? topology : { ...topology, clusters: Object.fromEntries(Object.entries(topology.clusters).map(([c, spec]) => [c, { ...spec, context: spec.context ?? `${name}-${c}` }])) },
+      section === undefined
+        ? topology
+        : {
+            ...topology,
+            clusters: Object.fromEntries(
+              Object.entries(topology.clusters).map(([c, spec]) => [c, { ...spec, context: spec.context ?? `${name}-${c}` }]),
+            ),
+          },
     providesClusters: (topology, section): ProvidedCluster[] =>
       section === undefined
         ? []
@@ -63,7 +70,17 @@ describe('cluster-provider contract', () => {
   });
 
   it('rejects two providers claiming one cluster, positioned at the second claim, one error per cluster', async () => {
-    const text = ['apiVersion: meshspec.dev/v1alpha1', 'kind: Topology', 'metadata: { name: t }', 'clusters:', '  east: {}', '  west: {}', 'realClusters: {}', 'simClusters: {}', ''].join('\n');
+    const text = [
+      'apiVersion: meshspec.dev/v1alpha1',
+      'kind: Topology',
+      'metadata: { name: t }',
+      'clusters:',
+      '  east: {}',
+      '  west: {}',
+      'realClusters: {}',
+      'simClusters: {}',
+      '',
+    ].join('\n');
     const error = await validateTopology({ text, file: 'topology.yaml', plugins: [real, sim] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TopologyError);
     const lines = (error as TopologyError).diagnostics.map((d) => `${d.line}:${d.column} ${d.path}: ${d.message} (${d.fix})`);
@@ -74,7 +91,15 @@ describe('cluster-provider contract', () => {
   });
 
   it('accepts one provider', async () => {
-    const text = ['apiVersion: meshspec.dev/v1alpha1', 'kind: Topology', 'metadata: { name: t }', 'clusters:', '  east: {}', 'simClusters: {}', ''].join('\n');
+    const text = [
+      'apiVersion: meshspec.dev/v1alpha1',
+      'kind: Topology',
+      'metadata: { name: t }',
+      'clusters:',
+      '  east: {}',
+      'simClusters: {}',
+      '',
+    ].join('\n');
     await expect(validateTopology({ text, file: 'topology.yaml', plugins: [real, sim] })).resolves.toBeDefined();
   });
 });

@@ -48,8 +48,15 @@ export interface ClusterDirectory {
 export type ClusterProviderPlugin = Pick<Plugin, 'name' | 'key' | 'providesClusters'>;
 
 /** Every claim, in plugin order (duplicates included: validate reports them). */
-export function clusterClaims(topology: Topology, plugins: readonly ClusterProviderPlugin[]): { provider: string; claim: ProvidedCluster }[] {
-  return plugins.flatMap((plugin) => (plugin.providesClusters ? plugin.providesClusters(topology, topology[plugin.key] as never).map((claim) => ({ provider: plugin.name, claim })) : []));
+export function clusterClaims(
+  topology: Topology,
+  plugins: readonly ClusterProviderPlugin[],
+): { provider: string; claim: ProvidedCluster }[] {
+  return plugins.flatMap((plugin) =>
+    plugin.providesClusters
+      ? plugin.providesClusters(topology, topology[plugin.key] as never).map((claim) => ({ provider: plugin.name, claim }))
+      : [],
+  );
 }
 
 export function clusterDirectory(topology: Topology, plugins: readonly ClusterProviderPlugin[]): ClusterDirectory {
@@ -80,7 +87,11 @@ export function clusterDirectory(topology: Topology, plugins: readonly ClusterPr
 }
 
 /** Two providers claiming one cluster: one positioned error per cluster, at the second claim. */
-export function providerConflicts(topology: Topology, plugins: readonly ClusterProviderPlugin[], ctx: Pick<ValidateContext, 'diagnostic'>): Diagnostic[] {
+export function providerConflicts(
+  topology: Topology,
+  plugins: readonly ClusterProviderPlugin[],
+  ctx: Pick<ValidateContext, 'diagnostic'>,
+): Diagnostic[] {
   const first = new Map<string, { provider: string; claim: ProvidedCluster }>();
   const diagnostics: Diagnostic[] = [];
   for (const entry of clusterClaims(topology, plugins)) {

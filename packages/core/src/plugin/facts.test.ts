@@ -4,7 +4,13 @@ import { definePlugin } from './define.js';
 import { factsAccess, factsOf } from './facts.js';
 import type { Topology } from './types.js';
 
-const topology = (extra: Record<string, unknown> = {}): Topology => ({ apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: { a: {}, b: {} }, ...extra });
+const topology = (extra: Record<string, unknown> = {}): Topology => ({
+  apiVersion: 'meshspec.dev/v1alpha1',
+  kind: 'Topology',
+  metadata: { name: 't' },
+  clusters: { a: {}, b: {} },
+  ...extra,
+});
 
 let computed = 0;
 const provider = definePlugin<{ size?: number }, { clusters: string[]; size: number; stepOf(cluster: string): string }>({
@@ -40,21 +46,33 @@ describe('plugin facts', () => {
   it('refuses a plugin that does not declare the provider, saying what to add', () => {
     const access = factsAccess(topology(), { name: 'sneaky', dependsOn: ['other'] });
     expect(() => access.facts(provider)).toThrow(PluginError);
-    expect(() => access.facts(provider)).toThrow("plugin sneaky reads the facts of plugin provider but does not declare it; add 'provider' to dependsOn (or optionalDependsOn");
+    expect(() => access.facts(provider)).toThrow(
+      "plugin sneaky reads the facts of plugin provider but does not declare it; add 'provider' to dependsOn (or optionalDependsOn",
+    );
   });
 
   it('refuses a plugin that publishes no facts', () => {
-    expect(() => factsAccess(topology(), { name: 'user', dependsOn: ['silent'] }).facts(silent)).toThrow('plugin silent publishes no facts');
+    expect(() => factsAccess(topology(), { name: 'user', dependsOn: ['silent'] }).facts(silent)).toThrow(
+      'plugin silent publishes no facts',
+    );
   });
 });
 
 describe('plugin facts through the engine', () => {
-  const sneaky = definePlugin({ name: 'sneaky', schema: { type: 'object' }, steps: () => [], validate: (_t, _s, ctx) => (ctx.facts(provider).size > 0 ? [] : []) });
+  const sneaky = definePlugin({
+    name: 'sneaky',
+    schema: { type: 'object' },
+    steps: () => [],
+    validate: (_t, _s, ctx) => (ctx.facts(provider).size > 0 ? [] : []),
+  });
 
-  it('reports an undeclared read in validate as that plugin\'s problem, with the fix', async () => {
+  it("reports an undeclared read in validate as that plugin's problem, with the fix", async () => {
     const { validateTopology } = await import('../topology/validate.js');
     const text = 'apiVersion: meshspec.dev/v1alpha1\nkind: Topology\nmetadata: { name: t }\nclusters:\n  a: { context: a }\nsneaky: {}\n';
-    const error = await validateTopology({ text, file: 'topology.yaml', plugins: [provider, sneaky] }).then(() => undefined, (e: unknown) => e);
+    const error = await validateTopology({ text, file: 'topology.yaml', plugins: [provider, sneaky] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TopologyError);
     const messages = (error as TopologyError).diagnostics.map((d) => `${d.source}: ${d.message}`).join('\n');
     expect(messages).toContain('sneaky');

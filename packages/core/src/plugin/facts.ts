@@ -24,7 +24,11 @@ export function factsOf<F>(plugin: Plugin<never, F>, topology: Topology): F {
  * computed once per topology. `consumer` undefined (tests of one plugin alone) skips the declaration check.
  * `providers`: the loaded plugins, asked which clusters they provide (`ctx.clusters`).
  */
-export function factsAccess(topology: Topology, consumer: FactsConsumer | undefined, providers: readonly ClusterProviderPlugin[] = []): FactsAccess {
+export function factsAccess(
+  topology: Topology,
+  consumer: FactsConsumer | undefined,
+  providers: readonly ClusterProviderPlugin[] = [],
+): FactsAccess {
   const cache = new Map<string, unknown>();
   let clusters: ClusterDirectory | undefined;
   return {

@@ -7,7 +7,13 @@ const plugin = (name: string, dependsOn: string[] = []) => definePlugin({ name, 
 
 describe('orderPlugins', () => {
   it('puts dependencies first and otherwise keeps the given order', () => {
-    const ordered = orderPlugins([plugin('smi', ['linkerd']), plugin('workloads'), plugin('linkerd', ['kind', 'metallb']), plugin('metallb', ['kind']), plugin('kind')]);
+    const ordered = orderPlugins([
+      plugin('smi', ['linkerd']),
+      plugin('workloads'),
+      plugin('linkerd', ['kind', 'metallb']),
+      plugin('metallb', ['kind']),
+      plugin('kind'),
+    ]);
     expect(ordered.map((p) => p.name)).toEqual(['kind', 'metallb', 'linkerd', 'smi', 'workloads']);
   });
 
@@ -37,6 +43,9 @@ describe('orderPlugins', () => {
 describe('orderPlugins with optional dependencies', () => {
   const optional = (name: string, optionalDependsOn: string[]) => definePlugin({ name, optionalDependsOn, steps: () => [] });
   it('puts a loaded optional dependency first and ignores an absent one', () => {
-    expect(orderPlugins([optional('linkerd', ['metallb', 'workloads']), plugin('metallb')]).map((p) => p.name)).toEqual(['metallb', 'linkerd']);
+    expect(orderPlugins([optional('linkerd', ['metallb', 'workloads']), plugin('metallb')]).map((p) => p.name)).toEqual([
+      'metallb',
+      'linkerd',
+    ]);
   });
 });

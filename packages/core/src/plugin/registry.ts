@@ -20,9 +20,7 @@ export function orderPlugins<P extends Plugin>(plugins: readonly P[]): P[] {
   for (const plugin of plugins) {
     for (const dependency of plugin.dependsOn ?? []) {
       if (!byName.has(dependency)) {
-        throw new PluginError(
-          `plugin ${plugin.name} depends on ${dependency}, which is not loaded; add it to plugins in meshspec.config`,
-        );
+        throw new PluginError(`plugin ${plugin.name} depends on ${dependency}, which is not loaded; add it to plugins in meshspec.config`);
       }
     }
   }

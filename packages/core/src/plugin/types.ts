@@ -264,7 +264,11 @@ export interface PluginDefinition<Section = unknown, Facts = undefined> {
    * The address ranges this plugin will use (given or computed), for `meshspec plan`. `outputOf` reads a
    * step's outputs recorded by an earlier apply (undefined if none), e.g. the docker network's subnet.
    */
-  addresses?(topology: Topology, section: Section | undefined, known: { outputOf<T>(stepId: string): T | undefined } & FactsAccess): PlannedAddress[];
+  addresses?(
+    topology: Topology,
+    section: Section | undefined,
+    known: { outputOf<T>(stepId: string): T | undefined } & FactsAccess,
+  ): PlannedAddress[];
   /**
    * Checks that send real traffic (`meshspec verify`, `status --verify`): e.g. split shares, ingress URLs,
    * mTLS. Core runs them for every used plugin; it never knows what they check.
@@ -280,7 +284,10 @@ export interface PluginDefinition<Section = unknown, Facts = undefined> {
   summary?(topology: Topology, section: Section | undefined, ctx: StepContext): Promise<string[]>;
 }
 
-export type Plugin<Section = unknown, Facts = unknown> = Readonly<PluginDefinition<Section, Facts>> & { readonly key: string; readonly __meshspecPlugin: 1 };
+export type Plugin<Section = unknown, Facts = unknown> = Readonly<PluginDefinition<Section, Facts>> & {
+  readonly key: string;
+  readonly __meshspecPlugin: 1;
+};
 
 /** A version a plugin pins, with where it comes from (one table per plugin; docs/compatibility.md renders them). */
 export interface Pin {

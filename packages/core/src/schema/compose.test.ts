@@ -28,7 +28,12 @@ describe('composeSchema', () => {
     expect(schema.properties.apiVersion.const).toBe('meshspec.dev/v1alpha1');
     expect(schema.properties.kind.const).toBe('Topology');
     expect(Object.keys(schema.properties.metadata.properties)).toEqual(['name', 'description', 'labels']);
-    expect(Object.keys(schema.properties.clusters.additionalProperties.properties)).toEqual(['context', 'podSubnet', 'serviceSubnet', 'meshPort']);
+    expect(Object.keys(schema.properties.clusters.additionalProperties.properties)).toEqual([
+      'context',
+      'podSubnet',
+      'serviceSubnet',
+      'meshPort',
+    ]);
     expect(schema.properties.clusters.additionalProperties.additionalProperties).toBe(false);
   });
 
@@ -70,11 +75,7 @@ describe('composeSchema', () => {
       clusterSchema: { naked: { type: 'string' } },
       steps,
     });
-    expect(findMissingDescriptions(composeSchema([sloppy])).sort()).toEqual([
-      'clusters.*.naked',
-      'sloppy.bare',
-      'sloppy.list[].inner',
-    ]);
+    expect(findMissingDescriptions(composeSchema([sloppy])).sort()).toEqual(['clusters.*.naked', 'sloppy.bare', 'sloppy.list[].inner']);
   });
 
   it.each([

@@ -22,14 +22,23 @@ const CLUSTER_NAME = '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$';
 /** The keys core defines on every cluster entry; `ClusterSpec` (plugin/types.ts) is derived from them. */
 export const CORE_CLUSTER_PROPERTIES = {
   context: {
-    description:
-      'Kube context used to reach this cluster. Defaults to what the cluster-creating plugin decides (kind: `kind-<name>`).',
+    description: 'Kube context used to reach this cluster. Defaults to what the cluster-creating plugin decides (kind: `kind-<name>`).',
     type: 'string',
     format: 'kube-context',
   },
   // Every cluster provider (kind, kwok) creates clusters with these; Linkerd counts them as in-cluster networks.
-  podSubnet: { type: 'string', format: 'cidr', description: 'Pod CIDR (IPv4), e.g. 10.244.0.0/16. Default for clusters a provider creates (kind, kwok): a free /16 from 10.244.0.0 upwards, distinct per cluster.' },
-  serviceSubnet: { type: 'string', format: 'cidr', description: 'Service CIDR (IPv4), e.g. 10.96.0.0/16. Default for clusters a provider creates (kind, kwok): a free /16 from 10.96.0.0 upwards, distinct per cluster.' },
+  podSubnet: {
+    type: 'string',
+    format: 'cidr',
+    description:
+      'Pod CIDR (IPv4), e.g. 10.244.0.0/16. Default for clusters a provider creates (kind, kwok): a free /16 from 10.244.0.0 upwards, distinct per cluster.',
+  },
+  serviceSubnet: {
+    type: 'string',
+    format: 'cidr',
+    description:
+      'Service CIDR (IPv4), e.g. 10.96.0.0/16. Default for clusters a provider creates (kind, kwok): a free /16 from 10.96.0.0 upwards, distinct per cluster.',
+  },
 } as const satisfies Record<string, JsonSchema>;
 
 function coreClusterProperties(): Record<string, JsonSchema> {
@@ -48,8 +57,7 @@ export function composeSchema(plugins: readonly Plugin[]): JsonSchema {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: TOPOLOGY_SCHEMA_ID,
     title: 'meshspec topology',
-    description:
-      'One declarative description of a multi-cluster service mesh: the clusters and, per plugin, what runs on them.',
+    description: 'One declarative description of a multi-cluster service mesh: the clusters and, per plugin, what runs on them.',
     type: 'object',
     required: ['apiVersion', 'kind', 'metadata', 'clusters'],
     additionalProperties: false,
@@ -152,9 +160,7 @@ function pluginClusterProperties(plugins: readonly Plugin[]): Record<string, Jso
       const owner = owners.get(key);
       if (owner) {
         const who = owner === 'meshspec core' ? 'meshspec core' : `plugin '${owner}'`;
-        throw new PluginError(
-          `plugin '${plugin.name}' adds the cluster key '${key}', which ${who} already defines; rename one of them`,
-        );
+        throw new PluginError(`plugin '${plugin.name}' adds the cluster key '${key}', which ${who} already defines; rename one of them`);
       }
       owners.set(key, plugin.name);
       properties[key] = schema;
@@ -184,8 +190,14 @@ export function findMissingDescriptions(schema: unknown, path = ''): string[] {
   }
   for (const [keyword, child] of Object.entries(node)) {
     if (keyword === 'properties' || keyword === 'default' || keyword === 'examples' || keyword === 'const' || keyword === 'enum') continue;
-    const at = keyword === 'additionalProperties' || keyword === 'patternProperties' ? `${path}.*` : keyword === 'items' ? `${path}[]` : path;
-    if (keyword === 'additionalProperties' && typeof child === 'object' && child !== null && typeof (child as JsonSchema).description !== 'string') {
+    const at =
+      keyword === 'additionalProperties' || keyword === 'patternProperties' ? `${path}.*` : keyword === 'items' ? `${path}[]` : path;
+    if (
+      keyword === 'additionalProperties' &&
+      typeof child === 'object' &&
+      child !== null &&
+      typeof (child as JsonSchema).description !== 'string'
+    ) {
       missing.push(at);
     }
     missing.push(...findMissingDescriptions(child, at));

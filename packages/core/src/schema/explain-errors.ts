@@ -111,7 +111,13 @@ function explainError(error: AjvError): SchemaProblem {
     case 'enum': {
       const values = (params.allowedValues as unknown[]) ?? [];
       const listed = values.map(formatValue).join(', ');
-      const suggestion = typeof error.data === 'string' ? didYouMean(error.data, values.filter((v): v is string => typeof v === 'string')) : undefined;
+      const suggestion =
+        typeof error.data === 'string'
+          ? didYouMean(
+              error.data,
+              values.filter((v): v is string => typeof v === 'string'),
+            )
+          : undefined;
       return {
         ...here,
         message: `must be one of: ${listed}, but is ${describeValue(error.data)}`,
@@ -155,8 +161,14 @@ function explainError(error: AjvError): SchemaProblem {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum': {
-      const words = { minimum: 'at least', maximum: 'at most', exclusiveMinimum: 'greater than', exclusiveMaximum: 'less than' }[error.keyword];
-      return { ...here, message: `must be ${words} ${params.limit}, but is ${describeValue(error.data)}`, fix: `use a number that is ${words} ${params.limit}${hint}` };
+      const words = { minimum: 'at least', maximum: 'at most', exclusiveMinimum: 'greater than', exclusiveMaximum: 'less than' }[
+        error.keyword
+      ];
+      return {
+        ...here,
+        message: `must be ${words} ${params.limit}, but is ${describeValue(error.data)}`,
+        fix: `use a number that is ${words} ${params.limit}${hint}`,
+      };
     }
     case 'multipleOf':
       return { ...here, message: `must be a multiple of ${params.multipleOf}`, fix: `use a multiple of ${params.multipleOf}` };
@@ -165,9 +177,17 @@ function explainError(error: AjvError): SchemaProblem {
         ? { ...here, message: 'must not be empty', fix: `write a value${hint}` }
         : { ...here, message: `must be at least ${params.limit} characters long`, fix: `write a longer value${hint}` };
     case 'maxLength':
-      return { ...here, message: `must be at most ${params.limit} characters long`, fix: `shorten it to ${params.limit} characters or fewer` };
+      return {
+        ...here,
+        message: `must be at most ${params.limit} characters long`,
+        fix: `shorten it to ${params.limit} characters or fewer`,
+      };
     case 'minItems':
-      return { ...here, message: `must list at least ${params.limit} item${params.limit === 1 ? '' : 's'}`, fix: `add ${params.limit === 1 ? 'an item' : 'items'}${hint}` };
+      return {
+        ...here,
+        message: `must list at least ${params.limit} item${params.limit === 1 ? '' : 's'}`,
+        fix: `add ${params.limit === 1 ? 'an item' : 'items'}${hint}`,
+      };
     case 'maxItems':
       return { ...here, message: `must list at most ${params.limit} item${params.limit === 1 ? '' : 's'}`, fix: 'remove items' };
     case 'uniqueItems':
@@ -181,13 +201,22 @@ function explainError(error: AjvError): SchemaProblem {
     case 'maxProperties':
       return { ...here, message: `must have at most ${params.limit} entries`, fix: 'remove entries' };
     case 'oneOf':
-      return { ...here, message: 'matches more than one of the allowed forms, so its meaning is ambiguous', fix: `keep to one form${hint}` };
+      return {
+        ...here,
+        message: 'matches more than one of the allowed forms, so its meaning is ambiguous',
+        fix: `keep to one form${hint}`,
+      };
     case 'not':
       return { ...here, message: 'has a value that is not allowed here', fix: `change it${hint}` };
     case 'dependencies':
     case 'dependentRequired': {
       const key = String(params.missingProperty);
-      return { path: [...path, key], at: { path, key: false }, message: `'${params.property}' needs '${key}' to be set too`, fix: `add '${key}' next to '${params.property}'` };
+      return {
+        path: [...path, key],
+        at: { path, key: false },
+        message: `'${params.property}' needs '${key}' to be set too`,
+        fix: `add '${key}' next to '${params.property}'`,
+      };
     }
     default:
       return { ...here, message: error.message ?? `fails the '${error.keyword}' rule`, fix: `change it${hint}` };
@@ -195,8 +224,10 @@ function explainError(error: AjvError): SchemaProblem {
 }
 
 function typeFix(types: string[], data: unknown, hint: string): string {
-  if (types.includes('object') && (data === null || data === undefined)) return "write '{}' for an empty map, or add indented 'key: value' lines below it";
-  if (types.includes('array') && (data === null || data === undefined)) return "write '[]' for an empty list, or add '- item' lines below it";
+  if (types.includes('object') && (data === null || data === undefined))
+    return "write '{}' for an empty map, or add indented 'key: value' lines below it";
+  if (types.includes('array') && (data === null || data === undefined))
+    return "write '[]' for an empty list, or add '- item' lines below it";
   if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean')) {
     return `quote it so YAML reads text: "${String(data)}"`;
   }
@@ -241,7 +272,8 @@ function formatValue(value: unknown): string {
 }
 
 function exampleValue(schema: JsonSchema): string | undefined {
-  const example = 'const' in schema ? schema.const : 'default' in schema ? schema.default : Array.isArray(schema.enum) ? schema.enum[0] : undefined;
+  const example =
+    'const' in schema ? schema.const : 'default' in schema ? schema.default : Array.isArray(schema.enum) ? schema.enum[0] : undefined;
   if (example === undefined) return schema.type === 'object' ? '{}' : undefined;
   return typeof example === 'string' ? example : JSON.stringify(example);
 }
@@ -257,7 +289,11 @@ function descriptionHint(schema: JsonSchema | undefined): string {
 /** For a badly formed name, the nearest DNS-style name that the schema would accept, if any. */
 function dnsLabelSuggestion(name: string, schema: JsonSchema | undefined): string | undefined {
   if (typeof schema?.pattern !== 'string') return undefined;
-  const candidate = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '');
+  const candidate = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+$/, '');
   return candidate && candidate !== name && new RegExp(schema.pattern, 'u').test(candidate) ? candidate : undefined;
 }
 

@@ -19,10 +19,22 @@ const schema = defineSchema({
       default: 'full-mesh',
       oneOf: [
         { type: 'string', enum: ['full-mesh', 'none'] },
-        { type: 'array', items: { type: 'object', required: ['from', 'to'], additionalProperties: false, properties: { from: { type: 'string' }, to: { type: 'string' } } } },
+        {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['from', 'to'],
+            additionalProperties: false,
+            properties: { from: { type: 'string' }, to: { type: 'string' } },
+          },
+        },
       ],
     },
-    multicluster: { type: 'object', default: {}, properties: { enabled: { type: 'boolean', default: true }, gateway: { type: 'boolean' } } },
+    multicluster: {
+      type: 'object',
+      default: {},
+      properties: { enabled: { type: 'boolean', default: true }, gateway: { type: 'boolean' } },
+    },
     tags: { type: 'array', items: { type: 'string' } },
     pools: { type: 'object', additionalProperties: { type: 'string' } },
     labels: { type: 'object', patternProperties: { '^[a-z]+$': { type: 'integer' } } },

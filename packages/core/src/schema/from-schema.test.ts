@@ -21,7 +21,11 @@ const section = defineSchema({
       default: [],
       items: { type: 'object', required: ['service'], properties: { service: { type: 'string' }, port: { type: 'integer', default: 80 } } },
     },
-    pools: { type: 'object', default: {}, additionalProperties: { type: 'object', properties: { size: { type: 'integer', default: 10 } } } },
+    pools: {
+      type: 'object',
+      default: {},
+      additionalProperties: { type: 'object', properties: { size: { type: 'integer', default: 10 } } },
+    },
     demo: {
       anyOf: [{ type: 'object', properties: { namespace: { type: 'string', default: 'test' } } }, { const: false }],
     },
@@ -50,7 +54,13 @@ describe('applySchemaDefaults', () => {
   });
 
   it('fills a defaulted nested object with the defaults of its properties too', () => {
-    expect(applySchemaDefaults(section, {})).toEqual({ version: 'v1', workers: 2, multicluster: { enabled: true, gateway: true }, export: [], pools: {} });
+    expect(applySchemaDefaults(section, {})).toEqual({
+      version: 'v1',
+      workers: 2,
+      multicluster: { enabled: true, gateway: true },
+      export: [],
+      pools: {},
+    });
   });
 
   it('never mutates its input and never shares a default object between results', () => {

@@ -23,7 +23,13 @@ type UnionOf<Branches> = Branches extends readonly unknown[] ? { [I in keyof Bra
 
 /** The value type of `additionalProperties` / `patternProperties` (never when the object is closed). */
 type ExtraValue<S, Resolved extends boolean> =
-  | (S extends { readonly additionalProperties: infer A } ? (A extends false ? never : A extends true ? unknown : Infer<A, Resolved>) : never)
+  | (S extends { readonly additionalProperties: infer A }
+      ? A extends false
+        ? never
+        : A extends true
+          ? unknown
+          : Infer<A, Resolved>
+      : never)
   | (S extends { readonly patternProperties: infer P } ? Infer<P[keyof P], Resolved> : never);
 
 type InferObject<S, Resolved extends boolean, P = Props<S>> = [keyof P] extends [never]

@@ -50,7 +50,14 @@ describe('schemaValidator', () => {
     const failed = run(loaded, invalid());
     expect(failed.ok).toBe(false);
     expect(failed.errors?.map((e) => `${e.instancePath} ${e.keyword}`)).toEqual(
-      expect.arrayContaining(['/name minLength', '/label pattern', '/subnet format', '/mode enum', ' additionalProperties', '/either anyOf']),
+      expect.arrayContaining([
+        '/name minLength',
+        '/label pattern',
+        '/subnet format',
+        '/mode enum',
+        ' additionalProperties',
+        '/either anyOf',
+      ]),
     );
     expect(failed.errors?.find((e) => e.keyword === 'enum')?.parentSchema).toEqual({ enum: ['a', 'b'], default: 'a' });
   });
@@ -78,7 +85,8 @@ describe('schemaValidator', () => {
 
   it(`keeps only the ${MAX_CACHED_VALIDATORS} most recently written validators`, async () => {
     const dir = freshDir();
-    const variant = (n: number) => ({ ...schema, properties: { ...schema.properties, name: { type: 'string', minLength: n } } }) as JsonSchema;
+    const variant = (n: number) =>
+      ({ ...schema, properties: { ...schema.properties, name: { type: 'string', minLength: n } } }) as JsonSchema;
     await schemaValidator(variant(1), { cacheDir: dir });
     const [oldest] = cachedFiles(dir);
     utimesSync(join(dir, oldest!), new Date(0), new Date(0)); // mtimes of quick writes can tie

@@ -72,7 +72,12 @@ function cacheKey(schema: JsonSchema): string {
 function evaluate(code: string): SchemaValidator {
   const module = { exports: {} as unknown };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- ajv's own compile does the same with this code
-  const run = new Function('module', 'exports', 'require', 'formats', code) as (m: typeof module, e: unknown, r: NodeJS.Require, f: typeof FORMATS) => void;
+  const run = new Function('module', 'exports', 'require', 'formats', code) as (
+    m: typeof module,
+    e: unknown,
+    r: NodeJS.Require,
+    f: typeof FORMATS,
+  ) => void;
   run(module, module.exports, require, FORMATS);
   const validate = module.exports;
   if (typeof validate !== 'function') throw new Error('cached validator exports no function');

@@ -13,7 +13,11 @@ describe('acquireLock', () => {
   it('writes the holder and removes the lock on release', async () => {
     const dir = stateDir();
     const lock = await acquireLock(dir, { command: 'meshspec apply' });
-    expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toMatchObject({ pid: process.pid, hostname: hostname(), command: 'meshspec apply' });
+    expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toMatchObject({
+      pid: process.pid,
+      hostname: hostname(),
+      command: 'meshspec apply',
+    });
     lock.release();
     expect(existsSync(lock.path)).toBe(false);
     lock.release(); // idempotent
@@ -27,7 +31,9 @@ describe('acquireLock', () => {
     expect(error).toBeInstanceOf(LockError);
     const message = (error as Error).message;
     expect(message).toMatch(
-      new RegExp(`^another meshspec \\(pid ${process.pid}, \`meshspec apply\`, started \\d\\d:\\d\\d:\\d\\d on ${hostname()}\\) holds the lock for topology linkerd-multicluster; wait for it or, if it is gone, remove `),
+      new RegExp(
+        `^another meshspec \\(pid ${process.pid}, \`meshspec apply\`, started \\d\\d:\\d\\d:\\d\\d on ${hostname()}\\) holds the lock for topology linkerd-multicluster; wait for it or, if it is gone, remove `,
+      ),
     );
     expect(message.endsWith(join(dir, 'lock'))).toBe(true);
     first.release();
@@ -37,7 +43,10 @@ describe('acquireLock', () => {
     const dir = stateDir();
     const dead = spawnSync(process.execPath, ['-e', '']).pid;
     await acquireLock(dir, { command: 'x' }).then((l) => l.release()); // creates the dir
-    writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: dead, hostname: hostname(), command: 'meshspec apply', startedAt: new Date().toISOString() }));
+    writeFileSync(
+      join(dir, 'lock'),
+      JSON.stringify({ pid: dead, hostname: hostname(), command: 'meshspec apply', startedAt: new Date().toISOString() }),
+    );
     const warnings: string[] = [];
     const lock = await acquireLock(dir, { command: 'meshspec apply', warn: (m) => warnings.push(m) });
     expect(warnings).toEqual([`taking over the lock of topology demo from pid ${dead} (\`meshspec apply\`), which is no longer running`]);
@@ -48,7 +57,10 @@ describe('acquireLock', () => {
   it('does not guess about a holder on another host', async () => {
     const dir = stateDir();
     await acquireLock(dir, { command: 'x' }).then((l) => l.release());
-    writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: 1, hostname: 'elsewhere', command: 'meshspec apply', startedAt: new Date().toISOString() }));
+    writeFileSync(
+      join(dir, 'lock'),
+      JSON.stringify({ pid: 1, hostname: 'elsewhere', command: 'meshspec apply', startedAt: new Date().toISOString() }),
+    );
     await expect(acquireLock(dir, { command: 'meshspec apply' })).rejects.toThrow(/pid 1, `meshspec apply`, started .* on elsewhere/);
   });
 });

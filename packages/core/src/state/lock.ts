@@ -54,7 +54,9 @@ export async function acquireLock(stateDir: string, options: AcquireLockOptions)
           `holds the lock for topology ${topology}; wait for it or, if it is gone, remove ${path}`,
       );
     }
-    options.warn?.(`taking over the lock of topology ${topology} from pid ${holder.pid} (\`${holder.command}\`), which is no longer running`);
+    options.warn?.(
+      `taking over the lock of topology ${topology} from pid ${holder.pid} (\`${holder.command}\`), which is no longer running`,
+    );
     try {
       unlinkSync(path);
     } catch (e) {

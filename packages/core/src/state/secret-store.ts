@@ -65,7 +65,10 @@ export class FileSecretStore implements SecretStore {
 
   async has(name: string): Promise<boolean> {
     const file = this.path(name);
-    const exists = await access(file).then(() => true, () => false);
+    const exists = await access(file).then(
+      () => true,
+      () => false,
+    );
     // A step's status check asks has() and then skips the step: the key is reused without being read.
     if (exists) await this.tightenFor(file);
     return exists;

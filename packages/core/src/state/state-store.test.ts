@@ -22,7 +22,11 @@ describe('StateStore', () => {
     const store = await StateStore.open(dir, 'demo');
     await store.record('kind:network', { fingerprint: 'f1', outputs: { subnet: '172.18.0.0/16' } });
     const onDisk = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
-    expect(onDisk).toMatchObject({ version: 1, topology: 'demo', steps: { 'kind:network': { fingerprint: 'f1', outputs: { subnet: '172.18.0.0/16' } } } });
+    expect(onDisk).toMatchObject({
+      version: 1,
+      topology: 'demo',
+      steps: { 'kind:network': { fingerprint: 'f1', outputs: { subnet: '172.18.0.0/16' } } },
+    });
     expect(Date.parse(onDisk.steps['kind:network'].completedAt)).not.toBeNaN();
     const again = await StateStore.open(dir, 'demo');
     expect(again.get('kind:network')?.outputs).toEqual({ subnet: '172.18.0.0/16' });
@@ -33,7 +37,9 @@ describe('StateStore', () => {
   it('never leaves a half-written state.json or temp files behind, even with concurrent saves', async () => {
     const dir = tmp();
     const store = await StateStore.open(dir, 'demo');
-    await Promise.all(Array.from({ length: 25 }, (_, i) => store.record(`s:${i}`, { fingerprint: `f${i}`, outputs: { big: 'x'.repeat(5000) } })));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => store.record(`s:${i}`, { fingerprint: `f${i}`, outputs: { big: 'x'.repeat(5000) } })),
+    );
     expect(readdirSync(dir)).toEqual(['state.json']);
     // The last save holds every record: saves are ordered, an older snapshot never wins.
     expect(Object.keys(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).steps)).toHaveLength(25);

@@ -45,17 +45,21 @@ export function defaultStateDir(topologyFile: string, topologyName: string): str
 
 /** sha256 of the stable JSON of `{ id, inputs ?? plan }`: what defines a step's result. */
 export function fingerprint(step: Pick<Step, 'id' | 'inputs' | 'plan'>): string {
-  return createHash('sha256').update(stableStringify({ id: step.id, inputs: step.inputs ?? step.plan })).digest('hex');
+  return createHash('sha256')
+    .update(stableStringify({ id: step.id, inputs: step.inputs ?? step.plan }))
+    .digest('hex');
 }
 
 /** JSON with object keys sorted, so equal values always hash equally. */
 export function stableStringify(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return v;
-  }) ?? 'null';
+  return (
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) {
+        return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      }
+      return v;
+    }) ?? 'null'
+  );
 }
 
 export class StateStore {
@@ -64,7 +68,10 @@ export class StateStore {
   /** Saves are chained so an older snapshot can never be renamed over a newer one. */
   private saving: Promise<void> = Promise.resolve();
 
-  private constructor(readonly dir: string, data: StateFile) {
+  private constructor(
+    readonly dir: string,
+    data: StateFile,
+  ) {
     this.file = join(dir, STATE_FILE);
     this.data = data;
   }
@@ -82,7 +89,9 @@ export class StateStore {
     try {
       data = JSON.parse(text) as StateFile;
     } catch (e) {
-      throw new MeshspecError(`state file ${file} is not valid JSON (${(e as Error).message}); move it aside to start from scratch (meshspec then re-checks every step)`);
+      throw new MeshspecError(
+        `state file ${file} is not valid JSON (${(e as Error).message}); move it aside to start from scratch (meshspec then re-checks every step)`,
+      );
     }
     if (data.version !== 1 || typeof data.steps !== 'object' || data.steps === null) {
       throw new MeshspecError(`state file ${file} has unsupported version ${String(data.version)}; this meshspec reads version 1`);
@@ -110,7 +119,10 @@ export class StateStore {
     return this.get(step.id)?.fingerprint === fingerprint(step);
   }
 
-  async record(id: string, record: { fingerprint: string; outputs?: StepOutputs; completedAt?: string; durationMs?: number }): Promise<void> {
+  async record(
+    id: string,
+    record: { fingerprint: string; outputs?: StepOutputs; completedAt?: string; durationMs?: number },
+  ): Promise<void> {
     this.data.steps[id] = {
       fingerprint: record.fingerprint,
       completedAt: record.completedAt ?? new Date().toISOString(),

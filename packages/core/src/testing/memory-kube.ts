@@ -24,7 +24,10 @@ export class MemoryKube implements KubeClient {
       const next = structuredClone({ ...obj, metadata: { ...obj.metadata, ...(ns ? { namespace: ns } : {}) } });
       this.objects.set(k, prev ? { ...prev, ...next } : next);
       this.applied.push(next);
-      result.objects.push({ ref: `${obj.kind}/${ns ? ns + '/' : ''}${obj.metadata.name}`, outcome: prev ? (JSON.stringify(prev) === JSON.stringify(next) ? 'unchanged' : 'configured') : 'created' });
+      result.objects.push({
+        ref: `${obj.kind}/${ns ? ns + '/' : ''}${obj.metadata.name}`,
+        outcome: prev ? (JSON.stringify(prev) === JSON.stringify(next) ? 'unchanged' : 'configured') : 'created',
+      });
     }
     return result;
   }
@@ -36,7 +39,11 @@ export class MemoryKube implements KubeClient {
   async list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string) {
     const wanted = parseSelector(labelSelector);
     return [...this.objects.values()].filter(
-      (o) => o.apiVersion === apiVersion && o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace) && Object.entries(wanted).every(([k, v]) => o.metadata.labels?.[k] === v),
+      (o) =>
+        o.apiVersion === apiVersion &&
+        o.kind === kind &&
+        (namespace === undefined || o.metadata.namespace === namespace) &&
+        Object.entries(wanted).every(([k, v]) => o.metadata.labels?.[k] === v),
     );
   }
 
@@ -53,24 +60,35 @@ export class MemoryKube implements KubeClient {
   }
 
   async waitForCrdEstablished(name: string) {
-    if (!this.objects.get(key('apiextensions.k8s.io/v1', 'CustomResourceDefinition', name))) throw new KubeError(`CRD ${name} not found`, { context: this.context });
+    if (!this.objects.get(key('apiextensions.k8s.io/v1', 'CustomResourceDefinition', name)))
+      throw new KubeError(`CRD ${name} not found`, { context: this.context });
   }
 
   async waitForRollout(kind: string, name: string, namespace: string) {
-    if (!this.objects.get(key('apps/v1', kind, name, namespace))) throw new KubeError(`${kind} ${namespace}/${name} not found`, { context: this.context });
+    if (!this.objects.get(key('apps/v1', kind, name, namespace)))
+      throw new KubeError(`${kind} ${namespace}/${name} not found`, { context: this.context });
   }
 
   async waitForLoadBalancer(name: string, namespace: string) {
-    const svc = this.objects.get(key('v1', 'Service', name, namespace)) as { status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } } | undefined;
+    const svc = this.objects.get(key('v1', 'Service', name, namespace)) as
+      { status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } } | undefined;
     const ingress = svc?.status?.loadBalancer?.ingress?.[0];
     const address = ingress?.ip ?? ingress?.hostname;
     if (!address) throw new KubeError(`Service ${namespace}/${name} has no LoadBalancer address`, { context: this.context });
     return address;
   }
 
-  async waitFor(apiVersion: string, kind: string, name: string, namespace: string | undefined, predicate: (o: KubeObject | undefined) => boolean, options: WaitOptions & { description?: string } = {}) {
+  async waitFor(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    predicate: (o: KubeObject | undefined) => boolean,
+    options: WaitOptions & { description?: string } = {},
+  ) {
     const obj = this.objects.get(key(apiVersion, kind, name, namespace));
-    if (!predicate(obj)) throw new KubeError(`timed out waiting for ${options.description ?? `${kind} ${name}`}`, { context: this.context });
+    if (!predicate(obj))
+      throw new KubeError(`timed out waiting for ${options.description ?? `${kind} ${name}`}`, { context: this.context });
     return obj;
   }
 }

@@ -129,7 +129,9 @@ export class PluginTester {
     const describe = this.options.describe ?? PluginTester.describe ?? fromVitest?.describe;
     const it = this.options.it ?? PluginTester.it ?? fromVitest?.it;
     if (!describe || !it) {
-      throw new TypeError('PluginTester needs describe/it: install vitest, or pass { describe, it } (or set PluginTester.describe/.it) from your test framework');
+      throw new TypeError(
+        'PluginTester needs describe/it: install vitest, or pass { describe, it } (or set PluginTester.describe/.it) from your test framework',
+      );
     }
     checkCases(cases);
     describe(this.plugin.name, () => {
@@ -176,7 +178,11 @@ export class PluginTester {
   async assertValid(c: ValidCase): Promise<void> {
     const outcome = await this.validate(this.textOf(c));
     if (outcome.errors.length > 0) {
-      fail(`expected the topology to be valid, but it has ${count(outcome.errors.length, 'error')}:\n${list(outcome.errors)}`, outcome.errors, []);
+      fail(
+        `expected the topology to be valid, but it has ${count(outcome.errors.length, 'error')}:\n${list(outcome.errors)}`,
+        outcome.errors,
+        [],
+      );
     }
     matchDiagnostics('warning', outcome.warnings, typeof c === 'string' ? [] : (c.warnings ?? []));
   }
@@ -201,19 +207,26 @@ export class PluginTester {
     const plan: Plan = buildPlan(steps, { pluginOf: (step) => owner.get(step) ?? step.id });
     if (c.order) {
       const order = plan.steps.filter((s) => owner.get(s.step) === this.plugin.name).map((s) => s.id);
-      if (!sameList(order, c.order)) fail(`${this.plugin.name}'s steps run in another order than expected:\n${diffLists(order, c.order)}`, order, c.order);
+      if (!sameList(order, c.order))
+        fail(`${this.plugin.name}'s steps run in another order than expected:\n${diffLists(order, c.order)}`, order, c.order);
     }
     for (const [id, expected] of Object.entries(c.steps ?? {})) {
       const planned = plan.graph.get(id);
       if (!planned) fail(`step ${id} is not in the plan; the plan has: ${plan.steps.map((s) => s.id).join(', ')}`, undefined, id);
       for (const field of ['needs', 'after'] as const) {
         const want = expected[field];
-        if (want && !sameList(planned[field], want)) fail(`step ${id}: ${field} differ:\n${diffLists(planned[field], want)}`, planned[field], want);
+        if (want && !sameList(planned[field], want))
+          fail(`step ${id}: ${field} differ:\n${diffLists(planned[field], want)}`, planned[field], want);
       }
       if (expected.plan) {
         const lines = planned.step.plan ?? [];
         const ok = lines.length === expected.plan.length && expected.plan.every((want, i) => matches(lines[i]!, want));
-        if (!ok) fail(`step ${id}: plan lines differ:\n  actual:\n${lines.map((l) => `    ${l}`).join('\n')}\n  expected:\n${expected.plan.map((l) => `    ${String(l)}`).join('\n')}`, lines, expected.plan);
+        if (!ok)
+          fail(
+            `step ${id}: plan lines differ:\n  actual:\n${lines.map((l) => `    ${l}`).join('\n')}\n  expected:\n${expected.plan.map((l) => `    ${String(l)}`).join('\n')}`,
+            lines,
+            expected.plan,
+          );
       }
     }
   }
@@ -223,7 +236,11 @@ export class PluginTester {
     if (!docs) return;
     const undocumented = ids.filter((id) => !docs.some((doc) => stepDocMatches(doc, id)));
     if (undocumented.length > 0) {
-      fail(`${this.plugin.name} made steps its stepDocs do not describe: ${undocumented.join(', ')}; add their id patterns to stepDocs (docs/plugins.md lists them)`, undocumented, []);
+      fail(
+        `${this.plugin.name} made steps its stepDocs do not describe: ${undocumented.join(', ')}; add their id patterns to stepDocs (docs/plugins.md lists them)`,
+        undocumented,
+        [],
+      );
     }
   }
 
@@ -243,7 +260,8 @@ export class PluginTester {
 
   private async validOrFail(text: string): Promise<{ topology: Topology }> {
     const outcome = await this.validate(text);
-    if (!outcome.topology) fail(`the case's topology is invalid (a steps or plans case needs a valid one):\n${list(outcome.errors)}`, outcome.errors, []);
+    if (!outcome.topology)
+      fail(`the case's topology is invalid (a steps or plans case needs a valid one):\n${list(outcome.errors)}`, outcome.errors, []);
     return { topology: outcome.topology };
   }
 
@@ -273,17 +291,24 @@ export function stepDocMatches(doc: StepDoc, id: string): boolean {
 
 function checkCases(cases: PluginTesterCases): void {
   (cases.invalid ?? []).forEach((c, i) => {
-    if (typeof c.topology !== 'string') throw new TypeError(`invalid case #${i + 1}: 'topology' must be YAML text (positions are checked against it)`);
-    if (!Array.isArray(c.errors) || c.errors.length === 0) throw new TypeError(`invalid case #${i + 1}${c.name ? ` (${c.name})` : ''}: list at least one expected error`);
+    if (typeof c.topology !== 'string')
+      throw new TypeError(`invalid case #${i + 1}: 'topology' must be YAML text (positions are checked against it)`);
+    if (!Array.isArray(c.errors) || c.errors.length === 0)
+      throw new TypeError(`invalid case #${i + 1}${c.name ? ` (${c.name})` : ''}: list at least one expected error`);
   });
   (cases.steps ?? []).forEach((c, i) => {
-    if (!Array.isArray(c.ids)) throw new TypeError(`steps case #${i + 1}${c.name ? ` (${c.name})` : ''}: 'ids' must list the plugin's step ids ([] for none)`);
+    if (!Array.isArray(c.ids))
+      throw new TypeError(`steps case #${i + 1}${c.name ? ` (${c.name})` : ''}: 'ids' must list the plugin's step ids ([] for none)`);
   });
 }
 
 function matchDiagnostics(kind: 'error' | 'warning', actual: readonly Diagnostic[], expected: readonly ExpectedDiagnostic[]): void {
   if (actual.length !== expected.length) {
-    fail(`should have ${count(expected.length, kind)} but had ${actual.length}:\n${list(actual) || '  (none)'}`, actual.map(show), expected.map(showExpected));
+    fail(
+      `should have ${count(expected.length, kind)} but had ${actual.length}:\n${list(actual) || '  (none)'}`,
+      actual.map(show),
+      expected.map(showExpected),
+    );
   }
   expected.forEach((want, i) => {
     const got = actual[i]!;
@@ -292,7 +317,8 @@ function matchDiagnostics(kind: 'error' | 'warning', actual: readonly Diagnostic
     if (want.path !== undefined && got.path !== want.path) wrong.push(`path is ${got.path}, expected ${want.path}`);
     if (want.line !== undefined && got.line !== want.line) wrong.push(`line is ${got.line}, expected ${want.line}`);
     if (want.column !== undefined && got.column !== want.column) wrong.push(`column is ${got.column}, expected ${want.column}`);
-    if (want.fix !== undefined && !matches(got.fix ?? '', want.fix)) wrong.push(`fix ${JSON.stringify(got.fix)} does not match ${String(want.fix)}`);
+    if (want.fix !== undefined && !matches(got.fix ?? '', want.fix))
+      wrong.push(`fix ${JSON.stringify(got.fix)} does not match ${String(want.fix)}`);
     if (wrong.length > 0) fail(`${kind} ${i + 1} (${show(got)}):\n  ${wrong.join('\n  ')}`, show(got), showExpected(want));
   });
 }
@@ -301,7 +327,8 @@ const matches = (text: string, want: string | RegExp) => (typeof want === 'strin
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 const show = (d: Diagnostic) => `${d.line}:${d.column} ${d.path}: ${d.message}${d.fix ? ` (fix: ${d.fix})` : ''}`;
-const showExpected = (d: ExpectedDiagnostic) => `${d.line ?? '?'}:${d.column ?? '?'} ${d.path ?? '?'}: ${String(d.message)}${d.fix ? ` (fix: ${String(d.fix)})` : ''}`;
+const showExpected = (d: ExpectedDiagnostic) =>
+  `${d.line ?? '?'}:${d.column ?? '?'} ${d.path ?? '?'}: ${String(d.message)}${d.fix ? ` (fix: ${String(d.fix)})` : ''}`;
 const list = (ds: readonly Diagnostic[]) => ds.map((d) => `  ${show(d)}`).join('\n');
 const oneLine = (text: string) => {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -22,19 +22,40 @@ export class RecordingRunner implements CommandRunner {
   private readonly responders: Responder[] = [];
 
   /** Adds a responder; the first one that returns a value answers. */
-  on(match: string | RegExp | ((call: RecordedCall) => boolean), answer: Partial<RunResult> | ((call: RecordedCall) => Partial<RunResult>)): this {
-    const test = typeof match === 'function' ? match : (c: RecordedCall) => (typeof match === 'string' ? commandLine(c).startsWith(match) : match.test(commandLine(c)));
+  on(
+    match: string | RegExp | ((call: RecordedCall) => boolean),
+    answer: Partial<RunResult> | ((call: RecordedCall) => Partial<RunResult>),
+  ): this {
+    const test =
+      typeof match === 'function'
+        ? match
+        : (c: RecordedCall) => (typeof match === 'string' ? commandLine(c).startsWith(match) : match.test(commandLine(c)));
     this.responders.push((c) => (test(c) ? (typeof answer === 'function' ? answer(c) : answer) : undefined));
     return this;
   }
 
   async run(file: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-    const call: RecordedCall = { file, args: [...args], ...(options.input !== undefined ? { input: options.input.toString() } : {}), ...(options.env ? { env: { ...options.env } } : {}) };
+    const call: RecordedCall = {
+      file,
+      args: [...args],
+      ...(options.input !== undefined ? { input: options.input.toString() } : {}),
+      ...(options.env ? { env: { ...options.env } } : {}),
+    };
     this.calls.push(call);
     const answer = this.responders.map((r) => r(call)).find((a) => a !== undefined) ?? {};
-    const result: RunResult = { command: commandLine(call), exitCode: answer.exitCode ?? 0, stdout: answer.stdout ?? '', stderr: answer.stderr ?? '' };
+    const result: RunResult = {
+      command: commandLine(call),
+      exitCode: answer.exitCode ?? 0,
+      stdout: answer.stdout ?? '',
+      stderr: answer.stderr ?? '',
+    };
     if (result.exitCode !== 0 && options.reject !== false) {
-      throw new CommandError(`${result.command} exited with ${result.exitCode}`, result.command, result.exitCode, stderrExcerpt(result.stderr));
+      throw new CommandError(
+        `${result.command} exited with ${result.exitCode}`,
+        result.command,
+        result.exitCode,
+        stderrExcerpt(result.stderr),
+      );
     }
     return result;
   }

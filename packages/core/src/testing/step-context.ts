@@ -19,7 +19,16 @@ export interface TestStepContext extends StepContext {
 }
 
 /** A StepContext for unit-testing a plugin's steps without any cluster or external tool. */
-export function createTestStepContext(topology: Topology, options: { stateDir?: string; topologyDir?: string; step?: { id: string; cluster?: string }; outputs?: Record<string, Record<string, unknown>>; providers?: readonly ClusterProviderPlugin[] } = {}): TestStepContext {
+export function createTestStepContext(
+  topology: Topology,
+  options: {
+    stateDir?: string;
+    topologyDir?: string;
+    step?: { id: string; cluster?: string };
+    outputs?: Record<string, Record<string, unknown>>;
+    providers?: readonly ClusterProviderPlugin[];
+  } = {},
+): TestStepContext {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'meshspec-test-'));
   const logs: string[] = [];
   const log: Logger = {
@@ -38,7 +47,11 @@ export function createTestStepContext(topology: Topology, options: { stateDir?: 
   const secrets: SecretStore = {
     dir: secretsDir,
     path: (name) => join(secretsDir, name),
-    has: async (name) => access(join(secretsDir, name)).then(() => true, () => false),
+    has: async (name) =>
+      access(join(secretsDir, name)).then(
+        () => true,
+        () => false,
+      ),
     read: async (name) => readFile(join(secretsDir, name), 'utf8').catch(() => undefined),
     write: async (name, content) => {
       await mkdir(secretsDir, { recursive: true, mode: 0o700 });

@@ -20,5 +20,7 @@ export interface HelmDriver {
   /** The argv `upgradeInstall` would run, for `meshspec plan`. */
   describe(release: HelmRelease): string;
   /** Deployed release status, or undefined if not installed. */
-  status(release: Pick<HelmRelease, 'release' | 'namespace' | 'kubeContext'>): Promise<{ status: string; chartVersion?: string; revision: number } | undefined>;
+  status(
+    release: Pick<HelmRelease, 'release' | 'namespace' | 'kubeContext'>,
+  ): Promise<{ status: string; chartVersion?: string; revision: number } | undefined>;
 }

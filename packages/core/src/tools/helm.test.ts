@@ -28,7 +28,12 @@ describe('createHelmDriver', () => {
     let seen: { path: string; mode: number; dirMode: number; values: unknown } | undefined;
     runner.on('helm upgrade', (call) => {
       const path = call.args[call.args.indexOf('-f') + 1]!;
-      seen = { path, mode: statSync(path).mode & 0o777, dirMode: statSync(dirname(path)).mode & 0o777, values: parse(readFileSync(path, 'utf8')) };
+      seen = {
+        path,
+        mode: statSync(path).mode & 0o777,
+        dirMode: statSync(dirname(path)).mode & 0o777,
+        values: parse(readFileSync(path, 'utf8')),
+      };
       return { exitCode: 0 };
     });
     const dir = tmp();
@@ -45,7 +50,9 @@ describe('createHelmDriver', () => {
 
   it('removes the values file even when helm fails, and lets the CommandError through', async () => {
     const runner = new RecordingRunner().on('helm upgrade', { exitCode: 1, stderr: 'Error: INSTALLATION FAILED: boom' });
-    const error = await createHelmDriver(runner, { tmpDir: tmp() }).upgradeInstall(metallb).catch((e: unknown) => e);
+    const error = await createHelmDriver(runner, { tmpDir: tmp() })
+      .upgradeInstall(metallb)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CommandError);
     const path = runner.calls[0]!.args[runner.calls[0]!.args.indexOf('-f') + 1]!;
     expect(existsSync(path)).toBe(false);
@@ -53,8 +60,16 @@ describe('createHelmDriver', () => {
 
   it('omits optional flags and the values file when not given; adds --kubeconfig when configured', async () => {
     const runner = new RecordingRunner();
-    await createHelmDriver(runner, { tmpDir: tmp(), kubeconfig: '/k/config' }).upgradeInstall({ release: 'app', chart: './chart', namespace: 'apps', kubeContext: 'c1', values: {} });
-    expect(runner.lines).toEqual(['helm upgrade --install app ./chart --namespace apps --create-namespace --kube-context c1 --kubeconfig /k/config']);
+    await createHelmDriver(runner, { tmpDir: tmp(), kubeconfig: '/k/config' }).upgradeInstall({
+      release: 'app',
+      chart: './chart',
+      namespace: 'apps',
+      kubeContext: 'c1',
+      values: {},
+    });
+    expect(runner.lines).toEqual([
+      'helm upgrade --install app ./chart --namespace apps --create-namespace --kube-context c1 --kubeconfig /k/config',
+    ]);
   });
 
   it('describes the command for plans without revealing values', () => {
@@ -67,7 +82,15 @@ describe('createHelmDriver', () => {
 
   it('reads status and chart version from helm get metadata -o json', async () => {
     const runner = new RecordingRunner().on('helm get metadata', {
-      stdout: JSON.stringify({ name: 'metallb', chart: 'metallb', version: '0.14.9', appVersion: 'v0.14.9', namespace: 'metallb-system', revision: 3, status: 'deployed' }),
+      stdout: JSON.stringify({
+        name: 'metallb',
+        chart: 'metallb',
+        version: '0.14.9',
+        appVersion: 'v0.14.9',
+        namespace: 'metallb-system',
+        revision: 3,
+        status: 'deployed',
+      }),
     });
     const status = await createHelmDriver(runner, { tmpDir: tmp() }).status(metallb);
     expect(status).toEqual({ status: 'deployed', chartVersion: '0.14.9', revision: 3 });
@@ -89,7 +112,10 @@ describe('createHelmDriver', () => {
   });
 
   it('uninstall tolerates an absent release but reports other failures', async () => {
-    const missing = new RecordingRunner().on('helm uninstall', { exitCode: 1, stderr: 'Error: uninstall: Release not loaded: metallb: release: not found' });
+    const missing = new RecordingRunner().on('helm uninstall', {
+      exitCode: 1,
+      stderr: 'Error: uninstall: Release not loaded: metallb: release: not found',
+    });
     await createHelmDriver(missing, { tmpDir: tmp() }).uninstall(metallb);
     expect(missing.lines).toEqual(['helm uninstall metallb --namespace metallb-system --kube-context kind-demo --wait']);
     const broken = new RecordingRunner().on('helm uninstall', { exitCode: 1, stderr: 'Error: Kubernetes cluster unreachable' });

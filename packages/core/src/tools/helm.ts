@@ -119,7 +119,13 @@ export function parseStatus(json: string): { status: string; chartVersion?: stri
 
 function commandFailed(result: RunResult): CommandError {
   const stderr = result.stderr.trim();
-  return new CommandError(`${result.command} exited with code ${result.exitCode}\n${stderr}`, result.command, result.exitCode, stderr, 'exit');
+  return new CommandError(
+    `${result.command} exited with code ${result.exitCode}\n${stderr}`,
+    result.command,
+    result.exitCode,
+    stderr,
+    'exit',
+  );
 }
 
 function isReleaseNotFound(stderr: string): boolean {

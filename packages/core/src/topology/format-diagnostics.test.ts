@@ -13,8 +13,13 @@ const text = [
 
 const diagnostics: Diagnostic[] = [
   {
-    file: 'topology.yaml', line: 6, column: 17, path: 'clusters.demo3.serviceSubnet', source: 'kind',
-    message: '10.97.0.0/12 has host bits set; its network is 10.96.0.0/12', fix: 'write 10.96.0.0/12',
+    file: 'topology.yaml',
+    line: 6,
+    column: 17,
+    path: 'clusters.demo3.serviceSubnet',
+    source: 'kind',
+    message: '10.97.0.0/12 has host bits set; its network is 10.96.0.0/12',
+    fix: 'write 10.96.0.0/12',
   },
   { file: 'topology.yaml', line: 1, column: 1, path: '', source: 'yaml', message: 'no path, no fix' },
   { file: 'other.yaml', line: 3, column: 2, path: 'x', source: 'schema', message: 'file without known text', fix: 'f' },
@@ -44,7 +49,16 @@ describe('formatDiagnostics', () => {
 });
 
 describe('formatDiagnostics warnings', () => {
-  const warning: Diagnostic = { file: 'topology.yaml', line: 5, column: 3, path: 'clusters.demo3', source: 'ingress', message: 'deprecated', fix: 'switch', severity: 'warning' };
+  const warning: Diagnostic = {
+    file: 'topology.yaml',
+    line: 5,
+    column: 3,
+    path: 'clusters.demo3',
+    source: 'ingress',
+    message: 'deprecated',
+    fix: 'switch',
+    severity: 'warning',
+  };
 
   it('labels warnings as warnings and counts them apart from problems', () => {
     const output = formatDiagnostics([warning, diagnostics[0]!], { color: false, sources: { 'topology.yaml': text } });

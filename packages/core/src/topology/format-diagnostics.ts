@@ -48,9 +48,15 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: F
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   const errors = diagnostics.length - warnings;
   const warningCount = `${warnings} warning${warnings === 1 ? '' : 's'}`;
-  const total = errors === 0 && warnings > 0 ? warningCount : `${errors} problem${errors === 1 ? '' : 's'} found${warnings > 0 ? `, ${warningCount}` : ''}`;
+  const total =
+    errors === 0 && warnings > 0
+      ? warningCount
+      : `${errors} problem${errors === 1 ? '' : 's'} found${warnings > 0 ? `, ${warningCount}` : ''}`;
   const hidden = diagnostics.length - blocks.length;
-  const count = hidden > 0 ? `... and ${hidden} more problem${hidden === 1 ? '' : 's'} (${diagnostics.length} in all${warnings > 0 ? `, ${warningCount}` : ''})` : total;
+  const count =
+    hidden > 0
+      ? `... and ${hidden} more problem${hidden === 1 ? '' : 's'} (${diagnostics.length} in all${warnings > 0 ? `, ${warningCount}` : ''})`
+      : total;
   return [...blocks, paint('bold', count)].join('\n\n') + '\n';
 }
 

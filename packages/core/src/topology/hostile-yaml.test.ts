@@ -23,17 +23,26 @@ const cases: { name: string; text: string; line: number; column: number; message
   {
     name: 'alias without its anchor',
     text: lines(...HEAD, 'clusters: { demo: {} }', 'linkerd: { version: *x }'),
-    line: 5, column: 21, message: /alias '\*x' refers to no anchor/, fix: /&x/,
+    line: 5,
+    column: 21,
+    message: /alias '\*x' refers to no anchor/,
+    fix: /&x/,
   },
   {
     name: 'a stray * turning a key into an alias',
     text: lines(...HEAD, 'clusters:', '  demo: {}', '  *: {}'),
-    line: 6, column: 3, message: /alias/, fix: /quote/,
+    line: 6,
+    column: 3,
+    message: /alias/,
+    fix: /quote/,
   },
   {
     name: 'alias used before its anchor',
     text: lines(...HEAD, 'clusters: { demo: *c }', 'other: &c {}'),
-    line: 4, column: 19, message: /refers to no anchor/, fix: /before/,
+    line: 4,
+    column: 19,
+    message: /refers to no anchor/,
+    fix: /before/,
   },
   {
     name: 'billion laughs (alias expansion limit)',
@@ -43,37 +52,58 @@ const cases: { name: string; text: string; line: number; column: number; message
       ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`),
       'clusters: { demo: {} }',
     ),
-    line: 13, column: 10, message: /expand/, fix: /alias/,
+    line: 13,
+    column: 10,
+    message: /expand/,
+    fix: /alias/,
   },
   {
     name: '!!omap tag',
     text: lines(...HEAD, 'clusters: { demo: {} }', 'linkerd: !!omap [{ version: stable-2.13.3 }]'),
-    line: 5, column: 10, message: /tag '!!omap' is not allowed/, fix: /remove the tag/,
+    line: 5,
+    column: 10,
+    message: /tag '!!omap' is not allowed/,
+    fix: /remove the tag/,
   },
   {
     name: '!!set tag',
     text: lines(...HEAD, 'clusters: { demo: {} }', 'linkerd: !!set { version }'),
-    line: 5, column: 10, message: /tag '!!set' is not allowed/, fix: /remove the tag/,
+    line: 5,
+    column: 10,
+    message: /tag '!!set' is not allowed/,
+    fix: /remove the tag/,
   },
   {
     name: '!!binary tag',
     text: lines(...HEAD, 'clusters: { demo: {} }', 'linkerd: { version: !!binary aGVsbG8= }'),
-    line: 5, column: 21, message: /tag '!!binary' is not allowed/, fix: /remove the tag/,
+    line: 5,
+    column: 21,
+    message: /tag '!!binary' is not allowed/,
+    fix: /remove the tag/,
   },
   {
     name: 'custom tag',
     text: lines(...HEAD, 'clusters: { demo: {} }', 'linkerd: { version: !vault secret/x }'),
-    line: 5, column: 21, message: /tag '!vault' is not allowed/, fix: /remove the tag/,
+    line: 5,
+    column: 21,
+    message: /tag '!vault' is not allowed/,
+    fix: /remove the tag/,
   },
   {
     name: 'merge key <<',
     text: lines(...HEAD, 'base: &b { podSubnet: 10.244.0.0/16 }', 'clusters:', '  demo:', '    <<: *b'),
-    line: 7, column: 5, message: /merge keys/, fix: /write the keys out/,
+    line: 7,
+    column: 5,
+    message: /merge keys/,
+    fix: /write the keys out/,
   },
   {
     name: 'a map used as a key',
     text: lines(...HEAD, 'clusters: { demo: {} }', '? { a: 1 }', ': x'),
-    line: 5, column: 3, message: /key must be a plain value/, fix: /scalar|plain/,
+    line: 5,
+    column: 3,
+    message: /key must be a plain value/,
+    fix: /scalar|plain/,
   },
 ];
 
@@ -89,7 +119,8 @@ describe('hostile YAML becomes positioned diagnostics', () => {
   it('core schema tags (!!str, !!int, !!map, ...) are allowed', async () => {
     const { topology } = await validateTopology({
       text: lines(...HEAD, 'clusters: !!map { demo: { context: !!str kind-demo } }'),
-      file: 'topology.yaml', plugins: [],
+      file: 'topology.yaml',
+      plugins: [],
     });
     expect(topology.clusters.demo!.context).toBe('kind-demo');
   });
@@ -97,7 +128,8 @@ describe('hostile YAML becomes positioned diagnostics', () => {
   it('aliases to anchors that exist still work', async () => {
     const { topology } = await validateTopology({
       text: lines(...HEAD, 'clusters: { demo: &c { context: ctx-a }, other: { context: ctx-b } }', 'x-note: *c'),
-      file: 'topology.yaml', plugins: [],
+      file: 'topology.yaml',
+      plugins: [],
     }).catch((error: TopologyError) => ({ topology: undefined, error }));
     // x-note is an unknown key, but the alias itself must not be the problem
     expect(topology).toBeUndefined();

@@ -16,7 +16,8 @@ export async function loadTopologyFile(path: string, plugins: readonly Plugin[])
     if (error instanceof TopologyError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new MeshspecError(`no such file: ${path}; check the path of the topology file`);
-    if (code === 'EISDIR') throw new MeshspecError(`${path} is a directory; give the topology file, e.g. ${path.replace(/\/$/, '')}/topology.yaml`);
+    if (code === 'EISDIR')
+      throw new MeshspecError(`${path} is a directory; give the topology file, e.g. ${path.replace(/\/$/, '')}/topology.yaml`);
     if (code === 'EACCES') throw new MeshspecError(`cannot read ${path}: permission denied`);
     throw new MeshspecError(`cannot read ${path}: ${(error as Error).message}`);
   }

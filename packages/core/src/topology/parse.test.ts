@@ -57,7 +57,9 @@ describe('parseTopologyText', () => {
   it('treats duplicate keys as errors that leave the data usable', () => {
     const parsed = parseTopologyText('a: 1\nb: 2\na: 3\n', 't.yaml');
     expect(parsed.malformed).toBe(false);
-    expect(parsed.diagnostics).toMatchObject([{ line: 3, column: 1, path: 'a', message: "duplicate key 'a': it is already set on line 1" }]);
+    expect(parsed.diagnostics).toMatchObject([
+      { line: 3, column: 1, path: 'a', message: "duplicate key 'a': it is already set on line 1" },
+    ]);
   });
 
   it('names the duplicate inside a list item with its full path', () => {

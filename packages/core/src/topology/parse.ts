@@ -32,7 +32,11 @@ export const MAX_TOPOLOGY_BYTES = 1024 * 1024;
 /** The diagnostic for a file above MAX_TOPOLOGY_BYTES; shared with the file loader, which checks the size before reading. */
 export function oversizeDiagnostic(file: string, bytes: number): Diagnostic {
   return {
-    file, line: 1, column: 1, path: '', source: 'yaml',
+    file,
+    line: 1,
+    column: 1,
+    path: '',
+    source: 'yaml',
     message: `the topology file is ${(bytes / 1024 / 1024).toFixed(1)} MiB (${bytes} bytes); the limit is 1 MiB (${MAX_TOPOLOGY_BYTES} bytes)`,
     fix: 'a topology is a short file: keep large manifests in their own files (workloads can point at manifest files or kustomize dirs)',
   };
@@ -82,7 +86,11 @@ export function parseTopologyText(rawText: string, file: string): ParsedTopology
   if (root === null || root === undefined) {
     if (malformed) return { data: undefined, source, diagnostics, malformed: true };
     diagnostics.push({
-      file, line: 1, column: 1, path: '', source: 'yaml',
+      file,
+      line: 1,
+      column: 1,
+      path: '',
+      source: 'yaml',
       message: 'the topology file is empty',
       fix: 'start from a minimal topology: apiVersion: meshspec.dev/v1alpha1, kind: Topology, metadata: { name: my-mesh }, clusters: { demo: {} }',
     });
@@ -92,7 +100,10 @@ export function parseTopologyText(rawText: string, file: string): ParsedTopology
     const position = at(root.range?.[0] ?? 0);
     const what = isSeq(root) ? 'a list' : 'a single value';
     diagnostics.push({
-      file, ...position, path: '', source: 'yaml',
+      file,
+      ...position,
+      path: '',
+      source: 'yaml',
       message: `a topology must be a map of keys (apiVersion, kind, metadata, clusters, ...), but this file holds ${what}`,
       fix: 'write the topology as top-level "key: value" lines, starting with apiVersion: meshspec.dev/v1alpha1',
     });
@@ -146,15 +157,8 @@ function syntaxFix(error: YAMLError): string {
   }
 }
 
-
-function createSource(
-  document: Document,
-  text: string,
-  file: string,
-  at: (offset: number) => Position,
-): ParsedTopologySource {
-  const start = (node: { range?: [number, number, number] | null } | null | undefined): number | undefined =>
-    node?.range?.[0];
+function createSource(document: Document, text: string, file: string, at: (offset: number) => Position): ParsedTopologySource {
+  const start = (node: { range?: [number, number, number] | null } | null | undefined): number | undefined => node?.range?.[0];
   // Key -> pair per map, built on first lookup: thousands of diagnostics in a big map must not each scan it.
   const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
   const pairOf = (map: YAMLMap, name: string): Pair | undefined => {

@@ -52,10 +52,13 @@ export function checkStructure(document: Document, text: string, file: string, a
         const name = node.source;
         const stray = name.endsWith(':') || name === '';
         report(
-          node.range?.[0] ?? 0, path,
-          stray ? `'*' starts an alias (a reference to an anchor), so '*${name}' is read as an alias, and no anchor '&${name}' exists`
+          node.range?.[0] ?? 0,
+          path,
+          stray
+            ? `'*' starts an alias (a reference to an anchor), so '*${name}' is read as an alias, and no anchor '&${name}' exists`
             : `alias '*${name}' refers to no anchor: no '&${name}' is set before it`,
-          stray ? `quote the value if you meant a literal '*' (for example '"*"'), or write the alias as '*name' after an anchor '&name'`
+          stray
+            ? `quote the value if you meant a literal '*' (for example '"*"'), or write the alias as '*name' after an anchor '&name'`
             : `set the anchor '&${name}' on a value before this alias (anchors must come before their aliases), or quote '*${name}' if it is meant as text`,
         );
       }
@@ -69,7 +72,8 @@ export function checkStructure(document: Document, text: string, file: string, a
       if (tagged.range) taggedOffsets.add(tagged.range[1]);
       const shown = tagged.tag.startsWith('tag:yaml.org,2002:') ? `!!${tagged.tag.slice('tag:yaml.org,2002:'.length)}` : tagged.tag;
       report(
-        tagAt, path,
+        tagAt,
+        path,
         `the tag '${shown}' is not allowed: a topology uses plain YAML (strings, numbers, booleans, null, maps and lists)`,
         `remove the tag '${shown}' and write the value as a plain map, list or string`,
       );
@@ -77,11 +81,17 @@ export function checkStructure(document: Document, text: string, file: string, a
     if (isMap(node)) {
       const seen = new Map<string, Node>();
       // Pushed in reverse so the walk (and the diagnostics) follow the file's order.
-      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i]!.value, path: [...path, keyName(node.items[i]!.key)] });
+      for (let i = node.items.length - 1; i >= 0; i--)
+        stack.push({ node: node.items[i]!.value, path: [...path, keyName(node.items[i]!.key)] });
       for (const pair of node.items) {
         const key = pair.key;
         if (isCollection(key)) {
-          report(key.range?.[0] ?? 0, path, 'a key must be a plain value, but this key is a map or a list', 'write the key as a plain scalar (a name), and put the map or list in its value');
+          report(
+            key.range?.[0] ?? 0,
+            path,
+            'a key must be a plain value, but this key is a map or a list',
+            'write the key as a plain scalar (a name), and put the map or list in its value',
+          );
           continue;
         }
         if (isAlias(key)) {
@@ -91,15 +101,24 @@ export function checkStructure(document: Document, text: string, file: string, a
         if (!isScalar(key)) continue;
         const name = keyName(key);
         if (name === '<<' && key.type === Scalar.PLAIN) {
-          report(key.range?.[0] ?? 0, [...path, name], "merge keys ('<<') are not supported: YAML 1.2 has none, and meshspec reads '<<' as a key",
-            "write the keys out in this map (or use an alias '*name' for the whole value)");
+          report(
+            key.range?.[0] ?? 0,
+            [...path, name],
+            "merge keys ('<<') are not supported: YAML 1.2 has none, and meshspec reads '<<' as a key",
+            "write the keys out in this map (or use an alias '*name' for the whole value)",
+          );
           continue;
         }
         const first = seen.get(name);
         if (first) {
           // Not malformed: the schema still runs on the rest, and findings under this key are dropped (validate.ts).
-          report(key.range?.[0] ?? 0, [...path, name], `duplicate key '${name}': it is already set on line ${at(first.range?.[0] ?? 0).line}`,
-            `keep one '${name}' entry (merge their contents if both matter); YAML keeps only the last one`, false);
+          report(
+            key.range?.[0] ?? 0,
+            [...path, name],
+            `duplicate key '${name}': it is already set on line ${at(first.range?.[0] ?? 0).line}`,
+            `keep one '${name}' entry (merge their contents if both matter); YAML keeps only the last one`,
+            false,
+          );
         } else seen.set(name, key);
       }
     } else if (isSeq(node)) {
@@ -113,9 +132,12 @@ export function checkStructure(document: Document, text: string, file: string, a
     const largest = largestAlias(document, aliases);
     if (largest && largest.total > MAX_ALIAS_EXPANSION) {
       aliasProblem = true;
-      report(largest.alias.range?.[0] ?? 0, [],
+      report(
+        largest.alias.range?.[0] ?? 0,
+        [],
         `anchors and aliases expand this file to more than ${MAX_ALIAS_EXPANSION} values (aliases of aliases multiply; this is how "billion laughs" files exhaust memory)`,
-        'write the values out, or use an alias only for values that hold no aliases themselves');
+        'write the values out, or use an alias only for values that hold no aliases themselves',
+      );
     }
   }
   return { diagnostics, malformed, taggedOffsets, aliasProblem };

@@ -36,7 +36,15 @@ const cases: { name: string; text: string; expected: Expected[]; plugins?: Plugi
   {
     name: 'unknown top-level key without a near miss lists the allowed keys',
     text: lines(...HEAD, 'clusters: { demo: {} }', 'flux: {}'),
-    expected: [{ line: 5, column: 1, path: 'flux', message: "unknown key 'flux'", fix: 'top-level keys are apiVersion, kind, metadata, clusters, kindClusters, linkerd' }],
+    expected: [
+      {
+        line: 5,
+        column: 1,
+        path: 'flux',
+        message: "unknown key 'flux'",
+        fix: 'top-level keys are apiVersion, kind, metadata, clusters, kindClusters, linkerd',
+      },
+    ],
   },
   {
     name: 'unknown cluster key',
@@ -51,17 +59,35 @@ const cases: { name: string; text: string; expected: Expected[]; plugins?: Plugi
   {
     name: 'number where text is expected suggests quoting',
     text: lines(...HEAD, 'clusters: { demo: {} }', 'linkerd: { version: 2.13 }'),
-    expected: [{ line: 5, column: 21, path: 'linkerd.version', message: 'must be a string, but is the number 2.13', fix: 'quote it so YAML reads text: "2.13"' }],
+    expected: [
+      {
+        line: 5,
+        column: 21,
+        path: 'linkerd.version',
+        message: 'must be a string, but is the number 2.13',
+        fix: 'quote it so YAML reads text: "2.13"',
+      },
+    ],
   },
   {
     name: 'empty cluster entry must be a map',
     text: lines(...HEAD, 'clusters:', '  demo:'),
-    expected: [{ line: 5, column: 3, path: 'clusters.demo', message: 'must be a map (key: value entries), but is empty', fix: "write '{}'" }],
+    expected: [
+      { line: 5, column: 3, path: 'clusters.demo', message: 'must be a map (key: value entries), but is empty', fix: "write '{}'" },
+    ],
   },
   {
     name: 'missing required key points at the parent map',
     text: lines('apiVersion: meshspec.dev/v1alpha1', 'kind: Topology', 'metadata:', '  description: no name', 'clusters: { demo: {} }'),
-    expected: [{ line: 3, column: 1, path: 'metadata.name', message: "missing required key 'name' in metadata", fix: "add 'name: ...' under metadata" }],
+    expected: [
+      {
+        line: 3,
+        column: 1,
+        path: 'metadata.name',
+        message: "missing required key 'name' in metadata",
+        fix: "add 'name: ...' under metadata",
+      },
+    ],
   },
   {
     name: 'missing top-level keys',
@@ -74,12 +100,28 @@ const cases: { name: string; text: string; expected: Expected[]; plugins?: Plugi
   {
     name: 'bad apiVersion',
     text: lines('apiVersion: meshspec.dev/v1', 'kind: Topology', 'metadata: { name: mesh }', 'clusters: { demo: {} }'),
-    expected: [{ line: 1, column: 13, path: 'apiVersion', message: "must be 'meshspec.dev/v1alpha1', but is 'meshspec.dev/v1'", fix: "set 'apiVersion: meshspec.dev/v1alpha1'" }],
+    expected: [
+      {
+        line: 1,
+        column: 13,
+        path: 'apiVersion',
+        message: "must be 'meshspec.dev/v1alpha1', but is 'meshspec.dev/v1'",
+        fix: "set 'apiVersion: meshspec.dev/v1alpha1'",
+      },
+    ],
   },
   {
     name: 'bad cluster name points at the key and suggests a valid one',
     text: lines(...HEAD, 'clusters:', '  Demo_1: {}'),
-    expected: [{ line: 5, column: 3, path: 'clusters.Demo_1', message: "invalid name 'Demo_1': expected cluster name: a DNS-1123 label", fix: "e.g. to 'demo-1'" }],
+    expected: [
+      {
+        line: 5,
+        column: 3,
+        path: 'clusters.Demo_1',
+        message: "invalid name 'Demo_1': expected cluster name: a DNS-1123 label",
+        fix: "e.g. to 'demo-1'",
+      },
+    ],
   },
   {
     name: 'cluster name longer than 32 characters',
@@ -94,7 +136,9 @@ const cases: { name: string; text: string; expected: Expected[]; plugins?: Plugi
   {
     name: 'invalid format',
     text: lines(...HEAD, 'clusters:', '  demo: { podSubnet: 10.244.0.0/33 }'),
-    expected: [{ line: 5, column: 22, path: 'clusters.demo.podSubnet', message: "'10.244.0.0/33' is not an IPv4 CIDR range like 10.96.0.0/16" }],
+    expected: [
+      { line: 5, column: 22, path: 'clusters.demo.podSubnet', message: "'10.244.0.0/33' is not an IPv4 CIDR range like 10.96.0.0/16" },
+    ],
   },
   {
     name: 'duplicate key names the key and its first line',
@@ -104,7 +148,15 @@ const cases: { name: string; text: string; expected: Expected[]; plugins?: Plugi
   {
     name: "the kind plugin's settings under 'kind:' (the document kind): one duplicate-key error naming the right key",
     text: lines(...HEAD, 'clusters: { demo: {} }', 'kind:', '  workers: 2'),
-    expected: [{ line: 5, column: 1, path: 'kind', message: "duplicate key 'kind': it is already set on line 2", fix: "settings of the kind plugin go under 'kindClusters:'" }],
+    expected: [
+      {
+        line: 5,
+        column: 1,
+        path: 'kind',
+        message: "duplicate key 'kind': it is already set on line 2",
+        fix: "settings of the kind plugin go under 'kindClusters:'",
+      },
+    ],
   },
   {
     name: 'a wrong type reports only the type, not the const it also fails',
@@ -129,7 +181,9 @@ const cases: { name: string; text: string; expected: Expected[]; plugins?: Plugi
   {
     name: 'syntax error: unclosed quote',
     text: lines(...HEAD, 'clusters: { demo: {} }', 'linkerd: { version: "stable }'),
-    expected: [{ line: 6, column: 1, path: '', message: 'YAML syntax error: Missing closing "quote', fix: 'add the missing closing character' }],
+    expected: [
+      { line: 6, column: 1, path: '', message: 'YAML syntax error: Missing closing "quote', fix: 'add the missing closing character' },
+    ],
   },
   {
     name: 'empty file',
@@ -144,7 +198,16 @@ const cases: { name: string; text: string; expected: Expected[]; plugins?: Plugi
   {
     name: 'plugin validate diagnostic is positioned at the value',
     text: lines(...HEAD, 'clusters:', '  demo:', '    serviceSubnet: 10.96.0.0/12', '  demo3:', '    serviceSubnet: 10.97.0.0/12'),
-    expected: [{ line: 8, column: 20, path: 'clusters.demo3.serviceSubnet', message: '10.97.0.0/12 has host bits set; its network is 10.96.0.0/12', fix: 'write 10.96.0.0/12', source: 'kind' }],
+    expected: [
+      {
+        line: 8,
+        column: 20,
+        path: 'clusters.demo3.serviceSubnet',
+        message: '10.97.0.0/12 has host bits set; its network is 10.96.0.0/12',
+        fix: 'write 10.96.0.0/12',
+        source: 'kind',
+      },
+    ],
   },
   {
     name: "plugin section's nested unknown key (and the required key it misspells)",
@@ -167,7 +230,9 @@ const cases: { name: string; text: string; expected: Expected[]; plugins?: Plugi
   {
     name: 'enum with did-you-mean',
     text: lines(...HEAD, 'clusters: { demo: {} }', 'linkerd: { proxy: debg }'),
-    expected: [{ line: 5, column: 19, path: 'linkerd.proxy', message: "must be one of: 'info', 'debug', 'warn'", fix: "did you mean 'debug'?" }],
+    expected: [
+      { line: 5, column: 19, path: 'linkerd.proxy', message: "must be one of: 'info', 'debug', 'warn'", fix: "did you mean 'debug'?" },
+    ],
   },
   {
     name: 'a crashing plugin validate becomes a diagnostic naming it',
@@ -229,7 +294,14 @@ describe('validateTopology diagnostics', () => {
   });
 
   it('returns the resolved topology with schema defaults and plugin resolution applied', async () => {
-    const text = lines(...HEAD, 'clusters:', '  demo: {}', '  demo3: { context: elsewhere }', 'kindClusters: {}', 'linkerd: { links: full-mesh }');
+    const text = lines(
+      ...HEAD,
+      'clusters:',
+      '  demo: {}',
+      '  demo3: { context: elsewhere }',
+      'kindClusters: {}',
+      'linkerd: { links: full-mesh }',
+    );
     const { topology, source } = await validateTopology({ text, file: 'topology.yaml', plugins });
     expect(topology.clusters).toEqual({ demo: { context: 'kind-demo' }, demo3: { context: 'elsewhere' } });
     expect(topology.kindClusters).toEqual({ workers: 2 });
@@ -254,7 +326,11 @@ describe('validateTopology warnings', () => {
   const warner: Plugin = {
     name: 'warner',
     key: 'warner',
-    schema: { type: 'object', description: 'A plugin that warns.', properties: { fail: { type: 'boolean', description: 'Also report an error.' } } },
+    schema: {
+      type: 'object',
+      description: 'A plugin that warns.',
+      properties: { fail: { type: 'boolean', description: 'Also report an error.' } },
+    },
     validate: (_t, section, ctx) => [
       asWarning(ctx.diagnostic(['warner'], 'this is deprecated', 'use the new thing')),
       ...((section as { fail?: boolean } | undefined)?.fail ? [ctx.diagnostic(['warner', 'fail'], 'this is wrong', 'fix it')] : []),
@@ -263,8 +339,23 @@ describe('validateTopology warnings', () => {
   };
 
   it('a warning alone does not reject the topology; it comes back positioned beside it', async () => {
-    const result = await validateTopology({ text: lines(...HEAD, 'clusters: { demo: { context: demo } }', 'warner: {}'), file: 'topology.yaml', plugins: [warner] });
-    expect(result.warnings).toEqual([{ file: 'topology.yaml', line: 5, column: 9, path: 'warner', message: 'this is deprecated', fix: 'use the new thing', source: 'warner', severity: 'warning' }]);
+    const result = await validateTopology({
+      text: lines(...HEAD, 'clusters: { demo: { context: demo } }', 'warner: {}'),
+      file: 'topology.yaml',
+      plugins: [warner],
+    });
+    expect(result.warnings).toEqual([
+      {
+        file: 'topology.yaml',
+        line: 5,
+        column: 9,
+        path: 'warner',
+        message: 'this is deprecated',
+        fix: 'use the new thing',
+        source: 'warner',
+        severity: 'warning',
+      },
+    ]);
   });
 
   it('with an error, the warnings are reported too, all at once', async () => {

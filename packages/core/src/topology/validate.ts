@@ -126,10 +126,21 @@ function withSectionHint(diagnostic: Diagnostic, plugins: readonly Plugin[]): Di
 
 function schemaDiagnostic(problem: SchemaProblem, source: ParsedTopologySource): Diagnostic {
   const position = problem.at.key ? source.keyPositionOf(problem.at.path) : source.positionOf(problem.at.path);
-  return { file: source.file, ...position, path: formatFieldPath(problem.path), message: problem.message, fix: problem.fix, source: 'schema' };
+  return {
+    file: source.file,
+    ...position,
+    path: formatFieldPath(problem.path),
+    message: problem.message,
+    fix: problem.fix,
+    source: 'schema',
+  };
 }
 
-export function validateContext(source: ParsedTopologySource, sourceName: string, facts: FactsAccess = noFacts(sourceName)): ValidateContext {
+export function validateContext(
+  source: ParsedTopologySource,
+  sourceName: string,
+  facts: FactsAccess = noFacts(sourceName),
+): ValidateContext {
   return {
     source,
     facts: <F>(plugin: Plugin<never, F>): F => facts.facts(plugin),
@@ -137,7 +148,13 @@ export function validateContext(source: ParsedTopologySource, sourceName: string
       return facts.clusters;
     },
     diagnostic(path: FieldPath, message: string, fix?: string): Diagnostic {
-      const diagnostic: Diagnostic = { file: source.file, ...source.positionOf(path), path: formatFieldPath(path), message, source: sourceName };
+      const diagnostic: Diagnostic = {
+        file: source.file,
+        ...source.positionOf(path),
+        path: formatFieldPath(path),
+        message,
+        source: sourceName,
+      };
       if (fix !== undefined) diagnostic.fix = fix;
       return diagnostic;
     },
@@ -147,7 +164,9 @@ export function validateContext(source: ParsedTopologySource, sourceName: string
 function noFacts(sourceName: string): FactsAccess {
   return {
     facts(plugin) {
-      throw new PluginError(`${sourceName} cannot read the facts of plugin ${plugin.name} here: no topology was given to this validate context`);
+      throw new PluginError(
+        `${sourceName} cannot read the facts of plugin ${plugin.name} here: no topology was given to this validate context`,
+      );
     },
     get clusters(): never {
       throw new PluginError(`${sourceName} cannot read the clusters here: no topology was given to this validate context`);
@@ -164,14 +183,22 @@ function coreChecks(topology: Topology, source: ParsedTopologySource): Diagnosti
     const context = cluster?.context;
     if (typeof context !== 'string' || context === '') {
       diagnostics.push(
-        ctx.diagnostic(['clusters', name], `cluster '${name}' has no kube context`, `set 'context: <kube context>' on it, or add a section (such as kind) whose plugin creates the cluster`),
+        ctx.diagnostic(
+          ['clusters', name],
+          `cluster '${name}' has no kube context`,
+          `set 'context: <kube context>' on it, or add a section (such as kind) whose plugin creates the cluster`,
+        ),
       );
       continue;
     }
     const other = byContext.get(context);
     if (other !== undefined) {
       diagnostics.push(
-        ctx.diagnostic(['clusters', name, 'context'], `clusters '${other}' and '${name}' both use the kube context '${context}'`, `give each cluster its own context; they must be different clusters`),
+        ctx.diagnostic(
+          ['clusters', name, 'context'],
+          `clusters '${other}' and '${name}' both use the kube context '${context}'`,
+          `give each cluster its own context; they must be different clusters`,
+        ),
       );
     } else byContext.set(context, name);
   }
@@ -192,5 +219,7 @@ function pluginCrash(plugin: Plugin, doing: string, error: unknown, source: Pars
 }
 
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.path.localeCompare(b.path));
+  return [...diagnostics].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.path.localeCompare(b.path),
+  );
 }

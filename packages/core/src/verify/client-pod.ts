@@ -59,7 +59,9 @@ export function renderClientPod(name: string, spec: ClientPodSpec): KubeObject {
     spec: {
       restartPolicy: 'Never',
       terminationGracePeriodSeconds: 1,
-      containers: [{ name: CLIENT_CONTAINER, image: spec.image ?? CLIENT_IMAGE, command: ['sh', '-c', clientScript(spec.url, spec.count)] }],
+      containers: [
+        { name: CLIENT_CONTAINER, image: spec.image ?? CLIENT_IMAGE, command: ['sh', '-c', clientScript(spec.url, spec.count)] },
+      ],
     },
   };
 }
@@ -95,12 +97,19 @@ export async function withClientPod<T>(deps: ClientPodDeps, spec: ClientPodSpec,
   await deps.kube.apply([renderClientPod(name, spec)]);
   try {
     const deadline = Date.now() + deps.timeoutMs;
-    await deps.kube.waitFor('v1', 'Pod', name, spec.namespace, (pod) => (pod?.['status'] as { phase?: string } | undefined)?.phase === 'Running', {
-      timeoutMs: deps.timeoutMs,
-      intervalMs: interval,
-      description: 'client pod running',
-      ...(deps.signal ? { signal: deps.signal } : {}),
-    });
+    await deps.kube.waitFor(
+      'v1',
+      'Pod',
+      name,
+      spec.namespace,
+      (pod) => (pod?.['status'] as { phase?: string } | undefined)?.phase === 'Running',
+      {
+        timeoutMs: deps.timeoutMs,
+        intervalMs: interval,
+        description: 'client pod running',
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      },
+    );
     let parsed = parseClientLog('');
     for (;;) {
       parsed = parseClientLog(await deps.pods.logs(spec.namespace, name, CLIENT_CONTAINER).catch(() => ''));

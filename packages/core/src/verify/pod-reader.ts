@@ -35,6 +35,7 @@ function createPodReader(context: string, options: { kubeconfigPath?: string }):
   return {
     logs: (namespace, pod, container) =>
       getText(`/api/v1/namespaces/${namespace}/pods/${pod}/log`, `logs of pod ${namespace}/${pod}`, container ? { container } : undefined),
-    proxyGet: (namespace, pod, port, path) => getText(`/api/v1/namespaces/${namespace}/pods/${pod}:${port}/proxy${path}`, `GET :${port}${path} on pod ${namespace}/${pod}`),
+    proxyGet: (namespace, pod, port, path) =>
+      getText(`/api/v1/namespaces/${namespace}/pods/${pod}:${port}/proxy${path}`, `GET :${port}${path} on pod ${namespace}/${pod}`),
   };
 }

@@ -91,7 +91,16 @@ export function judgeSplit(backends: readonly WeightedBackend[], observed: Reado
     const expectedShare = weight / total;
     const { low, high } = binomialAcceptance(requests, expectedShare, confidence);
     const count = observed[name] ?? 0;
-    return { name, weight, expectedShare, expectedCount: expectedShare * requests, low, high, observed: count, ok: count >= low && count <= high };
+    return {
+      name,
+      weight,
+      expectedShare,
+      expectedCount: expectedShare * requests,
+      low,
+      high,
+      observed: count,
+      ok: count >= low && count <= high,
+    };
   });
   const unexpected = Object.fromEntries(Object.entries(observed).filter(([name, count]) => !merged.has(name) && count > 0));
   const ok = requests > 0 && failed === 0 && Object.keys(unexpected).length === 0 && verdicts.every((v) => v.ok);
@@ -104,12 +113,25 @@ const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 export function formatSplitTable(title: string, verdict: SplitVerdict): string {
   const rows: string[][] = [['', 'backend', 'weight', 'expected', 'accepted', 'observed']];
   for (const b of verdict.backends) {
-    rows.push([b.ok ? '✓' : '✗', b.name, String(b.weight), `${percent(b.expectedShare)} (${b.expectedCount.toFixed(1)})`, `${b.low}–${b.high}`, String(b.observed)]);
+    rows.push([
+      b.ok ? '✓' : '✗',
+      b.name,
+      String(b.weight),
+      `${percent(b.expectedShare)} (${b.expectedCount.toFixed(1)})`,
+      `${b.low}–${b.high}`,
+      String(b.observed),
+    ]);
   }
-  for (const [name, count] of Object.entries(verdict.unexpected)) rows.push(['✗', `${name} (not a backend)`, '-', '0.0% (0.0)', '0–0', String(count)]);
+  for (const [name, count] of Object.entries(verdict.unexpected))
+    rows.push(['✗', `${name} (not a backend)`, '-', '0.0% (0.0)', '0–0', String(count)]);
   if (verdict.failed > 0) rows.push(['✗', '(no answer)', '-', '0.0% (0.0)', '0–0', String(verdict.failed)]);
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
-  const lines = rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((cell, col) => cell.padEnd(widths[col]!))
+      .join('  ')
+      .trimEnd(),
+  );
   const how = `${verdict.requests} requests, ${(SPLIT_CONFIDENCE * 100).toFixed(0)}% exact binomial interval per split`;
   return [`${verdict.ok ? '✓' : '✗'} ${title} (${how})`, ...lines.map((l) => `    ${l}`)].join('\n');
 }

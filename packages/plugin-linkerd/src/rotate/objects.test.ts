@@ -13,11 +13,21 @@ describe('rotation objects', () => {
   it('issuer Secret keeps the scheme the cluster uses (linkerd.io/tls from linkerd install, kubernetes.io/tls from cert-manager)', async () => {
     const anchor = await generateTrustAnchor(1000 * HOUR);
     const issuer = await issueIssuer(anchor, 100 * HOUR);
-    const linkerdScheme = issuerSecret({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, data: { 'crt.pem': '', 'key.pem': '' } }, 'linkerd', issuer, anchor.cert);
+    const linkerdScheme = issuerSecret(
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, data: { 'crt.pem': '', 'key.pem': '' } },
+      'linkerd',
+      issuer,
+      anchor.cert,
+    );
     expect(Object.keys(linkerdScheme['data'] as object)).toEqual(['crt.pem', 'key.pem']);
     expect(issuerCertOf(linkerdScheme)).toBe(issuer.cert);
     expect(decode((linkerdScheme['data'] as Record<string, string>)['key.pem']!)).toBe(issuer.key.trim());
-    const tlsScheme = issuerSecret({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'x' }, data: { 'tls.crt': '', 'tls.key': '' } }, 'linkerd', issuer, anchor.cert);
+    const tlsScheme = issuerSecret(
+      { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'x' }, data: { 'tls.crt': '', 'tls.key': '' } },
+      'linkerd',
+      issuer,
+      anchor.cert,
+    );
     expect(Object.keys(tlsScheme['data'] as object)).toEqual(['tls.crt', 'tls.key', 'ca.crt']);
     expect(issuerCertOf(tlsScheme)).toBe(issuer.cert);
   });
@@ -52,6 +62,9 @@ describe('issuerRenewalWarning (apply summary)', () => {
     await ctx.secrets.write(CERT_FILES.issuerCert, (await issueIssuer(anchor, validity)).cert);
     const lines = await issuerRenewalWarning({ version: 'stable-2.13.3' }, ctx);
     expect(lines).toHaveLength(want);
-    if (want) expect(lines[0]).toMatch(/^warning: the Linkerd issuer expires in 9 days \(.*\), within issuerRenewBefore \(720h\): run meshspec rotate <topology.yaml> --issuer$/);
+    if (want)
+      expect(lines[0]).toMatch(
+        /^warning: the Linkerd issuer expires in 9 days \(.*\), within issuerRenewBefore \(720h\): run meshspec rotate <topology.yaml> --issuer$/,
+      );
   });
 });

@@ -22,7 +22,12 @@ const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
  * `linkerd.io/tls` (crt.pem / key.pem, what `linkerd install` writes) or `kubernetes.io/tls`
  * (tls.crt / tls.key / ca.crt, the cert-manager scheme).
  */
-export function issuerSecret(existing: KubeObject | undefined, namespace: string, issuer: { cert: string; key: string }, anchorsPem: string): KubeObject {
+export function issuerSecret(
+  existing: KubeObject | undefined,
+  namespace: string,
+  issuer: { cert: string; key: string },
+  anchorsPem: string,
+): KubeObject {
   const data = (existing?.['data'] as Record<string, string> | undefined) ?? {};
   const kubernetesScheme = 'tls.crt' in data || existing?.['type'] === 'kubernetes.io/tls';
   return {
@@ -43,7 +48,12 @@ export function issuerCertOf(secret: KubeObject | undefined): string | undefined
 }
 
 export function trustRootsConfigMap(namespace: string, anchors: readonly string[]): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: TRUST_ROOTS_CONFIGMAP, namespace }, data: { [TRUST_ROOTS_KEY]: bundle(anchors) } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: TRUST_ROOTS_CONFIGMAP, namespace },
+    data: { [TRUST_ROOTS_KEY]: bundle(anchors) },
+  };
 }
 
 /** PEM bundle of distinct certificates, in order. */
@@ -75,5 +85,10 @@ export function sameAnchors(a: string, b: string): boolean {
 
 /** What `kubectl rollout restart` changes: the pod template's restartedAt annotation. */
 export function restartPatch(kind: 'Deployment' | 'DaemonSet' | 'StatefulSet', name: string, namespace: string, at: string): KubeObject {
-  return { apiVersion: 'apps/v1', kind, metadata: { name, namespace }, spec: { template: { metadata: { annotations: { [RESTARTED_AT]: at } } } } };
+  return {
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: { name, namespace },
+    spec: { template: { metadata: { annotations: { [RESTARTED_AT]: at } } } },
+  };
 }

@@ -12,6 +12,11 @@ export async function issuerRenewalWarning(raw: LinkerdSection, ctx: Pick<StepCo
   if (!issuer) return [];
   const left = notAfterOf(issuer).getTime() - now.getTime();
   if (left > durationMs(section.issuerRenewBefore)) return [];
-  const when = left <= 0 ? `expired on ${notAfterOf(issuer).toISOString()}` : `expires in ${Math.floor(left / 86_400_000)} days (${notAfterOf(issuer).toISOString()})`;
-  return [`warning: the Linkerd issuer ${when}, within issuerRenewBefore (${section.issuerRenewBefore}): run meshspec rotate <topology.yaml> --issuer`];
+  const when =
+    left <= 0
+      ? `expired on ${notAfterOf(issuer).toISOString()}`
+      : `expires in ${Math.floor(left / 86_400_000)} days (${notAfterOf(issuer).toISOString()})`;
+  return [
+    `warning: the Linkerd issuer ${when}, within issuerRenewBefore (${section.issuerRenewBefore}): run meshspec rotate <topology.yaml> --issuer`,
+  ];
 }

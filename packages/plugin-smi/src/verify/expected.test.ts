@@ -19,31 +19,65 @@ describe('expectedBackends', () => {
       name: 'default: local + one mirror per exporting, linked cluster, equal weights',
       split: { namespace: 'test', service: 'podinfo' },
       from: 'demo',
-      want: [['demo', 34, 'podinfo', false], ['demo3', 33, 'podinfo-demo3', true], ['demo4', 33, 'podinfo-demo4', true]],
+      want: [
+        ['demo', 34, 'podinfo', false],
+        ['demo3', 33, 'podinfo-demo3', true],
+        ['demo4', 33, 'podinfo-demo4', true],
+      ],
     },
     {
       name: 'explicit backends name their cluster; absent cluster = the split cluster',
       split: { namespace: 'test', service: 'podinfo', backends: [{ weight: 1 }, { cluster: 'demo3', weight: 3 }] },
       from: 'demo',
-      want: [['demo', 1, 'podinfo', false], ['demo3', 3, 'podinfo-demo3', true]],
+      want: [
+        ['demo', 1, 'podinfo', false],
+        ['demo3', 3, 'podinfo-demo3', true],
+      ],
     },
     {
       name: 'explicit backend of the split cluster itself is local',
-      split: { namespace: 'test', service: 'podinfo', backends: [{ cluster: 'demo', weight: 70 }, { cluster: 'demo3', weight: 30 }] },
+      split: {
+        namespace: 'test',
+        service: 'podinfo',
+        backends: [
+          { cluster: 'demo', weight: 70 },
+          { cluster: 'demo3', weight: 30 },
+        ],
+      },
       from: 'demo3',
-      want: [['demo', 70, 'podinfo-demo', true], ['demo3', 30, 'podinfo', false]],
+      want: [
+        ['demo', 70, 'podinfo-demo', true],
+        ['demo3', 30, 'podinfo', false],
+      ],
     },
   ])('$name', ({ split, from, want }) => {
-    expect(expectedBackends(split, from, topology, factsOf(linkerdPlugin, topology)).map((b) => [b.name, b.weight, b.service, b.mirror])).toEqual(want);
+    expect(
+      expectedBackends(split, from, topology, factsOf(linkerdPlugin, topology)).map((b) => [b.name, b.weight, b.service, b.mirror]),
+    ).toEqual(want);
   });
 });
 
 // podinfo's `/` answer (fields as podinfo 6.x prints them), message set per cluster by the demo workload.
 const podinfo = (hostname: string, message: string) =>
-  JSON.stringify({ hostname, version: '6.7.1', revision: '', color: '#34577c', logo: 'https://raw.githubusercontent.com/stefanprodan/podinfo/gh-pages/cuddle_clap.gif', message, goos: 'linux', goarch: 'amd64', runtime: 'go1.23.2', num_goroutine: '8', num_cpu: '2' });
+  JSON.stringify({
+    hostname,
+    version: '6.7.1',
+    revision: '',
+    color: '#34577c',
+    logo: 'https://raw.githubusercontent.com/stefanprodan/podinfo/gh-pages/cuddle_clap.gif',
+    message,
+    goos: 'linux',
+    goarch: 'amd64',
+    runtime: 'go1.23.2',
+    num_goroutine: '8',
+    num_cpu: '2',
+  });
 
 describe('attributeAnswer', () => {
-  const pods = new Map([['demo', new Set(['podinfo-abc'])], ['demo3', new Set(['podinfo-xyz'])]]);
+  const pods = new Map([
+    ['demo', new Set(['podinfo-abc'])],
+    ['demo3', new Set(['podinfo-xyz'])],
+  ]);
   it.each([
     { body: podinfo('podinfo-abc', 'demo3'), want: 'demo3', why: 'message names the cluster' },
     { body: podinfo('podinfo-xyz', 'greetings from podinfo v6.7.1'), want: 'demo3', why: 'default message: hostname lookup' },
@@ -67,7 +101,10 @@ describe('tlsEvidence', () => {
     expect(tlsEvidence(metrics, 'podinfo.test.svc.cluster.local')).toEqual({
       tlsRequests: 100,
       plainRequests: 0,
-      identities: { 'default.test.serviceaccount.identity.linkerd.cluster.local': 51, 'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local': 49 },
+      identities: {
+        'default.test.serviceaccount.identity.linkerd.cluster.local': 51,
+        'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local': 49,
+      },
     });
   });
   it('counts plain requests', () => {

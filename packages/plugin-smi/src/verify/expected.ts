@@ -42,7 +42,11 @@ export interface PodinfoAnswer {
  * Names the cluster behind an answer: the podinfo `message` when it is a cluster name, else the cluster
  * that has a pod called `hostname` (for workloads that do not set the message), else `unknown`.
  */
-export function attributeAnswer(body: string, clusters: readonly string[], podsByCluster: ReadonlyMap<string, ReadonlySet<string>>): string {
+export function attributeAnswer(
+  body: string,
+  clusters: readonly string[],
+  podsByCluster: ReadonlyMap<string, ReadonlySet<string>>,
+): string {
   let answer: PodinfoAnswer;
   try {
     answer = JSON.parse(body) as PodinfoAnswer;

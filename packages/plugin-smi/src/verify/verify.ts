@@ -44,7 +44,13 @@ async function verifySplitFrom(split: ResolvedSplitSpec, from: string, topology:
     { namespace: split.namespace, url, count: n, annotations: MESHED_CLIENT },
     async (result) => {
       if (result.answers.length + result.errors.length === 0) {
-        checks.push({ cluster: from, name: title, ok: false, level: 'error', detail: `the client pod sent ${n} requests to ${url} but reported no result within ${Math.round(ctx.options.timeoutMs / 1000)} s` });
+        checks.push({
+          cluster: from,
+          name: title,
+          ok: false,
+          level: 'error',
+          detail: `the client pod sent ${n} requests to ${url} but reported no result within ${Math.round(ctx.options.timeoutMs / 1000)} s`,
+        });
         return;
       }
       const podsByCluster = await podNamesByCluster(split.namespace, expected, ctx);
@@ -58,10 +64,19 @@ async function verifySplitFrom(split: ResolvedSplitSpec, from: string, topology:
       const verdict = judgeSplit(expected, observed, failed);
       const shares = verdict.backends.map((b) => `${b.name} ${b.observed} (accepted ${b.low}–${b.high})`).join(', ');
       const extra = [
-        ...(verdict.failed > 0 ? [`${verdict.failed} without answer${result.errors[0] ? ` (e.g. ${result.errors[0].slice(0, 120)})` : ''}`] : []),
+        ...(verdict.failed > 0
+          ? [`${verdict.failed} without answer${result.errors[0] ? ` (e.g. ${result.errors[0].slice(0, 120)})` : ''}`]
+          : []),
         ...Object.entries(verdict.unexpected).map(([who, c]) => `${c} from ${who}`),
       ];
-      checks.push({ cluster: from, name: title, ok: verdict.ok, level: verdict.ok ? 'ok' : 'error', detail: [`${verdict.answered}/${verdict.requests} answered: ${shares}`, ...extra].join('; '), split: verdict });
+      checks.push({
+        cluster: from,
+        name: title,
+        ok: verdict.ok,
+        level: verdict.ok ? 'ok' : 'error',
+        detail: [`${verdict.answered}/${verdict.requests} answered: ${shares}`, ...extra].join('; '),
+        split: verdict,
+      });
       checks.push(await mtlsCheck(result.pod, split, from, fqdn, expected, ctx));
     },
   );
@@ -72,31 +87,68 @@ async function mirrorCheck(backend: ExpectedBackend, split: ResolvedSplitSpec, f
   const name = `mirror ${split.namespace}/${backend.service} (${backend.name}) in ${from}`;
   const endpoints = await ctx.kube(from).get('v1', 'Endpoints', backend.service, split.namespace);
   if (!endpoints) {
-    return { cluster: from, name, ok: false, level: 'error', detail: `does not exist: is ${from} linked to ${backend.name} and does ${backend.name} export ${split.namespace}/${split.service}? (meshspec status shows links and exports)` };
+    return {
+      cluster: from,
+      name,
+      ok: false,
+      level: 'error',
+      detail: `does not exist: is ${from} linked to ${backend.name} and does ${backend.name} export ${split.namespace}/${split.service}? (meshspec status shows links and exports)`,
+    };
   }
-  const addresses = ((endpoints['subsets'] as { addresses?: unknown[] }[] | undefined) ?? []).reduce((sum, s) => sum + (s.addresses?.length ?? 0), 0);
+  const addresses = ((endpoints['subsets'] as { addresses?: unknown[] }[] | undefined) ?? []).reduce(
+    (sum, s) => sum + (s.addresses?.length ?? 0),
+    0,
+  );
   return addresses > 0
-    ? { cluster: from, name, ok: true, level: 'ok', detail: `${addresses} endpoint${addresses === 1 ? '' : 's'} (${backend.name}'s gateway)` }
-    : { cluster: from, name, ok: false, level: 'error', detail: `has no endpoints: ${backend.name}'s gateway has no address or the service mirror lost the link; requests to this share fail` };
+    ? {
+        cluster: from,
+        name,
+        ok: true,
+        level: 'ok',
+        detail: `${addresses} endpoint${addresses === 1 ? '' : 's'} (${backend.name}'s gateway)`,
+      }
+    : {
+        cluster: from,
+        name,
+        ok: false,
+        level: 'error',
+        detail: `has no endpoints: ${backend.name}'s gateway has no address or the service mirror lost the link; requests to this share fail`,
+      };
 }
 
 /** Pod names of the split's namespace in each backend cluster (to attribute answers by podinfo's `hostname`). */
 async function podNamesByCluster(namespace: string, expected: ExpectedBackend[], ctx: VerifyContext): Promise<Map<string, Set<string>>> {
   const result = new Map<string, Set<string>>();
   for (const cluster of new Set(expected.map((b) => b.name))) {
-    const pods: KubeObject[] = await ctx.kube(cluster).list('v1', 'Pod', namespace).catch(() => []);
+    const pods: KubeObject[] = await ctx
+      .kube(cluster)
+      .list('v1', 'Pod', namespace)
+      .catch(() => []);
     result.set(cluster, new Set(pods.map((p) => p.metadata.name)));
   }
   return result;
 }
 
-async function mtlsCheck(pod: string, split: ResolvedSplitSpec, from: string, fqdn: string, expected: ExpectedBackend[], ctx: VerifyContext): Promise<VerifyCheck> {
+async function mtlsCheck(
+  pod: string,
+  split: ResolvedSplitSpec,
+  from: string,
+  fqdn: string,
+  expected: ExpectedBackend[],
+  ctx: VerifyContext,
+): Promise<VerifyCheck> {
   const name = `mTLS ${split.namespace}/${split.service} from ${from}`;
   let metrics: string;
   try {
     metrics = await ctx.pods(from).proxyGet(split.namespace, pod, PROXY_ADMIN_PORT, '/metrics');
   } catch (error) {
-    return { cluster: from, name, ok: false, level: 'error', detail: `cannot read the client proxy's metrics (is the pod meshed?): ${(error as Error).message}` };
+    return {
+      cluster: from,
+      name,
+      ok: false,
+      level: 'error',
+      detail: `cannot read the client proxy's metrics (is the pod meshed?): ${(error as Error).message}`,
+    };
   }
   const evidence = tlsEvidence(metrics, fqdn);
   const ids = Object.keys(evidence.identities).sort();
