@@ -50,7 +50,7 @@ function timed(command, args, options) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, wallMs: wall * 1000, cpuMs: (user + sys) * 1000, maxRssKiB: rss };
 }
 
-export async function benchKwokPlan({ repoRoot, cliBin, runs = 5, size = 50 }) {
+export async function benchKwokPlan({ cliBin, runs = 5, size = 50 }) {
   if (!existsSync('/usr/bin/time'))
     throw new KwokPrerequisite('the kwok-plan section reads CPU time through /usr/bin/time (GNU time), which is missing');
   const dir = mkdtempSync(join(tmpdir(), 'meshspec-bench-plan-'));

@@ -5,7 +5,6 @@
 // orders around, steps as data, status and destroy. Load it with `plugins: ['./banner-plugin.mjs']` in
 // meshspec.config.mjs.
 import { definePlugin, stepId } from '@meshspec/core/plugin';
-import { kindPlugin } from '@meshspec/plugin-kind';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 
 /** @typedef {{ message: string, namespace?: string, clusters?: string[] }} BannerSection */
@@ -13,8 +12,9 @@ import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 export default definePlugin(
   /** @type {import('@meshspec/core/plugin').PluginDefinition<BannerSection>} */ ({
     name: 'banner',
-    // Facts of these are read to order the ConfigMaps after the cluster and Linkerd; both may be absent.
-    optionalDependsOn: ['kind', 'linkerd'],
+    // Linkerd's facts order the ConfigMaps after its control plane; it may be absent. Whoever creates the
+    // clusters (kind, kwok, nobody) is asked through core's cluster contract, ctx.clusters.
+    optionalDependsOn: ['linkerd'],
     schema: {
       type: 'object',
       description: 'A ConfigMap with a greeting in every cluster (example plugin).',
@@ -50,7 +50,6 @@ export default definePlugin(
 
     steps(topology, section, ctx) {
       if (!section) return [];
-      const kind = ctx.facts(kindPlugin);
       const linkerd = ctx.facts(linkerdPlugin);
       const namespace = section.namespace ?? 'default';
       return (section.clusters ?? Object.keys(topology.clusters)).map((cluster) => {
@@ -65,7 +64,7 @@ export default definePlugin(
           title: `Banner ConfigMap in ${cluster}`,
           cluster,
           // Soft ordering: these steps exist only when those plugins are used.
-          after: [kind.clusterStep(cluster), linkerd.steps.controlPlane(cluster)],
+          after: [...ctx.clusters.after(cluster), linkerd.steps.controlPlane(cluster)],
           plan: [`kubectl apply --server-side (meshspec) ConfigMap ${namespace}/meshspec-banner`],
           inputs: configMap,
           resource: 'api',

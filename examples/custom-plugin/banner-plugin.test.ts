@@ -4,7 +4,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Topology } from '@meshspec/core/plugin';
 import { createTestStepContext, PluginTester, testStepsContext, validateTopology } from '@meshspec/core/testing';
 import { kindPlugin } from '@meshspec/plugin-kind';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
@@ -68,7 +67,7 @@ describe('banner plugin steps', () => {
       file: 'topology.yaml',
       plugins: [kindPlugin, linkerdPlugin, bannerPlugin],
     });
-    const [step] = bannerPlugin.steps(valid, valid['banner'] as never, testStepsContext(valid as Topology, bannerPlugin));
+    const [step] = bannerPlugin.steps(valid, valid['banner'], testStepsContext(valid, bannerPlugin));
     const ctx = createTestStepContext(valid, { step: { id: step!.id, cluster: 'east' } });
     expect(await step!.status!(ctx)).toBe(false);
     await step!.run(ctx);

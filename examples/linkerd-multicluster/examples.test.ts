@@ -78,7 +78,7 @@ describe('example topologies', () => {
       'workloads:demo@demo3',
     ]);
     const split = renderSplitFor(
-      (topology['smi'] as SmiSection).splits![0]!,
+      (topology.smi as SmiSection).splits![0]!,
       'demo3',
       Object.keys(topology.clusters),
       factsOf(linkerdPlugin, topology),
@@ -95,14 +95,14 @@ describe('example topologies', () => {
   });
 
   it('linkerd-multicluster: the corrected service subnets do not overlap, the seed file keeps the broken ones', () => {
-    const subnets = (name: string) => Object.values(load(name).topology.clusters).map((c) => c['serviceSubnet']);
+    const subnets = (name: string) => Object.values(load(name).topology.clusters).map((c) => c.serviceSubnet);
     expect(subnets('linkerd-multicluster/topology.yaml')).toEqual(['10.96.0.0/16', '10.97.0.0/16']);
     expect(subnets('linkerd-multicluster/seed-original-subnets.yaml')).toEqual(['10.96.0.0/12', '10.97.0.0/12']);
   });
 
   it('three-clusters: equal thirds in every cluster', () => {
     const { topology } = load('three-clusters/topology.yaml');
-    const split = (topology['smi'] as SmiSection).splits![0]!;
+    const split = (topology.smi as SmiSection).splits![0]!;
     for (const c of ['east', 'west', 'north']) {
       const backends = (
         renderSplitFor(split, c, Object.keys(topology.clusters), factsOf(linkerdPlugin, topology))['spec'] as {
@@ -125,7 +125,7 @@ describe('example topologies', () => {
       'ingress:gateway@west',
       'ingress:route:test/frontend@west',
     ]);
-    const split = (topology['smi'] as SmiSection).splits![0]!;
+    const split = (topology.smi as SmiSection).splits![0]!;
     const refs = (c: string) =>
       (
         (renderSplitFor(split, c, Object.keys(topology.clusters), factsOf(linkerdPlugin, topology))['spec'] as any).rules[0]

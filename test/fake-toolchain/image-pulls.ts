@@ -36,11 +36,11 @@ interface ContainerRecord {
   Running: boolean;
 }
 
-type PodSpec = {
+interface PodSpec {
   containers?: { image?: string }[];
   initContainers?: { image?: string }[];
   tolerations?: { key?: string; operator?: string }[];
-};
+}
 type Workload = KubeObject & { spec?: { replicas?: number; template?: { spec?: PodSpec } } & PodSpec };
 
 const CONFIG_PATH = /config_path\s*=\s*"\/etc\/containerd\/certs\.d"/;

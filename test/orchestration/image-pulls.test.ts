@@ -23,7 +23,7 @@ function topologyWith(count: number, kindExtra = ''): string {
   const example = readFileSync('examples/three-clusters/topology.yaml', 'utf8');
   const names = Array.from({ length: count }, (_, i) => `c${i + 1}`);
   const text = example
-    .replace(/clusters:[^\n]*\n(  \w+: \{\}\n)+/, `clusters:\n${names.map((n) => `  ${n}: {}\n`).join('')}`)
+    .replace(/clusters:[^\n]*\n( {2}\w+: \{\}\n)+/, `clusters:\n${names.map((n) => `  ${n}: {}\n`).join('')}`)
     .replace('kindClusters:\n', `kindClusters:\n${kindExtra}`)
     .replace('name: three-clusters', `name: images-${count}`);
   const dir = mkdtempSync(join(toolchains.at(-1)!.root, 'topology-'));
@@ -86,7 +86,7 @@ describe('images pulled once for all clusters (FAKE toolchain)', () => {
       const proxyClusters = new Set(pulls.filter((p) => p.image === 'cr.l5d.io/linkerd/proxy:stable-2.13.3').map((p) => p.cluster));
       expect(proxyClusters.size).toBe(count);
 
-      const runs = fake.readLog().filter((c) => /^docker run /.test(line(c)));
+      const runs = fake.readLog().filter((c) => line(c).startsWith('docker run '));
       expect(runs.map((c) => c.argv[c.argv.indexOf('--name') + 1]).sort()).toEqual([...MIRRORS].sort());
     },
     TIMEOUT,
@@ -130,12 +130,12 @@ describe('images pulled once for all clusters (FAKE toolchain)', () => {
       await run(fake, file, 'apply');
       expect(readPulls(fake.stateDir).length).toBe(afterFirst);
       // The foreign docker.io cache plus the five meshspec made on the first apply; the second apply ran none.
-      expect(fake.readLog().filter((c) => /^docker run /.test(line(c)))).toHaveLength(MIRRORS.length);
+      expect(fake.readLog().filter((c) => line(c).startsWith('docker run '))).toHaveLength(MIRRORS.length);
 
       await run(fake, file, 'destroy');
       const removed = fake
         .readLog()
-        .filter((c) => /^docker rm -f /.test(line(c)))
+        .filter((c) => line(c).startsWith('docker rm -f '))
         .map((c) => c.argv.at(-1));
       expect(removed.sort()).toEqual(MIRRORS.filter((m) => m !== 'meshspec-registry-docker-io').sort());
       const inspect = await foreign.run('docker', ['inspect', '--format', '{{.State.Running}}', 'meshspec-registry-docker-io'], {

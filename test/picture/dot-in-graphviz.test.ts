@@ -28,7 +28,7 @@ const decodeXml = (text: string) =>
 function nodesOf(svg: string): Map<string, string[]> {
   const nodes = new Map<string, string[]>();
   for (const [, body] of svg.matchAll(/<g id="node\d+" class="node">([\s\S]*?)<\/g>/g)) {
-    const name = decodeXml(body!.match(/<title>(.*?)<\/title>/)![1]!);
+    const name = decodeXml(/<title>(.*?)<\/title>/.exec(body!)![1]!);
     nodes.set(
       name,
       [...body!.matchAll(/<text[^>]*>(.*?)<\/text>/g)].map((m) => decodeXml(m[1]!).replace(/\u00a0/g, ' ')),

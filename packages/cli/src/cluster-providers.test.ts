@@ -61,7 +61,7 @@ describe('cluster providers', () => {
     expect(code).toBe(1);
     const found = stderr
       .split('\n')
-      .filter((l) => / error /.test(l))
+      .filter((l) => l.includes(' error '))
       .map((l) => l.replace(/^.*?bad\.yaml:/, ''));
     for (const line of expected)
       expect(

@@ -60,8 +60,8 @@ export function boundaryViolations(self: string, text: string, plugins: readonly
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Every `import ... from '@meshspec/plugin-<name>'` (also multi-line) with its line and imported names. */
-function pluginImports(text: string): Array<{ line: number; names: string[]; from: string }> {
-  const imports: Array<{ line: number; names: string[]; from: string }> = [];
+function pluginImports(text: string): { line: number; names: string[]; from: string }[] {
+  const imports: { line: number; names: string[]; from: string }[] = [];
   for (const m of text.matchAll(/^import\s+(type\s+)?([^;'"]*?)\s+from\s+['"]@meshspec\/plugin-([\w-]+)['"]/gm)) {
     if (m[1]) continue; // import type { ... }: types only
     const clause = m[2]!;

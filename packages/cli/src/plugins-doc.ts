@@ -30,7 +30,7 @@ export async function readFactsDeclarations(source: string, file = 'facts.ts'): 
   const interfaces = new Map<string, TS.InterfaceDeclaration>();
   for (const statement of sf.statements) if (ts.isInterfaceDeclaration(statement)) interfaces.set(statement.name.text, statement);
   const main = [...interfaces.values()].find(
-    (i) => /Facts$/.test(i.name.text) && i.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword),
+    (i) => i.name.text.endsWith('Facts') && i.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword),
   );
   if (!main) return undefined;
 

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinPlugins } from './builtin-plugins.js';
 import { EXAMPLES } from './__fixtures__/run-cli.js';
 
-const resolvers: Array<[string, JsonSchema, (section: Record<string, never>) => Record<string, unknown>]> = [
+const resolvers: [string, JsonSchema, (section: Record<string, never>) => Record<string, unknown>][] = [
   ['kind', kindSectionSchema, kindDefaults],
   ['metallb', metallbSectionSchema, metallbDefaults],
   ['linkerd', linkerdSectionSchema, linkerdDefaults],

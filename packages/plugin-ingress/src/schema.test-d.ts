@@ -2,7 +2,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ExposeSpec, IngressController, IngressOptions, IngressSection, ResolvedExposeSpec } from './schema.js';
 
-type WantExpose = { namespace: string; service: string; port: number; path?: string; clusters?: string[] };
+interface WantExpose {
+  namespace: string;
+  service: string;
+  port: number;
+  path?: string;
+  clusters?: string[];
+}
 
 describe('ingress section types (from ingressSchema)', () => {
   it('are the section as written', () => {

@@ -2,7 +2,7 @@
 // TypeScript types and the defaults come from them.
 import { applySchemaDefaults, type ClusterSpec, type FromSchema, type JsonSchema, type ResolvedFromSchema } from '@meshspec/core/plugin';
 import { pinnedNodeImageWithin } from './pins.js';
-import { DEFAULT_REGISTRY_IMAGE, MIRRORED_UPSTREAMS, type RegistryMirrorOptions } from './registry-mirror.js';
+import { DEFAULT_REGISTRY_IMAGE, MIRRORED_UPSTREAMS } from './registry-mirror.js';
 
 /**
  * Kubernetes 1.35 (kind v0.33.0), pinned by digest so every machine runs the same Kubernetes: the newest

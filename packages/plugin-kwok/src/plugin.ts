@@ -2,6 +2,7 @@ import { definePlugin } from '@meshspec/core/plugin';
 import { kwokFacts, kwokProvidedClusters, type KwokFacts } from './facts.js';
 import { resolveKwok } from './resolve.js';
 import { KWOK_SECTION_KEY, kwokClusterSchema, kwokSectionSchema, type KwokSection } from './schema.js';
+import { STEP_DOCS } from './step-docs.js';
 import { kwokSteps } from './steps.js';
 import { validateKwok } from './validate.js';
 
@@ -13,6 +14,7 @@ export const kwokPlugin = definePlugin<KwokSection, KwokFacts>({
   clusterSchema: kwokClusterSchema,
   resolve: resolveKwok,
   validate: validateKwok,
+  stepDocs: STEP_DOCS,
   steps: (topology, section) => kwokSteps(topology, section),
   facts: kwokFacts,
   providesClusters: kwokProvidedClusters,

@@ -16,7 +16,7 @@ export function validateKwok(topology: Topology, section: KwokSection | undefine
   const resolved = withDefaults(section);
   const clusters = topology.clusters as Record<string, KwokClusterSpec>;
   const diagnostics: Diagnostic[] = clusterSubnetDiagnostics(clusters, ctx, 'kwok', 'kwok');
-  const report = (path: Array<string | number>, message: string, fix: string) =>
+  const report = (path: (string | number)[], message: string, fix: string) =>
     diagnostics.push({ ...ctx.diagnostic(path, message, fix), source: 'kwok' });
 
   for (const [cluster, spec] of Object.entries(clusters)) {

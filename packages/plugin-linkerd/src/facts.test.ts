@@ -29,8 +29,8 @@ describe('linkerd facts', () => {
 
   it('links are resolved: full-mesh by default, none without the multicluster extension', () => {
     expect(facts({}).links).toEqual([
-      { from: 'east', to: 'west' },
-      { from: 'west', to: 'east' },
+      { from: 'east', to: 'west', mode: 'gateway' },
+      { from: 'west', to: 'east', mode: 'gateway' },
     ]);
     expect(facts({ multicluster: { enabled: false }, links: 'full-mesh' }).links).toEqual([]);
   });

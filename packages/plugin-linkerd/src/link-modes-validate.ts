@@ -8,7 +8,7 @@ import { withDefaults, type LinkerdSection } from './schema.js';
 import type { LinkerdVersion } from './version.js';
 
 const KEY = 'linkerd';
-type Path = Array<string | number>;
+type Path = (string | number)[];
 
 /** Where a link's mode comes from: its own `mode`, `multicluster.linkMode`, or `multicluster.gateway: false`. */
 function linkModePath(section: LinkerdSection, index: number | undefined): Path {
@@ -55,7 +55,7 @@ export function linkModeProblems(
       );
     }
   }
-  if (resolved.multicluster.gateway === false) {
+  if (!resolved.multicluster.gateway) {
     for (const l of links.filter((x) => x.mode === 'gateway')) {
       once(
         linkModePath(section, l.index),
@@ -86,7 +86,7 @@ export function linkModeProblems(
   }
 
   // Pod-to-pod traffic: flat links, and remote-discovery or federated exports (whatever the link's mode).
-  const podTraffic: Array<{ path: Path; what: string }> = [
+  const podTraffic: { path: Path; what: string }[] = [
     ...flat.map((l) => ({ path: linkModePath(section, l.index), what: `flat link ${l.from} -> ${l.to}` })),
     ...(links.length > 0
       ? exports
@@ -102,7 +102,7 @@ export function linkModeProblems(
 function routabilityProblems(
   topology: Topology,
   section: LinkerdSection,
-  links: Array<{ from: string; to: string }>,
+  links: { from: string; to: string }[],
   first: { path: Path; what: string },
   count: number,
   ctx: ValidateContext,

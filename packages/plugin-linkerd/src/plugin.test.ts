@@ -336,7 +336,7 @@ new PluginTester(linkerdPlugin, { plugins: [kindPlugin, metallbPlugin], base: HE
         },
         'linkerd:link:west@east': {
           needs: ['linkerd:multicluster@west', 'linkerd:multicluster@east', 'linkerd:gateway@west'],
-          plan: [/multicluster link-gen --cluster-name west   \(API/],
+          plan: [/multicluster link-gen --cluster-name west {3}\(API/],
         },
         'linkerd:export:test/podinfo@west': {
           plan: ['kubectl label service podinfo -n test --context ctx-west mirror.linkerd.io/federated=member (after the service exists)'],

@@ -1,10 +1,23 @@
-// The linkerd types are derived from its schema; they must be exactly what the hand-written types were.
+// The linkerd types are derived from its schema; they must be exactly what the hand-written types were
+// (plus the link and export modes).
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ExportEntry, GatewayApiSection, LinkerdSection, LinkPair, ResolvedLinkerdSection } from './schema.js';
 
-type WantLinkPair = { from: string; to: string };
-type WantExport = { namespace: string; service: string };
-type WantGatewayApi = { install?: boolean; version?: string; manifest?: string };
+interface WantLinkPair {
+  from: string;
+  to: string;
+  mode?: 'gateway' | 'flat';
+}
+interface WantExport {
+  namespace: string;
+  service: string;
+  mode?: 'mirror' | 'remote-discovery' | 'federated';
+}
+interface WantGatewayApi {
+  install?: boolean;
+  version?: string;
+  manifest?: string;
+}
 
 describe('linkerd section types (from linkerdSectionSchema)', () => {
   it('are the section as written', () => {
@@ -18,7 +31,7 @@ describe('linkerd section types (from linkerdSectionSchema)', () => {
       issuerValidity?: string;
       issuerRenewBefore?: string;
       viz?: boolean;
-      multicluster?: { enabled?: boolean; gateway?: boolean };
+      multicluster?: { enabled?: boolean; gateway?: boolean; linkMode?: 'gateway' | 'flat'; podNetworksRoutable?: boolean };
       installGatewayApi?: boolean;
       gatewayApi?: WantGatewayApi;
       links?: 'full-mesh' | 'none' | WantLinkPair[];
@@ -35,7 +48,8 @@ describe('linkerd section types (from linkerdSectionSchema)', () => {
       issuerValidity: string;
       issuerRenewBefore: string;
       viz: boolean;
-      multicluster: { enabled: boolean; gateway: boolean };
+      // linkMode has no schema default: it follows `gateway` (see link-modes.ts).
+      multicluster: { enabled: boolean; gateway: boolean; linkMode?: 'gateway' | 'flat'; podNetworksRoutable?: boolean };
       installGatewayApi: boolean;
       gatewayApi: { install: boolean; version: string; manifest?: string };
       links: 'full-mesh' | 'none' | WantLinkPair[];

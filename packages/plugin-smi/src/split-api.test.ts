@@ -1,6 +1,5 @@
 // The split API and the linkerd-smi floor come from plugin-linkerd's facts: the same version names as
 // before, now answered by Linkerd's own table (no second copy here).
-import type { Topology } from '@meshspec/core/plugin';
 import { factsOf } from '@meshspec/core/testing';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ const linkerdAt = (version: string) =>
     metadata: { name: 't' },
     clusters: { east: {}, west: {} },
     linkerd: { version },
-  } as Topology);
+  });
 
 describe('splitApiOf (from linkerd facts)', () => {
   it.each([
@@ -44,7 +43,7 @@ describe('splitApiOf (from linkerd facts)', () => {
       metadata: { name: 't' },
       clusters: { a: {} },
       linkerd: {},
-    } as Topology);
+    });
     expect(splitApiOf(facts)).toBe('httproute');
   });
 });

@@ -182,7 +182,7 @@ export function validateSmi(topology: Topology, section: SmiSection | undefined,
         problems.push(
           ctx.diagnostic(
             [...bat, 'cluster'],
-            `${unlinked.join(', ')} ${unlinked.length > 1 ? 'have' : 'has'} no link to ${b.cluster}, so the mirror ${mesh.mirrorName(service, b.cluster!)} will not exist there`,
+            `${unlinked.join(', ')} ${unlinked.length > 1 ? 'have' : 'has'} no link to ${b.cluster}, so the mirror ${mesh.mirrorName(service, b.cluster)} will not exist there`,
             `add { from: ${b.cluster}, to: ${unlinked[0]} } to linkerd.links (or use links: full-mesh)`,
           ),
         );

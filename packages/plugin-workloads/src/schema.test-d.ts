@@ -2,7 +2,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { DemoOptions, DemoSection, ManifestEntry, WorkloadsSection } from './schema.js';
 
-type WantDemo = {
+interface WantDemo {
   namespace?: string;
   podinfoImage?: string;
   nginxImage?: string;
@@ -10,8 +10,14 @@ type WantDemo = {
   slowCookerImage?: string;
   clusterDns?: string;
   inject?: boolean;
-};
-type WantManifest = { name: string; path?: string; kustomize?: string; clusters?: string[]; namespace?: string };
+}
+interface WantManifest {
+  name: string;
+  path?: string;
+  kustomize?: string;
+  clusters?: string[];
+  namespace?: string;
+}
 
 describe('workloads section types (from workloadsSchema)', () => {
   it('are the section as written; demo is settings or false', () => {

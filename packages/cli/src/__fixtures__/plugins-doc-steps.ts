@@ -19,7 +19,7 @@ export async function collectStepsForDocs(plugins: readonly Plugin[]): Promise<s
   const dir = mkdtempSync(join(tmpdir(), 'meshspec-docs-'));
   writeFileSync(join(dir, 'app.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: app }\n');
   writeFileSync(join(dir, 'topology.yaml'), EXTRA);
-  const files = ['linkerd-multicluster', 'three-clusters', 'modern-linkerd'].map((name) => join(EXAMPLES, name, 'topology.yaml'));
+  const files = ['linkerd-multicluster', 'three-clusters', 'modern-linkerd', 'simulated-mesh'].map((name) => join(EXAMPLES, name, 'topology.yaml'));
   const ordered = orderPlugins(plugins);
   const ids: string[] = [];
   for (const file of [...files, join(dir, 'topology.yaml')]) {

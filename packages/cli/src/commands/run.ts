@@ -10,9 +10,6 @@ import {
   formatDiagnostics,
   loadConfig,
   loadConfiguredPlugins,
-  type MeshspecConfig,
-  type MeshspecLogger,
-  type Plugin,
 } from '@meshspec/core';
 import { UsageError, type CliOptions } from '../args.js';
 import type { CliIo } from '../cli-io.js';

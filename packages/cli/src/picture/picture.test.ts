@@ -115,8 +115,8 @@ describe('plan pictures of the examples (goldens)', () => {
     [name, 'dot', 'dot'],
   ]);
   it.each(cases)('%s as %s', async (name, format, ext) => {
-    const { code, stdout, stderr } = await runCli(['plan', `examples/${name}/topology.yaml`, '-o', format!]);
-    expect(onlyWarnings(stderr)).toEqual({ paths: EXAMPLE_WARNINGS[name!], errors: 0 });
+    const { code, stdout, stderr } = await runCli(['plan', `examples/${name}/topology.yaml`, '-o', format]);
+    expect(onlyWarnings(stderr)).toEqual({ paths: EXAMPLE_WARNINGS[name], errors: 0 });
     expect(code).toBe(0);
     await expect(stdout).toMatchFileSnapshot(`__golden__/plan-${name}.${ext}`);
   });
@@ -223,7 +223,7 @@ describe('escaping hostile ids and titles', () => {
       const s = picture.steps[Number(index) - 1]!;
       expect(label!.split('<br/>').map(decodeMermaid)).toEqual([s.id, s.title, expect.stringMatching(/^~/)]);
     }
-    const subgraph = out.match(/^ {2}subgraph c1\["(.*)"\]$/m);
+    const subgraph = /^ {2}subgraph c1\["(.*)"\]$/m.exec(out);
     expect(decodeMermaid(subgraph![1]!)).toBe(`cluster c"${text}`);
     // Every line is one statement: the line count does not depend on the text.
     expect(out.split('\n')).toHaveLength(renderMermaid(hostilePicture('plain')).split('\n').length);
@@ -243,7 +243,7 @@ describe('escaping hostile ids and titles', () => {
       const s = picture.steps[Number(index) - 1]!;
       expect(label!.split('\\n').map(decodeDot)).toEqual([s.id, s.title, expect.stringMatching(/^~/)]);
     }
-    expect(decodeDot(out.match(/^ {4}label="(.*)";$/m)![1]!)).toBe(`cluster c"${text}`);
+    expect(decodeDot(/^ {4}label="(.*)";$/m.exec(out)![1]!)).toBe(`cluster c"${text}`);
     expect(out.split('\n')).toHaveLength(renderDot(hostilePicture('plain')).split('\n').length);
   });
 
@@ -257,7 +257,7 @@ describe('escaping hostile ids and titles', () => {
     expect(html.match(/<\/script>/g)).toHaveLength(2);
     expect(html.match(/<g class="node/g)).toHaveLength(2);
     // The data block parses back to the exact texts.
-    const json = html.match(/<script type="application\/json" id="plan-data">(.*?)<\/script>/s)![1]!;
+    const json = /<script type="application\/json" id="plan-data">(.*?)<\/script>/s.exec(html)![1]!;
     const data = JSON.parse(json) as { steps: { id: string; title: string; cluster?: string; runs: string[] }[] };
     expect(data.steps[0]).toMatchObject({ id: `evil:"${text}"`, title: text, cluster: `c"${text}`, runs: [text, `kubectl apply ${text}`] });
   });

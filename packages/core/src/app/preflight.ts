@@ -25,9 +25,7 @@ export function toolsNeeded(plugins: readonly Plugin[], topology: Topology, step
   for (const plugin of plugins) {
     if (!stepOwners.has(plugin.name)) continue;
     const section = topology[plugin.key];
-    const tools = plugin.toolsFor
-      ? plugin.toolsFor(topology, section as never, factsAccess(topology, plugin, plugins))
-      : (plugin.tools ?? []);
+    const tools = plugin.toolsFor ? plugin.toolsFor(topology, section, factsAccess(topology, plugin, plugins)) : (plugin.tools ?? []);
     for (const tool of tools) {
       if (seen.has(tool.command)) continue;
       seen.add(tool.command);

@@ -359,7 +359,7 @@ export class Session {
       if (!plugin.preflight || !owners.has(plugin.name)) continue;
       try {
         problems.push(
-          ...(await plugin.preflight(this.topology, this.topology[plugin.key] as never, {
+          ...(await plugin.preflight(this.topology, this.topology[plugin.key], {
             exec: runner,
             ...pick(factsAccess(this.topology, plugin, this.plugins)),
           })),

@@ -25,7 +25,7 @@ export function collectSteps(
     const stepsContext: StepsContext = { ...dirs, contextOf: (cluster) => contextOf(topology, cluster), facts, clusters };
     let pluginSteps: Step[];
     try {
-      pluginSteps = plugin.steps(topology, topology[plugin.key] as never, stepsContext);
+      pluginSteps = plugin.steps(topology, topology[plugin.key], stepsContext);
     } catch (error) {
       // A bug in one plugin is reported as that plugin's, not as a crash of meshspec.
       throw new PluginError(`plugin '${plugin.name}' failed to build its steps: ${(error as Error).message}`);

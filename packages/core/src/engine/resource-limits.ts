@@ -47,7 +47,7 @@ export function defaultResourceLimits(machine: MachineInfo = machineInfo()): Res
 }
 
 /** Defaults for this machine, with `overrides` (config, then `--parallel`) on top. */
-export function resolveResourceLimits(...overrides: Array<ResourceLimits | undefined>): ResourceLimits {
+export function resolveResourceLimits(...overrides: (ResourceLimits | undefined)[]): ResourceLimits {
   return Object.assign({}, defaultResourceLimits(), ...overrides.filter((o) => o !== undefined)) as ResourceLimits;
 }
 

@@ -74,7 +74,7 @@ function meshPlan(clusters: number): Plan {
 }
 
 describe('simulateSchedule: the longest remaining path starts first', () => {
-  const table: Array<{ name: string; steps: S[]; limits: ResourceLimits; first: string[] }> = [
+  const table: { name: string; steps: S[]; limits: ResourceLimits; first: string[] }[] = [
     {
       name: 'one slot: the head of the long chain before short independent steps that sort first by id',
       steps: [
@@ -139,7 +139,7 @@ describe('simulateSchedule: the longest remaining path starts first', () => {
 });
 
 describe('simulateSchedule: per-resource limits are never exceeded', () => {
-  const table: Array<{ clusters: number; limits: ResourceLimits; total?: number }> = [
+  const table: { clusters: number; limits: ResourceLimits; total?: number }[] = [
     { clusters: 3, limits: { 'cluster-create': 1, helm: 1, linkerd: 1, api: 1 } },
     { clusters: 6, limits: { 'cluster-create': 2, helm: 4, linkerd: 3, api: 64 } },
     { clusters: 6, limits: { 'cluster-create': 4, helm: 2, linkerd: 8, api: 2 }, total: 5 },

@@ -202,7 +202,7 @@ function createKubeClient(context: string, options: KubeClientFactoryOptions): K
           {
             method: 'GET',
             path: group[0]!.collection,
-            query: { limit: '500', continue: cont } as Record<string, string | undefined>,
+            query: { limit: '500', continue: cont },
             ...sig,
           },
           `list ${group[0]!.body.kind}`,

@@ -89,7 +89,7 @@ export function firstDifference(want: unknown, live: unknown, path = ''): string
 function isEmpty(v: unknown): boolean {
   if (v === null || v === undefined) return true;
   if (Array.isArray(v)) return v.length === 0;
-  return typeof v === 'object' && Object.keys(v as object).length === 0;
+  return typeof v === 'object' && Object.keys(v).length === 0;
 }
 
 export function stableJson(value: unknown): string {

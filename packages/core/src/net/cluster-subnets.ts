@@ -80,7 +80,7 @@ export function clusterSubnetDiagnostics(
   runtime: string,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const report = (path: Array<string | number>, message: string, fix: string) =>
+  const report = (path: (string | number)[], message: string, fix: string) =>
     diagnostics.push({ ...ctx.diagnostic(path, message, fix), source });
   // First pass: every subnet parses; collect the networks for the overlap checks.
   const entries: SubnetEntry[] = [];
@@ -113,7 +113,7 @@ export function clusterSubnetDiagnostics(
         );
         continue;
       }
-      entries.push({ cluster, key, text: value as string, network: networkOf(parsed) });
+      entries.push({ cluster, key, text: value, network: networkOf(parsed) });
     }
   }
 

@@ -26,7 +26,7 @@ export interface ProvidedCluster {
   /** false when nodes and pods are simulated (kwok): nothing runs, no traffic flows. */
   realContainers: boolean;
   /** Topology path where the provider claims it (its section), for positioned errors. */
-  claimedAt: ReadonlyArray<string | number>;
+  claimedAt: readonly (string | number)[];
 }
 
 /** A cluster as every plugin sees it, provided or given by context. */
@@ -66,16 +66,23 @@ export function clusterDirectory(topology: Topology, plugins: readonly ClusterPr
     const { claimedAt: _claimedAt, ...rest } = claim;
     provided.set(claim.cluster, { ...rest, provider });
   }
-  const of = (cluster: string): ClusterInfo =>
-    provided.get(cluster) ?? {
+  const of = (cluster: string): ClusterInfo => {
+    const found = provided.get(cluster);
+    if (found) return found;
+    const spec = topology.clusters[cluster];
+    return {
       cluster,
       provider: undefined,
       createdBy: undefined,
-      context: topology.clusters[cluster]?.context ?? cluster,
+      context: spec?.context ?? cluster,
+      // Core cluster keys: written by the user for a cluster someone else runs (nothing defaults them).
+      ...(typeof spec?.podSubnet === 'string' ? { podSubnet: spec.podSubnet } : {}),
+      ...(typeof spec?.serviceSubnet === 'string' ? { serviceSubnet: spec.serviceSubnet } : {}),
       reachableAt: { kubeconfig: true },
       // A cluster someone else runs: assumed real (verify and MetalLB work there as on any cluster).
       realContainers: true,
     };
+  };
   return {
     all: () => Object.keys(topology.clusters).map(of),
     of,

@@ -19,7 +19,7 @@ export type JsonSchema = Record<string, unknown>;
  * `context`, the kube context, whose default the cluster-creating plugin decides) + keys plugins add via
  * `clusterSchema` (a plugin derives its own view, e.g. kind's `KindClusterSpec`).
  */
-export type ClusterSpec = FromSchema<{ type: 'object'; properties: typeof CORE_CLUSTER_PROPERTIES }> & { [key: string]: unknown };
+export type ClusterSpec = FromSchema<{ type: 'object'; properties: typeof CORE_CLUSTER_PROPERTIES }> & Record<string, unknown>;
 
 /** The parsed topology after defaults from every plugin's `resolve` hook. */
 export interface Topology {

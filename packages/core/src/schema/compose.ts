@@ -42,7 +42,7 @@ export const CORE_CLUSTER_PROPERTIES = {
 } as const satisfies Record<string, JsonSchema>;
 
 function coreClusterProperties(): Record<string, JsonSchema> {
-  return structuredClone(CORE_CLUSTER_PROPERTIES) as Record<string, JsonSchema>;
+  return structuredClone(CORE_CLUSTER_PROPERTIES);
 }
 
 /**

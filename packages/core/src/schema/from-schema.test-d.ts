@@ -45,7 +45,10 @@ const schema = defineSchema({
 
 type Written = FromSchema<typeof schema>;
 type Resolved = ResolvedFromSchema<typeof schema>;
-type Link = { from: string; to: string };
+interface Link {
+  from: string;
+  to: string;
+}
 
 describe('FromSchema (as written)', () => {
   it('maps types, and only required keys are certain', () => {

@@ -92,7 +92,7 @@ const isNode = (value: unknown): value is Node => typeof value === 'object' && v
 const isPlainObject = (value: unknown): value is Record<string, unknown> => isNode(value);
 
 /** A fresh copy of a `default`, so two sections never share (and mutate) one default object. */
-const copyOf = <T>(value: T): T => (value === undefined ? value : (structuredClone(value) as T));
+const copyOf = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
 
 /**
  * `value` with every `default` of `schema` filled in where a property is absent, at every depth (a

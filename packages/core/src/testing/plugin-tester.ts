@@ -54,7 +54,7 @@ export interface ExpectedPlannedStep {
   /** Soft ordering kept in the plan (absent steps dropped, `before`s of others merged in). */
   after?: string[];
   /** `meshspec plan` lines of the step: exact strings or patterns. */
-  plan?: Array<string | RegExp>;
+  plan?: (string | RegExp)[];
 }
 
 /** The plan built from every loaded plugin's steps. */

@@ -42,7 +42,7 @@ export const kindLike = definePlugin<KindSection>({
   },
   validate(topology, _section, ctx) {
     return Object.entries(topology.clusters).flatMap(([name, cluster]) => {
-      const subnet = cluster.serviceSubnet as string | undefined;
+      const subnet = cluster.serviceSubnet;
       const network = subnet === undefined ? undefined : hostBitsNetwork(subnet);
       return network === undefined
         ? []
