@@ -42,6 +42,9 @@ describe('kind facts and the clusters it provides', () => {
         provider: undefined,
         createdBy: undefined,
         context: 'kind-demo',
+        // The subnets written on the cluster (nothing defaults them when no provider creates it).
+        podSubnet: '10.244.0.0/16',
+        serviceSubnet: '10.96.0.0/16',
         reachableAt: { kubeconfig: true },
         realContainers: true,
       },

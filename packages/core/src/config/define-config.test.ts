@@ -14,7 +14,7 @@ describe('defineConfig', () => {
     expect(loaded.filepath).toBe(join(EXAMPLE, 'meshspec.config.mjs'));
     expect(loaded.config).toEqual({ plugins: ['./banner-plugin.mjs'] });
     const plugins = await loadConfiguredPlugins(loaded);
-    expect(plugins.map((p) => [p.name, p.key, p.optionalDependsOn])).toEqual([['banner', 'banner', ['kind', 'linkerd']]]);
+    expect(plugins.map((p) => [p.name, p.key, p.optionalDependsOn])).toEqual([['banner', 'banner', ['linkerd']]]);
   });
 
   it('is the identity: the loader checks the shape, not defineConfig', () => {
