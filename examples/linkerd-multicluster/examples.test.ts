@@ -7,7 +7,7 @@ import { type Diagnostic, type Plugin, type Topology, type ValidateContext } fro
 import { factsAccess, factsOf, parseManifests } from '@meshspec/core/testing';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
 import ingressPlugin from '@meshspec/plugin-ingress';
-import smiPlugin, { renderSplitFor, type SmiSection } from '@meshspec/plugin-smi';
+import smiPlugin, { renderSplitFor, resolveSmi, type SmiSection } from '@meshspec/plugin-smi';
 import workloadsPlugin from '@meshspec/plugin-workloads';
 import { describe, expect, it } from 'vitest';
 
@@ -17,7 +17,7 @@ const plugins = [smiPlugin, ingressPlugin, workloadsPlugin] as Plugin[];
 function load(name: string) {
   const file = join(examples, name);
   const topology = parseManifests(readFileSync(file, 'utf8'))[0] as unknown as Topology;
-  const ctx: Omit<ValidateContext, 'facts'> = {
+  const ctx: Omit<ValidateContext, 'facts' | 'clusters'> = {
     source: { file, text: '', positionOf: () => ({ line: 1, column: 1 }) },
     diagnostic: (path, message, fix): Diagnostic => ({
       file,
@@ -78,7 +78,7 @@ describe('example topologies', () => {
       'workloads:demo@demo3',
     ]);
     const split = renderSplitFor(
-      (topology.smi as SmiSection).splits![0]!,
+      resolveSmi(topology.smi as SmiSection).splits[0]!,
       'demo3',
       Object.keys(topology.clusters),
       factsOf(linkerdPlugin, topology),
@@ -102,7 +102,7 @@ describe('example topologies', () => {
 
   it('three-clusters: equal thirds in every cluster', () => {
     const { topology } = load('three-clusters/topology.yaml');
-    const split = (topology.smi as SmiSection).splits![0]!;
+    const split = resolveSmi(topology.smi as SmiSection).splits[0]!;
     for (const c of ['east', 'west', 'north']) {
       const backends = (
         renderSplitFor(split, c, Object.keys(topology.clusters), factsOf(linkerdPlugin, topology))['spec'] as {
@@ -125,7 +125,7 @@ describe('example topologies', () => {
       'ingress:gateway@west',
       'ingress:route:test/frontend@west',
     ]);
-    const split = (topology.smi as SmiSection).splits![0]!;
+    const split = resolveSmi(topology.smi as SmiSection).splits[0]!;
     const refs = (c: string) =>
       (
         (renderSplitFor(split, c, Object.keys(topology.clusters), factsOf(linkerdPlugin, topology))['spec'] as any).rules[0]

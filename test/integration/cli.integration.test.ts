@@ -106,7 +106,8 @@ function makeProject(topology: string): string {
 
 interface StateFile {
   topology: string;
-  steps: Record<string, { fingerprint: string; completedAt: string }>;
+  steps: Record<string, { fingerprint: string; completedAt: string; durationMs?: number }>;
+  lastApply?: { ran: number; wallMs: number };
 }
 const readState = (dir: string) => JSON.parse(readFileSync(join(dir, '.meshspec', TOPOLOGY_NAME, 'state.json'), 'utf8')) as StateFile;
 

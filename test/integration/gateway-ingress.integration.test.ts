@@ -17,7 +17,7 @@ import {
   type IngressSection,
 } from '@meshspec/plugin-ingress';
 import { linkerdPlugin } from '@meshspec/plugin-linkerd';
-import { renderSplitFor, type SmiSection } from '@meshspec/plugin-smi';
+import { renderSplitFor, resolveSmi, type SmiSection } from '@meshspec/plugin-smi';
 import { CONFORMANCE, readConformanceText } from '../conformance/index.js';
 
 const kubeconfig = inject('kubeconfig');
@@ -78,7 +78,7 @@ describe('Gateway API ingress objects integration (real kube-apiserver, real Gat
   });
 
   it("the modern example's split HTTPRoutes (parentRef: the Service) are accepted by the same real CRDs", async () => {
-    const split = (modern['smi'] as SmiSection).splits![0]!;
+    const split = resolveSmi(modern['smi'] as SmiSection).splits[0]!;
     await kube.apply([namespace(split.namespace)]);
     for (const cluster of Object.keys(modern.clusters)) {
       const route = renderSplitFor(split, cluster, Object.keys(modern.clusters), factsOf(linkerdPlugin, modern));
