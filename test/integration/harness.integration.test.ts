@@ -108,12 +108,21 @@ describe('integration harness', () => {
           })
         ).status,
       ).toBe(201);
-      const started = Date.now();
-      const denied = await rawRequest(kubeconfig, context, 'POST', `/api/v1/namespaces/${ns}/configmaps`, {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'probe' },
-      });
+      const probe = () =>
+        rawRequest(kubeconfig, context, 'POST', `/api/v1/namespaces/${ns}/configmaps`, {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'probe' },
+        });
+      // The API server resolves the webhook's Service from its informer cache, which may not have seen the
+      // Service created a moment ago (a loaded machine showed `service "nobody" not found`): wait for that.
+      let started = Date.now();
+      let denied = await probe();
+      for (let i = 0; i < 50 && (denied.body as { message?: string }).message?.includes('service "nobody" not found') === true; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        started = Date.now();
+        denied = await probe();
+      }
       expect(denied.status).toBe(500);
       const message = (denied.body as { message: string }).message;
       expect(message).toContain(webhookName);
