@@ -30,4 +30,4 @@ export {
   type LoadBalancerController,
 } from './render.js';
 export { kwokSteps, clusterStepId, configPath, kwokWorkdir, installedController } from './steps.js';
-export { assignAddresses, addressesOf, SIMULATED_LB_LABEL, type ServiceView } from './lb-controller.js';
+export { assignAddresses, addressesOf, SIMULATED_LB_LABEL, type ServiceView } from './lb-addresses.js';

@@ -81,10 +81,13 @@ export function linkerdFacts(topology: Topology, section: LinkerdSection | undef
   const multicluster = resolved?.multicluster.enabled ?? false;
   const links = section && resolved && multicluster ? resolveLinks(linkPairs(Object.keys(topology.clusters), resolved.links), section) : [];
   const exports = section && resolved ? resolveExports(resolved.export, section) : [];
-  // Sets, not scans: smi asks for every (cluster, remote) pair, and a 120-cluster full mesh has 14,280 links.
-  const linked = new Set(links.map((l) => JSON.stringify([l.from, l.to])));
+  // Maps, not scans: smi asks for every (cluster, remote) pair, and a 120-cluster full mesh has 14,280 links.
+  const linkByPair = new Map<string, (typeof links)[number]>();
+  for (const l of links) if (!linkByPair.has(JSON.stringify([l.from, l.to]))) linkByPair.set(JSON.stringify([l.from, l.to]), l);
+  const linkOf = (from: string, to: string) => linkByPair.get(JSON.stringify([from, to]));
+  const linkedInto = new Set(links.map((l) => l.to));
   const exportByKey = new Map(exports.map((e) => [JSON.stringify([e.namespace, e.service]), e] as const));
-  const isLinked = (from: string, to: string) => linked.has(JSON.stringify([from, to]));
+  const isLinked = (from: string, to: string) => linkOf(from, to) !== undefined;
   const exportOf = (namespace: string, service: string) => exportByKey.get(JSON.stringify([namespace, service]));
   const isExported = (namespace: string, service: string) => exportOf(namespace, service) !== undefined;
   return {
@@ -100,11 +103,11 @@ export function linkerdFacts(topology: Topology, section: LinkerdSection | undef
     isExported,
     mirrorIn: (cluster, namespace, service, remote) => {
       const exported = exportOf(namespace, service);
-      const link = links.find((l) => l.from === remote && l.to === cluster);
+      const link = linkOf(remote, cluster);
       return exported && link && linkMirrors(link.mode, exported.mode) ? mirrorServiceName(service, remote) : undefined;
     },
     federatedIn: (cluster, namespace, service) =>
-      exportOf(namespace, service)?.mode === 'federated' && links.some((l) => l.to === cluster) ? federatedServiceName(service) : undefined,
+      exportOf(namespace, service)?.mode === 'federated' && linkedInto.has(cluster) ? federatedServiceName(service) : undefined,
     mirrorName: mirrorServiceName,
     isGatewayIdentity: (identity) => identity.startsWith(GATEWAY_IDENTITY_PREFIX),
     steps: stepIds,

@@ -29,83 +29,96 @@ export interface BuildPlanOptions {
   pluginOf?(this: void, step: Step): string;
 }
 
+/**
+ * The empty list every step starts with, shared (most steps have no dependents, many no needs): tens of
+ * thousands of steps must not each allocate three arrays that stay empty. Frozen, so a stray push fails
+ * loudly; buildPlan gives a step its own array on its first entry.
+ */
+const NONE = Object.freeze([]) as unknown as string[];
+
 const prefixPlugin = (step: Step) => step.id.split(':')[0] ?? step.id;
 
 export function buildPlan(steps: Step[], options: BuildPlanOptions = {}): Plan {
+  // Tens of thousands of steps (one per export, one per link of a 120-cluster mesh): each step and each
+  // edge costs a handful of map operations and no extra arrays, and ordering compares integer ranks, not
+  // id strings (issue 11: a 120-cluster plan spent a second here).
   const pluginOf = options.pluginOf ?? prefixPlugin;
-  const byId = new Map<string, Step>();
+  const graph = new Map<string, PlannedStep>();
   const problems: string[] = [];
   for (const step of steps) {
-    const first = byId.get(step.id);
+    const first = graph.get(step.id);
     if (first) {
-      problems.push(`duplicate step id ${step.id}: declared by plugin ${pluginOf(first)} and by plugin ${pluginOf(step)}`);
+      problems.push(`duplicate step id ${step.id}: declared by plugin ${pluginOf(first.step)} and by plugin ${pluginOf(step)}`);
       continue;
     }
-    byId.set(step.id, step);
+    graph.set(step.id, { id: step.id, step, needs: NONE, after: NONE, dependents: NONE });
   }
-  const allIds = [...byId.keys()];
-  for (const step of byId.values()) {
-    for (const need of step.needs ?? []) {
-      if (byId.has(need)) continue;
-      const near = nearbyIds(need, allIds);
-      problems.push(
-        `step ${step.id} (plugin ${pluginOf(step)}) needs step ${need}, which no plugin provides` +
-          (near.length ? `; did you mean ${near.join(', ')}?` : ''),
-      );
-    }
-  }
-  if (problems.length) throw new DagError(problems.join('\n'));
+  // Rank = position in id order. Walking the steps in that order fills every `dependents` list already sorted.
+  const byRank = [...graph.values()].sort((a, b) => compareIds(a.id, b.id));
+  const rankOf = new Map<PlannedStep, number>();
+  byRank.forEach((node, i) => rankOf.set(node, i));
 
-  const graph = new Map<string, PlannedStep>();
-  const warnings: string[] = [];
-  const kinds = stepKinds(byId.keys());
-  // A typo of `after` is looked for among ids of the same plugin and cluster only: comparing each absent
-  // id with every id made a 120-cluster plan (14,280 links) take seconds.
-  // Grouped on first use: most plans never ask.
-  let byPluginAndCluster: Map<string, string[]> | undefined;
-  const groupOf = (id: string) => `${id.split(':')[0]!}@${id.split('@')[1] ?? ''}`;
-  const typoCandidates = (id: string) => {
-    if (!byPluginAndCluster) {
-      byPluginAndCluster = new Map();
-      for (const other of allIds) {
-        const key = groupOf(other);
-        const group = byPluginAndCluster.get(key);
-        if (group) group.push(other);
-        else byPluginAndCluster.set(key, [other]);
-      }
-    }
-    return byPluginAndCluster.get(groupOf(id)) ?? [];
-  };
   // `before` on one step is `after` on the other: merged here, after the step's own entries.
   const afterFromBefore = new Map<string, string[]>();
-  for (const step of byId.values()) {
-    for (const later of step.before ?? []) {
-      if (!byId.has(later) || later === step.id) continue;
-      afterFromBefore.set(later, [...(afterFromBefore.get(later) ?? []), step.id]);
+  for (const node of byRank) {
+    for (const later of node.step.before ?? []) {
+      if (!graph.has(later) || later === node.id) continue;
+      const list = afterFromBefore.get(later);
+      if (list) list.push(node.id);
+      else afterFromBefore.set(later, [node.id]);
     }
   }
-  for (const step of byId.values()) {
-    const needs = unique(step.needs ?? []);
-    const hard = new Set(needs);
-    // A soft edge to an absent step (plugin unused, or not for this cluster) or one already hard is just dropped,
-    // unless it looks like a typo: the owning plugin has steps, none of this kind, and one with a close id.
-    const after = unique([...(step.after ?? []), ...(afterFromBefore.get(step.id) ?? [])]).filter((id) => {
-      if (byId.has(id)) return id !== step.id && !hard.has(id);
-      const typo = afterTypo(id, kinds, typoCandidates);
+
+  const warnings: string[] = [];
+  const typos = afterTypoFinder([...graph.keys()]);
+  const dependentRanks: number[][] = byRank.map(() => []);
+  const link = (from: PlannedStep, fromRank: number, to: PlannedStep) => {
+    if (to.dependents === NONE) to.dependents = [];
+    to.dependents.push(from.id);
+    dependentRanks[rankOf.get(to)!]!.push(fromRank);
+  };
+  byRank.forEach((node, rank) => {
+    const { step } = node;
+    const needs = step.needs ?? [];
+    for (const need of needs.length > 1 ? unique(needs) : needs) {
+      const target = graph.get(need);
+      if (!target) {
+        const near = nearbyIds(need, [...graph.keys()]);
+        problems.push(
+          `step ${step.id} (plugin ${pluginOf(step)}) needs step ${need}, which no plugin provides` +
+            (near.length ? `; did you mean ${near.join(', ')}?` : ''),
+        );
+        continue;
+      }
+      if (node.needs === NONE) node.needs = [];
+      node.needs.push(need);
+      link(node, rank, target);
+    }
+    if (problems.length > 0) return;
+    const hard = node.needs.length > 16 ? new Set(node.needs) : node.needs;
+    const soft = afterFromBefore.has(node.id) ? [...(step.after ?? []), ...afterFromBefore.get(node.id)!] : (step.after ?? []);
+    for (const id of soft.length > 1 ? unique(soft) : soft) {
+      const target = graph.get(id);
+      if (target) {
+        if (target !== node && !(hard instanceof Set ? hard.has(id) : hard.includes(id))) {
+          if (node.after === NONE) node.after = [];
+          node.after.push(id);
+          link(node, rank, target);
+        }
+        continue;
+      }
+      // A soft edge to an absent step (plugin unused, or not for this cluster) is just dropped, unless it
+      // looks like a typo: the owning plugin has steps, none of this kind, and one with a close id.
+      const typo = typos(id);
       if (typo)
         warnings.push(
           `step ${step.id} (plugin ${pluginOf(step)}) is ordered after step ${id}, which no plugin provides; did you mean ${typo.join(', ')}?`,
         );
-      return false;
-    });
-    graph.set(step.id, { id: step.id, step, needs, after, dependents: [] });
-  }
-  for (const node of graph.values()) {
-    for (const dep of [...node.needs, ...node.after]) graph.get(dep)!.dependents.push(node.id);
-  }
-  for (const node of graph.values()) node.dependents.sort(compareIds);
+    }
+  });
+  if (problems.length) throw new DagError(problems.join('\n'));
 
-  return { steps: topologicalOrder(graph), graph, warnings };
+  return { steps: topologicalOrder(graph, byRank, dependentRanks), graph, warnings };
 }
 
 /** `plugin:kind` of a step id: `linkerd:export:podinfo@demo` -> `linkerd:export`. */
@@ -114,58 +127,58 @@ function kindOf(id: string): string {
   return `${plugin}:${kind}`;
 }
 
-function stepKinds(ids: Iterable<string>): { plugins: Set<string>; kinds: Set<string> } {
-  const plugins = new Set<string>();
-  const kinds = new Set<string>();
-  for (const id of ids) {
-    plugins.add(id.split(':')[0]!);
-    kinds.add(kindOf(id));
-  }
-  return { plugins, kinds };
-}
-
 /**
  * Close ids when `after: [id]` looks like a typo rather than an optional step: the owning plugin is present,
- * it has no step of this kind anywhere (so it is not just absent for this cluster), and an id of another
- * kind is close. Optional kinds switched off by config can look the same, hence a warning, not an error.
+ * it has no step of this kind anywhere (so it is not just absent for this cluster), and an id of the same
+ * plugin and cluster is close. Optional kinds switched off by config can look the same, hence a warning,
+ * not an error. Everything is indexed on the first absent id: most plans never ask, and comparing each
+ * absent id with every id made a 120-cluster plan (14,280 links) take seconds.
  */
-function afterTypo(
-  id: string,
-  { plugins, kinds }: { plugins: Set<string>; kinds: Set<string> },
-  samePluginAndCluster: (id: string) => string[],
-): string[] | undefined {
-  if (!plugins.has(id.split(':')[0]!) || kinds.has(kindOf(id))) return undefined;
-  const near = nearbyIds(id, samePluginAndCluster(id), 1);
-  return near.length > 0 ? near : undefined;
+function afterTypoFinder(ids: readonly string[]): (id: string) => string[] | undefined {
+  let index: { plugins: Set<string>; kinds: Set<string>; byPluginAndCluster: Map<string, string[]> } | undefined;
+  const groupOf = (id: string) => `${id.split(':')[0]!}@${id.split('@')[1] ?? ''}`;
+  return (id) => {
+    if (!index) {
+      index = { plugins: new Set(), kinds: new Set(), byPluginAndCluster: new Map() };
+      for (const other of ids) {
+        index.plugins.add(other.split(':')[0]!);
+        index.kinds.add(kindOf(other));
+        const key = groupOf(other);
+        const group = index.byPluginAndCluster.get(key);
+        if (group) group.push(other);
+        else index.byPluginAndCluster.set(key, [other]);
+      }
+    }
+    if (!index.plugins.has(id.split(':')[0]!) || index.kinds.has(kindOf(id))) return undefined;
+    const near = nearbyIds(id, index.byPluginAndCluster.get(groupOf(id)) ?? [], 1);
+    return near.length > 0 ? near : undefined;
+  };
 }
 
 /**
  * Kahn's algorithm, always taking the smallest ready id, so the same steps always give the same order.
- * The ready set is a binary heap: tens of thousands of steps (one per export) must not cost a sorted-array
- * insertion each.
+ * The ready set is a binary heap of ranks (positions in id order): tens of thousands of steps (one per
+ * export) must cost neither a sorted-array insertion nor a string comparison each.
  */
-function topologicalOrder(graph: Map<string, PlannedStep>): PlannedStep[] {
-  const waitingOn = new Map<string, number>();
-  const ready = new MinHeap<string>(compareIds);
-  for (const node of graph.values()) {
-    const count = node.needs.length + node.after.length;
-    waitingOn.set(node.id, count);
-    if (count === 0) ready.push(node.id);
-  }
+function topologicalOrder(
+  graph: Map<string, PlannedStep>,
+  byRank: readonly PlannedStep[],
+  dependentRanks: readonly number[][],
+): PlannedStep[] {
+  const waitingOn = new Int32Array(byRank.length);
+  const ready = new MinHeap<number>((a, b) => a - b);
+  byRank.forEach((node, i) => {
+    waitingOn[i] = node.needs.length + node.after.length;
+    if (waitingOn[i] === 0) ready.push(i);
+  });
   const order: PlannedStep[] = [];
-  const ordered = new Set<string>();
   while (ready.size > 0) {
-    const id = ready.pop()!;
-    const node = graph.get(id)!;
-    order.push(node);
-    ordered.add(id);
-    for (const dependent of node.dependents) {
-      const left = waitingOn.get(dependent)! - 1;
-      waitingOn.set(dependent, left);
-      if (left === 0) ready.push(dependent);
-    }
+    const rank = ready.pop()!;
+    order.push(byRank[rank]!);
+    for (const i of dependentRanks[rank]!) if (--waitingOn[i]! === 0) ready.push(i);
   }
   if (order.length !== graph.size) {
+    const ordered = new Set(order.map((n) => n.id));
     const stuck = new Set([...graph.keys()].filter((id) => !ordered.has(id)));
     throw new DagError(`steps form a cycle: ${findCycle(graph, stuck).join(' -> ')} (each step waits for the next)`);
   }
@@ -279,4 +292,10 @@ function editDistance(a: string, b: string): number {
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const unique = (ids: string[]) => [...new Set(ids)];
+/** Without repeats, first occurrence kept. Step lists are short: a scan beats building a Set for each. */
+function unique(ids: readonly string[]): string[] {
+  if (ids.length > 16) return [...new Set(ids)];
+  const out: string[] = [];
+  for (const id of ids) if (!out.includes(id)) out.push(id);
+  return out;
+}

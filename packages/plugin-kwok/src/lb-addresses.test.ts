@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressesOf, assignAddresses, type ServiceView } from './lb-controller.js';
+import { addressesOf, assignAddresses, type ServiceView } from './lb-addresses.js';
 
 const svc = (namespace: string, name: string, type: string | undefined, addresses: string[] = []): ServiceView => ({
   namespace,
