@@ -43,6 +43,19 @@ describe('plugin facts', () => {
     expect(computed).toBe(1);
   });
 
+  it('are computed once per topology for every consumer, and again for another topology', () => {
+    computed = 0;
+    const shared = topology({ providerSection: {} });
+    const readers = [{ name: 'one', dependsOn: ['provider'] }, { name: 'two', optionalDependsOn: ['provider'] }, undefined];
+    const seen = readers.map((consumer) => factsAccess(shared, consumer).facts(provider));
+    expect(computed).toBe(1);
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[2]).toBe(seen[0]);
+    const other = factsAccess(topology({ providerSection: { size: 7 } }), undefined).facts(provider);
+    expect(computed).toBe(2);
+    expect(other.size).toBe(7);
+  });
+
   it('refuses a plugin that does not declare the provider, saying what to add', () => {
     const access = factsAccess(topology(), { name: 'sneaky', dependsOn: ['other'] });
     expect(() => access.facts(provider)).toThrow(PluginError);
