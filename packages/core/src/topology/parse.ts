@@ -55,7 +55,7 @@ export function parseTopologyText(rawText: string, file: string): ParsedTopology
   const lineCounter = new LineCounter();
   // uniqueKeys is off: the library's check is quadratic in a map's keys; checkStructure does it in linear time.
   // logLevel 'error': the library must never print warnings itself; they all become diagnostics here.
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false, keepSourceTokens: true, prettyErrors: false, logLevel: 'error' });
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
