@@ -74,6 +74,20 @@ describe('applySchemaDefaults', () => {
     expect(second.multicluster.enabled).toBe(true);
   });
 
+  it('returns a complete value itself, and copies only the parts it fills', async () => {
+    // What ajv already resolved (every topology section by the time plugins read it) is checked, not copied.
+    const complete = (await ajvDefaults({ export: [{ service: 'a' }], pools: { east: {} } })) as never;
+    expect(applySchemaDefaults(section, complete)).toBe(complete);
+    const input = { version: 'v2', export: [{ service: 'a', port: 1 }, { service: 'b' }], pools: { east: { size: 1 } } };
+    const filled = applySchemaDefaults(section, input as never);
+    expect(filled).not.toBe(input);
+    expect(filled.export).not.toBe(input.export);
+    expect(filled.export[0]).toBe(input.export[0]); // already complete: shared
+    expect(filled.export[1]).toEqual({ service: 'b', port: 80 });
+    expect(input.export[1]).toEqual({ service: 'b' }); // still never mutated
+    expect(filled.pools['east']).toBe(input.pools.east);
+  });
+
   it('reads one default by path', () => {
     expect(schemaDefaultAt(section, ['workers'])).toBe(2);
     expect(schemaDefaultAt(section, ['multicluster', 'gateway'])).toBe(true);
