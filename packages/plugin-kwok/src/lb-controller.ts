@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 
-import { SIMULATED_LB_LABEL, addressesOf, assignAddresses, type ServiceView } from './lb-addresses.js';
+import { SIMULATED_LB_LABEL, addressesOf, assignAddresses } from './lb-addresses.js';
 
 interface Connection {
   server: URL;

@@ -175,7 +175,10 @@ function topologicalOrder(
   while (ready.size > 0) {
     const rank = ready.pop()!;
     order.push(byRank[rank]!);
-    for (const i of dependentRanks[rank]!) if (--waitingOn[i]! === 0) ready.push(i);
+    for (const i of dependentRanks[rank]!) {
+      waitingOn[i] = waitingOn[i]! - 1;
+      if (waitingOn[i] === 0) ready.push(i);
+    }
   }
   if (order.length !== graph.size) {
     const ordered = new Set(order.map((n) => n.id));

@@ -7,7 +7,7 @@
 //   field meshspec owns leaves our hash in place but changes the value).
 // When in doubt the answer is "patch": a false "changed" costs one PATCH (what every apply cost before),
 // a false "unchanged" would leave drift unrepaired.
-import { createHash } from 'node:crypto';
+import { crypto } from '../lazy-crypto.js';
 import type { KubeObject } from './types.js';
 
 /** Annotation carrying the hash of the configuration meshspec last applied to the object. */
@@ -21,7 +21,7 @@ export function appliedHash(body: KubeObject, fieldManager: string, force: boole
   const { [APPLIED_HASH_ANNOTATION]: _h, ...annotations } = body.metadata.annotations ?? {};
   const metadata = { ...body.metadata, annotations };
   const text = stableJson({ body: { ...body, metadata }, fieldManager, force });
-  return `sha256:${createHash('sha256').update(text).digest('base64url')}`;
+  return `sha256:${crypto().createHash('sha256').update(text).digest('base64url')}`;
 }
 
 /** The body with the hash annotation set (what the apply sends). */

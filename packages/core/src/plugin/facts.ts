@@ -25,7 +25,7 @@ export function factsOf<F>(plugin: Plugin<never, F>, topology: Topology): F {
  * recomputing Linkerd's facts for each plugin that asks cost a 120-cluster plan (14,280 links) hundreds
  * of milliseconds (issue 11). Weak keys: a topology no longer used takes its facts with it.
  */
-const factsByTopology = new WeakMap<Topology, Map<Plugin<never, unknown>, unknown>>();
+const factsByTopology = new WeakMap<Topology, Map<Plugin<never>, unknown>>();
 const clustersByTopology = new WeakMap<Topology, WeakMap<readonly ClusterProviderPlugin[], ClusterDirectory>>();
 
 /**
@@ -57,8 +57,8 @@ export function factsAccess(
         }
       }
       let cache = factsByTopology.get(topology);
-      if (!cache) factsByTopology.set(topology, (cache = new Map()));
-      const key = plugin as Plugin<never, unknown>;
+      if (!cache) factsByTopology.set(topology, (cache = new Map<Plugin<never>, unknown>()));
+      const key = plugin as Plugin<never>;
       if (!cache.has(key)) cache.set(key, factsOf(plugin, topology));
       return cache.get(key) as F;
     },

@@ -2,10 +2,9 @@
 // schema (and importing ajv to do it) is most of `meshspec validate`'s start-up; the schema only changes
 // when plugins change, so later runs load the code ajv generated last time instead.
 //
-// The cache never serves a stale validator: a file's name is the SHA-256 of everything that shapes the
+// The cache never serves a stale validator: a file's name is a 128-bit hash of everything that shapes the
 // code (the schema's JSON, ajv's version, the options, this file's format version). Any problem with
 // the cache (unwritable, corrupt, unreadable) falls back to compiling, exactly as without a cache.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -63,9 +62,35 @@ export async function schemaValidator(schema: JsonSchema, options: SchemaValidat
 
 function cacheKey(schema: JsonSchema): string {
   const ajvVersion = (require('ajv/package.json') as { version: string }).version;
-  return createHash('sha256')
-    .update(JSON.stringify({ format: CACHE_FORMAT, ajv: ajvVersion, options: AJV_OPTIONS, formats: Object.keys(FORMATS).sort(), schema }))
-    .digest('hex');
+  return hash128(
+    JSON.stringify({ format: CACHE_FORMAT, ajv: ajvVersion, options: AJV_OPTIONS, formats: Object.keys(FORMATS).sort(), schema }),
+  );
+}
+
+/**
+ * 128 bits (four independent 32-bit multiply-xorshift lanes) of `text`, as 32 hex digits. Not SHA-256:
+ * node:crypto would be loaded by every `validate` only for this (~8 ms of a ~45 ms start, issue 11).
+ * The key only tells this user's own schemas apart (a handful at a time), where these bits are plenty;
+ * whoever can write to the cache directory can put any code there anyway.
+ */
+export function hash128(text: string): string {
+  let a = 0x9e3779b1 ^ text.length;
+  let b = 0x85ebca77;
+  let c = 0xc2b2ae3d;
+  let d = 0x27d4eb2f;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    a = Math.imul(a ^ ch, 0x85ebca6b);
+    b = Math.imul(b ^ ch, 0xcc9e2d51);
+    c = Math.imul(c ^ ch, 0x1b873593);
+    d = Math.imul(d ^ ch, 0x27d4eb2d);
+  }
+  const mix = (h: number, k: number) => {
+    h = Math.imul(h ^ (h >>> 16), 0x7feb352d ^ k);
+    h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  return [mix(a, b), mix(b, c), mix(c, d), mix(d, a)].map((h) => h.toString(16).padStart(8, '0')).join('');
 }
 
 /**
@@ -97,7 +122,7 @@ function loadCached(file: string): SchemaValidator | undefined {
     return validate as SchemaValidator;
   } catch {
     // Not compiled yet, or damaged: compile again and overwrite it (and forget what `require` kept).
-    delete require.cache[file];
+    require.cache[file] = undefined;
     return undefined;
   }
 }
@@ -134,7 +159,8 @@ function store(dir: string, file: string, code: string): void {
 /** Keeps the newest MAX_CACHED_VALIDATORS files: schemas change whenever plugins do, old ones are dead. */
 function prune(dir: string): void {
   const files = readdirSync(dir)
-    .filter((name) => /^schema-[0-9a-f]{64}\.cjs$/.test(name))
+    // (64 hex digits: the SHA-256 names of earlier versions, pruned like the rest.)
+    .filter((name) => /^schema-(?:[0-9a-f]{32}|[0-9a-f]{64})\.cjs$/.test(name))
     .map((name) => ({ path: join(dir, name), written: statSync(join(dir, name)).mtimeMs }))
     .sort((a, b) => b.written - a.written);
   for (const old of files.slice(MAX_CACHED_VALIDATORS)) unlinkSync(old.path);

@@ -1,6 +1,6 @@
 // What meshspec has already done for a topology: one state.json per topology, rewritten atomically after
 // every step so an interrupted apply resumes where it stopped.
-import { createHash, randomBytes } from 'node:crypto';
+import { crypto } from '../lazy-crypto.js';
 import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { MeshspecError } from '../errors.js';
@@ -45,7 +45,8 @@ export function defaultStateDir(topologyFile: string, topologyName: string): str
 
 /** sha256 of the stable JSON of `{ id, inputs ?? plan }`: what defines a step's result. */
 export function fingerprint(step: Pick<Step, 'id' | 'inputs' | 'plan'>): string {
-  return createHash('sha256')
+  return crypto()
+    .createHash('sha256')
     .update(stableStringify({ id: step.id, inputs: step.inputs ?? step.plan }))
     .digest('hex');
 }
@@ -167,7 +168,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 
 /** Write to a temp file in the same dir, fsync, then rename: readers see the old or the new file, never half. */
 export async function writeAtomic(file: string, content: string, mode: number): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${file}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile(content, 'utf8');

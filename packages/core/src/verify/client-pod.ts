@@ -2,7 +2,7 @@
 // It is a bare Pod, not a Job: a meshed pod's proxy sidecar outlives curl, so a Job would never complete.
 // The script ends with a marker and then sleeps, so the caller can still read the proxy's metrics before
 // deleting the pod. Polling the log for the marker (not the pod phase) also works where pods are simulated.
-import { randomBytes } from 'node:crypto';
+import { crypto } from '../lazy-crypto.js';
 import type { KubeClient, KubeObject } from '../kube/types.js';
 import type { PodReader } from './types.js';
 
@@ -92,7 +92,7 @@ export interface ClientPodDeps {
  * the result to `use` while the pod (and its proxy) still runs, and deletes the pod whatever happens.
  */
 export async function withClientPod<T>(deps: ClientPodDeps, spec: ClientPodSpec, use: (result: ClientPodResult) => Promise<T>): Promise<T> {
-  const name = `meshspec-verify-${randomBytes(3).toString('hex')}`;
+  const name = `meshspec-verify-${crypto().randomBytes(3).toString('hex')}`;
   const interval = deps.intervalMs ?? 1_000;
   await deps.kube.apply([renderClientPod(name, spec)]);
   try {
