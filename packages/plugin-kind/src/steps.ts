@@ -211,9 +211,10 @@ async function pointNodesAtMirrors(ctx: StepContext, cluster: string, workers: n
 
 function clusterStep(name: string, spec: KindClusterSpec, section: KindSection, network: string, mirrors: Mirror[]): Step {
   const config = renderKindConfig(name, spec, section);
-  const configText = renderKindConfigYaml(config);
+  // The config's YAML text is only needed when the step runs: rendered then, not for every plan and validate.
+  const configText = () => renderKindConfigYaml(config);
   const { containerdConfigPatches: _patches, ...withoutPatches } = config;
-  const withoutPatchesText = renderKindConfigYaml(withoutPatches);
+  const withoutPatchesText = () => renderKindConfigYaml(withoutPatches);
   // kind has no flag for the network; it reads this variable (and uses `kind` without it).
   const env = network === 'kind' ? undefined : { KIND_EXPERIMENTAL_DOCKER_NETWORK: network };
   const discover = controlPlaneIpArgs(name, network);
@@ -242,9 +243,9 @@ function clusterStep(name: string, spec: KindClusterSpec, section: KindSection, 
         const recorded = await readFile(file, 'utf8').catch(() => undefined);
         if (recorded === undefined) {
           ctx.log.warn(`kind cluster ${name} already exists and meshspec has no record of its config; using it as it is`);
-        } else if (recorded !== configText) {
+        } else if (recorded !== configText()) {
           if (
-            recorded !== withoutPatchesText &&
+            recorded !== withoutPatchesText() &&
             recorded !== renderKindConfigYaml({ ...withoutPatches, containerdConfigPatches: [CONTAINERD_CONFIG_PATCH] })
           ) {
             throw new StepError(
@@ -262,7 +263,7 @@ function clusterStep(name: string, spec: KindClusterSpec, section: KindSection, 
         }
       } else {
         await mkdir(join(ctx.stateDir, 'kind'), { recursive: true });
-        await writeFile(file, configText);
+        await writeFile(file, configText());
         ctx.progress(`kind create cluster ${name} (takes a minute or two)`);
         await ctx.exec.run('kind', kindCreateArgs(name, file), { signal: ctx.signal, timeout: CREATE_TIMEOUT_MS, ...(env ? { env } : {}) });
       }
