@@ -103,7 +103,11 @@ await bundle('meshspec', cliDir, join(cliDir, 'dist'), (file) => file.replace('.
   // saves `--help` three module loads.
   separately: true,
   external: [...ALWAYS_EXTERNAL, '@meshspec/core'],
-  plugins: [...common.plugins, inline({ '@meshspec/core/duration': join(coreDir, 'dist/duration.js') })],
+  plugins: [
+    ...common.plugins,
+    inline({ '@meshspec/core/duration': join(coreDir, 'dist/duration.js') }),
+    redirect({ yaml: '@meshspec/core/yaml' }),
+  ],
 });
 
 // plugin-kwok runs its LoadBalancer controller as a separate node process, from `lb-controller.js` beside
@@ -116,6 +120,20 @@ for (const dir of [join(cliDir, 'dist'), join(cliDir, 'dist/chunks')]) {
   );
   if (namers.length === 0) continue;
   await build({ ...common, entryPoints: [kwokController], outfile: join(dir, 'lb-controller.js'), splitting: false });
+}
+
+/**
+ * Imports of these packages become imports of another specifier, left external: the built-in plugins'
+ * `yaml` is core's bundled copy (`@meshspec/core/yaml`), so a start initialises the library once.
+ */
+function redirect(specifiers) {
+  return {
+    name: 'redirect-to-core',
+    setup(b) {
+      const filter = new RegExp(`^(${Object.keys(specifiers).join('|')})$`);
+      b.onResolve({ filter }, (args) => ({ path: specifiers[args.path], external: true }));
+    },
+  };
 }
 
 /** Bundles these specifiers from the given files although their package is external. */

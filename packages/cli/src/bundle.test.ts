@@ -110,6 +110,11 @@ describe('the bundled binary (built dist/bin.js)', () => {
       run.files.flatMap(inputsOf).flatMap((i) => [...i.matchAll(/node_modules\/\.pnpm\/(@?[^@/]+)@/g)].map((m) => m[1]!)),
     );
     expect(inlined.has('yaml'), [...inlined].join(', ')).toBe(true);
+    // ...once: the built-in plugins' `yaml` is core's copy (@meshspec/core/yaml), not a second one in the CLI.
+    const cliOutputsWithYaml = Object.entries(metas[0][1].outputs)
+      .filter(([file, o]) => file !== 'chunks/lb-controller.js' && o.inputs.some((i) => i.includes('node_modules/.pnpm/yaml@')))
+      .map(([file]) => file);
+    expect(cliOutputsWithYaml, 'a second copy of yaml in the CLI bundle').toEqual([]);
     const heavy = ['listr2', 'execa', '@peculiar+x509', 'ajv', 'log-update', 'cli-truncate', '@kubernetes+client-node'];
     expect(
       heavy.filter((p) => inlined.has(p)),
