@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { parseCli, UsageError, type CliOptions } from './args.js';
 import type { CliIo } from './cli-io.js';
 import { HELP, VERSION } from './help.js';
@@ -6,29 +7,53 @@ export type { CliIo } from './cli-io.js';
 
 /** Runs one meshspec command and returns its exit code (0 ok, 1 failed, 2 usage, 130 interrupted). */
 export async function main(argv: string[], io?: CliIo): Promise<number> {
-  const streams: CliIo = io ?? processIo();
+  let processStreams: CliIo | undefined;
+  const streams = (): CliIo => io ?? (processStreams ??= processIo());
   let options: CliOptions;
   try {
     options = parseCli(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      streams.stderr.write(
+      streams().stderr.write(
         `meshspec: ${error.message}\nRun 'meshspec ${error.command ?? ''}${error.command ? ' ' : ''}--help' for usage.\n`,
       );
       return 2;
     }
     throw error;
   }
-  if (options.command === 'help') return write(streams.stdout, HELP.main ?? '');
-  if (options.help) return write(streams.stdout, HELP[options.command] ?? HELP.main ?? '');
-  if (options.command === 'version') return write(streams.stdout, VERSION);
+  const answer =
+    options.command === 'help'
+      ? HELP.main
+      : options.help
+        ? (HELP[options.command] ?? HELP.main)
+        : options.command === 'version'
+          ? VERSION
+          : undefined;
+  if (answer !== undefined) return io ? write(io.stdout, answer) : writeToProcess(answer);
 
   const { runCommand } = await import('./commands/run.js');
-  return runCommand(options, streams);
+  return runCommand(options, streams());
 }
 
 function write(stream: CliIo['stdout'], text: string): number {
   stream.write(`${text}\n`);
+  return 0;
+}
+
+/**
+ * `--help` and `version` write straight to file descriptor 1: the first touch of `process.stdout` builds a
+ * tty or socket stream (node:net and the stream machinery, ~3 ms of a ~35 ms start; issue 11) for one
+ * write. Whatever goes wrong (a full non-blocking pipe, a closed one) is left to `process.stdout`, which
+ * then writes the rest exactly as before.
+ */
+function writeToProcess(text: string): number {
+  const bytes = Buffer.from(`${text}\n`, 'utf8');
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+  } catch {
+    process.stdout.write(bytes.subarray(written));
+  }
   return 0;
 }
 
