@@ -169,9 +169,9 @@ export async function benchTimeToMesh({ repoRoot, core, log, scale, pullSeconds 
   return { json, text, flags };
 }
 
-function readPulls(fakeStateDir) {
+function readJsonLines(file) {
   try {
-    return readFileSync(join(fakeStateDir, 'images', 'pulls.jsonl'), 'utf8')
+    return readFileSync(file, 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l));
@@ -180,14 +180,28 @@ function readPulls(fakeStateDir) {
   }
 }
 
-function summarizePulls(pulls) {
-  const perImage = new Map();
-  for (const p of pulls) perImage.set(p.image, (perImage.get(p.image) ?? 0) + (p.source === 'mirror' ? 0 : 1));
+/**
+ * The fake's two pull logs: images/pulls.jsonl (the timing model: what each pull cost, per cluster) and
+ * registry/pulls.jsonl (the exact model: every node's and every mirror's pull, and where from).
+ */
+function readPulls(fakeStateDir) {
   return {
-    total: pulls.length,
-    distinctImages: perImage.size,
-    /** Pulls from the internet (not from a mirror) per image, at most. */
-    maxUpstreamPullsPerImage: Math.max(0, ...perImage.values()),
-    totalMs: pulls.reduce((sum, p) => sum + p.ms, 0),
+    timed: readJsonLines(join(fakeStateDir, 'images', 'pulls.jsonl')),
+    exact: readJsonLines(join(fakeStateDir, 'registry', 'pulls.jsonl')),
+  };
+}
+
+function summarizePulls({ timed, exact }) {
+  // From the internet: the exact model's `from: 'upstream'` (a node without a mirror, or a mirror's cache miss).
+  const fromInternet = new Map();
+  for (const p of exact) if (p.from === 'upstream') fromInternet.set(p.image, (fromInternet.get(p.image) ?? 0) + 1);
+  const distinct = new Set(exact.map((p) => p.image));
+  return {
+    total: exact.length,
+    distinctImages: distinct.size,
+    /** Pulls from the internet (by nodes or by mirrors) per image, at most. */
+    maxUpstreamPullsPerImage: Math.max(0, ...fromInternet.values()),
+    /** What the timing model charged for its pulls. */
+    totalMs: timed.reduce((sum, p) => sum + p.ms, 0),
   };
 }

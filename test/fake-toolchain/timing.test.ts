@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CONTAINERD_CONFIG_PATCH } from '../../packages/plugin-kind/src/registry-mirror.js';
 import { FAKE_BIN, withFakeToolchain, type FakeToolchain } from './index.js';
 
 const toolchains: FakeToolchain[] = [];
@@ -122,19 +123,27 @@ describe('image pulls (FAKE toolchain)', () => {
     expect(pulls.every((p) => p.source === 'upstream' && p.ms === 50)).toBe(true);
   });
 
-  it('clusters created with a registry mirror pull each image from the internet once; the others get it from the mirror', () => {
-    const f = fake({ pullMs: 50 });
-    const mirror = '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."quay.io"]\n  endpoint = ["http://meshspec-registry-quay:5000"]';
-    for (const name of ['a', 'b', 'c']) f.call('kind', ['create', 'cluster', '--name', name, '--config', f.kindConfig(name, [mirror])]);
-    for (const name of ['a', 'b', 'c']) f.call('helm', [...METALLB, '--kube-context', `kind-${name}`]);
-    const pulls = f.pulls();
-    for (const image of new Set(pulls.map((p) => p.image))) {
-      const mine = pulls.filter((p) => p.image === image);
-      expect(mine).toHaveLength(3);
-      expect(mine.filter((p) => p.source === 'upstream-via-mirror')).toHaveLength(1);
-      expect(mine.filter((p) => p.source === 'mirror').map((p) => p.ms)).toEqual([5, 5]);
-    }
-  });
+  it.each([
+    [
+      'a registry.mirrors patch (the ctlptl pattern)',
+      '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."quay.io"]\n  endpoint = ["http://meshspec-registry-quay:5000"]',
+    ],
+    ["containerd's hosts directory (meshspec's registryMirror)", CONTAINERD_CONFIG_PATCH],
+  ])(
+    'clusters created with a registry mirror (%s) pull each image from the internet once; the others get it from the mirror',
+    (_how, mirror) => {
+      const f = fake({ pullMs: 50 });
+      for (const name of ['a', 'b', 'c']) f.call('kind', ['create', 'cluster', '--name', name, '--config', f.kindConfig(name, [mirror])]);
+      for (const name of ['a', 'b', 'c']) f.call('helm', [...METALLB, '--kube-context', `kind-${name}`]);
+      const pulls = f.pulls();
+      for (const image of new Set(pulls.map((p) => p.image))) {
+        const mine = pulls.filter((p) => p.image === image);
+        expect(mine).toHaveLength(3);
+        expect(mine.filter((p) => p.source === 'upstream-via-mirror')).toHaveLength(1);
+        expect(mine.filter((p) => p.source === 'mirror').map((p) => p.ms)).toEqual([5, 5]);
+      }
+    },
+  );
 
   it('a rollout the simulated cluster waits for pays for the pulls of its images', async () => {
     const f = fake({ pullMs: 40 });

@@ -93,13 +93,19 @@ async function createCluster(argv) {
 }
 
 /**
- * Registries the nodes' containerd pulls through a mirror for (`containerdConfigPatches` with
- * `[plugins."io.containerd.grpc.v1.cri".registry.mirrors."<host>"]`, the ctlptl/kind local-registry
- * pattern): image pulls in such a cluster come from the mirror (see images.mjs).
+ * Registries the nodes' containerd pulls through a mirror for, as the timing model (images.mjs) sees it:
+ * - `[plugins."io.containerd.grpc.v1.cri".registry.mirrors."<host>"]` patches (the older ctlptl/kind
+ *   local-registry pattern) name their hosts;
+ * - containerd's hosts directory (`config_path = "/etc/containerd/certs.d"`, what meshspec's
+ *   registryMirror writes) names none at creation: the hosts.toml files arrive in the nodes afterwards
+ *   (image-pulls.ts checks them one by one for its exact count). For timing the cluster pulls through
+ *   mirrors, marked `certs.d`.
  */
 export function mirrorsOf(config) {
   const patches = (config.containerdConfigPatches ?? []).join('\n');
-  return [...patches.matchAll(/registry\.mirrors\."([^"]+)"/g)].map((m) => m[1]);
+  const hosts = [...patches.matchAll(/registry\.mirrors\."([^"]+)"/g)].map((m) => m[1]);
+  if (/config_path\s*=\s*"\/etc\/containerd\/certs\.d"/.test(patches)) hosts.push('certs.d');
+  return hosts;
 }
 
 function deleteCluster(argv) {
