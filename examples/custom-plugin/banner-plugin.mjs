@@ -73,7 +73,8 @@ export default definePlugin(
           },
           async status(ctx) {
             const live = await ctx.kube().get('v1', 'ConfigMap', 'meshspec-banner', namespace);
-            return live?.data?.message === section.message;
+            const data = /** @type {{ message?: string } | undefined} */ (live?.data);
+            return data?.message === section.message;
           },
           async destroy(ctx) {
             await ctx.kube().delete('v1', 'ConfigMap', 'meshspec-banner', namespace);

@@ -67,7 +67,11 @@ describe('banner plugin steps', () => {
       file: 'topology.yaml',
       plugins: [kindPlugin, linkerdPlugin, bannerPlugin],
     });
-    const [step] = bannerPlugin.steps(valid, valid['banner'], testStepsContext(valid, bannerPlugin));
+    const [step] = bannerPlugin.steps(
+      valid,
+      valid['banner'] as Parameters<typeof bannerPlugin.steps>[1],
+      testStepsContext(valid, bannerPlugin),
+    );
     const ctx = createTestStepContext(valid, { step: { id: step!.id, cluster: 'east' } });
     expect(await step!.status!(ctx)).toBe(false);
     await step!.run(ctx);

@@ -35,7 +35,7 @@ describe('section defaults come from the schema', () => {
   it('a changed schema default is what the resolver gives (no second copy in code)', () => {
     const schema = structuredClone(metallbSectionSchema) as unknown as { properties: { poolSize: { default: number } } };
     schema.properties.poolSize.default = 42;
-    expect(applySchemaDefaults(schema as never, {})).toMatchObject({ poolSize: 42 });
+    expect(applySchemaDefaults(schema as JsonSchema, {})).toMatchObject({ poolSize: 42 });
     expect(metallbDefaults({}).poolSize).toBe(metallbSectionSchema.properties.poolSize.default);
   });
 

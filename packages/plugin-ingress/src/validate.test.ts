@@ -13,7 +13,7 @@ const frontend = { namespace: 'test', service: 'frontend', port: 8080 };
 describe('validateIngress', () => {
   /** The engine's ctx.facts for `t`, checked against ingress's declared dependencies. */
   const ctxFor = (t: Topology): ValidateContext => ({ ...vctx, ...factsAccess(t, ingressPlugin) });
-  const vctx: Omit<ValidateContext, 'facts'> = {
+  const vctx: Omit<ValidateContext, 'facts' | 'clusters'> = {
     source: { file: 'topology.yaml', text: '', positionOf: () => ({ line: 1, column: 1 }) },
     diagnostic: (path, message, fix): Diagnostic => ({
       file: 'topology.yaml',

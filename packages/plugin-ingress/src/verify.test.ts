@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Topology, VerifyContext } from '@meshspec/core/plugin';
-import { createTestStepContext } from '@meshspec/core/testing';
+import { createTestStepContext, factsAccess } from '@meshspec/core/testing';
+import { ingressPlugin } from './index.js';
 import { CONTROLLER_NAME, CONTROLLER_NAMESPACE } from './schema.js';
 import { httpGet, verifyIngress } from './verify.js';
 
@@ -25,7 +26,12 @@ function contextWith(addresses: Record<string, string | undefined>): VerifyConte
       },
     ]);
   }
-  return { ...ctx, options: { requests: 10, timeoutMs: 1000 }, pods: () => ({ logs: async () => '', proxyGet: async () => '' }) };
+  return {
+    ...ctx,
+    ...factsAccess(topology, ingressPlugin),
+    options: { requests: 10, timeoutMs: 1000 },
+    pods: () => ({ logs: async () => '', proxyGet: async () => '' }),
+  };
 }
 
 describe('verifyIngress', () => {

@@ -56,7 +56,7 @@ describe('kwok steps', () => {
       ['kwok:cluster@east', 'cluster-create'],
       ['kwok:cluster@west', 'cluster-create'],
     ]);
-    await expect(steps.map((s) => `${s.id}\n${s.plan.map((l) => `  $ ${l}`).join('\n')}`).join('\n') + '\n').toMatchFileSnapshot(
+    await expect(steps.map((s) => `${s.id}\n${(s.plan ?? []).map((l) => `  $ ${l}`).join('\n')}`).join('\n') + '\n').toMatchFileSnapshot(
       '__golden__/plan.txt',
     );
     expect(kwokPlugin.steps({ ...t, kwokClusters: undefined }, undefined, undefined as never)).toEqual([]);

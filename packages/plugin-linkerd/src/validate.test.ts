@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { LinkerdSection } from './schema.js';
 import { validateLinkerd } from './validate.js';
 
-const ctx: ValidateContext = {
+const ctx: Omit<ValidateContext, 'facts' | 'clusters'> = {
   source: { file: 't.yaml', text: '', positionOf: () => ({ line: 1, column: 1 }) },
   diagnostic: (path, message, fix): Diagnostic => ({
     file: 't.yaml',
@@ -32,7 +32,7 @@ const check = (section: LinkerdSection) =>
 describe('validateLinkerd', () => {
   it('accepts the seed topology', () => {
     expect(check({ version: 'stable-2.13.3', links: 'full-mesh', export: [{ namespace: 'test', service: 'podinfo' }] })).toEqual([]);
-    expect(validateLinkerd(topology({}), undefined, ctx)).toEqual([]);
+    expect(validateLinkerd(topology({}), undefined, ctxFor(topology({})))).toEqual([]);
   });
 
   it('positions bad links, self-links and duplicates', () => {

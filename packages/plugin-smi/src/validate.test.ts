@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { SmiSection } from './schema.js';
 import { validateSmi } from './validate.js';
 
-const ctx: ValidateContext = {
+const ctx: Omit<ValidateContext, 'facts' | 'clusters'> = {
   source: { file: 'topology.yaml', text: '', positionOf: () => ({ line: 1, column: 1 }) },
   diagnostic: (path, message, fix): Diagnostic => ({
     file: 'topology.yaml',

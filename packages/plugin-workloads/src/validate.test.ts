@@ -2,12 +2,16 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostic, Topology, ValidateContext } from '@meshspec/core/plugin';
+import { factsAccess } from '@meshspec/core/testing';
 import { describe, expect, it } from 'vitest';
+import { workloadsPlugin } from './index.js';
 import type { WorkloadsSection } from './schema.js';
 import { validateWorkloads } from './validate.js';
 
-function validateCtx(file: string): ValidateContext {
+function validateCtx(file: string, t: Topology): ValidateContext {
   return {
+    // The engine's ctx.facts and ctx.clusters for `t`, checked against workloads' declared dependencies.
+    ...factsAccess(t, workloadsPlugin),
     source: { file, text: '', positionOf: () => ({ line: 1, column: 1 }) },
     diagnostic: (path, message, fix): Diagnostic => ({
       file,
@@ -37,7 +41,7 @@ describe('validateWorkloads', () => {
   mkdirSync(join(dir, 'plain'));
   const file = join(dir, 'topology.yaml');
   const run = (section: WorkloadsSection) =>
-    validateWorkloads(topology(section), section, validateCtx(file)).map((d) => `${d.path}: ${d.message}`);
+    validateWorkloads(topology(section), section, validateCtx(file, topology(section))).map((d) => `${d.path}: ${d.message}`);
 
   it('accepts existing paths and kustomize dirs relative to the topology file', () => {
     expect(
@@ -90,7 +94,7 @@ describe('validateWorkloads', () => {
     const problems = validateWorkloads(
       topology({ manifests: [{ name: 'a', path: 'x', clusters: ['zz'] }] }),
       { manifests: [{ name: 'a', path: 'x', clusters: ['zz'] }] },
-      validateCtx(file),
+      validateCtx(file, topology({ manifests: [{ name: 'a', path: 'x', clusters: ['zz'] }] })),
     );
     expect(problems.length).toBe(2);
     for (const p of problems) expect(p.fix).toBeTruthy();

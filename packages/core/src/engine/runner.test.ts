@@ -11,7 +11,7 @@ import { buildPlan } from './dag.js';
 import { formatSummary, runPlan, RunCancelledError, type RunPlanOptions } from './runner.js';
 
 const topology: Topology = { apiVersion: 'meshspec.dev/v1alpha1', kind: 'Topology', metadata: { name: 't' }, clusters: {} };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Records when steps start and end (and which signal they got), so overlap can be measured. */
 class Recorder {

@@ -3,7 +3,8 @@ import { TopologyError } from '../errors.js';
 import { validateTopology } from '../topology/validate.js';
 import { clusterDirectory } from './clusters.js';
 import { definePlugin } from './define.js';
-import type { ProvidedCluster, Topology } from './types.js';
+import type { ProvidedCluster } from './clusters.js';
+import type { Topology } from './types.js';
 
 // Two providers that claim every cluster when their section is present (as kind and kwok do).
 const providerNamed = (name: string, realContainers: boolean) =>

@@ -65,7 +65,10 @@ describe('schemaValidator', () => {
   it('never serves a validator compiled for another schema', async () => {
     const dir = freshDir();
     await schemaValidator(schema, { cacheDir: dir });
-    const stricter = { ...schema, properties: { ...schema.properties, name: { type: 'string', minLength: 5 } } } as JsonSchema;
+    const stricter = {
+      ...schema,
+      properties: { ...(schema['properties'] as object), name: { type: 'string', minLength: 5 } },
+    } as JsonSchema;
     const validate = await schemaValidator(stricter, { cacheDir: dir });
     expect(validate({ name: 'demo' })).toBe(false);
     expect(cachedFiles(dir)).toHaveLength(2);
@@ -86,7 +89,7 @@ describe('schemaValidator', () => {
   it(`keeps only the ${MAX_CACHED_VALIDATORS} most recently written validators`, async () => {
     const dir = freshDir();
     const variant = (n: number) =>
-      ({ ...schema, properties: { ...schema.properties, name: { type: 'string', minLength: n } } }) as JsonSchema;
+      ({ ...schema, properties: { ...(schema['properties'] as object), name: { type: 'string', minLength: n } } }) as JsonSchema;
     await schemaValidator(variant(1), { cacheDir: dir });
     const [oldest] = cachedFiles(dir);
     utimesSync(join(dir, oldest!), new Date(0), new Date(0)); // mtimes of quick writes can tie

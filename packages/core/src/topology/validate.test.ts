@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asWarning, TopologyError, type Diagnostic } from '../errors.js';
+import { definePlugin } from '../plugin/define.js';
 import type { Plugin } from '../plugin/types.js';
 import { crashingPlugin, kindLike, linkerdLike } from './__fixtures__/test-plugins.js';
 import { validateTopology } from './validate.js';
@@ -323,7 +324,7 @@ describe('validateTopology diagnostics', () => {
 });
 
 describe('validateTopology warnings', () => {
-  const warner: Plugin = {
+  const warner = definePlugin({
     name: 'warner',
     key: 'warner',
     schema: {
@@ -336,7 +337,7 @@ describe('validateTopology warnings', () => {
       ...((section as { fail?: boolean } | undefined)?.fail ? [ctx.diagnostic(['warner', 'fail'], 'this is wrong', 'fix it')] : []),
     ],
     steps: () => [],
-  };
+  });
 
   it('a warning alone does not reject the topology; it comes back positioned beside it', async () => {
     const result = await validateTopology({

@@ -32,8 +32,17 @@ describe('binomialAcceptance (exact binomial, central interval)', () => {
   });
 });
 
+interface SplitCase {
+  name: string;
+  backends: [string, number][];
+  observed: Record<string, number>;
+  failed: number;
+  ok: boolean;
+  rows: boolean[];
+}
+
 describe('judgeSplit', () => {
-  it.each([
+  it.each<SplitCase>([
     {
       name: 'even split within tolerance',
       backends: [
@@ -123,7 +132,7 @@ describe('judgeSplit', () => {
     },
   ])('$name', ({ backends, observed, failed, ok, rows }) => {
     const verdict = judgeSplit(
-      backends.map(([name, weight]) => ({ name: name as string, weight: weight as number })),
+      backends.map(([name, weight]) => ({ name, weight })),
       observed,
       failed,
     );
