@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configMayExist, loadConfig } from './load-config.js';
+import { cosmiconfig } from 'cosmiconfig';
+import { CONFIG_SEARCH_PLACES, configMayExist, loadConfig } from './load-config.js';
 
 interface Layout {
   name: string;
@@ -66,8 +67,6 @@ describe('loadConfig without cosmiconfig when no config can exist', () => {
     const from = join(root, layout.from);
     const cwd = join(root, layout.cwd ?? layout.from);
     // What cosmiconfig itself finds (the reference), and the shortcut's verdict.
-    const { cosmiconfig } = await import('cosmiconfig');
-    const { CONFIG_SEARCH_PLACES } = await import('./load-config.js');
     const reference = await cosmiconfig('meshspec', { searchPlaces: CONFIG_SEARCH_PLACES, searchStrategy: 'project' }).search(from);
     expect(reference?.filepath).toBe(layout.found === undefined ? undefined : join(root, layout.found));
     const mayExist = configMayExist(from, cwd);

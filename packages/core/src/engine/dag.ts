@@ -70,7 +70,7 @@ export function buildPlan(steps: Step[], options: BuildPlanOptions = {}): Plan {
   }
 
   const warnings: string[] = [];
-  const typos = afterTypoFinder([...graph.keys()]);
+  const typos = afterTypoFinder(graph);
   const dependentRanks: number[][] = byRank.map(() => []);
   const link = (from: PlannedStep, fromRank: number, to: PlannedStep) => {
     if (to.dependents === NONE) to.dependents = [];
@@ -83,7 +83,7 @@ export function buildPlan(steps: Step[], options: BuildPlanOptions = {}): Plan {
     for (const need of needs.length > 1 ? unique(needs) : needs) {
       const target = graph.get(need);
       if (!target) {
-        const near = nearbyIds(need, [...graph.keys()]);
+        const near = nearbyIds(need, [...graph.keys()]); // an error: the one place a full id list is worth making
         problems.push(
           `step ${step.id} (plugin ${pluginOf(step)}) needs step ${need}, which no plugin provides` +
             (near.length ? `; did you mean ${near.join(', ')}?` : ''),
@@ -95,7 +95,7 @@ export function buildPlan(steps: Step[], options: BuildPlanOptions = {}): Plan {
       link(node, rank, target);
     }
     if (problems.length > 0) return;
-    const hard = node.needs.length > 16 ? new Set(node.needs) : node.needs;
+    const hard = node.needs.length > SHORT_LIST ? new Set(node.needs) : node.needs;
     const soft = afterFromBefore.has(node.id) ? [...(step.after ?? []), ...afterFromBefore.get(node.id)!] : (step.after ?? []);
     for (const id of soft.length > 1 ? unique(soft) : soft) {
       const target = graph.get(id);
@@ -134,13 +134,13 @@ function kindOf(id: string): string {
  * not an error. Everything is indexed on the first absent id: most plans never ask, and comparing each
  * absent id with every id made a 120-cluster plan (14,280 links) take seconds.
  */
-function afterTypoFinder(ids: readonly string[]): (id: string) => string[] | undefined {
+function afterTypoFinder(graph: ReadonlyMap<string, unknown>): (id: string) => string[] | undefined {
   let index: { plugins: Set<string>; kinds: Set<string>; byPluginAndCluster: Map<string, string[]> } | undefined;
   const groupOf = (id: string) => `${id.split(':')[0]!}@${id.split('@')[1] ?? ''}`;
   return (id) => {
     if (!index) {
       index = { plugins: new Set(), kinds: new Set(), byPluginAndCluster: new Map() };
-      for (const other of ids) {
+      for (const other of graph.keys()) {
         index.plugins.add(other.split(':')[0]!);
         index.kinds.add(kindOf(other));
         const key = groupOf(other);
@@ -295,9 +295,12 @@ function editDistance(a: string, b: string): number {
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Without repeats, first occurrence kept. Step lists are short: a scan beats building a Set for each. */
+/** Up to this many ids, scanning a list beats building a Set (the needs and after lists of almost every step). */
+const SHORT_LIST = 16;
+
+/** Without repeats, first occurrence kept. */
 function unique(ids: readonly string[]): string[] {
-  if (ids.length > 16) return [...new Set(ids)];
+  if (ids.length > SHORT_LIST) return [...new Set(ids)];
   const out: string[] = [];
   for (const id of ids) if (!out.includes(id)) out.push(id);
   return out;
